@@ -1,0 +1,81 @@
+"""Account writes: inviting an advisor and accepting the invitation."""
+
+from datetime import date
+
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from advisors.models import Advisor, Structure
+
+from .models import Role, User
+
+
+class InvitationError(Exception):
+    """A rule forbids this invitation; the message is shown to the coordinator."""
+
+
+def invitation_url(user: User) -> str:
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    path = reverse("accounts:invitation_accept", kwargs={"uidb64": uid, "token": token})
+    return f"{settings.SITE_URL}{path}"
+
+
+def advisor_invite(
+    *,
+    email: str,
+    first_name: str,
+    last_name: str,
+    structure: Structure,
+    designated_on: date,
+    invited_by: User | None,
+) -> Advisor:
+    """Create (or reuse) the advisor's account, designate them in the structure and email them a
+    link to choose their password. The email leaves only once the transaction has committed."""
+    email = email.strip().lower()
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(email__iexact=email).first()
+        if user is None:
+            user = User.objects.create_user(
+                email=email, first_name=first_name, last_name=last_name, role=Role.ADVISOR
+            )
+        elif user.role == Role.YOUTH:
+            raise InvitationError(
+                "Cette adresse appartient au compte d'un·e jeune : utilisez une adresse "
+                "professionnelle."
+            )
+        if Advisor.objects.filter(user=user, withdrawn_on__isnull=True).exists():
+            raise InvitationError(
+                "Cette personne est déjà désignée dans une structure : enregistrez d'abord son "
+                "retrait."
+            )
+        advisor = Advisor.objects.create(user=user, structure=structure,
+                                         designated_on=designated_on)
+        transaction.on_commit(lambda: send_advisor_invitation(user_id=user.pk,
+                                                               invited_by_id=getattr(invited_by, "pk", None)))
+    return advisor
+
+
+def send_advisor_invitation(*, user_id: int, invited_by_id: int | None = None) -> None:
+    user = User.objects.get(pk=user_id)
+    advisor = user.advisor_designations.filter(withdrawn_on__isnull=True).select_related(
+        "structure").first()
+    context = {
+        "user": user,
+        "structure": advisor.structure if advisor else None,
+        "invited_by": User.objects.filter(pk=invited_by_id).first() if invited_by_id else None,
+        "url": invitation_url(user),
+    }
+    send_mail(
+        subject="[So Mobilité] Invitation à rejoindre le réseau des conseiller·ères",
+        message=render_to_string("accounts/email/advisor_invitation.txt", context),
+        from_email=None,
+        recipient_list=[user.email],
+        html_message=render_to_string("accounts/email/advisor_invitation.html", context),
+    )

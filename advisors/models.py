@@ -1,0 +1,241 @@
+"""Partner network: structures, their conventions with the CRIJ, advisors and training.
+
+Business rules (convention state, training status) live in services.py / selectors.py;
+models hold data and the constraints the database can enforce.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.modelfields import PhoneNumberField
+from simple_history.models import HistoricalRecords
+
+from .validators import (
+    DEPARTEMENT_CHOICES,
+    NOUVELLE_AQUITAINE_DEPARTEMENTS,
+    validate_departement,
+    validate_siret,
+)
+
+
+class StructureKind(models.TextChoices):
+    CRIJ_SITE = "crij_site", _("Site du CRIJ")
+    INFO_JEUNES = "info_jeunes", _("Structure Info Jeunes")
+    OTHER = "other", _("Autre structure")
+
+
+class StructureStatus(models.TextChoices):
+    CANDIDATE = "candidate", _("Candidate")
+    ACCEPTED = "accepted", _("Acceptée")
+    ACTIVE = "active", _("Active")
+    ENDED = "ended", _("Sortie du réseau")
+
+
+class Structure(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    legal_name = models.CharField(_("raison sociale"), max_length=200)
+    public_name = models.CharField(_("nom public"), max_length=200)
+    slug = models.SlugField(_("identifiant d'URL"), max_length=120, unique=True)
+    kind = models.CharField(_("type"), max_length=20, choices=StructureKind.choices,
+                            default=StructureKind.INFO_JEUNES)
+    siret = models.CharField(_("SIRET"), max_length=14, validators=[validate_siret])
+    address = models.CharField(_("adresse"), max_length=255)
+    postal_code = models.CharField(_("code postal"), max_length=5)
+    commune = models.CharField(_("commune"), max_length=120)
+    departement = models.CharField(_("département"), max_length=2, choices=DEPARTEMENT_CHOICES,
+                                   validators=[validate_departement])
+    phone = PhoneNumberField(_("téléphone"))
+    email = models.EmailField(_("e-mail de contact"))
+    description = models.TextField(_("présentation publique"), blank=True)
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6,
+                                   null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6,
+                                    null=True, blank=True)
+    status = models.CharField(_("statut"), max_length=20, choices=StructureStatus.choices,
+                              default=StructureStatus.CANDIDATE)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("structure")
+        verbose_name_plural = _("structures")
+        ordering = ["departement", "public_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(departement__in=list(NOUVELLE_AQUITAINE_DEPARTEMENTS)),
+                name="structure_departement_in_region",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in StructureStatus]),
+                name="structure_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(postal_code__regex=r"^[0-9]{5}$"), name="structure_postal_code_5_digits"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.public_name} ({self.commune})"
+
+
+class StructureStatusChange(models.Model):
+    """One row per status change, so the date of each step (candidate → … → ended) is kept."""
+
+    structure = models.ForeignKey(Structure, on_delete=models.CASCADE,
+                                  related_name="status_changes")
+    status = models.CharField(_("statut"), max_length=20, choices=StructureStatus.choices)
+    changed_on = models.DateField(_("date"))
+    note = models.CharField(_("commentaire"), max_length=255, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                    null=True, blank=True, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("changement de statut")
+        verbose_name_plural = _("changements de statut")
+        ordering = ["structure", "changed_on", "recorded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} le {self.changed_on:%d/%m/%Y}"
+
+
+class Convention(models.Model):
+    """The labelling convention between the CRIJ and one structure (SPEC §2, seeds article 5–10).
+
+    Only facts are stored (dates of signature, letters received, answers); the state and end
+    date on any day are computed by ``advisors.selectors.convention_status``.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    structure = models.ForeignKey(Structure, on_delete=models.PROTECT, related_name="conventions",
+                                  verbose_name=_("structure"))
+    crij_signatory_name = models.CharField(_("signataire pour le CRIJ"), max_length=150)
+    crij_signatory_title = models.CharField(_("qualité du signataire CRIJ"), max_length=150)
+    partner_signatory_name = models.CharField(_("signataire pour la structure"), max_length=150)
+    partner_signatory_title = models.CharField(_("qualité du signataire de la structure"),
+                                               max_length=150)
+    signed_on = models.DateField(_("date de signature"), null=True, blank=True)
+    services_start_on = models.DateField(_("début des services"), null=True, blank=True)
+    termination_letter_received_on = models.DateField(
+        _("réception du courrier de résiliation"), null=True, blank=True,
+        help_text=_("Date de réception par le CRIJ du courrier recommandé de la structure."))
+    termination_requested_end_on = models.DateField(
+        _("date de fin demandée"), null=True, blank=True,
+        help_text=_("Facultatif : une date plus tardive que le préavis minimal de deux mois."))
+    formal_notice_received_on = models.DateField(
+        _("réception de la mise en demeure"), null=True, blank=True,
+        help_text=_("Date de réception par la structure de la mise en demeure du CRIJ."))
+    formal_notice_answered_on = models.DateField(
+        _("réponse à la mise en demeure"), null=True, blank=True)
+    notes = models.TextField(_("notes internes"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("convention")
+        verbose_name_plural = _("conventions")
+        ordering = ["structure", "-signed_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(services_start_on__isnull=True) | Q(signed_on__isnull=False),
+                name="convention_services_start_needs_signature",
+            ),
+            models.CheckConstraint(
+                condition=Q(formal_notice_answered_on__isnull=True)
+                | Q(formal_notice_received_on__isnull=False),
+                name="convention_answer_needs_formal_notice",
+            ),
+            models.CheckConstraint(
+                condition=Q(termination_letter_received_on__isnull=True)
+                | Q(signed_on__isnull=False),
+                name="convention_termination_needs_signature",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        signed = f"{self.signed_on:%d/%m/%Y}" if self.signed_on else "non signée"
+        return f"Convention {self.structure.public_name} ({signed})"
+
+
+class Advisor(models.Model):
+    """A person designated by a structure. Staff changes add rows; nothing is overwritten.
+
+    A user holds at most one current designation (``withdrawn_on`` empty) at a time.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                             related_name="advisor_designations", verbose_name=_("compte"))
+    structure = models.ForeignKey(Structure, on_delete=models.PROTECT, related_name="advisors",
+                                  verbose_name=_("structure"))
+    designated_on = models.DateField(_("désigné·e le"))
+    withdrawn_on = models.DateField(_("retiré·e le"), null=True, blank=True)
+    withdrawal_reason = models.CharField(_("motif du retrait"), max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("conseiller·ère")
+        verbose_name_plural = _("conseiller·ères")
+        ordering = ["structure", "user__last_name", "user__first_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["user"], condition=Q(withdrawn_on__isnull=True),
+                                    name="advisor_one_current_designation"),
+            models.CheckConstraint(
+                condition=Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gte=models.F("designated_on")),
+                name="advisor_withdrawn_after_designated",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.structure.public_name}"
+
+
+class TrainingKind(models.TextChoices):
+    INITIAL = "initial", _("Formation initiale obligatoire")
+    NETWORK_EVENT = "network_event", _("Temps collectif du réseau")
+    FURTHER = "further", _("Formation complémentaire")
+
+
+class TrainingSession(models.Model):
+    kind = models.CharField(_("type"), max_length=20, choices=TrainingKind.choices)
+    title = models.CharField(_("intitulé"), max_length=200)
+    date = models.DateField(_("date"))
+    place = models.CharField(_("lieu"), max_length=200,
+                             help_text=_("Adresse, ou « À distance »."))
+    attendees = models.ManyToManyField(settings.AUTH_USER_MODEL, through="TrainingAttendance",
+                                       related_name="training_sessions", blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("session de formation")
+        verbose_name_plural = _("sessions de formation")
+        ordering = ["-date"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.date:%d/%m/%Y})"
+
+
+class TrainingAttendance(models.Model):
+    """Who was registered for a session, and whether they actually attended."""
+
+    session = models.ForeignKey(TrainingSession, on_delete=models.CASCADE,
+                                related_name="attendances")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="training_attendances", verbose_name=_("personne"))
+    attended = models.BooleanField(_("présent·e"), default=False)
+
+    class Meta:
+        verbose_name = _("participation")
+        verbose_name_plural = _("participations")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "user"], name="attendance_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.session}"

@@ -1,0 +1,31 @@
+"""Admin site for coordinators: login goes through allauth (so MFA applies), and admin opens
+only for coordinators who have activated TOTP two-factor authentication."""
+
+from urllib.parse import urlencode
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.permissions import can_use_admin
+
+
+class SoMobiliteAdminSite(admin.AdminSite):
+    site_header = _("So Mobilité – coordination")
+    site_title = _("So Mobilité")
+    index_title = _("Coordination du réseau")
+
+    def has_permission(self, request):
+        return can_use_admin(request.user)
+
+    def login(self, request, extra_context=None):
+        user = request.user
+        if not user.is_authenticated:
+            next_url = request.GET.get("next") or reverse("admin:index")
+            return redirect(f"{reverse('account_login')}?{urlencode({'next': next_url})}")
+        if user.is_coordinator and user.is_staff and user.is_active:
+            # Coordinator without two-factor authentication yet: send them to set it up.
+            return redirect("accounts:mfa_required")
+        raise PermissionDenied(_("L'administration est réservée à la coordination du CRIJ."))

@@ -1,0 +1,19 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("confidentialite/", views.privacy, name="privacy"),
+    path("admin/", admin.site.urls),
+    path("compte/", include("allauth.urls")),
+    path("compte/", include("accounts.urls")),
+    path("structures/", include("advisors.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
