@@ -12,3 +12,6 @@ STORAGES["staticfiles"] = {  # noqa: F405
 # rate limits); the broker itself is exercised by tests that talk to it explicitly.
 CELERY_TASK_ALWAYS_EAGER = True
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+# Serve static files from the app folders without collectstatic (browser tests use them).
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True
