@@ -1,0 +1,33 @@
+"""With REDIS_URL set (CI), a real Celery worker consumes tasks from Redis."""
+
+import os
+
+import pytest
+
+from somobilite.celery import app
+from somobilite.tasks import health_check
+
+REDIS_URL = os.environ.get("REDIS_URL", "")
+
+
+def test_without_redis_tasks_run_in_process(settings):
+    if REDIS_URL:
+        pytest.skip("REDIS_URL is set: the broker test below applies")
+    assert settings.CELERY_TASK_ALWAYS_EAGER is True
+    assert health_check.delay().get() == "ok"
+
+
+@pytest.mark.skipif(not REDIS_URL, reason="needs REDIS_URL (CI starts Redis)")
+# Celery's Redis result backend still calls redis-py's deprecated setex; only the test reads results.
+@pytest.mark.filterwarnings("ignore:Call to deprecated setex:DeprecationWarning")
+def test_a_worker_consumes_tasks_from_redis():
+    from celery.contrib.testing.worker import start_worker
+
+    conf = {k: app.conf[k] for k in ("broker_url", "result_backend", "task_always_eager")}
+    app.conf.update(broker_url=REDIS_URL, result_backend=REDIS_URL, task_always_eager=False)
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=20):
+            result = health_check.apply_async(queue="celery")
+            assert result.get(timeout=20) == "ok"
+    finally:
+        app.conf.update(conf)
