@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "bookings",
     "programmes",
     "matching",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -182,8 +183,14 @@ BOOKING_MIN_NOTICE_HOURS = env.int("BOOKING_MIN_NOTICE_HOURS", default=48)
 BOOKING_HORIZON_WEEKS = env.int("BOOKING_HORIZON_WEEKS", default=8)
 WEEKLY_MINIMUM_HOURS = env.int("WEEKLY_MINIMUM_HOURS", default=3)
 REMINDER_HOURS_BEFORE = env.int("REMINDER_HOURS_BEFORE", default=24)
+# How long a slot stays held while the young person types the code sent by email.
+BOOKING_HOLD_MINUTES = env.int("BOOKING_HOLD_MINUTES", default=15)
+# How many people on the waiting list are told about one freed slot.
+WAITING_LIST_BATCH_SIZE = env.int("WAITING_LIST_BATCH_SIZE", default=3)
 VIDEO_MEETING_URL_TEMPLATE = env("VIDEO_MEETING_URL_TEMPLATE",
                                  default="https://visio.somobilite.fr/{room}")
+# How long the record of staff access to young people's data is kept.
+ACCESS_LOG_RETENTION_DAYS = env.int("ACCESS_LOG_RETENTION_DAYS", default=365)
 # Date after which the whole So Mobilité programme stops (ISO date), if one is announced.
 _programme_end = env("PROGRAMME_GENERAL_END_DATE", default="")
 PROGRAMME_GENERAL_END_DATE = date.fromisoformat(_programme_end) if _programme_end else None
@@ -193,4 +200,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    # WeasyPrint logs every layout step at INFO.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }

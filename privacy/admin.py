@@ -1,0 +1,47 @@
+from django.contrib import admin
+
+from .models import AccessAction, StaffAccessLog
+from .services import access_log_record
+
+
+@admin.register(StaffAccessLog)
+class StaffAccessLogAdmin(admin.ModelAdmin):
+    """Read-only: the log is evidence, nobody edits it by hand."""
+
+    list_display = ["at", "actor_email", "action", "what", "subject_id", "ip_address"]
+    list_filter = ["action", "at"]
+    search_fields = ["actor_email", "what", "=subject_id"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class YouthRecordAdminMixin:
+    """For admins of objects that hold a young person's data: every opening of an object's page
+    and every saved change is written to the access log. Subclasses say whose record it is."""
+
+    def youth_id_of(self, obj) -> int | None:
+        raise NotImplementedError
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and response.status_code == 200:
+            obj = self.get_object(request, object_id)
+            if obj is not None and self.youth_id_of(obj):
+                access_log_record(request=request, subject_id=self.youth_id_of(obj),
+                                  action=AccessAction.VIEW, what=f"{obj._meta.verbose_name} : {obj}")
+        return response
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if self.youth_id_of(obj):
+            access_log_record(request=request, subject_id=self.youth_id_of(obj),
+                              action=AccessAction.CHANGE,
+                              what=f"{obj._meta.verbose_name} : {obj} ({', '.join(form.changed_data)})")

@@ -1,0 +1,81 @@
+"""Staff access to a young person's record is logged, readable in admin, and purged in time."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from accounts.models import Role
+from privacy.models import AccessAction, StaffAccessLog
+from privacy.tasks import purge_access_log
+from tests.factories import CoordinatorFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def coordinator_client(client):
+    coordinator = CoordinatorFactory(with_totp=True, email="coord@exemple.fr")
+    client.force_login(coordinator)
+    return client
+
+
+def test_opening_a_young_persons_record_is_logged(coordinator_client):
+    youth = UserFactory(role=Role.YOUTH, email="lea@exemple.fr")
+    url = reverse("admin:accounts_user_change", args=[youth.pk])
+    response = coordinator_client.get(url, REMOTE_ADDR="203.0.113.7")
+    assert response.status_code == 200
+    entry = StaffAccessLog.objects.get()
+    assert entry.actor_email == "coord@exemple.fr"
+    assert entry.subject_id == youth.pk
+    assert entry.action == AccessAction.VIEW
+    assert entry.path == url
+    assert entry.ip_address == "203.0.113.7"
+
+
+def test_changing_a_young_persons_record_is_logged_with_the_fields(coordinator_client):
+    youth = UserFactory(role=Role.YOUTH, email="sam@exemple.fr", first_name="Sam")
+    url = reverse("admin:accounts_user_change", args=[youth.pk])
+    response = coordinator_client.post(url, {
+        "email": "sam@exemple.fr", "first_name": "Samuel", "last_name": youth.last_name,
+        "role": Role.YOUTH, "is_active": "on",
+        "last_login_0": "", "last_login_1": "",
+        "date_joined_0": "01/01/2026", "date_joined_1": "10:00:00",
+    })
+    assert response.status_code == 302, response.content.decode()[:2000]
+    change = StaffAccessLog.objects.get(action=AccessAction.CHANGE)
+    assert "first_name" in change.what
+    assert change.subject_id == youth.pk
+
+
+def test_staff_records_are_not_logged_as_youth_access(coordinator_client):
+    advisor = UserFactory(role=Role.ADVISOR)
+    coordinator_client.get(reverse("admin:accounts_user_change", args=[advisor.pk]))
+    assert not StaffAccessLog.objects.exists()
+
+
+def test_the_log_is_read_only_in_admin(coordinator_client):
+    youth = UserFactory(role=Role.YOUTH)
+    coordinator_client.get(reverse("admin:accounts_user_change", args=[youth.pk]))
+    entry = StaffAccessLog.objects.get()
+    assert coordinator_client.get(reverse("admin:privacy_staffaccesslog_changelist")).status_code == 200
+    assert coordinator_client.get(reverse("admin:privacy_staffaccesslog_add")).status_code == 403
+    assert coordinator_client.post(
+        reverse("admin:privacy_staffaccesslog_delete", args=[entry.pk]), {"post": "yes"}
+    ).status_code == 403
+
+
+def test_purge_keeps_the_retention_period_and_is_idempotent(settings):
+    settings.ACCESS_LOG_RETENTION_DAYS = 365
+    actor = CoordinatorFactory()
+    now = dt.datetime(2026, 11, 23, 3, 0, tzinfo=dt.UTC)
+    for age_days in (366, 365, 10):
+        StaffAccessLog.objects.create(
+            at=now - dt.timedelta(days=age_days), actor=actor, actor_email=actor.email,
+            subject_id=1, action=AccessAction.VIEW, what=f"{age_days} jours",
+        )
+    with time_machine.travel(now, tick=False):
+        assert purge_access_log.delay().get() == 1
+        assert purge_access_log.delay().get() == 0
+    assert sorted(StaffAccessLog.objects.values_list("what", flat=True)) == ["10 jours", "365 jours"]
