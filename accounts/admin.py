@@ -16,13 +16,21 @@ class UserAdmin(YouthRecordAdminMixin, DjangoUserAdmin):
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (_("Identité"), {"fields": ("first_name", "last_name", "role")}),
-        (_("Droits"), {"fields": ("is_active", "is_staff", "is_superuser", "groups",
-                                  "user_permissions")}),
+        (
+            _("Droits"),
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
-    add_fieldsets = ((None, {"classes": ("wide",),
-                             "fields": ("email", "first_name", "last_name", "role",
-                                        "password1", "password2")}),)
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("email", "first_name", "last_name", "role", "password1", "password2"),
+            },
+        ),
+    )
 
     def youth_id_of(self, obj) -> int | None:
         return obj.pk if obj.is_youth else None

@@ -1,7 +1,7 @@
 """Who may open Django admin: coordinators only, and only with two-factor authentication."""
 
-from allauth.mfa.utils import is_mfa_enabled
 from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import is_mfa_enabled
 
 
 def has_totp(user) -> bool:

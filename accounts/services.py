@@ -55,17 +55,24 @@ def advisor_invite(
                 "Cette personne est déjà désignée dans une structure : enregistrez d'abord son "
                 "retrait."
             )
-        advisor = Advisor.objects.create(user=user, structure=structure,
-                                         designated_on=designated_on)
-        transaction.on_commit(lambda: send_advisor_invitation(user_id=user.pk,
-                                                               invited_by_id=getattr(invited_by, "pk", None)))
+        advisor = Advisor.objects.create(
+            user=user, structure=structure, designated_on=designated_on
+        )
+        transaction.on_commit(
+            lambda: send_advisor_invitation(
+                user_id=user.pk, invited_by_id=getattr(invited_by, "pk", None)
+            )
+        )
     return advisor
 
 
 def send_advisor_invitation(*, user_id: int, invited_by_id: int | None = None) -> None:
     user = User.objects.get(pk=user_id)
-    advisor = user.advisor_designations.filter(withdrawn_on__isnull=True).select_related(
-        "structure").first()
+    advisor = (
+        user.advisor_designations.filter(withdrawn_on__isnull=True)
+        .select_related("structure")
+        .first()
+    )
     context = {
         "user": user,
         "structure": advisor.structure if advisor else None,

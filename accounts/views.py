@@ -25,11 +25,13 @@ def invitation_accept(request, uidb64: str, token: str):
     user = _user_from_uid(uidb64)
     if user is None or not default_token_generator.check_token(user, token):
         return render(request, "accounts/invitation_invalid.html", status=400)
-    form = SetPasswordForm(user, request.POST or None)
+    form = SetPasswordForm(user, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, _("Votre mot de passe est enregistré. Bienvenue dans le réseau So Mobilité !"))
+        messages.success(
+            request, _("Votre mot de passe est enregistré. Bienvenue dans le réseau So Mobilité !")
+        )
         return redirect("home")
     return render(request, "accounts/invitation_accept.html", {"form": form, "invited": user})
 

@@ -35,13 +35,20 @@ class YouthRecordAdminMixin:
         if request.method == "GET" and response.status_code == 200:
             obj = self.get_object(request, object_id)
             if obj is not None and self.youth_id_of(obj):
-                access_log_record(request=request, subject_id=self.youth_id_of(obj),
-                                  action=AccessAction.VIEW, what=f"{obj._meta.verbose_name} : {obj}")
+                access_log_record(
+                    request=request,
+                    subject_id=self.youth_id_of(obj),
+                    action=AccessAction.VIEW,
+                    what=f"{obj._meta.verbose_name} : {obj}",
+                )
         return response
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if self.youth_id_of(obj):
-            access_log_record(request=request, subject_id=self.youth_id_of(obj),
-                              action=AccessAction.CHANGE,
-                              what=f"{obj._meta.verbose_name} : {obj} ({', '.join(form.changed_data)})")
+            access_log_record(
+                request=request,
+                subject_id=self.youth_id_of(obj),
+                action=AccessAction.CHANGE,
+                what=f"{obj._meta.verbose_name} : {obj} ({', '.join(form.changed_data)})",
+            )

@@ -20,8 +20,13 @@ class StaffAccessLog(models.Model):
     """
 
     at = models.DateTimeField(_("date"), db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                              related_name="+", verbose_name=_("membre de l'équipe"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("membre de l'équipe"),
+    )
     actor_email = models.EmailField(_("e-mail de l'auteur"))
     subject_id = models.PositiveBigIntegerField(_("identifiant du ou de la jeune"), db_index=True)
     action = models.CharField(_("action"), max_length=10, choices=AccessAction.choices)

@@ -2,11 +2,17 @@
 
 from datetime import datetime, timedelta
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.db import transaction
+from django.db.models import Max, Q
 from django.http import HttpRequest
 from django.utils import timezone
 
+from accounts.models import Role, User
+
 from .models import AccessAction, StaffAccessLog
+from .registry import providers
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -18,7 +24,11 @@ def client_ip(request: HttpRequest) -> str | None:
 
 
 def access_log_record(
-    *, request: HttpRequest, subject_id: int, action: AccessAction, what: str,
+    *,
+    request: HttpRequest,
+    subject_id: int,
+    action: AccessAction,
+    what: str,
     now: datetime | None = None,
 ) -> StaffAccessLog:
     """Log one staff access to the record of young person ``subject_id``."""
@@ -40,3 +50,59 @@ def access_log_purge(*, now: datetime) -> int:
     limit = now - timedelta(days=settings.ACCESS_LOG_RETENTION_DAYS)
     deleted, _ = StaffAccessLog.objects.filter(at__lt=limit).delete()
     return deleted
+
+
+class PrivacyError(Exception):
+    """A rule forbids this request; the message is shown to the person."""
+
+
+def user_data_export(*, user, now: datetime) -> dict:
+    """Everything held about ``user``, one section per app (the "download my data" file)."""
+    data: dict = {"generated_at": now.isoformat(), "service": "So Mobilité"}
+    for provider in providers():
+        data[provider.label] = provider.export(user)
+    return data
+
+
+def user_erase(*, user, now: datetime) -> None:
+    """Erase or anonymise everything identifying ``user`` (account deletion, retention).
+
+    Each app erases its part (future appointments are cancelled and advisors told, past ones
+    keep only non-identifying statistics fields), the account last, all in one transaction.
+    """
+    if user.is_staff or not user.is_youth:
+        raise PrivacyError("Seuls les comptes de jeunes sont supprimés par ce moyen.")
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        if locked.anonymised_at:
+            return
+        for provider in providers():
+            provider.erase(locked, now=now)
+
+
+def inactive_youth(*, now: datetime):
+    """Young people whose last activity is older than the retention period."""
+    limit = now - relativedelta(months=settings.PERSONAL_DATA_RETENTION_MONTHS)
+    lookups = [lookup for p in providers() for lookup in p.activity_lookups]
+    annotations = {f"last_{i}": Max(lookup) for i, lookup in enumerate(lookups)}
+    users = User.objects.filter(role=Role.YOUTH, anonymised_at__isnull=True).annotate(**annotations)
+    condition = Q()
+    for name in annotations:
+        condition &= Q(**{f"{name}__lt": limit}) | Q(**{f"{name}__isnull": True})
+    return users.filter(condition)
+
+
+def retention_run(*, now: datetime) -> dict[str, int]:
+    """Nightly: anonymise inactive young people and purge expired short-lived data.
+
+    Idempotent: a second run the same night finds nothing left to do.
+    """
+    report: dict[str, int] = {"anonymised": 0}
+    for user in inactive_youth(now=now):
+        user_erase(user=user, now=now)
+        report["anonymised"] += 1
+    for provider in providers():
+        if provider.purge_expired:
+            for kind, count in provider.purge_expired(now=now).items():
+                report[kind] = report.get(kind, 0) + count
+    return report

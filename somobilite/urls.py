@@ -11,6 +11,9 @@ urlpatterns = [
     path("compte/", include("allauth.urls")),
     path("compte/", include("accounts.urls")),
     path("structures/", include("advisors.urls")),
+    path("rendez-vous/", include("bookings.urls")),
+    path("api/v1/", include("bookings.api_urls")),
+    path("mon-espace/", include("privacy.urls")),
 ]
 
 if settings.DEBUG:

@@ -88,8 +88,10 @@ AUTH_USER_MODEL = "accounts.User"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -118,8 +120,13 @@ STORAGES = {
 
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": REDIS_URL, "KEY_PREFIX": "somobilite"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "somobilite",
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -138,7 +145,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 if env("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
-DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="So Mobilité <ne-pas-repondre@somobilite.fr>")
+DEFAULT_FROM_EMAIL = env(
+    "DEFAULT_FROM_EMAIL", default="So Mobilité <ne-pas-repondre@somobilite.fr>"
+)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 COORDINATION_EMAIL = env("COORDINATION_EMAIL", default="coordination@somobilite.fr")
 
@@ -165,6 +174,8 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
     "signup": "20/m/ip",
+    # Booking form submissions that reach the hold of a slot (bookings.views.book).
+    "booking_hold": "30/h/ip,5/h/key",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "So Mobilité"
@@ -187,8 +198,11 @@ REMINDER_HOURS_BEFORE = env.int("REMINDER_HOURS_BEFORE", default=24)
 BOOKING_HOLD_MINUTES = env.int("BOOKING_HOLD_MINUTES", default=15)
 # How many people on the waiting list are told about one freed slot.
 WAITING_LIST_BATCH_SIZE = env.int("WAITING_LIST_BATCH_SIZE", default=3)
-VIDEO_MEETING_URL_TEMPLATE = env("VIDEO_MEETING_URL_TEMPLATE",
-                                 default="https://visio.somobilite.fr/{room}")
+VIDEO_MEETING_URL_TEMPLATE = env(
+    "VIDEO_MEETING_URL_TEMPLATE", default="https://visio.somobilite.fr/{room}"
+)
+# Young people are anonymised this long after their last activity (last appointment).
+PERSONAL_DATA_RETENTION_MONTHS = env.int("PERSONAL_DATA_RETENTION_MONTHS", default=24)
 # How long the record of staff access to young people's data is kept.
 ACCESS_LOG_RETENTION_DAYS = env.int("ACCESS_LOG_RETENTION_DAYS", default=365)
 # Date after which the whole So Mobilité programme stops (ISO date), if one is announced.

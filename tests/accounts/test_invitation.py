@@ -49,8 +49,9 @@ def test_the_advisor_sets_a_password_once(client, django_capture_on_commit_callb
     _invite(django_capture_on_commit_callbacks)
     path = _link(mail.outbox[0]).split("127.0.0.1:8000", 1)[1]
     assert client.get(path).status_code == 200
-    response = client.post(path, {"new_password1": "Voyage-Lointain-2026",
-                                  "new_password2": "Voyage-Lointain-2026"})
+    response = client.post(
+        path, {"new_password1": "Voyage-Lointain-2026", "new_password2": "Voyage-Lointain-2026"}
+    )
     assert response.status_code == 302
     user = User.objects.get(email="nouvelle.conseillere@exemple.fr")
     assert user.check_password("Voyage-Lointain-2026")
@@ -63,8 +64,9 @@ def test_the_advisor_sets_a_password_once(client, django_capture_on_commit_callb
 def test_mismatched_passwords_are_explained(client, django_capture_on_commit_callbacks):
     _invite(django_capture_on_commit_callbacks)
     path = _link(mail.outbox[0]).split("127.0.0.1:8000", 1)[1]
-    response = client.post(path, {"new_password1": "Voyage-Lointain-2026",
-                                  "new_password2": "Autre-Chose-2026"})
+    response = client.post(
+        path, {"new_password1": "Voyage-Lointain-2026", "new_password2": "Autre-Chose-2026"}
+    )
     assert response.status_code == 200
     assert "deux mots de passe ne correspondent pas" in response.content.decode()
 

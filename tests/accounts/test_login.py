@@ -50,12 +50,15 @@ def test_wrong_codes_do_not_log_in(client):
 def test_failed_logins_are_rate_limited(client):
     UserFactory(email="cible@exemple.fr")
     for _ in range(5):
-        response = client.post(reverse("account_login"),
-                               {"login": "cible@exemple.fr", "password": "faux-mot-de-passe"})
+        response = client.post(
+            reverse("account_login"), {"login": "cible@exemple.fr", "password": "faux-mot-de-passe"}
+        )
         assert "Trop de tentatives" not in response.content.decode()
     # Locked out now, even with the right password.
-    response = client.post(reverse("account_login"),
-                           {"login": "cible@exemple.fr", "password": "mot-de-passe-solide-42"})
+    response = client.post(
+        reverse("account_login"),
+        {"login": "cible@exemple.fr", "password": "mot-de-passe-solide-42"},
+    )
     assert "Trop de tentatives" in response.content.decode()
     assert "_auth_user_id" not in client.session
 
@@ -66,8 +69,11 @@ def test_public_signup_is_closed(client):
     assert "inscription" in response.content.decode().lower()
     response = client.post(
         reverse("account_signup"),
-        {"email": "nouveau@exemple.fr", "password1": "UnMotDePasse-Long-42",
-         "password2": "UnMotDePasse-Long-42"},
+        {
+            "email": "nouveau@exemple.fr",
+            "password1": "UnMotDePasse-Long-42",
+            "password2": "UnMotDePasse-Long-42",
+        },
     )
     from accounts.models import User
 

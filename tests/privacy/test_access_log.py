@@ -37,12 +37,20 @@ def test_opening_a_young_persons_record_is_logged(coordinator_client):
 def test_changing_a_young_persons_record_is_logged_with_the_fields(coordinator_client):
     youth = UserFactory(role=Role.YOUTH, email="sam@exemple.fr", first_name="Sam")
     url = reverse("admin:accounts_user_change", args=[youth.pk])
-    response = coordinator_client.post(url, {
-        "email": "sam@exemple.fr", "first_name": "Samuel", "last_name": youth.last_name,
-        "role": Role.YOUTH, "is_active": "on",
-        "last_login_0": "", "last_login_1": "",
-        "date_joined_0": "01/01/2026", "date_joined_1": "10:00:00",
-    })
+    response = coordinator_client.post(
+        url,
+        {
+            "email": "sam@exemple.fr",
+            "first_name": "Samuel",
+            "last_name": youth.last_name,
+            "role": Role.YOUTH,
+            "is_active": "on",
+            "last_login_0": "",
+            "last_login_1": "",
+            "date_joined_0": "01/01/2026",
+            "date_joined_1": "10:00:00",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     change = StaffAccessLog.objects.get(action=AccessAction.CHANGE)
     assert "first_name" in change.what
@@ -59,11 +67,17 @@ def test_the_log_is_read_only_in_admin(coordinator_client):
     youth = UserFactory(role=Role.YOUTH)
     coordinator_client.get(reverse("admin:accounts_user_change", args=[youth.pk]))
     entry = StaffAccessLog.objects.get()
-    assert coordinator_client.get(reverse("admin:privacy_staffaccesslog_changelist")).status_code == 200
+    assert (
+        coordinator_client.get(reverse("admin:privacy_staffaccesslog_changelist")).status_code
+        == 200
+    )
     assert coordinator_client.get(reverse("admin:privacy_staffaccesslog_add")).status_code == 403
-    assert coordinator_client.post(
-        reverse("admin:privacy_staffaccesslog_delete", args=[entry.pk]), {"post": "yes"}
-    ).status_code == 403
+    assert (
+        coordinator_client.post(
+            reverse("admin:privacy_staffaccesslog_delete", args=[entry.pk]), {"post": "yes"}
+        ).status_code
+        == 403
+    )
 
 
 def test_purge_keeps_the_retention_period_and_is_idempotent(settings):
@@ -72,10 +86,17 @@ def test_purge_keeps_the_retention_period_and_is_idempotent(settings):
     now = dt.datetime(2026, 11, 23, 3, 0, tzinfo=dt.UTC)
     for age_days in (366, 365, 10):
         StaffAccessLog.objects.create(
-            at=now - dt.timedelta(days=age_days), actor=actor, actor_email=actor.email,
-            subject_id=1, action=AccessAction.VIEW, what=f"{age_days} jours",
+            at=now - dt.timedelta(days=age_days),
+            actor=actor,
+            actor_email=actor.email,
+            subject_id=1,
+            action=AccessAction.VIEW,
+            what=f"{age_days} jours",
         )
     with time_machine.travel(now, tick=False):
         assert purge_access_log.delay().get() == 1
         assert purge_access_log.delay().get() == 0
-    assert sorted(StaffAccessLog.objects.values_list("what", flat=True)) == ["10 jours", "365 jours"]
+    assert sorted(StaffAccessLog.objects.values_list("what", flat=True)) == [
+        "10 jours",
+        "365 jours",
+    ]
