@@ -100,3 +100,15 @@ def test_purge_keeps_the_retention_period_and_is_idempotent(settings):
         "10 jours",
         "365 jours",
     ]
+
+
+def test_nightly_jobs_are_scheduled_in_celery_beat():
+    from django_celery_beat.models import PeriodicTask
+
+    from somobilite.celery import app
+
+    tasks = dict(PeriodicTask.objects.values_list("task", "crontab__hour"))
+    assert tasks["privacy.retention"] == "3"
+    assert tasks["privacy.purge_access_log"] == "4"
+    app.loader.import_default_modules()
+    assert {"privacy.retention", "privacy.purge_access_log"} <= set(app.tasks)
