@@ -1,6 +1,6 @@
 """Partner network: structures, their conventions with the CRIJ, advisors and training.
 
-Business rules (convention state, training status) live in services.py / selectors.py;
+Business rules (convention state, training status) live in conventions.py / selectors.py;
 models hold data and the constraints the database can enforce.
 """
 
@@ -107,7 +107,7 @@ class Convention(models.Model):
     """The labelling convention between the CRIJ and one structure (SPEC §2, seeds article 5–10).
 
     Only facts are stored (dates of signature, letters received, answers); the state and end
-    date on any day are computed by ``advisors.selectors.convention_status``.
+    date on any day are computed by ``advisors.conventions.convention_status``.
     """
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -187,7 +187,8 @@ class Advisor(models.Model):
             models.UniqueConstraint(fields=["user"], condition=Q(withdrawn_on__isnull=True),
                                     name="advisor_one_current_designation"),
             models.CheckConstraint(
-                condition=Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gte=models.F("designated_on")),
+                condition=Q(withdrawn_on__isnull=True)
+                | Q(withdrawn_on__gte=models.F("designated_on")),
                 name="advisor_withdrawn_after_designated",
             ),
         ]

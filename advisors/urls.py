@@ -6,4 +6,5 @@ app_name = "advisors"
 
 urlpatterns = [
     path("", views.directory, name="directory"),
+    path("<slug:slug>/", views.structure_detail, name="structure_detail"),
 ]

@@ -114,3 +114,106 @@ class TrainingAttendanceFactory(factory.django.DjangoModelFactory):
     session = factory.SubFactory(TrainingSessionFactory)
     user = factory.SubFactory(AdvisorUserFactory)
     attended = True
+
+
+# --- Bookings (availability and appointments) ----------------------------------------------
+
+
+class BookableAdvisorFactory(AdvisorFactory):
+    """An advisor whose slots can be booked: initial training attended (March 2024), active
+    structure with a convention in force and services started (March 2024)."""
+
+    class Meta:
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def bookable(obj, create, extracted, **kwargs):
+        if create:
+            TrainingAttendanceFactory(user=obj.user)
+            if not obj.structure.conventions.exists():
+                ConventionFactory(structure=obj.structure)
+
+
+class RecurringAvailabilityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "bookings.RecurringAvailability"
+
+    advisor = factory.SubFactory(BookableAdvisorFactory)
+    weekday = 4
+    start_time = dt.time(9, 0)
+    end_time = dt.time(12, 0)
+    valid_from = dt.date(2024, 1, 1)
+    offers_in_person = True
+    offers_video = True
+    offers_phone = True
+
+
+class OneOffAvailabilityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "bookings.OneOffAvailability"
+
+    advisor = factory.SubFactory(BookableAdvisorFactory)
+    date = dt.date(2026, 3, 25)
+    start_time = dt.time(14, 0)
+    end_time = dt.time(16, 0)
+    offers_in_person = True
+    offers_video = True
+    offers_phone = False
+
+
+class YouthFactory(UserFactory):
+    """A young person's passwordless account."""
+
+    password = factory.PostGenerationMethodCall("set_unusable_password")
+
+
+class AppointmentFactory(factory.django.DjangoModelFactory):
+    """A confirmed appointment; pass ``advisor`` and ``starts_at`` (aware)."""
+
+    class Meta:
+        model = "bookings.Appointment"
+
+    advisor = factory.SubFactory(BookableAdvisorFactory)
+    structure = factory.SelfAttribute("advisor.structure")
+    youth = factory.SubFactory(YouthFactory)
+    starts_at = dt.datetime(2026, 3, 27, 9, 0, tzinfo=dt.UTC)
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + dt.timedelta(hours=1))
+    mode = "video"
+    video_room = factory.Sequence(lambda n: f"salle-test-{n}")
+    status = "confirmed"
+    confirmed_at = factory.LazyAttribute(lambda o: o.starts_at - dt.timedelta(days=7))
+    reminder_due_at = factory.LazyAttribute(lambda o: o.starts_at - dt.timedelta(hours=24))
+    first_name = factory.Sequence(lambda n: f"Jeune{n}")
+    last_name = "Fictif"
+    phone = "+33600000000"
+    birth_date = dt.date(2004, 5, 17)
+    postal_code = "33000"
+    youth_status = "student"
+    domains = factory.LazyFunction(lambda: ["studies"])
+    project = "Partir étudier un semestre à l'étranger."
+    consent_at = factory.LazyAttribute(lambda o: o.starts_at - dt.timedelta(days=7))
+    consent_text_version = "2025-1"
+
+
+class ProgrammeSheetFactory(factory.django.DjangoModelFactory):
+    """A published programme sheet, saved through the service (search columns filled)."""
+
+    class Meta:
+        model = "programmes.ProgrammeSheet"
+
+    slug = factory.Sequence(lambda n: f"dispositif-{n}")
+    title = factory.Sequence(lambda n: f"Dispositif de test {n}")
+    summary = "Un dispositif fictif pour les tests."
+    description = "Description **fictive**."
+    domains = factory.LazyFunction(lambda: ["studies"])
+    destination_countries = factory.LazyFunction(lambda: ["DE"])
+    url = "https://example.org/dispositif"
+    organiser = "Organisme fictif"
+    publication = "published"
+    last_reviewed = dt.date(2026, 10, 1)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        from programmes.services import programme_sheet_save
+
+        return programme_sheet_save(sheet=model_class(*args, **kwargs))

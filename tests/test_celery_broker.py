@@ -21,13 +21,17 @@ def test_without_redis_tasks_run_in_process(settings):
 # Celery's Redis result backend still calls redis-py's deprecated setex; only the test reads results.
 @pytest.mark.filterwarnings("ignore:Call to deprecated setex:DeprecationWarning")
 def test_a_worker_consumes_tasks_from_redis():
+    from celery.backends.redis import RedisBackend
     from celery.contrib.testing.worker import start_worker
+    from celery.result import AsyncResult
 
     conf = {k: app.conf[k] for k in ("broker_url", "result_backend", "task_always_eager")}
     app.conf.update(broker_url=REDIS_URL, result_backend=REDIS_URL, task_always_eager=False)
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=20):
-            result = health_check.apply_async(queue="celery")
+            sent = health_check.apply_async(queue="celery")
+            # A backend of our own: app.backend may be cached from eager runs in this thread.
+            result = AsyncResult(sent.id, backend=RedisBackend(app=app, url=REDIS_URL))
             assert result.get(timeout=20) == "ok"
     finally:
         app.conf.update(conf)

@@ -208,6 +208,8 @@ ACCESS_LOG_RETENTION_DAYS = env.int("ACCESS_LOG_RETENTION_DAYS", default=365)
 # Date after which the whole So Mobilité programme stops (ISO date), if one is announced.
 _programme_end = env("PROGRAMME_GENERAL_END_DATE", default="")
 PROGRAMME_GENERAL_END_DATE = date.fromisoformat(_programme_end) if _programme_end else None
+# A programme sheet not reviewed for this many months is flagged « à revoir » in admin.
+PROGRAMME_REVIEW_MONTHS = env.int("PROGRAMME_REVIEW_MONTHS", default=12)
 
 LOGGING = {
     "version": 1,

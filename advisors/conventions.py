@@ -1,0 +1,217 @@
+"""The rules of the partner convention (articles 5, 6 and 10), computed from stored facts.
+
+``convention_status`` is a pure function: it reads the dates recorded on a convention (signature,
+services start, letters received, answers) and says what the convention is on a given day, until
+when it runs and why. Facts dated after that day are ignored, so the answer is what was known on
+that day (a letter received tomorrow does not change today's state).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Final
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from .models import Convention
+
+TERMINATION_NOTICE = relativedelta(months=2)
+FORMAL_NOTICE_DELAY = timedelta(days=30)
+
+
+class ConventionState(models.TextChoices):
+    NOT_SIGNED = "not_signed", _("Non signée")
+    SIGNED_NOT_STARTED = "signed_not_started", _("Signée, services pas encore ouverts")
+    IN_FORCE = "in_force", _("En vigueur")
+    NOTICE_RUNNING = "notice_running", _("En préavis de résiliation")
+    FORMAL_NOTICE_PENDING = "formal_notice_pending", _("Mise en demeure sans réponse")
+    ENDED = "ended", _("Terminée")
+
+
+@dataclass(frozen=True)
+class ConventionStatus:
+    state: ConventionState
+    in_force: bool
+    services_open: bool
+    period_start: date | None
+    period_end: date | None
+    end_date: date | None
+    """Last day in force, when an end is known or scheduled."""
+    reason: str
+
+
+class _Setting:
+    """Sentinel: read PROGRAMME_GENERAL_END_DATE at call time (so override_settings applies)."""
+
+
+FROM_SETTINGS: Final = _Setting()
+
+
+def fmt(day: date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def termination_last_day(received_on: date, requested_end_on: date | None = None) -> date:
+    """Last day in force after the partner's letter: two months' notice at least (31 Oct → 31 Dec,
+    31 Dec → end of February), or the later end the partner asked for."""
+    minimum = received_on + TERMINATION_NOTICE
+    if requested_end_on and requested_end_on > minimum:
+        return requested_end_on
+    return minimum
+
+
+def formal_notice_last_day(received_on: date) -> date:
+    """Without an answer, the convention ends automatically 30 days after receipt."""
+    return received_on + FORMAL_NOTICE_DELAY
+
+
+@dataclass(frozen=True)
+class _End:
+    last_day: date
+    state_while_running: ConventionState
+    reason: str
+
+
+def _known(day: date | None, on: date) -> date | None:
+    return day if day is not None and day <= on else None
+
+
+def _scheduled_ends(convention: Convention, on: date, programme_end: date | None) -> list[_End]:
+    ends: list[_End] = []
+
+    letter_on = _known(convention.termination_letter_received_on, on)
+    if letter_on:
+        minimum = letter_on + TERMINATION_NOTICE
+        last_day = termination_last_day(letter_on, convention.termination_requested_end_on)
+        if last_day == minimum:
+            reason = gettext(
+                "Résiliée par la structure : courrier reçu le %(received)s, fin après préavis "
+                "de deux mois le %(end)s"
+            ) % {"received": fmt(letter_on), "end": fmt(last_day)}
+        else:
+            reason = gettext(
+                "Résiliée par la structure : courrier reçu le %(received)s, fin demandée au "
+                "%(end)s (préavis minimal de deux mois : %(minimum)s)"
+            ) % {"received": fmt(letter_on), "end": fmt(last_day), "minimum": fmt(minimum)}
+        ends.append(_End(last_day, ConventionState.NOTICE_RUNNING, reason))
+
+    notice_on = _known(convention.formal_notice_received_on, on)
+    if notice_on:
+        deadline = formal_notice_last_day(notice_on)
+        answered_on = _known(convention.formal_notice_answered_on, on)
+        if answered_on is None:
+            if on <= deadline:
+                reason = gettext(
+                    "Mise en demeure reçue le %(received)s sans réponse à ce jour : fin "
+                    "automatique le %(end)s faute de réponse d'ici là"
+                )
+            else:
+                reason = gettext(
+                    "Mise en demeure reçue le %(received)s restée sans réponse : fin automatique "
+                    "30 jours après, le %(end)s"
+                )
+            reason %= {"received": fmt(notice_on), "end": fmt(deadline)}
+            ends.append(_End(deadline, ConventionState.FORMAL_NOTICE_PENDING, reason))
+        elif answered_on > deadline:
+            reason = gettext(
+                "Mise en demeure reçue le %(received)s, réponse trop tardive le %(answered)s : "
+                "fin automatique le %(end)s"
+            ) % {"received": fmt(notice_on), "answered": fmt(answered_on), "end": fmt(deadline)}
+            ends.append(_End(deadline, ConventionState.FORMAL_NOTICE_PENDING, reason))
+
+    if programme_end:
+        reason = gettext("Fin générale du dispositif So Mobilité le %(end)s") % {
+            "end": fmt(programme_end)
+        }
+        ends.append(_End(programme_end, ConventionState.IN_FORCE, reason))
+    return ends
+
+
+def convention_status(
+    convention: Convention,
+    *,
+    on: date,
+    programme_end: date | _Setting | None = FROM_SETTINGS,
+) -> ConventionStatus:
+    """State of ``convention`` on day ``on``: see the module docstring and SPEC §2.
+
+    Validity runs per calendar year from the signature and renews tacitly every 1 January. When
+    several ends apply (partner's notice, unanswered formal notice, general end of the
+    programme), the earliest one wins and the reason names it.
+    """
+    if isinstance(programme_end, _Setting):
+        programme_end = settings.PROGRAMME_GENERAL_END_DATE
+    signed_on = convention.signed_on
+
+    if signed_on is None or on < signed_on:
+        if signed_on is None:
+            reason = gettext("Convention pas encore signée")
+        else:
+            reason = gettext(
+                "Convention signée le %(signed)s, donc pas encore en vigueur le %(on)s"
+            ) % {
+                "signed": fmt(signed_on), "on": fmt(on)
+            }
+        return ConventionStatus(ConventionState.NOT_SIGNED, False, False, None, None, None, reason)
+
+    ends = _scheduled_ends(convention, on, programme_end)
+    end = min(ends, key=lambda e: e.last_day) if ends else None
+
+    if end and on > end.last_day:
+        return ConventionStatus(
+            ConventionState.ENDED, False, False, None, None, end.last_day,
+            gettext("Terminée. %(reason)s") % {"reason": end.reason},
+        )
+
+    period_start = signed_on if on.year == signed_on.year else date(on.year, 1, 1)
+    period_end = date(on.year, 12, 31)
+    if end and end.last_day < period_end:
+        period_end = end.last_day
+    services_start = convention.services_start_on
+    services_open = services_start is not None and services_start <= on
+
+    if end and end.state_while_running != ConventionState.IN_FORCE:
+        state = end.state_while_running
+        reason = end.reason
+    elif not services_open:
+        state = ConventionState.SIGNED_NOT_STARTED
+        if services_start is None:
+            reason = gettext("Signée le %(signed)s ; date de début des services non fixée") % {
+                "signed": fmt(signed_on)
+            }
+        else:
+            reason = gettext("Signée le %(signed)s ; début des services le %(start)s") % {
+                "signed": fmt(signed_on), "start": fmt(services_start)
+            }
+    else:
+        state = ConventionState.IN_FORCE
+        if end is None:
+            reason = gettext(
+                "Signée le %(signed)s ; période en cours du %(start)s au %(end)s, reconduction "
+                "tacite le %(renewal)s"
+            ) % {
+                "signed": fmt(signed_on), "start": fmt(period_start), "end": fmt(period_end),
+                "renewal": fmt(date(on.year + 1, 1, 1)),
+            }
+        else:
+            reason = gettext("Signée le %(signed)s ; %(end_reason)s") % {
+                "signed": fmt(signed_on), "end_reason": end.reason
+            }
+    if end and state == ConventionState.SIGNED_NOT_STARTED:
+        reason = f"{reason}. {end.reason}"
+
+    return ConventionStatus(
+        state=state,
+        in_force=True,
+        services_open=services_open,
+        period_start=period_start,
+        period_end=period_end,
+        end_date=end.last_day if end else None,
+        reason=reason,
+    )

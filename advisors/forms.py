@@ -1,0 +1,84 @@
+"""Forms of the partner network: the coordinators' admin steps and the public directory filter.
+
+They check shape only; the rules are in ``advisors.services``.
+"""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Structure, StructureStatus
+from .validators import DEPARTEMENT_CHOICES
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def date_field(label, **kwargs) -> forms.DateField:
+    return forms.DateField(label=label, widget=DateInput(), **kwargs)
+
+
+class ReceiptDateForm(forms.Form):
+    received_on = date_field(_("Date de réception"), initial=timezone.localdate)
+
+
+class TerminationLetterForm(ReceiptDateForm):
+    requested_end_on = date_field(
+        _("Date de fin demandée (facultatif)"),
+        required=False,
+        help_text=_("Seulement si la structure demande une fin plus tardive que le préavis de "
+                    "deux mois."),
+    )
+
+
+class FormalNoticeAnswerForm(forms.Form):
+    answered_on = date_field(_("Date de la réponse"), initial=timezone.localdate)
+
+
+class StructureStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Nouveau statut"), choices=StructureStatus.choices)
+    on = date_field(_("Date du changement"), initial=timezone.localdate)
+    note = forms.CharField(label=_("Commentaire"), max_length=255, required=False)
+
+
+class AdvisorWithdrawForm(forms.Form):
+    on = date_field(_("Date du retrait"), initial=timezone.localdate)
+    reason = forms.CharField(label=_("Motif"), max_length=255, required=False)
+
+
+class AdvisorInviteForm(forms.Form):
+    email = forms.EmailField(label=_("Adresse e-mail professionnelle"))
+    first_name = forms.CharField(label=_("Prénom"), max_length=150)
+    last_name = forms.CharField(label=_("Nom"), max_length=150)
+    structure = forms.ModelChoiceField(
+        label=_("Structure"),
+        queryset=Structure.objects.exclude(status=StructureStatus.ENDED).order_by("public_name"),
+    )
+    designated_on = date_field(_("Désigné·e le"), initial=timezone.localdate)
+
+
+class DirectoryFilterForm(forms.Form):
+    departement = forms.ChoiceField(
+        label=_("Département"),
+        choices=[("", _("Tous les départements")), *DEPARTEMENT_CHOICES],
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
+        error_messages={
+            "invalid_choice": _("Ce département n'est pas en Nouvelle-Aquitaine : choisissez-en "
+                                "un dans la liste.")
+        },
+    )
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        if not valid:
+            self.fields["departement"].widget.attrs.update({
+                "class": "form-select is-invalid",
+                "aria-invalid": "true",
+                "aria-describedby": "departement-erreur",
+            })
+        return valid

@@ -1,0 +1,175 @@
+"""Reads shared by pages and by the booking code: current convention, training, bookability."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from accounts.models import User
+
+from .conventions import ConventionStatus, convention_status
+from .models import (
+    Advisor,
+    Convention,
+    Structure,
+    StructureStatus,
+    TrainingAttendance,
+    TrainingKind,
+)
+from .validators import NOUVELLE_AQUITAINE_DEPARTEMENTS
+
+
+def pick_current_convention(conventions: Iterable[Convention], on: date) -> Convention | None:
+    """The convention that governs ``on``: the latest signed on or before that day; failing
+    that, the most recent one still waiting for a signature (or signed later)."""
+    conventions = list(conventions)
+    signed = [c for c in conventions if c.signed_on is not None and c.signed_on <= on]
+    if signed:
+        return max(signed, key=lambda c: (c.signed_on, c.pk))
+    if conventions:
+        return max(conventions, key=lambda c: (c.created_at, c.pk))
+    return None
+
+
+def convention_current_for_structure(structure: Structure, on: date) -> Convention | None:
+    """Uses ``structure.conventions`` as prefetched when the caller prefetched it."""
+    return pick_current_convention(structure.conventions.all(), on)
+
+
+def structure_convention_status(structure: Structure, on: date) -> ConventionStatus | None:
+    convention = convention_current_for_structure(structure, on)
+    return convention_status(convention, on=on) if convention else None
+
+
+def structure_has_convention_in_force(structure: Structure, on: date) -> bool:
+    status = structure_convention_status(structure, on)
+    return bool(status and status.in_force)
+
+
+def structure_services_open(structure: Structure, on: date) -> bool:
+    """True when the structure's convention is in force and its services have started."""
+    status = structure_convention_status(structure, on)
+    return bool(status and status.services_open)
+
+
+def structures_with_services_open(on: date) -> set[int]:
+    """Ids of active structures whose convention has services open on ``on`` (two queries:
+    the structures and their conventions).
+
+    The convention rules (notice periods counted in months, formal-notice deadlines) are
+    evaluated in Python by ``convention_status`` so that they have a single definition.
+    """
+    structures = Structure.objects.filter(status=StructureStatus.ACTIVE).prefetch_related(
+        "conventions"
+    )
+    return {s.pk for s in structures if structure_services_open(s, on)}
+
+
+@dataclass(frozen=True)
+class DirectoryGroup:
+    code: str
+    name: str
+    structures: list[Structure]
+
+
+def modes_offered(structures: list[Structure]) -> dict[int, list[str]]:
+    """Hook for the booking app: the interview modes (labels) each structure offers, by
+    structure id, computed for all the listed structures at once. Empty until availability
+    exists."""
+    return {structure.pk: [] for structure in structures}
+
+
+def public_structures() -> QuerySet[Structure]:
+    """Structures shown to the public: those active in the network."""
+    return Structure.objects.filter(status=StructureStatus.ACTIVE)
+
+
+def directory_groups(*, departement: str | None = None) -> list[DirectoryGroup]:
+    """Active structures by département (in the département order), each with its
+    ``modes_offered`` list attached."""
+    structures = public_structures().order_by("departement", "public_name")
+    if departement:
+        structures = structures.filter(departement=departement)
+    structures = list(structures)
+    modes = modes_offered(structures)
+    groups: dict[str, DirectoryGroup] = {}
+    for structure in structures:
+        structure.modes_offered = modes.get(structure.pk, [])
+        code = structure.departement
+        if code not in groups:
+            groups[code] = DirectoryGroup(code, NOUVELLE_AQUITAINE_DEPARTEMENTS[code], [])
+        groups[code].structures.append(structure)
+    return list(groups.values())
+
+
+def structure_get_public(*, slug: str) -> Structure:
+    """The public page's structure (active only), with ``modes_offered`` attached; raises
+    ``Structure.DoesNotExist``."""
+    structure = public_structures().get(slug=slug)
+    structure.modes_offered = modes_offered([structure]).get(structure.pk, [])
+    return structure
+
+
+def _user_of(advisor_or_user: Advisor | User) -> User:
+    return advisor_or_user.user if isinstance(advisor_or_user, Advisor) else advisor_or_user
+
+
+def initial_training_attended(on: date | None = None) -> QuerySet[TrainingAttendance]:
+    """Attendances that make a person trained: present at an initial training held by ``on``."""
+    attendances = TrainingAttendance.objects.filter(
+        attended=True, session__kind=TrainingKind.INITIAL
+    )
+    if on is not None:
+        attendances = attendances.filter(session__date__lte=on)
+    return attendances
+
+
+def advisor_is_trained(advisor_or_user: Advisor | User, on: date | None = None) -> bool:
+    """An advisor is trained once they attended an initial training (on or before ``on``)."""
+    return initial_training_attended(on).filter(user=_user_of(advisor_or_user)).exists()
+
+
+def designation_current_q(on: date, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}designated_on__lte": on}) & (
+        Q(**{f"{prefix}withdrawn_on__isnull": True}) | Q(**{f"{prefix}withdrawn_on__gt": on})
+    )
+
+
+def advisor_is_bookable(advisor: Advisor, on: date) -> bool:
+    """Whether the advisor's slots on ``on`` may be booked (the single rule the booking uses)."""
+    designation_current = advisor.designated_on <= on and (
+        advisor.withdrawn_on is None or on < advisor.withdrawn_on
+    )
+    return (
+        designation_current
+        and advisor.user.is_active
+        and advisor.structure.status == StructureStatus.ACTIVE
+        and advisor_is_trained(advisor, on)
+        and structure_services_open(advisor.structure, on)
+    )
+
+
+def bookable_advisors(on: date) -> QuerySet[Advisor]:
+    """Advisors bookable on ``on``, the same rule as ``advisor_is_bookable``, in three queries
+    whatever the number of advisors.
+
+    In SQL: current designation on that day, active user account, structure status ACTIVE,
+    attended initial training dated on or before that day (``Exists``). The convention rule
+    (in force and services started) is evaluated by ``convention_status`` over the active
+    structures in one query, and applied as ``structure_id IN (…)``.
+    """
+    open_ids = structures_with_services_open(on)
+    trained = initial_training_attended(on).filter(user=OuterRef("user"))
+    return (
+        Advisor.objects.filter(
+            designation_current_q(on),
+            user__is_active=True,
+            structure__status=StructureStatus.ACTIVE,
+            structure_id__in=open_ids,
+        )
+        .filter(Exists(trained))
+        .select_related("user", "structure")
+    )

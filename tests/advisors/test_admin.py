@@ -1,0 +1,312 @@
+import io
+import zipfile
+from datetime import date
+
+import pytest
+import time_machine
+from django.contrib.admin import helpers
+from django.core import mail
+from django.urls import reverse
+
+from advisors.models import Advisor, Convention, Structure, StructureStatus
+from tests.factories import (
+    AdvisorFactory,
+    ConventionFactory,
+    CoordinatorFactory,
+    StructureFactory,
+    TrainingAttendanceFactory,
+    TrainingSessionFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+TODAY = date(2026, 5, 12)
+
+
+@pytest.fixture(autouse=True)
+def _today():
+    with time_machine.travel("2026-05-12 10:00 +02:00", tick=False):
+        yield
+
+
+@pytest.fixture
+def coordinator():
+    return CoordinatorFactory(with_totp=True)
+
+
+@pytest.fixture
+def admin_client(client, coordinator):
+    client.force_login(coordinator)
+    return client
+
+
+@pytest.fixture
+def network():
+    in_force = ConventionFactory(structure__public_name="Info Jeunes Tulle",
+                                 structure__departement="19", structure__postal_code="19000")
+    notice = ConventionFactory(structure__public_name="Info Jeunes Guéret",
+                               structure__departement="23", structure__postal_code="23000",
+                               termination_letter_received_on=date(2026, 4, 1))
+    unsigned = ConventionFactory(structure__public_name="Info Jeunes Mont-de-Marsan",
+                                 structure__status=StructureStatus.CANDIDATE,
+                                 signed_on=None, services_start_on=None)
+    StructureFactory(public_name="Mairie de Pau", status=StructureStatus.CANDIDATE)
+    trained = AdvisorFactory(structure=in_force.structure, user__last_name="Formée")
+    TrainingAttendanceFactory(user=trained.user)
+    AdvisorFactory(structure=notice.structure, user__last_name="Pasformé")
+    return {"in_force": in_force, "notice": notice, "unsigned": unsigned}
+
+
+def changelist(model: str) -> str:
+    return reverse(f"admin:advisors_{model}_changelist")
+
+
+def run_action(client, model, action, objects, **data):
+    return client.post(changelist(model), {
+        "action": action,
+        helpers.ACTION_CHECKBOX_NAME: [o.pk for o in objects],
+        **data,
+    })
+
+
+class TestAccess:
+    @pytest.mark.parametrize("user_kwargs", [{"role": "youth"}, {"role": "advisor"}])
+    def test_other_roles_refused(self, client, user_kwargs):
+        client.force_login(UserFactory(**user_kwargs))
+        assert client.get(changelist("structure"), follow=True).status_code == 403
+
+    def test_coordinator_without_totp_refused(self, client):
+        client.force_login(CoordinatorFactory())
+        response = client.get(changelist("structure"), follow=True)
+        assert response.redirect_chain[-1][0] == reverse("accounts:mfa_required")
+
+
+class TestStructureAdmin:
+    @pytest.mark.parametrize(
+        ("query", "expected"),
+        [
+            ("", {"Info Jeunes Tulle", "Info Jeunes Guéret", "Info Jeunes Mont-de-Marsan",
+                  "Mairie de Pau"}),
+            ("?departement__exact=19", {"Info Jeunes Tulle"}),
+            ("?status__exact=candidate", {"Info Jeunes Mont-de-Marsan", "Mairie de Pau"}),
+            ("?kind__exact=info_jeunes", {"Info Jeunes Tulle", "Info Jeunes Guéret",
+                                          "Info Jeunes Mont-de-Marsan", "Mairie de Pau"}),
+            ("?etat_convention=in_force", {"Info Jeunes Tulle"}),
+            ("?etat_convention=notice_running", {"Info Jeunes Guéret"}),
+            ("?etat_convention=not_signed", {"Info Jeunes Mont-de-Marsan"}),
+            ("?etat_convention=none", {"Mairie de Pau"}),
+            ("?q=Gu%C3%A9ret", {"Info Jeunes Guéret"}),
+        ],
+    )
+    def test_changelist_filters(self, admin_client, network, query, expected):
+        response = admin_client.get(changelist("structure") + query)
+        assert response.status_code == 200
+        shown = {s.public_name for s in response.context["cl"].result_list}
+        assert shown == expected
+
+    def test_changelist_shows_convention_state_in_few_queries(
+        self, admin_client, network, django_assert_max_num_queries
+    ):
+        with django_assert_max_num_queries(12):
+            response = admin_client.get(changelist("structure"))
+        content = response.content.decode()
+        assert "En préavis de résiliation" in content
+        assert "Aucune convention" in content
+
+    def test_change_page_and_history(self, admin_client, network):
+        structure = network["in_force"].structure
+        url = reverse("admin:advisors_structure_change", args=[structure.pk])
+        assert admin_client.get(url).status_code == 200
+        history = reverse("admin:advisors_structure_history", args=[structure.pk])
+        assert admin_client.get(history).status_code == 200
+
+    def test_add_registers_a_candidate(self, admin_client, coordinator):
+        response = admin_client.post(reverse("admin:advisors_structure_add"), {
+            "public_name": "Info Jeunes Niort", "legal_name": "Association IJ Niort",
+            "slug": "info-jeunes-niort", "kind": "info_jeunes", "siret": "73282932000074",
+            "address": "3 rue Fictive", "postal_code": "79000", "commune": "Niort",
+            "departement": "79", "phone": "05 49 00 00 00", "email": "ij@niort.test",
+            "description": "", "latitude": "", "longitude": "",
+            "status_changes-TOTAL_FORMS": "0", "status_changes-INITIAL_FORMS": "0",
+            "advisors-TOTAL_FORMS": "0", "advisors-INITIAL_FORMS": "0",
+        })
+        assert response.status_code == 302, response.context["adminform"].errors
+        structure = Structure.objects.get(slug="info-jeunes-niort")
+        assert structure.status == StructureStatus.CANDIDATE
+        assert structure.status_changes.get().changed_on == TODAY
+        assert structure.history.first().history_user == coordinator
+
+    def test_invalid_siret_and_departement_are_refused(self, admin_client):
+        response = admin_client.post(reverse("admin:advisors_structure_add"), {
+            "public_name": "X", "legal_name": "X", "slug": "x", "kind": "info_jeunes",
+            "siret": "73282932000075", "address": "1 rue", "postal_code": "75001",
+            "commune": "Paris", "departement": "75", "phone": "0549000000",
+            "email": "x@x.test",
+            "status_changes-TOTAL_FORMS": "0", "status_changes-INITIAL_FORMS": "0",
+            "advisors-TOTAL_FORMS": "0", "advisors-INITIAL_FORMS": "0",
+        })
+        assert response.status_code == 200
+        errors = response.context["adminform"].errors
+        assert "Numéro SIRET invalide" in str(errors["siret"])
+        assert "departement" in errors
+
+    def test_change_status_action(self, admin_client, network):
+        structure = network["unsigned"].structure
+        page = run_action(admin_client, "structure", "change_status", [structure])
+        assert page.status_code == 200
+        assert "Nouveau statut" in page.content.decode()
+        response = run_action(admin_client, "structure", "change_status", [structure],
+                              apply="1", status="accepted", on="2026-05-10", note="Comité")
+        assert response.status_code == 302
+        structure.refresh_from_db()
+        assert structure.status == StructureStatus.ACCEPTED
+
+    def test_refused_status_change_is_a_message(self, admin_client, network):
+        structure = network["unsigned"].structure
+        response = run_action(admin_client, "structure", "change_status", [structure],
+                              apply="1", status="active", on="2026-05-10", note="")
+        assert response.status_code == 302
+        messages = [str(m) for m in response.wsgi_request._messages]
+        assert any("l'étape suivante est « Acceptée »" in m for m in messages)
+        structure.refresh_from_db()
+        assert structure.status == StructureStatus.CANDIDATE
+
+
+class TestConventionAdmin:
+    def test_changelist_with_computed_columns_and_filter(self, admin_client, network):
+        response = admin_client.get(changelist("convention"))
+        assert response.status_code == 200
+        content = response.content.decode()
+        assert "fin après préavis de deux mois le 01/06/2026" in content
+        filtered = admin_client.get(changelist("convention") + "?etat_convention=notice_running")
+        assert list(filtered.context["cl"].result_list) == [network["notice"]]
+
+    def test_change_page_shows_computed_state(self, admin_client, network):
+        url = reverse("admin:advisors_convention_change", args=[network["notice"].pk])
+        content = admin_client.get(url).content.decode()
+        assert "En préavis de résiliation" in content
+        assert "courrier reçu le 01/04/2026" in content
+
+    def test_print_one_gives_a_pdf(self, admin_client, network):
+        response = run_action(admin_client, "convention", "print_pdf", [network["in_force"]])
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/pdf"
+        assert response.content.startswith(b"%PDF-")
+        assert "attachment" in response["Content-Disposition"]
+
+    def test_print_several_gives_a_zip(self, admin_client, network):
+        response = run_action(admin_client, "convention", "print_pdf",
+                              [network["in_force"], network["notice"]])
+        assert response["Content-Type"] == "application/zip"
+        names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
+        assert len(names) == 2 and all(n.endswith(".pdf") for n in names)
+
+    def test_record_formal_notice_through_intermediate_page(self, admin_client, network):
+        convention = network["in_force"]
+        page = run_action(admin_client, "convention", "record_formal_notice", [convention])
+        assert page.status_code == 200
+        assert "Date de réception" in page.content.decode()
+        response = run_action(admin_client, "convention", "record_formal_notice", [convention],
+                              apply="1", received_on="2026-05-04")
+        assert response.status_code == 302
+        convention.refresh_from_db()
+        assert convention.formal_notice_received_on == date(2026, 5, 4)
+
+    def test_invalid_date_redisplays_the_form(self, admin_client, network):
+        response = run_action(admin_client, "convention", "record_formal_notice",
+                              [network["in_force"]], apply="1", received_on="pas une date")
+        assert response.status_code == 200
+        assert response.context["form"].errors["received_on"]
+
+    def test_record_termination_letter(self, admin_client, network):
+        convention = network["in_force"]
+        response = run_action(admin_client, "convention", "record_termination_letter",
+                              [convention], apply="1", received_on="2026-05-11",
+                              requested_end_on="")
+        assert response.status_code == 302
+        convention.refresh_from_db()
+        assert convention.termination_letter_received_on == date(2026, 5, 11)
+
+    def test_service_error_is_shown(self, admin_client, network):
+        response = run_action(admin_client, "convention", "record_termination_letter",
+                              [network["unsigned"]], apply="1", received_on="2026-05-11")
+        messages = [str(m) for m in response.wsgi_request._messages]
+        assert any("n'est pas signée" in m for m in messages)
+
+    def test_record_answer(self, admin_client, network):
+        convention = network["in_force"]
+        Convention.objects.filter(pk=convention.pk).update(
+            formal_notice_received_on=date(2026, 5, 1))
+        run_action(admin_client, "convention", "record_formal_notice_answer", [convention],
+                   apply="1", answered_on="2026-05-11")
+        convention.refresh_from_db()
+        assert convention.formal_notice_answered_on == date(2026, 5, 11)
+
+
+class TestAdvisorAdmin:
+    @pytest.mark.parametrize(
+        ("query", "expected"),
+        [
+            ("", {"Formée", "Pasformé"}),
+            ("?forme=oui", {"Formée"}),
+            ("?forme=non", {"Pasformé"}),
+            ("?designation=en_cours", {"Formée", "Pasformé"}),
+            ("?designation=retire", set()),
+        ],
+    )
+    def test_changelist_filters(self, admin_client, network, query, expected):
+        response = admin_client.get(changelist("advisor") + query)
+        assert response.status_code == 200
+        assert {a.user.last_name for a in response.context["cl"].result_list} == expected
+        assert "Inviter un·e conseiller·ère" in response.content.decode()
+
+    def test_invite_sends_an_email_and_creates_the_advisor(
+        self, admin_client, network, django_capture_on_commit_callbacks
+    ):
+        structure = network["in_force"].structure
+        url = reverse("admin:advisors_advisor_invite")
+        assert admin_client.get(url).status_code == 200
+        with django_capture_on_commit_callbacks(execute=True):
+            response = admin_client.post(url, {
+                "email": "Nouvelle.Conseillere@structure.test", "first_name": "Sacha",
+                "last_name": "Nouvelle", "structure": structure.pk,
+                "designated_on": "2026-05-12",
+            })
+        assert response.status_code == 302
+        advisor = Advisor.objects.get(user__email="nouvelle.conseillere@structure.test")
+        assert advisor.structure == structure
+        assert len(mail.outbox) == 1
+        assert mail.outbox[0].to == ["nouvelle.conseillere@structure.test"]
+
+    def test_invite_error_is_a_message(self, admin_client, network):
+        youth = UserFactory(email="jeune@exemple.fr")
+        response = admin_client.post(reverse("admin:advisors_advisor_invite"), {
+            "email": youth.email, "first_name": "A", "last_name": "B",
+            "structure": network["in_force"].structure.pk, "designated_on": "2026-05-12",
+        })
+        assert response.status_code == 200
+        assert "compte d&#x27;un·e jeune" in response.content.decode()
+        assert not mail.outbox
+
+    def test_withdraw_action(self, admin_client, network):
+        advisor = Advisor.objects.get(user__last_name="Pasformé")
+        response = run_action(admin_client, "advisor", "withdraw", [advisor], apply="1",
+                              on="2026-05-11", reason="Départ de la structure")
+        assert response.status_code == 302
+        advisor.refresh_from_db()
+        assert advisor.withdrawn_on == date(2026, 5, 11)
+        history = admin_client.get(reverse("admin:advisors_advisor_history", args=[advisor.pk]))
+        assert history.status_code == 200
+
+
+class TestTrainingSessionAdmin:
+    def test_changelist_and_change_page(self, admin_client):
+        session = TrainingSessionFactory()
+        TrainingAttendanceFactory(session=session)
+        TrainingAttendanceFactory(session=session, attended=False)
+        response = admin_client.get(changelist("trainingsession"))
+        assert response.status_code == 200
+        assert response.context["cl"].result_list[0].present_count == 1
+        url = reverse("admin:advisors_trainingsession_change", args=[session.pk])
+        assert admin_client.get(url).status_code == 200
