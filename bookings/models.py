@@ -1,1 +1,364 @@
-"""Models of this app are added by their own issue."""
+"""Availability, absences, appointments, outgoing notifications and the waiting list.
+
+Rules live in ``selectors.py`` (what is free) and ``services.py`` (writes). The database has the
+last word on double booking:
+
+- on every database, ``appointment_one_active_per_advisor_start`` (a partial unique index on
+  advisor + start for active appointments) is declared in ``Meta``;
+- on PostgreSQL the migration also adds ``appointment_no_overlap``, an exclusion constraint over
+  ``(advisor, tstzrange(starts_at, ends_at))`` for active appointments, and two exclusion
+  constraints refusing overlapping availability of one advisor. They are raw SQL applied only on
+  PostgreSQL (see migration 0001) and are kept out of ``Meta`` on purpose: Django would otherwise
+  emit PostgreSQL-only SQL on SQLite and run PostgreSQL lookups during ``full_clean``.
+
+"Active" for the database means pending (a hold while the email code is typed) or confirmed;
+holds past ``hold_expires_at`` are released by the services and by a periodic task.
+"""
+
+import secrets
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.timezone import localtime
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.modelfields import PhoneNumberField
+from simple_history.models import HistoricalRecords
+
+from advisors.models import Advisor, Structure
+from advisors.validators import DEPARTEMENT_CHOICES
+
+
+class Mode(models.TextChoices):
+    IN_PERSON = "in_person", _("sur place")
+    VIDEO = "video", _("en visio")
+    PHONE = "phone", _("par téléphone")
+
+
+REMOTE_MODES = frozenset({Mode.VIDEO, Mode.PHONE})
+
+
+class AppointmentStatus(models.TextChoices):
+    PENDING = "pending", _("En attente de confirmation")
+    CONFIRMED = "confirmed", _("Confirmé")
+    EXPIRED = "expired", _("Non confirmé (délai dépassé)")
+    CANCELLED_BY_YOUTH = "cancelled_by_youth", _("Annulé par le ou la jeune")
+    CANCELLED_BY_STRUCTURE = "cancelled_by_structure", _("Annulé par la structure")
+    DONE = "done", _("Entretien réalisé")
+    NO_SHOW = "no_show", _("Absence du ou de la jeune")
+
+
+ACTIVE_STATUSES = (AppointmentStatus.PENDING, AppointmentStatus.CONFIRMED)
+
+
+class AbsenceKind(models.TextChoices):
+    SHORT = "short", _("Absence courte (heures, jours)")
+    LONG = "long", _("Absence longue (semaines, mois)")
+
+
+class YouthStatus(models.TextChoices):
+    PUPIL = "pupil", _("Collégien·ne ou lycéen·ne")
+    STUDENT = "student", _("Étudiant·e")
+    APPRENTICE = "apprentice", _("Apprenti·e ou alternant·e")
+    JOB_SEEKER = "job_seeker", _("En recherche d'emploi")
+    EMPLOYEE = "employee", _("Salarié·e")
+    VOLUNTEER = "volunteer", _("En service civique ou volontariat")
+    OTHER = "other", _("Autre situation")
+
+
+class ProjectDomain(models.TextChoices):
+    STUDIES = "studies", _("Études")
+    INTERNSHIP = "internship", _("Stage")
+    JOB = "job", _("Emploi")
+    VOLUNTEERING = "volunteering", _("Volontariat")
+    EXCHANGE = "exchange", _("Échange")
+    WORKING_HOLIDAY = "working_holiday", _("Permis vacances-travail (PVT)")
+    AU_PAIR = "au_pair", _("Au pair")
+    LANGUAGE_STAY = "language_stay", _("Séjour linguistique")
+    OTHER = "other", _("Autre")
+
+
+class ModesMixin(models.Model):
+    """Three booleans rather than a list: simple filters and a simple check constraint."""
+
+    offers_in_person = models.BooleanField(_("sur place"), default=True)
+    offers_video = models.BooleanField(_("en visio"), default=False)
+    offers_phone = models.BooleanField(_("par téléphone"), default=False)
+    place = models.CharField(
+        _("lieu de l'entretien sur place"), max_length=255, blank=True,
+        help_text=_("Laisser vide pour l'adresse de la structure."),
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def modes(self) -> tuple[str, ...]:
+        return tuple(
+            mode for mode, offered in (
+                (Mode.IN_PERSON, self.offers_in_person),
+                (Mode.VIDEO, self.offers_video),
+                (Mode.PHONE, self.offers_phone),
+            ) if offered
+        )
+
+
+MODES_NOT_EMPTY = Q(offers_in_person=True) | Q(offers_video=True) | Q(offers_phone=True)
+
+
+class RecurringAvailability(ModesMixin):
+    """Every week on ``weekday`` from ``start_time`` to ``end_time`` (Europe/Paris wall clock)."""
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, _("lundi")
+        TUESDAY = 1, _("mardi")
+        WEDNESDAY = 2, _("mercredi")
+        THURSDAY = 3, _("jeudi")
+        FRIDAY = 4, _("vendredi")
+        SATURDAY = 5, _("samedi")
+        SUNDAY = 6, _("dimanche")
+
+    advisor = models.ForeignKey(Advisor, on_delete=models.CASCADE,
+                                related_name="recurring_availabilities",
+                                verbose_name=_("conseiller·ère"))
+    weekday = models.PositiveSmallIntegerField(_("jour"), choices=Weekday.choices)
+    start_time = models.TimeField(_("de"))
+    end_time = models.TimeField(_("à"))
+    valid_from = models.DateField(_("à partir du"))
+    valid_until = models.DateField(_("jusqu'au"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("disponibilité récurrente")
+        verbose_name_plural = _("disponibilités récurrentes")
+        ordering = ["advisor", "weekday", "start_time"]
+        constraints = [
+            models.CheckConstraint(condition=Q(weekday__gte=0, weekday__lte=6),
+                                   name="recurring_weekday_valid"),
+            models.CheckConstraint(condition=Q(end_time__gt=models.F("start_time")),
+                                   name="recurring_end_after_start"),
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
+                name="recurring_valid_until_after_from",
+            ),
+            models.CheckConstraint(condition=MODES_NOT_EMPTY, name="recurring_modes_not_empty"),
+        ]
+        indexes = [models.Index(fields=["advisor", "weekday"])]
+
+    def __str__(self) -> str:
+        return (f"{self.get_weekday_display()} {self.start_time:%H:%M} à {self.end_time:%H:%M}"
+                f" ({self.advisor})")
+
+
+class OneOffAvailability(ModesMixin):
+    advisor = models.ForeignKey(Advisor, on_delete=models.CASCADE,
+                                related_name="one_off_availabilities",
+                                verbose_name=_("conseiller·ère"))
+    date = models.DateField(_("date"))
+    start_time = models.TimeField(_("de"))
+    end_time = models.TimeField(_("à"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("disponibilité ponctuelle")
+        verbose_name_plural = _("disponibilités ponctuelles")
+        ordering = ["advisor", "date", "start_time"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end_time__gt=models.F("start_time")),
+                                   name="one_off_end_after_start"),
+            models.CheckConstraint(condition=MODES_NOT_EMPTY, name="one_off_modes_not_empty"),
+        ]
+        indexes = [models.Index(fields=["date", "advisor"])]
+
+    def __str__(self) -> str:
+        return (f"{self.date:%d/%m/%Y} {self.start_time:%H:%M} à {self.end_time:%H:%M}"
+                f" ({self.advisor})")
+
+
+class Absence(models.Model):
+    advisor = models.ForeignKey(Advisor, on_delete=models.CASCADE, related_name="absences",
+                                verbose_name=_("conseiller·ère"))
+    starts_at = models.DateTimeField(_("début"))
+    ends_at = models.DateTimeField(_("fin"))
+    kind = models.CharField(_("type"), max_length=10, choices=AbsenceKind.choices)
+    reason = models.CharField(_("motif"), max_length=255)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("absence")
+        verbose_name_plural = _("absences")
+        ordering = ["advisor", "starts_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")),
+                                   name="absence_end_after_start"),
+            models.CheckConstraint(condition=Q(kind__in=[k.value for k in AbsenceKind]),
+                                   name="absence_kind_valid"),
+        ]
+        indexes = [models.Index(fields=["advisor", "starts_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} du {localtime(self.starts_at):%d/%m/%Y} ({self.advisor})"
+
+
+def new_video_room() -> str:
+    return secrets.token_urlsafe(18)
+
+
+class Appointment(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    advisor = models.ForeignKey(Advisor, on_delete=models.PROTECT, related_name="appointments",
+                                verbose_name=_("conseiller·ère"))
+    structure = models.ForeignKey(Structure, on_delete=models.PROTECT,
+                                  related_name="appointments", verbose_name=_("structure"))
+    youth = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                              related_name="appointments", verbose_name=_("jeune"))
+    starts_at = models.DateTimeField(_("début"))
+    ends_at = models.DateTimeField(_("fin"))
+    mode = models.CharField(_("modalité"), max_length=10, choices=Mode.choices)
+    place = models.CharField(_("lieu"), max_length=255, blank=True)
+    video_room = models.CharField(_("salle de visio"), max_length=64, blank=True)
+    status = models.CharField(_("statut"), max_length=25, choices=AppointmentStatus.choices,
+                              default=AppointmentStatus.PENDING)
+    hold_expires_at = models.DateTimeField(_("réservation provisoire jusqu'à"), null=True,
+                                           blank=True)
+    confirmed_at = models.DateTimeField(_("confirmé le"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("annulé le"), null=True, blank=True)
+    cancel_reason = models.CharField(_("motif d'annulation"), max_length=255, blank=True)
+    sequence = models.PositiveIntegerField(
+        _("version iCalendar"), default=0,
+        help_text=_("Incrémentée à chaque changement pour mettre à jour les agendas."))
+    reminder_due_at = models.DateTimeField(_("rappel prévu le"), null=True, blank=True)
+    reminder_sent_at = models.DateTimeField(_("rappel envoyé le"), null=True, blank=True)
+    # What the young person told us when booking.
+    first_name = models.CharField(_("prénom"), max_length=150)
+    last_name = models.CharField(_("nom"), max_length=150)
+    phone = PhoneNumberField(_("téléphone"), blank=True)
+    birth_date = models.DateField(_("date de naissance"))
+    postal_code = models.CharField(_("code postal"), max_length=5)
+    youth_status = models.CharField(_("situation"), max_length=20, choices=YouthStatus.choices)
+    domains = models.JSONField(_("domaines du projet"), default=list, blank=True)
+    project = models.TextField(_("le projet en quelques mots"), blank=True)
+    consent_at = models.DateTimeField(_("consentement donné le"))
+    consent_text_version = models.CharField(_("version du texte de consentement"), max_length=20)
+    guardian_email = models.EmailField(_("e-mail du parent ou tuteur·rice"), blank=True)
+    guardian_consent = models.BooleanField(_("accord du parent ou tuteur·rice"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("rendez-vous")
+        verbose_name_plural = _("rendez-vous")
+        ordering = ["-starts_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["advisor", "starts_at"], condition=Q(status__in=ACTIVE_STATUSES),
+                name="appointment_one_active_per_advisor_start",
+            ),
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")),
+                                   name="appointment_end_after_start"),
+            models.CheckConstraint(condition=Q(mode__in=[m.value for m in Mode]),
+                                   name="appointment_mode_valid"),
+            models.CheckConstraint(condition=Q(status__in=[s.value for s in AppointmentStatus]),
+                                   name="appointment_status_valid"),
+            models.CheckConstraint(
+                condition=~Q(status=AppointmentStatus.PENDING) | Q(hold_expires_at__isnull=False),
+                name="appointment_pending_has_hold",
+            ),
+            models.CheckConstraint(
+                condition=~Q(mode=Mode.PHONE) | ~Q(phone=""), name="appointment_phone_mode_phone"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["advisor", "starts_at"]),
+            models.Index(fields=["structure", "starts_at"]),
+            models.Index(fields=["starts_at", "status"]),
+            models.Index(fields=["reminder_due_at"], condition=Q(reminder_sent_at__isnull=True),
+                         name="appointment_reminder_todo"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}, {localtime(self.starts_at):%d/%m/%Y %H:%M}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_STATUSES
+
+    @property
+    def video_url(self) -> str:
+        if self.mode != Mode.VIDEO or not self.video_room:
+            return ""
+        return settings.VIDEO_MEETING_URL_TEMPLATE.format(room=self.video_room)
+
+
+class NotificationKind(models.TextChoices):
+    YOUTH_CONFIRMATION = "youth_confirmation", _("Confirmation au ou à la jeune")
+    YOUTH_CHANGE = "youth_change", _("Changement au ou à la jeune")
+    YOUTH_CANCELLATION = "youth_cancellation", _("Annulation au ou à la jeune")
+    YOUTH_REMINDER = "youth_reminder", _("Rappel au ou à la jeune")
+    ADVISOR_NEW = "advisor_new", _("Nouveau rendez-vous (conseiller·ère)")
+    ADVISOR_MOVED = "advisor_moved", _("Rendez-vous déplacé (conseiller·ère)")
+    ADVISOR_CANCELLED = "advisor_cancelled", _("Rendez-vous annulé (conseiller·ère)")
+    WAITING_LIST_SLOT = "waiting_list_slot", _("Créneau libéré (liste d'attente)")
+    COMPLIANCE_DIGEST = "compliance_digest", _("Synthèse hebdomadaire de conformité")
+
+
+class Notification(models.Model):
+    """Outbox: one row per email to send, written in the transaction that decided it.
+
+    A task sends the row just after commit; a periodic sweep sends rows whose task was lost
+    (broker down, worker killed). Sending locks the row and skips it once ``sent_at`` is set.
+    """
+
+    kind = models.CharField(_("type"), max_length=30, choices=NotificationKind.choices)
+    to = models.EmailField(_("destinataire"))
+    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, null=True, blank=True,
+                                    related_name="notifications")
+    payload = models.JSONField(_("données"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("créée le"))
+    sent_at = models.DateTimeField(_("envoyée le"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
+    last_error = models.TextField(_("dernière erreur"), blank=True)
+
+    class Meta:
+        verbose_name = _("e-mail")
+        verbose_name_plural = _("e-mails")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["created_at"], condition=Q(sent_at__isnull=True),
+                                name="notification_unsent")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} → {self.to}"
+
+
+class WaitingListEntry(models.Model):
+    """Someone who found no free slot in a département and mode. Told once, then done."""
+
+    email = models.EmailField(_("adresse e-mail"))
+    departement = models.CharField(_("département"), max_length=2, choices=DEPARTEMENT_CHOICES)
+    mode = models.CharField(_("modalité"), max_length=10, choices=Mode.choices)
+    created_at = models.DateTimeField(_("inscrit·e le"))
+    expires_at = models.DateTimeField(_("expire le"))
+    notified_at = models.DateTimeField(_("prévenu·e le"), null=True, blank=True)
+    notified_for_slot = models.CharField(_("créneau annoncé"), max_length=80, blank=True)
+
+    class Meta:
+        verbose_name = _("inscription en liste d'attente")
+        verbose_name_plural = _("liste d'attente")
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["email", "departement", "mode"], condition=Q(notified_at__isnull=True),
+                name="waiting_list_one_open_entry",
+            ),
+            models.CheckConstraint(condition=Q(mode__in=[m.value for m in Mode]),
+                                   name="waiting_list_mode_valid"),
+        ]
+        indexes = [models.Index(fields=["mode", "departement", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.departement}, {self.get_mode_display()})"

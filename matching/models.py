@@ -1,1 +1,92 @@
-"""Models of this app are added by their own issue."""
+"""The young person's mobility profile (one per user) and the programmes an advisor sends.
+
+Fields mirror the profile of /work/shared/formats/exchange-format.md plus what the advisor
+gathers during the interview; simple-history keeps who changed what and when.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
+
+from .vocabulary import EducationLevel, Status
+
+
+class MobilityProfile(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="mobility_profile", verbose_name=_("jeune"))
+    birth_date = models.DateField(_("date de naissance"), null=True, blank=True)
+    postal_code = models.CharField(_("code postal"), max_length=5, blank=True)
+    nationality = CountryField(_("nationalité"), blank=True)
+    status = models.CharField(_("situation"), max_length=20, choices=Status.choices, blank=True)
+    education_level = models.CharField(_("niveau d'études"), max_length=20,
+                                       choices=EducationLevel.choices, blank=True)
+    disability = models.BooleanField(_("situation de handicap déclarée"), default=False)
+    languages = models.JSONField(_("langues"), default=list, blank=True,
+                                 help_text=_('Liste de {"language": "en", "level": "B1"}.'))
+    budget_eur = models.PositiveIntegerField(_("budget (€)"), null=True, blank=True)
+    wish_domains = models.JSONField(_("domaines souhaités"), default=list, blank=True)
+    wish_zones = models.JSONField(_("zones souhaitées"), default=list, blank=True)
+    wish_countries = models.JSONField(_("pays souhaités"), default=list, blank=True)
+    wish_duration_min_weeks = models.DecimalField(_("durée minimum souhaitée (semaines)"),
+                                                  max_digits=6, decimal_places=2, null=True,
+                                                  blank=True)
+    wish_duration_max_weeks = models.DecimalField(_("durée maximum souhaitée (semaines)"),
+                                                  max_digits=6, decimal_places=2, null=True,
+                                                  blank=True)
+    wish_departure = models.DateField(_("départ souhaité"), null=True, blank=True)
+    studies_field = models.CharField(_("études suivies"), max_length=200, blank=True)
+    professional_experience = models.TextField(_("expérience professionnelle"), blank=True)
+    hobbies = models.TextField(_("loisirs et passions"), blank=True)
+    project_text = models.TextField(_("projet"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+",
+                                   verbose_name=_("modifié par"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("profil de mobilité")
+        verbose_name_plural = _("profils de mobilité")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(wish_duration_min_weeks__isnull=True)
+                | Q(wish_duration_max_weeks__isnull=True)
+                | Q(wish_duration_min_weeks__lte=models.F("wish_duration_max_weeks")),
+                name="mobility_profile_duration_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class ProgrammeRecommendation(models.Model):
+    """Programmes an advisor selected for a young person, with the explanation lines as they
+    were on that day (``items``: a JSON list, one entry per programme)."""
+
+    youth = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                              related_name="programme_recommendations",
+                              verbose_name=_("jeune"))
+    advisor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                related_name="programme_recommendations_sent",
+                                verbose_name=_("conseiller·ère"))
+    created_at = models.DateTimeField(_("envoyée le"))
+    message = models.TextField(_("message du conseiller"), blank=True)
+    advisor_contact = models.JSONField(_("contact du conseiller"), default=dict, blank=True,
+                                       help_text=_("Nom, structure, e-mail et téléphone au jour "
+                                                   "de l'envoi."))
+    sheets = models.ManyToManyField("programmes.ProgrammeSheet", related_name="recommendations",
+                                    verbose_name=_("fiches"))
+    items = models.JSONField(_("programmes et explications"), default=list)
+    emailed_at = models.DateTimeField(_("e-mail envoyé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sélection de programmes")
+        verbose_name_plural = _("sélections de programmes")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.youth} – {self.created_at:%d/%m/%Y}"

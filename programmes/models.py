@@ -1,1 +1,166 @@
-"""Models of this app are added by their own issue."""
+"""Programme sheets (fiches dispositifs): one real mobility programme each.
+
+Fields mirror the programme format of /work/shared/formats/exchange-format.md; list-valued
+fields are JSON lists validated against matching.vocabulary (see programmes.validators).
+``search_text`` and ``filter_index`` are denormalised columns kept up to date by
+programmes.services so the catalogue can search and filter the same way on SQLite and
+PostgreSQL.
+"""
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from matching.engine import format_weeks_range
+from matching.vocabulary import (
+    ANY_STATUS,
+    NATIONALITY_GROUP_LABELS,
+    AgeReference,
+    Domain,
+    EducationLevel,
+    Status,
+    Zone,
+    choices_dict,
+    country_name,
+    language_name,
+)
+
+from . import validators
+
+
+class Publication(models.TextChoices):
+    DRAFT = "draft", _("Brouillon")
+    PUBLISHED = "published", _("Publiée")
+    ARCHIVED = "archived", _("Archivée")
+
+
+class ProgrammeSheetQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(publication=Publication.PUBLISHED)
+
+
+class ProgrammeSheet(models.Model):
+    slug = models.SlugField(_("identifiant"), max_length=100, unique=True)
+    title = models.CharField(_("titre"), max_length=200)
+    summary = models.CharField(_("résumé"), max_length=500)
+    description = models.TextField(_("description (Markdown)"), blank=True)
+    domains = models.JSONField(_("domaines"), default=list,
+                               validators=[validators.validate_domains])
+    destination_zones = models.JSONField(_("zones de destination"), default=list, blank=True,
+                                         validators=[validators.validate_zones])
+    destination_countries = models.JSONField(_("pays de destination"), default=list, blank=True,
+                                             validators=[validators.validate_countries])
+    age_min = models.PositiveSmallIntegerField(_("âge minimum"), null=True, blank=True)
+    age_max = models.PositiveSmallIntegerField(_("âge maximum"), null=True, blank=True)
+    age_reference = models.CharField(_("âge apprécié"), max_length=20,
+                                     choices=AgeReference.choices,
+                                     default=AgeReference.APPLICATION)
+    disability_age_max = models.PositiveSmallIntegerField(
+        _("âge maximum en situation de handicap"), null=True, blank=True)
+    statuses = models.JSONField(_("statuts acceptés"), default=validators.any_status,
+                                validators=[validators.validate_statuses],
+                                help_text=_('["any"] : tous les statuts.'))
+    nationalities = models.JSONField(
+        _("nationalités acceptées"), null=True, blank=True,
+        validators=[validators.validate_nationalities],
+        help_text=_("Vide : aucune condition. Codes pays, « EU » ou « EEA »."))
+    education_min = models.CharField(_("niveau d'études minimum"), max_length=20, null=True,
+                                     blank=True, choices=EducationLevel.choices)
+    languages = models.JSONField(
+        _("langues"), default=list, blank=True, validators=[validators.validate_languages],
+        help_text=_('Liste de {"language": "en", "level": "B1", "required": false}.'))
+    duration_min_weeks = models.DecimalField(_("durée minimum (semaines)"), max_digits=6,
+                                             decimal_places=2, null=True, blank=True)
+    duration_max_weeks = models.DecimalField(_("durée maximum (semaines)"), max_digits=6,
+                                             decimal_places=2, null=True, blank=True)
+    budget_min_eur = models.PositiveIntegerField(_("budget conseillé (€)"), null=True,
+                                                 blank=True)
+    cost_participant_eur = models.PositiveIntegerField(_("coût pour le participant (€)"),
+                                                       null=True, blank=True)
+    funding = models.TextField(_("financements"), blank=True)
+    application_deadline = models.DateField(_("date limite de candidature"), null=True,
+                                            blank=True)
+    application_periods = models.TextField(_("périodes de candidature"), blank=True)
+    organiser = models.CharField(_("organisateur"), max_length=200, blank=True)
+    url = models.URLField(_("lien officiel"), max_length=500)
+    last_reviewed = models.DateField(_("dernière vérification"), null=True, blank=True)
+    publication = models.CharField(_("publication"), max_length=20, choices=Publication.choices,
+                                   default=Publication.DRAFT)
+    search_text = models.TextField(editable=False, blank=True)
+    filter_index = models.TextField(editable=False, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["search_text", "filter_index"])
+    objects = ProgrammeSheetQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("fiche dispositif")
+        verbose_name_plural = _("fiches dispositifs")
+        ordering = ["title", "slug"]
+        indexes = [models.Index(fields=["publication", "title"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(publication__in=Publication.values),
+                name="programme_publication_valid"),
+            models.CheckConstraint(
+                condition=Q(age_reference__in=AgeReference.values),
+                name="programme_age_reference_valid"),
+            models.CheckConstraint(
+                condition=Q(education_min__isnull=True)
+                | Q(education_min__in=EducationLevel.values),
+                name="programme_education_min_valid"),
+            models.CheckConstraint(
+                condition=Q(age_min__isnull=True) | Q(age_max__isnull=True)
+                | Q(age_min__lte=F("age_max")),
+                name="programme_age_range_ordered"),
+            models.CheckConstraint(
+                condition=Q(age_max__isnull=True) | Q(disability_age_max__isnull=True)
+                | Q(disability_age_max__gte=F("age_max")),
+                name="programme_disability_age_extends"),
+            models.CheckConstraint(
+                condition=Q(duration_min_weeks__isnull=True) | Q(duration_max_weeks__isnull=True)
+                | Q(duration_min_weeks__lte=F("duration_max_weeks")),
+                name="programme_duration_range_ordered"),
+            models.CheckConstraint(
+                condition=Q(duration_min_weeks__isnull=True) | Q(duration_min_weeks__gt=0),
+                name="programme_duration_min_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    # Display helpers for templates (French labels of the coded fields).
+    @property
+    def domain_labels(self) -> list[str]:
+        labels = choices_dict(Domain)
+        return [labels.get(code, code) for code in self.domains]
+
+    @property
+    def destination_labels(self) -> list[str]:
+        zones = choices_dict(Zone)
+        return ([zones.get(code, code) for code in self.destination_zones]
+                + [country_name(code) for code in self.destination_countries])
+
+    @property
+    def status_labels(self) -> list[str]:
+        if ANY_STATUS in self.statuses:
+            return []
+        labels = choices_dict(Status)
+        return [labels.get(code, code) for code in self.statuses]
+
+    @property
+    def nationality_labels(self) -> list[str]:
+        groups = {code: str(label) for code, label in NATIONALITY_GROUP_LABELS.items()}
+        return [groups.get(code) or country_name(code) for code in self.nationalities or []]
+
+    @property
+    def language_lines(self) -> list[str]:
+        return [f"{language_name(item['language']).capitalize()} {item['level']} "
+                + ("(obligatoire)" if item["required"] else "(conseillé)")
+                for item in self.languages]
+
+    @property
+    def duration_text(self) -> str:
+        return format_weeks_range(self.duration_min_weeks, self.duration_max_weeks)

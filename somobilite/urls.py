@@ -11,6 +11,7 @@ urlpatterns = [
     path("compte/", include("allauth.urls")),
     path("compte/", include("accounts.urls")),
     path("structures/", include("advisors.urls")),
+    path("programmes/", include("programmes.urls")),
     path("rendez-vous/", include("bookings.urls")),
     path("api/v1/", include("bookings.api_urls")),
     path("mon-espace/", include("privacy.urls")),

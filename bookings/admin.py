@@ -1,0 +1,305 @@
+"""Coordinators' view of availability, absences, appointments, emails and the waiting list,
+plus the weekly compliance page (``admin/bookings/appointment/conformite/``).
+
+Changes that have consequences go through the services: an absence over booked appointments
+needs the explicit confirmation box (then they are cancelled and the young people told), and
+cancelling appointments is an action that notifies like the public pages do.
+"""
+
+import datetime as dt
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from privacy.admin import YouthRecordAdminMixin
+
+from . import services
+from .models import (
+    Absence,
+    Appointment,
+    AppointmentStatus,
+    Mode,
+    Notification,
+    OneOffAvailability,
+    RecurringAvailability,
+    WaitingListEntry,
+)
+from .selectors import (
+    PARIS,
+    one_off_availability_clash,
+    recurring_availability_clash,
+    weekly_compliance,
+)
+
+
+def _modes_display(obj) -> str:
+    return ", ".join(str(Mode(m).label) for m in obj.modes)
+
+
+class RecurringAvailabilityForm(forms.ModelForm):
+    class Meta:
+        model = RecurringAvailability
+        fields = ["advisor", "weekday", "start_time", "end_time", "valid_from", "valid_until",
+                  "offers_in_person", "offers_video", "offers_phone", "place"]
+
+    def clean(self):
+        data = super().clean()
+        fields = ("advisor", "weekday", "start_time", "end_time", "valid_from")
+        if all(data.get(f) is not None for f in fields):
+            clash = recurring_availability_clash(
+                advisor=data["advisor"], weekday=data["weekday"], start_time=data["start_time"],
+                end_time=data["end_time"], valid_from=data["valid_from"],
+                valid_until=data.get("valid_until"), exclude_pk=self.instance.pk)
+            if clash is not None:
+                raise ValidationError(_("Cette plage chevauche une disponibilité déjà publiée "
+                                        "(%(existing)s).") % {"existing": clash})
+        return data
+
+
+class OneOffAvailabilityForm(forms.ModelForm):
+    class Meta:
+        model = OneOffAvailability
+        fields = ["advisor", "date", "start_time", "end_time", "offers_in_person",
+                  "offers_video", "offers_phone", "place"]
+
+    def clean(self):
+        data = super().clean()
+        if all(data.get(f) is not None for f in ("advisor", "date", "start_time", "end_time")):
+            clash = one_off_availability_clash(
+                advisor=data["advisor"], date=data["date"], start_time=data["start_time"],
+                end_time=data["end_time"], exclude_pk=self.instance.pk)
+            if clash is not None:
+                raise ValidationError(_("Cette plage chevauche une disponibilité déjà publiée "
+                                        "(%(existing)s).") % {"existing": clash})
+        return data
+
+
+@admin.register(RecurringAvailability)
+class RecurringAvailabilityAdmin(SimpleHistoryAdmin):
+    form = RecurringAvailabilityForm
+    list_display = ["advisor", "weekday", "start_time", "end_time", "valid_from", "valid_until",
+                    "modes_display"]
+    list_filter = ["weekday", "offers_in_person", "offers_video", "offers_phone",
+                   "advisor__structure__departement"]
+    search_fields = ["advisor__user__email", "advisor__user__last_name",
+                     "advisor__structure__public_name"]
+    autocomplete_fields = ["advisor"]
+    list_select_related = ["advisor__user", "advisor__structure"]
+
+    @admin.display(description=_("modalités"))
+    def modes_display(self, obj):
+        return _modes_display(obj)
+
+
+@admin.register(OneOffAvailability)
+class OneOffAvailabilityAdmin(SimpleHistoryAdmin):
+    form = OneOffAvailabilityForm
+    list_display = ["advisor", "date", "start_time", "end_time", "modes_display"]
+    list_filter = ["offers_in_person", "offers_video", "offers_phone",
+                   "advisor__structure__departement"]
+    date_hierarchy = "date"
+    search_fields = ["advisor__user__email", "advisor__user__last_name",
+                     "advisor__structure__public_name"]
+    autocomplete_fields = ["advisor"]
+    list_select_related = ["advisor__user", "advisor__structure"]
+
+    @admin.display(description=_("modalités"))
+    def modes_display(self, obj):
+        return _modes_display(obj)
+
+
+class AbsenceForm(forms.ModelForm):
+    confirm_cancellations = forms.BooleanField(
+        label=_("Annuler les rendez-vous concernés et prévenir les jeunes"), required=False)
+
+    class Meta:
+        model = Absence
+        fields = ["advisor", "starts_at", "ends_at", "kind", "reason"]
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk is None and all(data.get(f) for f in ("advisor", "starts_at",
+                                                                  "ends_at")):
+            concerned = services.absence_preview(advisor=data["advisor"],
+                                                 starts_at=data["starts_at"],
+                                                 ends_at=data["ends_at"])
+            if concerned and not data.get("confirm_cancellations"):
+                listed = "; ".join(
+                    f"{timezone.localtime(a.starts_at):%d/%m/%Y %H:%M} ({a.first_name} "
+                    f"{a.last_name})" for a in concerned)
+                raise ValidationError(
+                    _("Cette absence couvre %(count)s rendez-vous réservé(s) : %(list)s. Cochez "
+                      "la case pour les annuler et prévenir les jeunes.")
+                    % {"count": len(concerned), "list": listed})
+        return data
+
+
+@admin.register(Absence)
+class AbsenceAdmin(SimpleHistoryAdmin):
+    form = AbsenceForm
+    list_display = ["advisor", "kind", "starts_at", "ends_at", "reason"]
+    list_filter = ["kind", "advisor__structure__departement"]
+    date_hierarchy = "starts_at"
+    search_fields = ["advisor__user__email", "advisor__user__last_name", "reason"]
+    autocomplete_fields = ["advisor"]
+    list_select_related = ["advisor__user", "advisor__structure"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Dates of a saved absence stay put: a new period goes through the cancellation check.
+        return ["advisor", "starts_at", "ends_at"] if obj is not None else []
+
+    def get_fields(self, request, obj=None):
+        fields = ["advisor", "starts_at", "ends_at", "kind", "reason"]
+        return fields if obj is not None else [*fields, "confirm_cancellations"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        created = services.absence_create(
+            advisor=obj.advisor, starts_at=obj.starts_at, ends_at=obj.ends_at, kind=obj.kind,
+            reason=obj.reason, confirm_cancellations=form.cleaned_data["confirm_cancellations"],
+            now=timezone.now())
+        obj.pk = created.pk
+        obj.created_at = created.created_at
+
+
+class StartDateFilter(admin.SimpleListFilter):
+    title = _("période")
+    parameter_name = "periode"
+
+    def lookups(self, request, model_admin):
+        return [("upcoming", _("À venir")), ("past", _("Passés")),
+                ("week", _("Les 7 prochains jours"))]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        if self.value() == "upcoming":
+            return queryset.filter(starts_at__gte=now)
+        if self.value() == "past":
+            return queryset.filter(starts_at__lt=now)
+        if self.value() == "week":
+            return queryset.filter(starts_at__gte=now, starts_at__lt=now + dt.timedelta(days=7))
+        return queryset
+
+
+@admin.register(Appointment)
+class AppointmentAdmin(YouthRecordAdminMixin, SimpleHistoryAdmin):
+    list_display = ["starts_at_local", "first_name", "last_name", "youth", "structure",
+                    "advisor", "mode", "status"]
+    list_filter = ["status", "mode", StartDateFilter, "structure__departement", "structure"]
+    date_hierarchy = "starts_at"
+    search_fields = ["youth__email", "first_name", "last_name", "=public_id"]
+    list_select_related = ["youth", "structure", "advisor__user"]
+    actions = ["cancel_by_structure"]
+    change_list_template = "bookings/admin/appointment_change_list.html"
+    readonly_fields = ["public_id", "advisor", "structure", "youth", "starts_at", "ends_at",
+                       "mode", "place", "video_room", "status", "hold_expires_at",
+                       "confirmed_at", "cancelled_at", "sequence", "reminder_due_at",
+                       "reminder_sent_at", "consent_at", "consent_text_version", "created_at",
+                       "updated_at"]
+    fieldsets = [
+        (_("Rendez-vous"), {"fields": ["public_id", "status", "starts_at", "ends_at", "mode",
+                                       "place", "video_room", "advisor", "structure"]}),
+        (_("Jeune"), {"fields": ["youth", "first_name", "last_name", "phone", "birth_date",
+                                 "postal_code", "youth_status", "domains", "project",
+                                 "guardian_email", "guardian_consent", "consent_at",
+                                 "consent_text_version"]}),
+        (_("Suivi"), {"fields": ["hold_expires_at", "confirmed_at", "cancelled_at",
+                                 "cancel_reason", "sequence", "reminder_due_at",
+                                 "reminder_sent_at", "created_at", "updated_at"]}),
+    ]
+
+    def has_add_permission(self, request):
+        return False  # appointments are booked by young people on the public pages
+
+    def youth_id_of(self, obj) -> int | None:
+        return obj.youth_id
+
+    @admin.display(description=_("début"), ordering="starts_at")
+    def starts_at_local(self, obj):
+        return f"{obj.starts_at.astimezone(PARIS):%d/%m/%Y %H:%M}"
+
+    @admin.action(description=_("Annuler (par la structure) et prévenir les jeunes"))
+    def cancel_by_structure(self, request: HttpRequest, queryset: QuerySet[Appointment]):
+        done = 0
+        for appointment in queryset.filter(status__in=[AppointmentStatus.PENDING,
+                                                       AppointmentStatus.CONFIRMED]):
+            try:
+                services.appointment_cancel(appointment=appointment, by_youth=False,
+                                            reason=str(_("Annulé par la coordination")),
+                                            now=timezone.now())
+                done += 1
+            except services.BookingError as exc:
+                self.message_user(request, f"{appointment} : {exc.message}", messages.WARNING)
+        self.message_user(request, _("%(count)s rendez-vous annulé(s).") % {"count": done})
+
+    def get_urls(self):
+        return [
+            path("conformite/", self.admin_site.admin_view(self.compliance_view),
+                 name="bookings_compliance"),
+            *super().get_urls(),
+        ]
+
+    def compliance_view(self, request: HttpRequest) -> HttpResponse:
+        """Hours offered per active structure and ISO week of the horizon vs the minimum."""
+        now = timezone.now()
+        weeks = settings.BOOKING_HORIZON_WEEKS
+        rows = weekly_compliance(start_week=timezone.localdate(now), weeks=weeks, now=now)
+        only_below = request.GET.get("sous_minimum") == "1"
+        structures: dict[int, dict] = {}
+        for row in rows:
+            entry = structures.setdefault(row.structure_id, {
+                "name": row.structure_name, "departement": row.departement, "weeks": [],
+                "below": 0})
+            entry["weeks"].append(row)
+            entry["below"] += row.below_minimum
+        table = [s for s in structures.values() if s["below"] or not only_below]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Conformité des structures : minimum hebdomadaire de créneaux"),
+            "opts": self.model._meta,
+            "structures": table,
+            "week_heads": rows[:weeks],
+            "minimum": settings.WEEKLY_MINIMUM_HOURS,
+            "only_below": only_below,
+            "changelist_url": reverse("admin:bookings_appointment_changelist"),
+        }
+        return TemplateResponse(request, "bookings/admin/compliance.html", context)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}),
+                         "compliance_url": reverse("admin:bookings_compliance")}
+        return super().changelist_view(request, extra_context)
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """Read-only outbox: what was sent, when, and what is waiting or failing."""
+
+    list_display = ["created_at", "kind", "to", "sent_at", "attempts"]
+    list_filter = ["kind", ("sent_at", admin.EmptyFieldListFilter)]
+    search_fields = ["to"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(WaitingListEntry)
+class WaitingListEntryAdmin(admin.ModelAdmin):
+    list_display = ["email", "departement", "mode", "created_at", "expires_at", "notified_at"]
+    list_filter = ["departement", "mode", ("notified_at", admin.EmptyFieldListFilter)]
+    search_fields = ["email"]

@@ -1,0 +1,147 @@
+"""Public read-only JSON API (documented in README.md, section "API").
+
+Plain ``JsonResponse``: two endpoints do not earn a framework. Bad parameters get a 400 with
+``{"error": "…"}`` saying why, an unknown structure a 404; datetimes are ISO 8601 with their
+Europe/Paris offset.
+"""
+
+import datetime as dt
+
+from django.http import HttpRequest, JsonResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from advisors.models import Structure, StructureStatus
+
+from . import selectors
+from .models import Mode
+from .selectors import PARIS, Slot
+from .views import booking_url, distinct_slots
+
+DEFAULT_RANGE_DAYS = 7
+MAX_RANGE_DAYS = 62
+
+
+class BadRequest(Exception):
+    pass
+
+
+def _json(data: dict, status: int = 200) -> JsonResponse:
+    response = JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
+    # Read-only public data: the So Mobilité website and the directory map may call it.
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Cache-Control"] = "public, max-age=60"
+    return response
+
+
+def _error(message: str, status: int = 400) -> JsonResponse:
+    return _json({"error": message}, status=status)
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return value.astimezone(PARIS).isoformat() if value else None
+
+
+def _mode_param(request: HttpRequest) -> str | None:
+    mode = request.GET.get("mode", "").strip()
+    if not mode:
+        return None
+    if mode not in Mode.values:
+        raise BadRequest(_("Modalité inconnue « %(mode)s » : valeurs possibles %(values)s.")
+                         % {"mode": mode, "values": ", ".join(Mode.values)})
+    return mode
+
+
+def _date_param(request: HttpRequest, name: str, default: dt.date) -> dt.date:
+    raw = request.GET.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        if len(raw) != len("YYYY-MM-DD"):
+            raise ValueError(raw)
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise BadRequest(_("Paramètre « %(name)s » invalide (« %(raw)s ») : date attendue au "
+                           "format AAAA-MM-JJ.") % {"name": name, "raw": raw}) from None
+
+
+@require_GET
+def structures(request: HttpRequest) -> JsonResponse:
+    """Active structures with the modes they have free slots in and their next free slot."""
+    now = timezone.now()
+    next_by_mode = {mode: selectors.next_free_slot_by_structure(now=now, mode=mode)
+                    for mode in Mode.values}
+    items = []
+    for structure in Structure.objects.filter(status=StructureStatus.ACTIVE).order_by(
+        "departement", "public_name"
+    ):
+        by_mode = {mode: slots.get(structure.pk) for mode, slots in next_by_mode.items()}
+        firsts = [slot for slot in by_mode.values() if slot is not None]
+        first = min(firsts, key=lambda s: s.starts_at) if firsts else None
+        items.append({
+            "slug": structure.slug,
+            "public_name": structure.public_name,
+            "legal_name": structure.legal_name,
+            "address": structure.address,
+            "postal_code": structure.postal_code,
+            "commune": structure.commune,
+            "departement": structure.departement,
+            "latitude": float(structure.latitude) if structure.latitude is not None else None,
+            "longitude": float(structure.longitude) if structure.longitude is not None else None,
+            "modes": [mode for mode, slot in by_mode.items() if slot is not None],
+            "next_free_slot": _iso(first.starts_at) if first else None,
+            "next_free_slot_by_mode": {mode: _iso(slot.starts_at) if slot else None
+                                       for mode, slot in by_mode.items()},
+            "slots_url": request.build_absolute_uri(
+                reverse("api:structure_slots", args=[structure.slug])),
+            "page_url": request.build_absolute_uri(
+                reverse("bookings:structure_slots", args=[structure.slug])),
+        })
+    return _json({"generated_at": _iso(now), "count": len(items), "structures": items})
+
+
+@require_GET
+def structure_slots(request: HttpRequest, slug: str) -> JsonResponse:
+    """Free slots of one structure between two dates (both included)."""
+    structure = Structure.objects.filter(slug=slug, status=StructureStatus.ACTIVE).first()
+    if structure is None:
+        return _error(_("Structure inconnue ou inactive : « %(slug)s ».") % {"slug": slug}, 404)
+    now = timezone.now()
+    today = now.astimezone(PARIS).date()
+    try:
+        mode = _mode_param(request)
+        first = _date_param(request, "from", today)
+        last = _date_param(request, "to", first + dt.timedelta(days=DEFAULT_RANGE_DAYS))
+        if last < first:
+            raise BadRequest(_("« to » (%(to)s) est avant « from » (%(from)s).")
+                             % {"to": last, "from": first})
+        if (last - first).days > MAX_RANGE_DAYS:
+            raise BadRequest(_("Période trop longue : %(max)s jours au plus entre « from » et "
+                               "« to ».") % {"max": MAX_RANGE_DAYS})
+    except BadRequest as exc:
+        return _error(str(exc))
+    start = dt.datetime.combine(first, dt.time.min, tzinfo=PARIS)
+    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, tzinfo=PARIS)
+    slots = distinct_slots(selectors.free_slots_for_structure(
+        structure=structure, start=start, end=end, now=now, mode=mode))
+    return _json({
+        "structure": {"slug": structure.slug, "public_name": structure.public_name,
+                      "commune": structure.commune, "departement": structure.departement},
+        "from": first.isoformat(),
+        "to": last.isoformat(),
+        "mode": mode,
+        "count": len(slots),
+        "slots": [_slot_json(request, structure, slot, mode) for slot in slots],
+    })
+
+
+def _slot_json(request: HttpRequest, structure: Structure, slot: Slot, mode: str | None) -> dict:
+    return {
+        "starts_at": _iso(slot.starts_at),
+        "ends_at": _iso(slot.ends_at),
+        "modes": list(slot.modes),
+        "place": slot.place,
+        "booking_url": request.build_absolute_uri(booking_url(structure, slot, mode)),
+    }

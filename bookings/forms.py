@@ -1,0 +1,202 @@
+"""Forms of the public booking pages: they check the shape of what was typed; the booking
+services check the rules again (eligibility, the 48-hour rule, the slot being free)."""
+
+import datetime as dt
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.formfields import PhoneNumberField
+
+from advisors.validators import (
+    DEPARTEMENT_CHOICES,
+    NOUVELLE_AQUITAINE_DEPARTEMENTS,
+    departement_of_postal_code,
+    validate_postal_code_in_region,
+)
+
+from .models import Mode, ProjectDomain, YouthStatus
+from .services import CONSENT_TEXT
+
+MAX_AGE = 35
+GUARDIAN_AGE = 15
+DEPARTEMENT_LIST = ", ".join(NOUVELLE_AQUITAINE_DEPARTEMENTS)
+
+
+def age_on(birth_date: dt.date, day: dt.date) -> int:
+    """Age in whole years on ``day`` (a birthday on 29 February counts from 1 March)."""
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+def parse_place(value: str) -> str:
+    """Département code from a département number or a postal code; ValidationError if outside
+    Nouvelle-Aquitaine or not understood."""
+    value = value.replace(" ", "").strip()
+    if len(value) == 2 and value.isdigit():
+        departement = value
+    elif len(value) == 5 and value.isdigit():
+        departement = departement_of_postal_code(value)
+    else:
+        raise ValidationError(
+            _("Indiquez un numéro de département (par exemple 33) ou un code postal à 5 chiffres "
+              "(par exemple 33000)."),
+            code="place_format",
+        )
+    if departement not in NOUVELLE_AQUITAINE_DEPARTEMENTS:
+        raise ValidationError(
+            _("« %(value)s » n'est pas en Nouvelle-Aquitaine : So Mobilité accueille les jeunes "
+              "des départements %(list)s."),
+            params={"value": value, "list": DEPARTEMENT_LIST},
+            code="place_outside_region",
+        )
+    return departement
+
+
+class SearchForm(forms.Form):
+    lieu = forms.CharField(
+        label=_("Votre département ou code postal"), required=False, max_length=10,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code",
+                                      "placeholder": _("ex. 33 ou 86000")}),
+    )
+    mode = forms.ChoiceField(
+        label=_("Type d'entretien"), required=False,
+        choices=[("", _("Tous les types")), *Mode.choices],
+    )
+
+    def clean_lieu(self) -> str:
+        value = self.cleaned_data["lieu"]
+        return parse_place(value) if value.strip() else ""
+
+
+class WaitingListForm(forms.Form):
+    email = forms.EmailField(label=_("Votre adresse e-mail"),
+                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    departement = forms.ChoiceField(label=_("Département"), choices=DEPARTEMENT_CHOICES)
+    mode = forms.ChoiceField(label=_("Type d'entretien"), choices=Mode.choices)
+
+
+class BookingForm(forms.Form):
+    """What the young person tells us; ``interview_day`` and ``modes`` come from the slot,
+    ``today`` decides whether a parent's consent is needed (the age when consenting)."""
+
+    mode = forms.ChoiceField(label=_("Type d'entretien"), widget=forms.RadioSelect)
+    first_name = forms.CharField(label=_("Prénom"), max_length=150,
+                                 widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
+    last_name = forms.CharField(label=_("Nom"), max_length=150,
+                                widget=forms.TextInput(attrs={"autocomplete": "family-name"}))
+    email = forms.EmailField(
+        label=_("Adresse e-mail"),
+        help_text=_("Un code de confirmation vous y sera envoyé."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    phone = PhoneNumberField(
+        label=_("Téléphone"), required=False,
+        help_text=_("Obligatoire pour un entretien par téléphone."),
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+    )
+    birth_date = forms.DateField(
+        label=_("Date de naissance"), input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"},
+                               format="%Y-%m-%d"),
+    )
+    postal_code = forms.CharField(
+        label=_("Code postal de votre domicile"), max_length=5, min_length=5,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"}),
+    )
+    youth_status = forms.ChoiceField(label=_("Votre situation"),
+                                     choices=[("", "---------"), *YouthStatus.choices])
+    domains = forms.MultipleChoiceField(
+        label=_("Votre projet concerne"), required=False, choices=ProjectDomain.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    project = forms.CharField(
+        label=_("Votre projet en quelques mots"), required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Facultatif : destination envisagée, dates, questions…"),
+    )
+    guardian_email = forms.EmailField(
+        label=_("E-mail d'un parent ou tuteur·rice"), required=False,
+        help_text=_("Obligatoire si vous avez moins de 15 ans."),
+    )
+    guardian_consent = forms.BooleanField(
+        label=_("Mon parent ou tuteur·rice est d'accord pour que je prenne ce rendez-vous et "
+                "que mes données soient traitées."),
+        required=False,
+    )
+    consent = forms.BooleanField(
+        label=CONSENT_TEXT,
+        error_messages={"required": _("Votre accord est nécessaire pour prendre rendez-vous.")},
+    )
+
+    def __init__(self, *args, modes: tuple[str, ...], interview_day: dt.date, today: dt.date,
+                 **kwargs):
+        super().__init__(*args, **kwargs)
+        self.interview_day = interview_day
+        self.today = today
+        self.fields["mode"].choices = [(m, Mode(m).label) for m in modes]
+        if len(modes) == 1:
+            self.fields["mode"].initial = modes[0]
+
+    def clean_postal_code(self) -> str:
+        value = self.cleaned_data["postal_code"].strip()
+        try:
+            validate_postal_code_in_region(value)
+        except ValidationError as exc:
+            if exc.code != "departement_outside_region":
+                raise
+            raise ValidationError(
+                _("So Mobilité accueille les jeunes qui habitent en Nouvelle-Aquitaine "
+                  "(départements %(list)s) : ce code postal n'en fait pas partie."),
+                params={"list": DEPARTEMENT_LIST}, code="postal_code_outside_region",
+            ) from exc
+        return value
+
+    def clean_birth_date(self) -> dt.date:
+        birth_date = self.cleaned_data["birth_date"]
+        if birth_date >= self.today:
+            raise ValidationError(_("Cette date de naissance n'est pas possible."),
+                                  code="birth_date_future")
+        if age_on(birth_date, self.interview_day) > MAX_AGE:
+            raise ValidationError(
+                _("So Mobilité s'adresse aux jeunes de %(max)s ans ou moins le jour de "
+                  "l'entretien (le %(day)s, vous aurez %(age)s ans)."),
+                params={"max": MAX_AGE, "day": self.interview_day.strftime("%d/%m/%Y"),
+                        "age": age_on(birth_date, self.interview_day)},
+                code="too_old",
+            )
+        return birth_date
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("mode") == Mode.PHONE and not data.get("phone"):
+            self.add_error("phone", ValidationError(
+                _("Indiquez un numéro de téléphone : la conseillère ou le conseiller vous "
+                  "appellera à ce numéro."), code="phone_required"))
+        birth_date = data.get("birth_date")
+        if birth_date and age_on(birth_date, self.today) < GUARDIAN_AGE:
+            if not data.get("guardian_email"):
+                self.add_error("guardian_email", ValidationError(
+                    _("Vous avez moins de 15 ans : indiquez l'adresse e-mail d'un parent ou "
+                      "tuteur·rice."), code="guardian_email_required"))
+            if not data.get("guardian_consent"):
+                self.add_error("guardian_consent", ValidationError(
+                    _("Vous avez moins de 15 ans : l'accord d'un parent ou tuteur·rice est "
+                      "nécessaire."), code="guardian_consent_required"))
+        email, guardian = data.get("email"), data.get("guardian_email")
+        if email and guardian and email.lower() == guardian.lower():
+            self.add_error("guardian_email", ValidationError(
+                _("L'adresse du parent ou tuteur·rice doit être différente de la vôtre."),
+                code="guardian_email_same"))
+        return data
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code reçu par e-mail"), max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text",
+                                      "autocapitalize": "characters", "spellcheck": "false"}),
+    )
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("Motif (facultatif)"), required=False, max_length=255)

@@ -1,0 +1,583 @@
+"""What is free, and when. ONE function decides it; pages list what it returns and the booking
+service re-checks with it under a lock, so a listed slot is bookable and a booked one is never
+listed.
+
+Public contract (keyword-only arguments, aware datetimes, Europe/Paris wall clock):
+
+- ``Slot``: frozen dataclass ``advisor_id, structure_id, starts_at, ends_at, modes, place``
+  (``starts_at``/``ends_at`` in Europe/Paris; ``key`` identifies the slot).
+- ``free_slots(*, advisors, start, end, now, mode=None) -> list[Slot]``: free slots of the
+  advisors of a queryset starting in ``[start, end)``, sorted by start then advisor.
+- ``free_slots_for_structure(*, structure, start, end, now, mode=None) -> list[Slot]``.
+- ``next_free_slots_for_structure(*, structure, now, mode=None, limit=3) -> list[Slot]``.
+- ``next_free_slot_by_structure(*, now, mode=None, departement=None) -> dict[int, Slot]``:
+  the region-wide list (structure id → first free slot within the horizon); ``departement``
+  filters on the structure's département (pass None for remote modes, which any structure of
+  the region may serve).
+- ``next_free_slot_by_structure_and_mode(*, now, departement=None)
+  -> dict[int, dict[str, Slot]]``: the same, per mode, in one pass (for the public JSON).
+- ``slot_is_free(*, advisor, starts_at, mode, now, exclude_appointment_id=None)
+  -> Slot | None``: used by the booking services under a row lock.
+- ``booking_window(now) -> (earliest, latest)``: the 48-hour rule and the horizon.
+- ``is_public_holiday(day) -> bool``, ``slots_by_day(slots) -> list[(date, list[Slot])]``.
+- ``weekly_compliance(*, start_week, weeks, now) -> list[ComplianceRow]``.
+- ``recurring_availability_clash(...)`` / ``one_off_availability_clash(...)``: the period a new
+  one would overlap (used by the services and the admin forms).
+- ``appointments_upcoming_for_youth(*, youth, now)``, ``appointment_get_for_youth(*, youth,
+  public_id)``, ``appointments_for_advisor(*, advisor, start, end)``.
+
+Rules: recurring and one-off availability, minus absences, French public holidays
+(metropolitan) and active appointments (confirmed, or pending with a hold not yet expired);
+only advisors bookable on the day of the slot (``advisors.selectors`` rules: current
+designation, active account, initial training attended, active structure whose convention is in
+force with services started); starts at least ``BOOKING_MIN_NOTICE_HOURS`` after ``now`` and no
+later than ``now + BOOKING_HORIZON_WEEKS``.
+
+Cost: a fixed handful of queries (advisors, their conventions, recurring rules, one-off rules,
+absences, appointments of the window), then pure Python, whatever the amount of data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import groupby
+from zoneinfo import ZoneInfo
+
+import holidays
+from django.conf import settings
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils.translation import gettext
+
+from accounts.models import User
+from advisors.models import Advisor, Convention, Structure, StructureStatus
+from advisors.selectors import initial_training_attended, structure_services_open
+
+from .models import (
+    Absence,
+    AbsenceKind,
+    Appointment,
+    AppointmentStatus,
+    Mode,
+    OneOffAvailability,
+    RecurringAvailability,
+)
+
+PARIS = ZoneInfo("Europe/Paris")
+UTC = dt.UTC
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    advisor_id: int
+    structure_id: int
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    modes: tuple[str, ...]
+    place: str
+
+    @property
+    def key(self) -> str:
+        """Stable identifier of the slot (advisor and UTC start), e.g. for the waiting list."""
+        return f"{self.advisor_id}@{self.starts_at.astimezone(UTC):%Y%m%dT%H%MZ}"
+
+
+def interview_duration() -> dt.timedelta:
+    return dt.timedelta(minutes=settings.INTERVIEW_DURATION_MINUTES)
+
+
+def booking_window(now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+    """Earliest and latest start a booking made at ``now`` may have (both inclusive)."""
+    return (
+        now + dt.timedelta(hours=settings.BOOKING_MIN_NOTICE_HOURS),
+        now + dt.timedelta(weeks=settings.BOOKING_HORIZON_WEEKS),
+    )
+
+
+@lru_cache(maxsize=16)
+def _french_holidays(year: int) -> holidays.HolidayBase:
+    return holidays.France(years=year)
+
+
+def is_public_holiday(day: dt.date) -> bool:
+    return day in _french_holidays(day.year)
+
+
+def public_holiday_name(day: dt.date) -> str | None:
+    return _french_holidays(day.year).get(day)
+
+
+def _days(first: dt.date, last: dt.date) -> Iterator[dt.date]:
+    day = first
+    while day <= last:
+        yield day
+        day += dt.timedelta(days=1)
+
+
+@dataclass(frozen=True, slots=True)
+class _Window:
+    """A published period of one advisor on one day (wall clock)."""
+
+    start_time: dt.time
+    end_time: dt.time
+    modes: tuple[str, ...]
+    place: str
+
+
+def _modes(in_person: bool, video: bool, phone: bool) -> tuple[str, ...]:
+    return tuple(m for m, on in (("in_person", in_person), ("video", video), ("phone", phone))
+                 if on)
+
+
+def _place(place: str, structure: Structure, modes: tuple[str, ...]) -> str:
+    if "in_person" not in modes:
+        return ""
+    return place or f"{structure.address}, {structure.postal_code} {structure.commune}"
+
+
+class _Calendar:
+    """Availability, absences and appointments of some advisors over a period, loaded in a
+    fixed number of queries; answers "what is offered / free for this advisor on this day"."""
+
+    def __init__(
+        self,
+        *,
+        advisors: QuerySet[Advisor],
+        first_day: dt.date,
+        last_day: dt.date,
+        now: dt.datetime,
+        mode: str | None,
+        with_appointments: bool,
+        exclude_appointment_id: int | None = None,
+    ) -> None:
+        self.mode = mode
+        trained_on = Subquery(
+            initial_training_attended()
+            .filter(user=OuterRef("user_id"))
+            .order_by("session__date")
+            .values("session__date")[:1]
+        )
+        self.advisors: list[Advisor] = list(
+            advisors.filter(
+                Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=first_day),
+                designated_on__lte=last_day,
+                user__is_active=True,
+                structure__status=StructureStatus.ACTIVE,
+            )
+            .annotate(trained_on=trained_on)
+            .filter(trained_on__lte=last_day)
+            .select_related("structure")
+            .prefetch_related(Prefetch("structure__conventions",
+                                       queryset=Convention.objects.order_by()))
+            .order_by("structure_id", "pk")
+        )
+        self._services_open: dict[tuple[int, dt.date], bool] = {}
+        self.recurring: dict[int, dict[int, list[tuple[dt.date, dt.date | None, _Window]]]] = (
+            defaultdict(lambda: defaultdict(list))
+        )
+        self.one_off: dict[tuple[int, dt.date], list[_Window]] = defaultdict(list)
+        self.absences: dict[int, list[tuple[dt.datetime, dt.datetime, str]]] = defaultdict(list)
+        self.busy: dict[tuple[int, dt.date], list[tuple[dt.datetime, dt.datetime]]] = (
+            defaultdict(list)
+        )
+        if not self.advisors:
+            return
+        ids = [a.pk for a in self.advisors]
+        by_id = {a.pk: a for a in self.advisors}
+        mode_q = Q(**{f"offers_{mode}": True}) if mode else Q()
+
+        for row in (
+            RecurringAvailability.objects.filter(mode_q, advisor_id__in=ids,
+                                                 valid_from__lte=last_day)
+            .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=first_day))
+            .order_by()
+            .values_list("advisor_id", "weekday", "valid_from", "valid_until", "start_time",
+                         "end_time", "offers_in_person", "offers_video", "offers_phone", "place")
+        ):
+            advisor_id, weekday, valid_from, valid_until, start, end, ip, vi, ph, place = row
+            modes = _modes(ip, vi, ph)
+            window = _Window(start, end, modes, _place(place, by_id[advisor_id].structure, modes))
+            self.recurring[advisor_id][weekday].append((valid_from, valid_until, window))
+
+        for row in OneOffAvailability.objects.filter(
+            mode_q, advisor_id__in=ids, date__gte=first_day, date__lte=last_day
+        ).order_by().values_list("advisor_id", "date", "start_time", "end_time", "offers_in_person",
+                      "offers_video", "offers_phone", "place"):
+            advisor_id, day, start, end, ip, vi, ph, place = row
+            modes = _modes(ip, vi, ph)
+            self.one_off[advisor_id, day].append(
+                _Window(start, end, modes, _place(place, by_id[advisor_id].structure, modes))
+            )
+
+        period_start = dt.datetime.combine(first_day, dt.time.min, tzinfo=PARIS)
+        period_end = dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time.min,
+                                         tzinfo=PARIS)
+        for advisor_id, starts_at, ends_at, kind in Absence.objects.filter(
+            advisor_id__in=ids, starts_at__lt=period_end, ends_at__gt=period_start
+        ).order_by().values_list("advisor_id", "starts_at", "ends_at", "kind"):
+            self.absences[advisor_id].append((starts_at, ends_at, kind))
+
+        if with_appointments:
+            appointments = Appointment.objects.filter(
+                Q(status=AppointmentStatus.CONFIRMED)
+                | Q(status=AppointmentStatus.PENDING, hold_expires_at__gt=now),
+                advisor_id__in=ids, starts_at__lt=period_end, ends_at__gt=period_start,
+            )
+            if exclude_appointment_id is not None:
+                appointments = appointments.exclude(pk=exclude_appointment_id)
+            for advisor_id, starts_at, ends_at in appointments.order_by().values_list(
+                "advisor_id", "starts_at", "ends_at"
+            ):
+                first = starts_at.astimezone(PARIS).date()
+                last = ends_at.astimezone(PARIS).date()
+                for day in _days(first, last):
+                    self.busy[advisor_id, day].append((starts_at, ends_at))
+
+    def is_bookable(self, advisor: Advisor, day: dt.date) -> bool:
+        """Same rule as ``advisors.selectors.advisor_is_bookable``, on preloaded data."""
+        if advisor.designated_on > day:
+            return False
+        if advisor.withdrawn_on is not None and day >= advisor.withdrawn_on:
+            return False
+        if advisor.trained_on is None or advisor.trained_on > day:
+            return False
+        key = (advisor.structure_id, day)
+        if key not in self._services_open:
+            self._services_open[key] = structure_services_open(advisor.structure, day)
+        return self._services_open[key]
+
+    def windows(self, advisor: Advisor, day: dt.date) -> list[_Window]:
+        windows = [
+            window
+            for valid_from, valid_until, window in self.recurring[advisor.pk][day.weekday()]
+            if valid_from <= day and (valid_until is None or day <= valid_until)
+        ]
+        windows.extend(self.one_off.get((advisor.pk, day), ()))
+        return sorted(windows, key=lambda w: w.start_time)
+
+    def offered(self, advisor: Advisor, day: dt.date) -> list[Slot]:
+        """Slots published on ``day`` net of holidays and absences (booked ones included)."""
+        if is_public_holiday(day) or not self.is_bookable(advisor, day):
+            return []
+        duration = interview_duration()
+        absences = self.absences.get(advisor.pk, ())
+        slots: dict[dt.datetime, Slot] = {}
+        for window in self.windows(advisor, day):
+            starts_at = dt.datetime.combine(day, window.start_time, tzinfo=PARIS)
+            window_end = dt.datetime.combine(day, window.end_time, tzinfo=PARIS)
+            while True:
+                ends_at = (starts_at.astimezone(UTC) + duration).astimezone(PARIS)
+                if ends_at > window_end:
+                    break
+                if not any(a_start < ends_at and starts_at < a_end
+                           for a_start, a_end, _kind in absences):
+                    existing = slots.get(starts_at)
+                    modes = window.modes
+                    if existing is not None:  # overlapping rules entered outside the services
+                        modes = tuple(dict.fromkeys(existing.modes + modes))
+                    slots[starts_at] = Slot(advisor.pk, advisor.structure_id, starts_at, ends_at,
+                                            modes, existing.place if existing else window.place)
+                starts_at = ends_at
+        return [slots[k] for k in sorted(slots)]
+
+    def free(self, advisor: Advisor, day: dt.date, lo: dt.datetime, hi: dt.datetime,
+             ) -> list[Slot]:
+        """Offered slots starting in ``[lo, hi]`` that no active appointment overlaps."""
+        busy = self.busy.get((advisor.pk, day), ())
+        return [
+            slot for slot in self.offered(advisor, day)
+            if lo <= slot.starts_at <= hi
+            and not any(b_start < slot.ends_at and slot.starts_at < b_end
+                        for b_start, b_end in busy)
+        ]
+
+
+def _clamp(start: dt.datetime, end: dt.datetime, now: dt.datetime,
+           ) -> tuple[dt.datetime, dt.datetime] | None:
+    """The part of ``[start, end)`` that the 48-hour rule and the horizon allow, as an inclusive
+    range of slot starts."""
+    earliest, latest = booking_window(now)
+    lo = max(start, earliest)
+    hi = min(end - dt.timedelta(microseconds=1), latest)
+    return (lo, hi) if lo <= hi else None
+
+
+def free_slots(
+    *,
+    advisors: QuerySet[Advisor],
+    start: dt.datetime,
+    end: dt.datetime,
+    now: dt.datetime,
+    mode: str | None = None,
+    exclude_appointment_id: int | None = None,
+) -> list[Slot]:
+    """Free slots of ``advisors`` starting in ``[start, end)``; see the module docstring."""
+    window = _clamp(start, end, now)
+    if window is None:
+        return []
+    lo, hi = window
+    first_day, last_day = lo.astimezone(PARIS).date(), hi.astimezone(PARIS).date()
+    calendar = _Calendar(advisors=advisors, first_day=first_day, last_day=last_day, now=now,
+                         mode=mode, with_appointments=True,
+                         exclude_appointment_id=exclude_appointment_id)
+    slots = [
+        slot
+        for advisor in calendar.advisors
+        for day in _days(first_day, last_day)
+        for slot in calendar.free(advisor, day, lo, hi)
+    ]
+    slots.sort(key=lambda s: (s.starts_at, s.advisor_id))
+    return slots
+
+
+def free_slots_for_structure(
+    *, structure: Structure, start: dt.datetime, end: dt.datetime, now: dt.datetime,
+    mode: str | None = None,
+) -> list[Slot]:
+    return free_slots(advisors=Advisor.objects.filter(structure=structure), start=start, end=end,
+                      now=now, mode=mode)
+
+
+def _first_free_by_structure(
+    advisors: QuerySet[Advisor], now: dt.datetime, mode: str | None, limit: int,
+) -> dict[int, list[Slot]]:
+    """Up to ``limit`` first free slots per structure, scanning day by day and stopping early."""
+    earliest, latest = booking_window(now)
+    first_day, last_day = earliest.astimezone(PARIS).date(), latest.astimezone(PARIS).date()
+    calendar = _Calendar(advisors=advisors, first_day=first_day, last_day=last_day, now=now,
+                         mode=mode, with_appointments=True)
+    found: dict[int, list[Slot]] = {}
+    by_structure = {
+        structure_id: list(group)
+        for structure_id, group in groupby(calendar.advisors, key=lambda a: a.structure_id)
+    }
+    for structure_id, structure_advisors in by_structure.items():
+        slots: list[Slot] = []
+        for day in _days(first_day, last_day):
+            for advisor in structure_advisors:
+                slots.extend(calendar.free(advisor, day, earliest, latest))
+            if len(slots) >= limit:
+                break
+        if slots:
+            slots.sort(key=lambda s: (s.starts_at, s.advisor_id))
+            found[structure_id] = slots[:limit]
+    return found
+
+
+def next_free_slots_for_structure(
+    *, structure: Structure, now: dt.datetime, mode: str | None = None, limit: int = 3,
+) -> list[Slot]:
+    found = _first_free_by_structure(Advisor.objects.filter(structure=structure), now, mode,
+                                     limit)
+    return found.get(structure.pk, [])
+
+
+def next_free_slot_by_structure(
+    *, now: dt.datetime, mode: str | None = None, departement: str | None = None,
+) -> dict[int, Slot]:
+    """Region-wide: the first free slot of every structure that has one within the horizon."""
+    advisors = Advisor.objects.all()
+    if departement:
+        advisors = advisors.filter(structure__departement=departement)
+    return {
+        structure_id: slots[0]
+        for structure_id, slots in _first_free_by_structure(advisors, now, mode, 1).items()
+    }
+
+
+def next_free_slot_by_structure_and_mode(
+    *, now: dt.datetime, departement: str | None = None,
+) -> dict[int, dict[str, Slot]]:
+    """Region-wide, in one pass: structure id → {mode → first free slot offering that mode}."""
+    earliest, latest = booking_window(now)
+    first_day, last_day = earliest.astimezone(PARIS).date(), latest.astimezone(PARIS).date()
+    advisors = Advisor.objects.all()
+    if departement:
+        advisors = advisors.filter(structure__departement=departement)
+    calendar = _Calendar(advisors=advisors, first_day=first_day, last_day=last_day, now=now,
+                         mode=None, with_appointments=True)
+    result: dict[int, dict[str, Slot]] = {}
+    for structure_id, group in groupby(calendar.advisors, key=lambda a: a.structure_id):
+        structure_advisors = list(group)
+        firsts: dict[str, Slot] = {}
+        for day in _days(first_day, last_day):
+            day_slots = sorted(
+                (slot for advisor in structure_advisors
+                 for slot in calendar.free(advisor, day, earliest, latest)),
+                key=lambda s: (s.starts_at, s.advisor_id))
+            for slot in day_slots:
+                for mode in slot.modes:
+                    firsts.setdefault(mode, slot)
+            if len(firsts) == len(Mode.values):
+                break
+        if firsts:
+            result[structure_id] = firsts
+    return result
+
+
+def slot_is_free(
+    *, advisor: Advisor, starts_at: dt.datetime, mode: str, now: dt.datetime,
+    exclude_appointment_id: int | None = None,
+) -> Slot | None:
+    """The free slot of ``advisor`` starting exactly at ``starts_at`` offering ``mode``."""
+    slots = free_slots(
+        advisors=Advisor.objects.filter(pk=advisor.pk), start=starts_at,
+        end=starts_at + dt.timedelta(minutes=1), now=now, mode=mode,
+        exclude_appointment_id=exclude_appointment_id,
+    )
+    return next((s for s in slots if s.starts_at == starts_at), None)
+
+
+def slots_by_day(slots: Iterable[Slot]) -> list[tuple[dt.date, list[Slot]]]:
+    """Group (sorted) slots by their Europe/Paris date, for week-by-week pages."""
+    return [(day, list(group))
+            for day, group in groupby(slots, key=lambda s: s.starts_at.astimezone(PARIS).date())]
+
+
+# --- Compliance of the weekly minimum -------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ComplianceRow:
+    structure_id: int
+    structure_name: str
+    departement: str
+    week_start: dt.date
+    iso_year: int
+    iso_week: int
+    hours_offered: float
+    minimum_hours: int
+    reason: str
+    """Empty when the minimum is met."""
+
+    @property
+    def below_minimum(self) -> bool:
+        return self.hours_offered < self.minimum_hours
+
+
+def weekly_compliance(
+    *, start_week: dt.date, weeks: int, now: dt.datetime,
+) -> list[ComplianceRow]:
+    """Per active structure and ISO week from the week of ``start_week``: hours published by its
+    bookable advisors, net of absences and public holidays (booked or not), against
+    ``WEEKLY_MINIMUM_HOURS``, with the reason when below. Constant number of queries."""
+    monday = start_week - dt.timedelta(days=start_week.weekday())
+    last_day = monday + dt.timedelta(weeks=weeks, days=-1)
+    structures = list(Structure.objects.filter(status=StructureStatus.ACTIVE)
+                      .order_by("departement", "public_name"))
+    calendar = _Calendar(advisors=Advisor.objects.filter(structure__in=structures),
+                         first_day=monday, last_day=last_day, now=now, mode=None,
+                         with_appointments=False)
+    advisors_by_structure: dict[int, list[Advisor]] = defaultdict(list)
+    for advisor in calendar.advisors:
+        advisors_by_structure[advisor.structure_id].append(advisor)
+    minimum = settings.WEEKLY_MINIMUM_HOURS
+    hours_per_slot = settings.INTERVIEW_DURATION_MINUTES / 60
+    rows: list[ComplianceRow] = []
+    for structure in structures:
+        advisors = advisors_by_structure.get(structure.pk, [])
+        for week in range(weeks):
+            week_start = monday + dt.timedelta(weeks=week)
+            days = list(_days(week_start, week_start + dt.timedelta(days=6)))
+            count = sum(len(calendar.offered(a, day)) for a in advisors for day in days)
+            hours = count * hours_per_slot
+            reason = ""
+            if hours < minimum:
+                reason = _compliance_reason(calendar, advisors, days)
+            iso = week_start.isocalendar()
+            rows.append(ComplianceRow(structure.pk, structure.public_name,
+                                      structure.departement, week_start, iso.year, iso.week,
+                                      hours, minimum, reason))
+    return rows
+
+
+def _compliance_reason(calendar: _Calendar, advisors: list[Advisor], days: list[dt.date]) -> str:
+    week_start = dt.datetime.combine(days[0], dt.time.min, tzinfo=PARIS)
+    week_end = week_start + dt.timedelta(days=7)
+    absences = [kind for a in advisors for start, end, kind in calendar.absences.get(a.pk, ())
+                if start < week_end and week_start < end]
+    if not advisors:
+        return gettext("aucun·e conseiller·ère formé·e et désigné·e")
+    if AbsenceKind.LONG in absences:
+        return gettext("absence longue déclarée")
+    published = any(calendar.windows(a, day) for a in advisors for day in days)
+    if not published:
+        return gettext("rien de publié")
+    if absences:
+        return gettext("absence déclarée")
+    if any(is_public_holiday(day) for day in days):
+        return gettext("jour férié dans la semaine")
+    if not any(calendar.is_bookable(a, day) for a in advisors for day in days):
+        return gettext("convention pas en vigueur")
+    return gettext("moins de %(minimum)s h publiées") % {"minimum": settings.WEEKLY_MINIMUM_HOURS}
+
+
+# --- Availability overlaps ------------------------------------------------------------------
+
+
+def recurring_availability_clash(
+    *, advisor: Advisor, weekday: int, start_time: dt.time, end_time: dt.time,
+    valid_from: dt.date, valid_until: dt.date | None, exclude_pk: int | None = None,
+) -> RecurringAvailability | OneOffAvailability | None:
+    """An existing period of the advisor that a new weekly period would overlap, if any."""
+    recurring = RecurringAvailability.objects.filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=valid_from),
+        advisor=advisor, weekday=weekday, start_time__lt=end_time, end_time__gt=start_time,
+    ).exclude(pk=exclude_pk)
+    one_offs = OneOffAvailability.objects.filter(
+        advisor=advisor, date__gte=valid_from, start_time__lt=end_time, end_time__gt=start_time)
+    if valid_until is not None:
+        recurring = recurring.filter(valid_from__lte=valid_until)
+        one_offs = one_offs.filter(date__lte=valid_until)
+    return recurring.first() or next((o for o in one_offs if o.date.weekday() == weekday), None)
+
+
+def one_off_availability_clash(
+    *, advisor: Advisor, date: dt.date, start_time: dt.time, end_time: dt.time,
+    exclude_pk: int | None = None,
+) -> RecurringAvailability | OneOffAvailability | None:
+    """An existing period of the advisor that a new one-off period would overlap, if any."""
+    return OneOffAvailability.objects.filter(
+        advisor=advisor, date=date, start_time__lt=end_time, end_time__gt=start_time,
+    ).exclude(pk=exclude_pk).first() or RecurringAvailability.objects.filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=date),
+        advisor=advisor, weekday=date.weekday(), valid_from__lte=date,
+        start_time__lt=end_time, end_time__gt=start_time,
+    ).first()
+
+
+# --- Appointments ---------------------------------------------------------------------------
+
+
+def appointments_upcoming_for_youth(*, youth: User, now: dt.datetime) -> QuerySet[Appointment]:
+    """Active appointments not yet started (pending holds still running included)."""
+    return (
+        Appointment.objects.filter(youth=youth, starts_at__gt=now)
+        .filter(Q(status=AppointmentStatus.CONFIRMED)
+                | Q(status=AppointmentStatus.PENDING, hold_expires_at__gt=now))
+        .select_related("structure", "advisor__user")
+        .order_by("starts_at")
+    )
+
+
+def appointment_get_for_youth(*, youth: User, public_id: uuid.UUID | str) -> Appointment | None:
+    """The young person's own appointment, or None (also for a malformed id)."""
+    try:
+        public_id = uuid.UUID(str(public_id))
+    except ValueError:
+        return None
+    return (Appointment.objects.filter(youth=youth, public_id=public_id)
+            .select_related("structure", "advisor__user").first())
+
+
+def appointments_for_advisor(
+    *, advisor: Advisor, start: dt.datetime, end: dt.datetime,
+) -> QuerySet[Appointment]:
+    return (Appointment.objects.filter(advisor=advisor, starts_at__gte=start, starts_at__lt=end)
+            .exclude(status__in=[AppointmentStatus.PENDING, AppointmentStatus.EXPIRED])
+            .select_related("youth", "structure")
+            .order_by("starts_at"))

@@ -1,0 +1,676 @@
+"""Writes of the booking domain. Every function owns its transaction and raises ``BookingError``
+(a French message a person can read) when a rule forbids the change.
+
+Public contract (keyword-only arguments, aware datetimes):
+
+- ``BookingDetails``: what the young person typed (dataclass); ``CONSENT_TEXT`` and
+  ``CONSENT_TEXT_VERSION`` are what the booking form shows and what is recorded.
+- ``appointment_hold(*, advisor, starts_at, mode, details, email, now) -> Appointment``:
+  pending appointment holding the slot ``BOOKING_HOLD_MINUTES`` while the email code is typed.
+- ``appointment_confirm(*, appointment, now) -> Appointment``: after the email code.
+- ``appointment_cancel(*, appointment, by_youth, reason, now) -> Appointment``.
+- ``appointment_move(*, appointment, new_starts_at, mode, now, advisor=None) -> Appointment``.
+- ``availability_create_recurring(*, advisor, weekday, start_time, end_time, valid_from,
+  valid_until=None, modes, place="") -> RecurringAvailability``,
+  ``availability_create_one_off(*, advisor, date, start_time, end_time, modes, place="", now)
+  -> OneOffAvailability``, ``availability_delete(*, availability)``.
+- ``absence_preview(*, advisor, starts_at, ends_at) -> list[Appointment]`` and
+  ``absence_create(*, advisor, starts_at, ends_at, kind, reason, confirm_cancellations, now)
+  -> Absence`` (raises ``AbsenceOverlapsAppointments`` listing them when not confirmed).
+- ``holds_release_expired(*, now) -> int``.
+- ``waiting_list_join(*, email, departement, mode, now) -> WaitingListEntry`` and
+  ``waiting_list_offer_slots(*, advisor_ids, now) -> int``.
+- Signed links live in ``bookings.links`` (``appointment_manage_token``,
+  ``appointment_from_manage_token``, ``appointment_manage_url``).
+
+Scarce slots: lock late and once (the advisor row, ``select_for_update``), re-check with
+``selectors.slot_is_free`` (the function the pages list with), then write; the database
+constraints have the last word and their ``IntegrityError`` becomes the same ``BookingError``.
+Lock order is always young person, then appointment, then advisor.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from accounts.models import Role, User
+from advisors.models import Advisor
+from advisors.validators import NOUVELLE_AQUITAINE_DEPARTEMENTS, validate_postal_code_in_region
+
+from . import notifications
+from .models import (
+    ACTIVE_STATUSES,
+    Absence,
+    AbsenceKind,
+    Appointment,
+    AppointmentStatus,
+    Mode,
+    NotificationKind,
+    OneOffAvailability,
+    ProjectDomain,
+    RecurringAvailability,
+    WaitingListEntry,
+    YouthStatus,
+    new_video_room,
+)
+from .selectors import (
+    PARIS,
+    Slot,
+    booking_window,
+    free_slots,
+    interview_duration,
+    next_free_slots_for_structure,
+    one_off_availability_clash,
+    recurring_availability_clash,
+    slot_is_free,
+)
+
+MAX_UPCOMING_APPOINTMENTS = 2
+MAX_AGE = 35
+DIGITAL_CONSENT_AGE = 15
+CONSENT_TEXT_VERSION = "2025-1"
+CONSENT_TEXT = (
+    "J'accepte que le CRIJ Nouvelle-Aquitaine et la structure qui me reçoit traitent les "
+    "informations de ce formulaire pour organiser mon entretien So Mobilité et me proposer "
+    "des dispositifs de mobilité internationale adaptés. Je peux consulter, exporter ou "
+    "faire supprimer mes données à tout moment depuis mon compte."
+)
+
+
+class BookingError(Exception):
+    """A booking rule refused the change. ``message`` is French; ``next_slots`` are other free
+    slots to offer when the chosen one was just taken."""
+
+    def __init__(self, message: str, *, next_slots: Iterable[Slot] = ()) -> None:
+        super().__init__(message)
+        self.message = message
+        self.next_slots = list(next_slots)
+
+
+class AbsenceOverlapsAppointments(BookingError):
+    """The absence covers booked appointments: show them and ask for confirmation."""
+
+    def __init__(self, message: str, *, appointments: list[Appointment]) -> None:
+        super().__init__(message)
+        self.appointments = appointments
+
+
+@dataclass(frozen=True)
+class BookingDetails:
+    first_name: str
+    last_name: str
+    birth_date: dt.date
+    postal_code: str
+    youth_status: str
+    phone: str = ""
+    domains: tuple[str, ...] = field(default_factory=tuple)
+    project: str = ""
+    consent: bool = False
+    guardian_email: str = ""
+    guardian_consent: bool = False
+
+
+def slot_taken_message() -> str:
+    return _("Ce créneau vient d'être réservé par quelqu'un d'autre. Voici les prochains "
+             "créneaux libres.")
+
+
+def _fmt(moment: dt.datetime) -> str:
+    return moment.astimezone(PARIS).strftime("%d/%m/%Y à %H:%M")
+
+
+def _age_on(birth_date: dt.date, day: dt.date) -> int:
+    return relativedelta(day, birth_date).years
+
+
+def _check_eligibility(*, details: BookingDetails, mode: str, starts_at: dt.datetime,
+                       now: dt.datetime) -> None:
+    problems: list[str] = []
+    today = now.astimezone(PARIS).date()
+    interview_day = starts_at.astimezone(PARIS).date()
+    if not details.first_name.strip() or not details.last_name.strip():
+        problems.append(_("Indiquez votre prénom et votre nom."))
+    if mode not in Mode.values:
+        problems.append(_("Choisissez une modalité d'entretien : sur place, en visio ou par "
+                          "téléphone."))
+    if details.birth_date >= today:
+        problems.append(_("La date de naissance doit être dans le passé."))
+    elif _age_on(details.birth_date, interview_day) > MAX_AGE:
+        problems.append(_("Les entretiens So Mobilité sont réservés aux jeunes de 35 ans ou moins "
+                          "le jour de l'entretien."))
+    elif _age_on(details.birth_date, today) < DIGITAL_CONSENT_AGE:
+        if not details.guardian_email or not details.guardian_consent:
+            problems.append(_("Avant 15 ans, l'adresse e-mail et l'accord d'un parent ou d'un·e "
+                              "tuteur·rice sont nécessaires."))
+        else:
+            try:
+                validate_email(details.guardian_email)
+            except ValidationError:
+                problems.append(_("L'adresse e-mail du parent ou tuteur·rice n'est pas valide."))
+    try:
+        validate_postal_code_in_region(details.postal_code)
+    except ValidationError:
+        problems.append(_("Le service est réservé aux jeunes qui habitent en Nouvelle-Aquitaine "
+                          "(départements %(list)s).")
+                        % {"list": ", ".join(NOUVELLE_AQUITAINE_DEPARTEMENTS)})
+    if mode == Mode.PHONE and not details.phone.strip():
+        problems.append(_("Un numéro de téléphone est nécessaire pour un entretien par "
+                          "téléphone."))
+    if details.youth_status not in YouthStatus.values:
+        problems.append(_("Indiquez votre situation."))
+    if any(domain not in ProjectDomain.values for domain in details.domains):
+        problems.append(_("Domaine de projet inconnu."))
+    if not details.consent:
+        problems.append(_("Votre accord au traitement de vos données est nécessaire pour "
+                          "réserver."))
+    if problems:
+        raise BookingError(" ".join(problems))
+
+
+def _youth_for_email(email: str, details: BookingDetails) -> User:
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        try:
+            with transaction.atomic():
+                user = User.objects.create_user(email=email, first_name=details.first_name,
+                                                last_name=details.last_name, role=Role.YOUTH)
+        except IntegrityError:
+            user = User.objects.get(email__iexact=email)
+    if user.role != Role.YOUTH:
+        raise BookingError(_("Cette adresse e-mail est celle d'un compte professionnel : "
+                             "utilisez votre adresse personnelle."))
+    if not user.is_active:
+        raise BookingError(_("Ce compte est désactivé : contactez la coordination So Mobilité."))
+    return user
+
+
+def _release_holds(condition: Q, now: dt.datetime) -> int:
+    return Appointment.objects.filter(
+        condition, status=AppointmentStatus.PENDING
+    ).update(status=AppointmentStatus.EXPIRED, updated_at=now)
+
+
+def _lock_advisor(advisor: Advisor) -> Advisor:
+    return (Advisor.objects.select_for_update(of=("self",)).select_related("structure", "user")
+            .get(pk=advisor.pk))
+
+
+def _reminder_due(starts_at: dt.datetime) -> dt.datetime:
+    return starts_at - dt.timedelta(hours=settings.REMINDER_HOURS_BEFORE)
+
+
+def _slot_taken(advisor: Advisor, mode: str | None, now: dt.datetime) -> BookingError:
+    return BookingError(slot_taken_message(), next_slots=next_free_slots_for_structure(
+        structure=advisor.structure, now=now, mode=mode, limit=3))
+
+
+class _SlotTaken(Exception):
+    pass
+
+
+def appointment_hold(
+    *,
+    advisor: Advisor,
+    starts_at: dt.datetime,
+    mode: str,
+    details: BookingDetails,
+    email: str,
+    now: dt.datetime,
+) -> Appointment:
+    """Hold the slot for the young person while they confirm their email address.
+
+    Creates (or reuses) their passwordless youth account. A person holds one slot at a time:
+    a new hold replaces their previous unconfirmed one.
+    """
+    email = email.strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise BookingError(_("Adresse e-mail invalide.")) from None
+    _check_eligibility(details=details, mode=mode, starts_at=starts_at, now=now)
+    earliest, latest = booking_window(now)
+    if starts_at < earliest:
+        raise BookingError(_("Un rendez-vous se réserve au moins %(hours)s heures à l'avance.")
+                           % {"hours": settings.BOOKING_MIN_NOTICE_HOURS})
+    if starts_at > latest:
+        raise BookingError(_("Ce créneau est au-delà de la période ouverte à la réservation."))
+    try:
+        with transaction.atomic():
+            youth = _youth_for_email(email, details)
+            User.objects.select_for_update().filter(pk=youth.pk).first()
+            advisor = _lock_advisor(advisor)
+            _release_holds(Q(youth=youth) | Q(advisor=advisor, hold_expires_at__lte=now), now)
+            upcoming = Appointment.objects.filter(
+                youth=youth, status=AppointmentStatus.CONFIRMED, starts_at__gt=now
+            ).count()
+            if upcoming >= MAX_UPCOMING_APPOINTMENTS:
+                raise BookingError(_(
+                    "Vous avez déjà %(count)s rendez-vous à venir : annulez-en un avant d'en "
+                    "réserver un autre.") % {"count": upcoming})
+            slot = slot_is_free(advisor=advisor, starts_at=starts_at, mode=mode, now=now)
+            if slot is None:
+                raise _SlotTaken
+            try:
+                with transaction.atomic():
+                    return Appointment.objects.create(
+                        advisor=advisor, structure=advisor.structure, youth=youth,
+                        starts_at=slot.starts_at, ends_at=slot.ends_at, mode=mode,
+                        place=slot.place if mode == Mode.IN_PERSON else "",
+                        status=AppointmentStatus.PENDING,
+                        hold_expires_at=now + dt.timedelta(minutes=settings.BOOKING_HOLD_MINUTES),
+                        first_name=details.first_name.strip(),
+                        last_name=details.last_name.strip(),
+                        phone=details.phone.strip(), birth_date=details.birth_date,
+                        postal_code=details.postal_code, youth_status=details.youth_status,
+                        domains=list(details.domains), project=details.project.strip(),
+                        consent_at=now, consent_text_version=CONSENT_TEXT_VERSION,
+                        guardian_email=details.guardian_email.strip(),
+                        guardian_consent=details.guardian_consent,
+                    )
+            except IntegrityError:
+                raise _SlotTaken from None
+    except _SlotTaken:
+        raise _slot_taken(advisor, mode, now) from None
+
+
+def appointment_confirm(*, appointment: Appointment, now: dt.datetime) -> Appointment:
+    """Make a held appointment final once the email code was entered. The 48-hour rule and the
+    slot are checked again at this moment; a refused hold is released."""
+    refusal: BookingError | None = None
+    with transaction.atomic():
+        appointment = (Appointment.objects.select_for_update(of=("self",))
+                       .select_related("advisor__structure", "youth").get(pk=appointment.pk))
+        if appointment.status == AppointmentStatus.CONFIRMED:
+            return appointment
+        if appointment.status != AppointmentStatus.PENDING:
+            raise BookingError(_("Cette réservation n'est plus valable : choisissez un nouveau "
+                                 "créneau."))
+        advisor = _lock_advisor(appointment.advisor)
+        earliest, _latest = booking_window(now)
+        if appointment.hold_expires_at <= now:
+            refusal = BookingError(_("Le délai pour confirmer est dépassé et le créneau a été "
+                                     "libéré : choisissez à nouveau un créneau."))
+        elif appointment.starts_at < earliest:
+            refusal = BookingError(
+                _("Ce créneau commence dans moins de %(hours)s heures : il ne peut plus être "
+                  "réservé. Choisissez un autre créneau.")
+                % {"hours": settings.BOOKING_MIN_NOTICE_HOURS})
+        elif slot_is_free(advisor=advisor, starts_at=appointment.starts_at,
+                          mode=appointment.mode, now=now,
+                          exclude_appointment_id=appointment.pk) is None:
+            refusal = _slot_taken(advisor, appointment.mode, now)
+        if refusal is not None:
+            appointment.status = AppointmentStatus.EXPIRED
+            appointment.save(update_fields=["status", "updated_at"])
+        else:
+            appointment.status = AppointmentStatus.CONFIRMED
+            appointment.confirmed_at = now
+            appointment.reminder_due_at = _reminder_due(appointment.starts_at)
+            if appointment.mode == Mode.VIDEO and not appointment.video_room:
+                appointment.video_room = new_video_room()
+            appointment.save()
+            notifications.queue(kind=NotificationKind.YOUTH_CONFIRMATION,
+                                to=appointment.youth.email, appointment=appointment, now=now)
+            notifications.queue(kind=NotificationKind.ADVISOR_NEW, to=advisor.user.email,
+                                appointment=appointment, now=now)
+    if refusal is not None:
+        raise refusal
+    return appointment
+
+
+def _cancel_locked(appointment: Appointment, *, status: str, reason: str, now: dt.datetime,
+                   ) -> None:
+    """Cancel an appointment already locked by the caller and queue who must be told."""
+    was_confirmed = appointment.status == AppointmentStatus.CONFIRMED
+    appointment.status = status
+    appointment.cancelled_at = now
+    appointment.cancel_reason = reason[:255]
+    appointment.sequence += 1
+    appointment.reminder_due_at = None
+    appointment.save()
+    if was_confirmed:
+        notifications.queue(kind=NotificationKind.YOUTH_CANCELLATION, to=appointment.youth.email,
+                            appointment=appointment, now=now)
+        notifications.queue(kind=NotificationKind.ADVISOR_CANCELLED,
+                            to=appointment.advisor.user.email, appointment=appointment, now=now)
+        notifications.offer_to_waiting_list(advisor_ids=[appointment.advisor_id])
+
+
+def appointment_cancel(*, appointment: Appointment, by_youth: bool, reason: str,
+                       now: dt.datetime) -> Appointment:
+    """Cancel any time before the start. The row stays, with its new status."""
+    with transaction.atomic():
+        appointment = (Appointment.objects.select_for_update(of=("self",))
+                       .select_related("advisor__user", "youth").get(pk=appointment.pk))
+        if appointment.status not in ACTIVE_STATUSES:
+            raise BookingError(_("Ce rendez-vous n'est plus actif (%(status)s).")
+                               % {"status": appointment.get_status_display()})
+        if appointment.starts_at <= now:
+            raise BookingError(_("Ce rendez-vous a déjà commencé : il ne peut plus être annulé."))
+        _cancel_locked(
+            appointment,
+            status=(AppointmentStatus.CANCELLED_BY_YOUTH if by_youth
+                    else AppointmentStatus.CANCELLED_BY_STRUCTURE),
+            reason=reason, now=now,
+        )
+    return appointment
+
+
+def appointment_move(
+    *,
+    appointment: Appointment,
+    new_starts_at: dt.datetime,
+    mode: str,
+    now: dt.datetime,
+    advisor: Advisor | None = None,
+) -> Appointment:
+    """Move a confirmed appointment to another free slot (by default of the same advisor).
+
+    The same row is kept, so the calendar entry (UID) is updated in place; ``sequence`` goes
+    up, the reminder is recomputed, and the history table keeps the previous time.
+    """
+    with transaction.atomic():
+        appointment = (Appointment.objects.select_for_update(of=("self",))
+                       .select_related("advisor__user", "youth").get(pk=appointment.pk))
+        if appointment.status != AppointmentStatus.CONFIRMED:
+            raise BookingError(_("Seul un rendez-vous confirmé peut être déplacé."))
+        if appointment.starts_at <= now:
+            raise BookingError(_("Ce rendez-vous a déjà commencé : il ne peut plus être "
+                                 "déplacé."))
+        if mode == Mode.PHONE and not appointment.phone:
+            raise BookingError(_("Un numéro de téléphone est nécessaire pour un entretien par "
+                                 "téléphone."))
+        earliest, _latest = booking_window(now)
+        if new_starts_at < earliest:
+            raise BookingError(_("Le nouveau créneau doit commencer au moins %(hours)s heures "
+                                 "après maintenant.")
+                               % {"hours": settings.BOOKING_MIN_NOTICE_HOURS})
+        target = _lock_advisor(advisor or appointment.advisor)
+        slot = slot_is_free(advisor=target, starts_at=new_starts_at, mode=mode, now=now,
+                            exclude_appointment_id=appointment.pk)
+        if slot is None:
+            raise _slot_taken(target, mode, now)
+        previous_advisor = appointment.advisor
+        old_starts_at = appointment.starts_at
+        appointment.advisor = target
+        appointment.structure = target.structure
+        appointment.starts_at, appointment.ends_at = slot.starts_at, slot.ends_at
+        appointment.mode = mode
+        appointment.place = slot.place if mode == Mode.IN_PERSON else ""
+        if mode == Mode.VIDEO and not appointment.video_room:
+            appointment.video_room = new_video_room()
+        appointment.sequence += 1
+        appointment.reminder_due_at = _reminder_due(slot.starts_at)
+        appointment.reminder_sent_at = None
+        try:
+            with transaction.atomic():
+                appointment.save()
+        except IntegrityError:
+            raise _slot_taken(target, mode, now) from None
+        payload = {"old_starts_at": old_starts_at.isoformat()}
+        notifications.queue(kind=NotificationKind.YOUTH_CHANGE, to=appointment.youth.email,
+                            appointment=appointment, payload=payload, now=now)
+        notifications.queue(kind=NotificationKind.ADVISOR_MOVED, to=target.user.email,
+                            appointment=appointment, payload=payload, now=now)
+        if previous_advisor.pk != target.pk:
+            notifications.queue(kind=NotificationKind.ADVISOR_CANCELLED,
+                                to=previous_advisor.user.email, appointment=appointment,
+                                payload=payload, now=now)
+        notifications.offer_to_waiting_list(advisor_ids=[previous_advisor.pk])
+    return appointment
+
+
+def holds_release_expired(*, now: dt.datetime) -> int:
+    """Pending holds past their deadline become ``expired`` (their slot is free again)."""
+    return _release_holds(Q(hold_expires_at__lte=now), now)
+
+
+# --- Availability ---------------------------------------------------------------------------
+
+
+def _validated_modes(modes: Iterable[str]) -> set[str]:
+    chosen = set(modes)
+    if not chosen:
+        raise BookingError(_("Choisissez au moins une modalité : sur place, en visio ou par "
+                             "téléphone."))
+    if not chosen <= set(Mode.values):
+        raise BookingError(_("Modalité inconnue."))
+    return chosen
+
+
+def _check_times(start_time: dt.time, end_time: dt.time) -> None:
+    if end_time <= start_time:
+        raise BookingError(_("L'heure de fin doit être après l'heure de début."))
+    length = (dt.datetime.combine(dt.date.min, end_time)
+              - dt.datetime.combine(dt.date.min, start_time))
+    if length < interview_duration():
+        raise BookingError(_("Une plage doit durer au moins %(minutes)s minutes (un entretien).")
+                           % {"minutes": settings.INTERVIEW_DURATION_MINUTES})
+
+
+def _overlap_message(existing: RecurringAvailability | OneOffAvailability) -> str:
+    return _("Cette plage chevauche une disponibilité déjà publiée (%(existing)s) : modifiez "
+             "les horaires ou les dates.") % {"existing": existing}
+
+
+def availability_create_recurring(
+    *,
+    advisor: Advisor,
+    weekday: int,
+    start_time: dt.time,
+    end_time: dt.time,
+    valid_from: dt.date,
+    valid_until: dt.date | None = None,
+    modes: Iterable[str],
+    place: str = "",
+) -> RecurringAvailability:
+    chosen = _validated_modes(modes)
+    _check_times(start_time, end_time)
+    if not 0 <= weekday <= 6:
+        raise BookingError(_("Jour de la semaine invalide."))
+    if valid_until is not None and valid_until < valid_from:
+        raise BookingError(_("La date de fin de validité doit suivre la date de début."))
+    with transaction.atomic():
+        advisor = _lock_advisor(advisor)
+        clash = recurring_availability_clash(
+            advisor=advisor, weekday=weekday, start_time=start_time, end_time=end_time,
+            valid_from=valid_from, valid_until=valid_until)
+        if clash is not None:
+            raise BookingError(_overlap_message(clash))
+        try:
+            with transaction.atomic():
+                availability = RecurringAvailability.objects.create(
+                    advisor=advisor, weekday=weekday, start_time=start_time, end_time=end_time,
+                    valid_from=valid_from, valid_until=valid_until, place=place.strip(),
+                    offers_in_person=Mode.IN_PERSON in chosen, offers_video=Mode.VIDEO in chosen,
+                    offers_phone=Mode.PHONE in chosen,
+                )
+        except IntegrityError:
+            raise BookingError(_("Cette plage chevauche une disponibilité déjà publiée.")) from None
+        notifications.offer_to_waiting_list(advisor_ids=[advisor.pk])
+    return availability
+
+
+def availability_create_one_off(
+    *,
+    advisor: Advisor,
+    date: dt.date,
+    start_time: dt.time,
+    end_time: dt.time,
+    modes: Iterable[str],
+    place: str = "",
+    now: dt.datetime,
+) -> OneOffAvailability:
+    chosen = _validated_modes(modes)
+    _check_times(start_time, end_time)
+    if date < now.astimezone(PARIS).date():
+        raise BookingError(_("La date est passée."))
+    with transaction.atomic():
+        advisor = _lock_advisor(advisor)
+        clash = one_off_availability_clash(advisor=advisor, date=date, start_time=start_time,
+                                           end_time=end_time)
+        if clash is not None:
+            raise BookingError(_overlap_message(clash))
+        try:
+            with transaction.atomic():
+                availability = OneOffAvailability.objects.create(
+                    advisor=advisor, date=date, start_time=start_time, end_time=end_time,
+                    place=place.strip(), offers_in_person=Mode.IN_PERSON in chosen,
+                    offers_video=Mode.VIDEO in chosen, offers_phone=Mode.PHONE in chosen,
+                )
+        except IntegrityError:
+            raise BookingError(_("Cette plage chevauche une disponibilité déjà publiée.")) from None
+        notifications.offer_to_waiting_list(advisor_ids=[advisor.pk])
+    return availability
+
+
+def availability_delete(*, availability: RecurringAvailability | OneOffAvailability) -> None:
+    """Unpublish a period. Appointments already booked in it are kept."""
+    availability.delete()
+
+
+# --- Absences -------------------------------------------------------------------------------
+
+
+def _overlapping_appointments(advisor: Advisor, starts_at: dt.datetime, ends_at: dt.datetime):
+    return Appointment.objects.filter(
+        advisor=advisor, status__in=ACTIVE_STATUSES, starts_at__lt=ends_at, ends_at__gt=starts_at,
+    ).order_by("starts_at")
+
+
+def absence_preview(*, advisor: Advisor, starts_at: dt.datetime, ends_at: dt.datetime,
+                    ) -> list[Appointment]:
+    """The booked appointments an absence over this period would cancel."""
+    return list(_overlapping_appointments(advisor, starts_at, ends_at).select_related("youth"))
+
+
+def absence_create(
+    *,
+    advisor: Advisor,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    kind: str,
+    reason: str,
+    confirm_cancellations: bool,
+    now: dt.datetime,
+) -> Absence:
+    """Record an absence. Appointments it covers are never dropped silently: without
+    ``confirm_cancellations`` the absence is refused and they are listed; with it they are
+    cancelled by the structure and each young person is told, with a link to book again."""
+    if ends_at <= starts_at:
+        raise BookingError(_("La fin de l'absence doit suivre son début."))
+    if kind not in AbsenceKind.values:
+        raise BookingError(_("Type d'absence inconnu."))
+    if not reason.strip():
+        raise BookingError(_("Indiquez le motif de l'absence."))
+    with transaction.atomic():
+        advisor = _lock_advisor(advisor)
+        concerned = list(_overlapping_appointments(advisor, starts_at, ends_at)
+                         .select_for_update(of=("self",)).select_related("youth", "advisor__user"))
+        if concerned and not confirm_cancellations:
+            raise AbsenceOverlapsAppointments(
+                _("Cette absence couvre %(count)s rendez-vous réservé(s) : confirmez leur "
+                  "annulation, les jeunes concerné·es seront prévenu·es et invité·es à "
+                  "reprendre rendez-vous.") % {"count": len(concerned)},
+                appointments=concerned,
+            )
+        absence = Absence.objects.create(advisor=advisor, starts_at=starts_at, ends_at=ends_at,
+                                         kind=kind, reason=reason.strip())
+        for appointment in concerned:
+            _cancel_locked(appointment, status=AppointmentStatus.CANCELLED_BY_STRUCTURE,
+                           reason=_("Indisponibilité de la personne qui devait vous recevoir"),
+                           now=now)
+    return absence
+
+
+# --- Waiting list ---------------------------------------------------------------------------
+
+
+def waiting_list_join(*, email: str, departement: str, mode: str, now: dt.datetime,
+                      ) -> WaitingListEntry:
+    """Join (or stay on) the waiting list of a département and mode until the horizon."""
+    email = email.strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise BookingError(_("Adresse e-mail invalide.")) from None
+    if departement not in NOUVELLE_AQUITAINE_DEPARTEMENTS:
+        raise BookingError(_("Choisissez un département de Nouvelle-Aquitaine."))
+    if mode not in Mode.values:
+        raise BookingError(_("Modalité inconnue."))
+    _earliest, latest = booking_window(now)
+    with transaction.atomic():
+        entry = WaitingListEntry.objects.select_for_update().filter(
+            email=email, departement=departement, mode=mode, notified_at__isnull=True,
+        ).first()
+        if entry is None:
+            try:
+                with transaction.atomic():
+                    return WaitingListEntry.objects.create(
+                        email=email, departement=departement, mode=mode, created_at=now,
+                        expires_at=latest)
+            except IntegrityError:
+                entry = WaitingListEntry.objects.get(email=email, departement=departement,
+                                                     mode=mode, notified_at__isnull=True)
+        entry.expires_at = latest
+        entry.save(update_fields=["expires_at"])
+    return entry
+
+
+def waiting_list_offer_slots(*, advisor_ids: Iterable[int], now: dt.datetime) -> int:
+    """Tell the first people waiting about the free slots of these advisors.
+
+    Each slot is announced once, to at most ``WAITING_LIST_BATCH_SIZE`` people waiting for one
+    of its modes (in person: same département as the structure; video and phone: any, since
+    remote interviews can be taken with any structure). A person is told once, then leaves the
+    list (they may join again). Returns how many people were told.
+    """
+    advisor_ids = list(advisor_ids)
+    if not WaitingListEntry.objects.filter(notified_at__isnull=True, expires_at__gt=now).exists():
+        return 0
+    earliest, latest = booking_window(now)
+    slots = free_slots(advisors=Advisor.objects.filter(pk__in=advisor_ids), start=earliest,
+                       end=latest + dt.timedelta(minutes=1), now=now)
+    if not slots:
+        return 0
+    told = 0
+    with transaction.atomic():
+        announced = set(WaitingListEntry.objects.filter(
+            notified_for_slot__in=[s.key for s in slots]).values_list("notified_for_slot",
+                                                                      flat=True))
+        waiting = list(WaitingListEntry.objects.select_for_update(skip_locked=True)
+                       .filter(notified_at__isnull=True, expires_at__gt=now)
+                       .order_by("created_at", "pk"))
+        advisors = {a.pk: a for a in Advisor.objects.filter(pk__in=advisor_ids)
+                    .select_related("structure")}
+        for slot in slots:
+            if slot.key in announced:
+                continue
+            structure = advisors[slot.advisor_id].structure
+            chosen = [
+                entry for entry in waiting
+                if entry.notified_at is None and entry.mode in slot.modes
+                and (entry.mode != Mode.IN_PERSON or entry.departement == structure.departement)
+            ][: settings.WAITING_LIST_BATCH_SIZE]
+            for entry in chosen:
+                entry.notified_at = now
+                entry.notified_for_slot = slot.key
+                entry.save(update_fields=["notified_at", "notified_for_slot"])
+                notifications.queue(
+                    kind=NotificationKind.WAITING_LIST_SLOT, to=entry.email, now=now,
+                    payload={"structure": structure.public_name, "structure_slug": structure.slug,
+                             "starts_at": slot.starts_at.isoformat(), "mode": entry.mode,
+                             "place": slot.place},
+                )
+                told += 1
+    return told

@@ -1,0 +1,41 @@
+"""Celery tasks: thin wrappers that take ids, read the clock and call the domain functions.
+
+Each is idempotent by state (see ``notifications`` for the outbox and reminders), so a retry or
+a second run does no harm. Periodic ones are scheduled by migration 0003 (django-celery-beat
+entries that coordinators can see and change in admin).
+"""
+
+from celery import shared_task
+from django.utils import timezone
+
+from . import notifications, services
+
+
+@shared_task
+def deliver_notification(notification_id: int) -> bool:
+    return notifications.deliver(notification_id=notification_id, now=timezone.now())
+
+
+@shared_task
+def send_pending_notifications() -> int:
+    return notifications.send_pending(now=timezone.now())
+
+
+@shared_task
+def send_due_reminders() -> int:
+    return notifications.reminders_send_due(now=timezone.now())
+
+
+@shared_task
+def release_expired_holds() -> int:
+    return services.holds_release_expired(now=timezone.now())
+
+
+@shared_task
+def offer_slots_to_waiting_list(advisor_ids: list[int]) -> int:
+    return services.waiting_list_offer_slots(advisor_ids=advisor_ids, now=timezone.now())
+
+
+@shared_task
+def send_weekly_compliance_digest() -> int:
+    return notifications.compliance_digest_queue(now=timezone.now()).pk

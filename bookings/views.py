@@ -1,0 +1,569 @@
+"""Public booking pages: search, a structure's free slots week by week, the booking form, the
+email code that confirms the address (and logs the young person in), and the management of an
+appointment by signed link or from "Mes rendez-vous".
+
+Views are adapters: the selectors say what is free, the services book, confirm, move and cancel.
+The email code is allauth's "login by code" process, driven from these pages so that one code
+both proves the address and opens the young person's passwordless account.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import urlencode
+
+from allauth.account.internal.flows.login_by_code import LoginCodeVerificationProcess
+from allauth.account.internal.stagekit import clear_login
+from allauth.account.internal.userkit import user_id_to_str
+from allauth.account.models import EmailAddress
+from allauth.account.stages import LoginByCodeStage, LoginStageController
+from allauth.core import ratelimit
+from allauth.core.internal.cryptokit import compare_user_code
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from advisors.models import Advisor, Structure, StructureStatus
+
+from . import selectors, services
+from .forms import BookingForm, CancelForm, CodeForm, SearchForm, WaitingListForm
+from .links import appointment_from_manage_token, appointment_manage_token
+from .models import REMOTE_MODES, Appointment, AppointmentStatus, Mode
+from .notifications import appointment_ics as appointment_ics_file
+from .selectors import PARIS, Slot
+
+PENDING_SESSION_KEY = "bookings_pending_appointment"
+BOOKING_RATE_LIMIT_ACTION = "booking_hold"
+NEXT_SLOTS_SHOWN = 5
+
+
+# --- Small shared helpers (also used by the JSON API) -----------------------------------------
+
+
+def distinct_slots(slots: list[Slot]) -> list[Slot]:
+    """One entry per start time and set of modes: a young person does not pick an advisor, so
+    two advisors free at 9:00 show as one slot (the first advisor gets the booking)."""
+    seen: set[tuple[dt.datetime, tuple[str, ...]]] = set()
+    result = []
+    for slot in slots:
+        key = (slot.starts_at, slot.modes)
+        if key not in seen:
+            seen.add(key)
+            result.append(slot)
+    return result
+
+
+def booking_url(structure: Structure, slot: Slot, mode: str | None = None) -> str:
+    params = {"conseiller": slot.advisor_id, "debut": slot.starts_at.isoformat()}
+    if mode and mode in slot.modes:
+        params["mode"] = mode
+    return f"{reverse('bookings:book', args=[structure.slug])}?{urlencode(params)}"
+
+
+def _week_monday(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def _week_param(day: dt.date) -> str:
+    iso = day.isocalendar()
+    return f"{iso.year}-W{iso.week:02d}"
+
+
+def _parse_week(value: str) -> dt.date | None:
+    try:
+        year, week = value.upper().split("-W")
+        return dt.date.fromisocalendar(int(year), int(week), 1)
+    except ValueError:
+        return None
+
+
+def _mode_or_none(value: str | None) -> str | None:
+    return value if value in Mode.values else None
+
+
+def _local(value: dt.datetime) -> dt.datetime:
+    return value.astimezone(PARIS)
+
+
+# --- Search -----------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET"])
+def search(request: HttpRequest) -> HttpResponse:
+    """Structures of a département (or of the whole region for remote interviews) with their
+    next free slot: a fixed number of queries whatever the number of structures."""
+    form = SearchForm(request.GET or None)
+    context: dict = {"form": form, "searched": bool(request.GET)}
+    departement, mode = "", None
+    if form.is_bound and not form.is_valid():
+        return render(request, "bookings/search.html", context)
+    if form.is_bound:
+        departement, mode = form.cleaned_data["lieu"], _mode_or_none(form.cleaned_data["mode"])
+    now = timezone.now()
+    region_wide = mode in REMOTE_MODES
+    next_slots = selectors.next_free_slot_by_structure(
+        now=now, mode=mode, departement=None if region_wide else (departement or None))
+    structures = Structure.objects.filter(status=StructureStatus.ACTIVE)
+    if region_wide:
+        structures = structures.filter(pk__in=list(next_slots))
+    elif departement:
+        structures = structures.filter(departement=departement)
+    rows = [(structure, next_slots.get(structure.pk)) for structure in structures]
+    # Structures with a free slot first (soonest first), then the others, in a stable order.
+    far = dt.datetime.max.replace(tzinfo=dt.UTC)
+    rows.sort(key=lambda row: (
+        not (region_wide and row[0].departement == departement),
+        row[1].starts_at if row[1] else far,
+        row[0].departement, row[0].public_name,
+    ))
+    context.update({
+        "show_results": True,
+        "rows": [{"structure": s, "slot": slot, "slot_url": _slots_page_url(s, mode)}
+                 for s, slot in rows],
+        "departement": departement,
+        "mode": mode,
+        "mode_label": Mode(mode).label if mode else "",
+        "region_wide": region_wide,
+        "any_free": any(slot for _s, slot in rows),
+        "waiting_form": WaitingListForm(prefix="attente",
+                                        initial={"departement": departement, "mode": mode}),
+    })
+    return render(request, "bookings/search.html", context)
+
+
+def _slots_page_url(structure: Structure, mode: str | None) -> str:
+    url = reverse("bookings:structure_slots", args=[structure.slug])
+    return f"{url}?{urlencode({'mode': mode})}" if mode else url
+
+
+@require_POST
+def waiting_list(request: HttpRequest) -> HttpResponse:
+    form = WaitingListForm(request.POST, prefix="attente")
+    if form.is_valid():
+        try:
+            services.waiting_list_join(now=timezone.now(), **form.cleaned_data)
+        except services.BookingError as exc:
+            form.add_error(None, str(exc))
+        else:
+            return render(request, "bookings/waiting_list_done.html", {"entry": form.cleaned_data})
+    return render(request, "bookings/waiting_list_form.html", {"waiting_form": form}, status=400)
+
+
+# --- A structure's free slots, week by week ---------------------------------------------------
+
+
+@require_http_methods(["GET"])
+def structure_slots(request: HttpRequest, slug: str) -> HttpResponse:
+    structure = get_object_or_404(Structure, slug=slug, status=StructureStatus.ACTIVE)
+    mode = _mode_or_none(request.GET.get("mode"))
+    now = timezone.now()
+    week, weeks = _week_from_request(request, now, lambda: selectors.next_free_slots_for_structure(
+        structure=structure, now=now, mode=mode, limit=1))
+    start = dt.datetime.combine(week, dt.time.min, tzinfo=PARIS)
+    end = dt.datetime.combine(week + dt.timedelta(days=7), dt.time.min, tzinfo=PARIS)
+    slots = distinct_slots(selectors.free_slots_for_structure(
+        structure=structure, start=start, end=end, now=now, mode=mode))
+    days = [(day, [(slot, booking_url(structure, slot, mode)) for slot in day_slots])
+            for day, day_slots in selectors.slots_by_day(slots)]
+    return render(request, "bookings/structure_slots.html", {
+        "structure": structure, "mode": mode, "modes": Mode.choices, "days": days,
+        **_week_navigation(request, week, weeks, mode),
+    })
+
+
+def _week_from_request(request, now, first_free) -> tuple[dt.date, tuple[dt.date, dt.date]]:
+    """The Monday of the week asked for (``?semaine=2026-W48``), kept within the booking window;
+    by default the week of the next free slot."""
+    earliest, latest = selectors.booking_window(now)
+    first_week = _week_monday(_local(earliest).date())
+    last_week = _week_monday(_local(latest).date())
+    raw = request.GET.get("semaine", "")
+    week = _parse_week(raw) if raw else None
+    if raw and week is None:
+        messages.warning(request, _("Semaine « %(value)s » non reconnue : voici la première "
+                                    "semaine disponible.") % {"value": raw})
+    if week is None:
+        slots = first_free() if not raw else []
+        week = _week_monday(_local(slots[0].starts_at).date()) if slots else first_week
+    return min(max(week, first_week), last_week), (first_week, last_week)
+
+
+def _week_navigation(request, week: dt.date, weeks: tuple[dt.date, dt.date],
+                     mode: str | None) -> dict:
+    first_week, last_week = weeks
+
+    def link(day: dt.date) -> str:
+        params = {"semaine": _week_param(day)}
+        if mode:
+            params["mode"] = mode
+        return f"{request.path}?{urlencode(params)}"
+
+    previous_week, next_week = week - dt.timedelta(days=7), week + dt.timedelta(days=7)
+    return {
+        "week_start": week,
+        "week_end": week + dt.timedelta(days=6),
+        "previous_url": link(previous_week) if previous_week >= first_week else "",
+        "next_url": link(next_week) if next_week <= last_week else "",
+        "mode_urls": [(value, label, _mode_link(request, week, value))
+                      for value, label in [("", _("Tous les types")), *Mode.choices]],
+    }
+
+
+def _mode_link(request, week: dt.date, mode: str) -> str:
+    params = {"semaine": _week_param(week)}
+    if mode:
+        params["mode"] = mode
+    return f"{request.path}?{urlencode(params)}"
+
+
+# --- Booking ----------------------------------------------------------------------------------
+
+
+def _requested_slot(request: HttpRequest, structure: Structure) -> tuple[Advisor, dt.datetime,
+                                                                          str | None] | None:
+    """Advisor, start and mode named in the query string, or None when they make no sense."""
+    try:
+        advisor_id = int(request.GET.get("conseiller", ""))
+        starts_at = dt.datetime.fromisoformat(request.GET.get("debut", ""))
+    except ValueError:
+        return None
+    if timezone.is_naive(starts_at):
+        return None
+    advisor = Advisor.objects.filter(pk=advisor_id, structure=structure).first()
+    if advisor is None:
+        return None
+    return advisor, starts_at.astimezone(PARIS), _mode_or_none(request.GET.get("mode"))
+
+
+def _next_slots(structure: Structure, now: dt.datetime, mode: str | None) -> list[tuple]:
+    slots = distinct_slots(selectors.next_free_slots_for_structure(
+        structure=structure, now=now, mode=mode, limit=NEXT_SLOTS_SHOWN))
+    return [(slot, booking_url(structure, slot, mode)) for slot in slots]
+
+
+def _slot_taken(request, structure: Structure, now: dt.datetime, mode: str | None,
+                message: str = "", status: int = 200) -> HttpResponse:
+    return render(request, "bookings/slot_taken.html", {
+        "structure": structure,
+        "message": message or _("Ce créneau vient d'être réservé ou n'est plus disponible."),
+        "next_slots": _next_slots(structure, now, mode),
+        "slots_url": _slots_page_url(structure, mode),
+    }, status=status)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def book(request: HttpRequest, slug: str) -> HttpResponse:
+    structure = get_object_or_404(Structure, slug=slug, status=StructureStatus.ACTIVE)
+    requested = _requested_slot(request, structure)
+    now = timezone.now()
+    if requested is None:
+        return _slot_taken(request, structure, now, None, status=400, message=_(
+            "Ce lien de réservation n'est pas valide. Choisissez un créneau dans la liste."))
+    advisor, starts_at, mode = requested
+    held = _held_in_session(request, advisor, starts_at, now)
+    if held is not None:
+        return redirect("bookings:confirm_code", public_id=held.public_id)
+    slot = selectors.slot_is_free(advisor=advisor, starts_at=starts_at, mode=mode, now=now)
+    if slot is None:
+        return _slot_taken(request, structure, now, mode)
+    interview_day = _local(slot.starts_at).date()
+    initial = {"mode": mode} if mode else {}
+    if request.user.is_authenticated:
+        initial.update(email=request.user.email, first_name=request.user.first_name,
+                       last_name=request.user.last_name)
+    form = BookingForm(request.POST or None, modes=slot.modes, interview_day=interview_day,
+                       today=_local(now).date(), initial=initial)
+    context = {"structure": structure, "slot": slot, "form": form, "advisor": advisor}
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if not _booking_allowed(request, data["email"]):
+            return render(request, "bookings/rate_limited.html", {"structure": structure},
+                          status=429)
+        try:
+            appointment = services.appointment_hold(
+                advisor=advisor, starts_at=slot.starts_at, mode=data["mode"],
+                details=_booking_details(data), email=data["email"], now=now,
+            )
+        except services.BookingError as exc:
+            if _is_slot_taken(exc):
+                return _slot_taken(request, structure, now, mode, message=exc.message)
+            form.add_error(None, str(exc))
+        else:
+            return _after_hold(request, appointment)
+    return render(request, "bookings/book.html", context)
+
+
+def _held_in_session(request: HttpRequest, advisor: Advisor, starts_at: dt.datetime,
+                     now: dt.datetime) -> Appointment | None:
+    """This browser's own running hold on this slot (after "back" or a second submit)."""
+    public_id = request.session.get(PENDING_SESSION_KEY)
+    if not public_id:
+        return None
+    return Appointment.objects.filter(
+        public_id=public_id, advisor=advisor, starts_at=starts_at,
+        status=AppointmentStatus.PENDING, hold_expires_at__gt=now).first()
+
+
+def _booking_details(data: dict) -> services.BookingDetails:
+    return services.BookingDetails(
+        first_name=data["first_name"], last_name=data["last_name"],
+        birth_date=data["birth_date"], postal_code=data["postal_code"],
+        youth_status=data["youth_status"], phone=data["phone"].as_e164 if data["phone"] else "",
+        domains=tuple(data["domains"]), project=data["project"], consent=data["consent"],
+        guardian_email=data["guardian_email"], guardian_consent=data["guardian_consent"],
+    )
+
+
+def _is_slot_taken(exc: services.BookingError) -> bool:
+    return bool(exc.next_slots) or exc.message == services.slot_taken_message()
+
+
+def _booking_allowed(request: HttpRequest, email: str) -> bool:
+    """Booking attempts are limited per address and per IP (``ACCOUNT_RATE_LIMITS``)."""
+    return ratelimit.consume(request, action=BOOKING_RATE_LIMIT_ACTION, key=email.lower())
+
+
+def _after_hold(request: HttpRequest, appointment: Appointment) -> HttpResponse:
+    """A young person already logged in with this address confirms at once; anyone else gets
+    the code by email."""
+    if request.user.is_authenticated and request.user.pk == appointment.youth_id:
+        return _confirm(request, appointment, process=None)
+    LoginCodeVerificationProcess.initiate(request=request, user=appointment.youth,
+                                          email=appointment.youth.email)
+    request.session[PENDING_SESSION_KEY] = str(appointment.public_id)
+    return redirect("bookings:confirm_code", public_id=appointment.public_id)
+
+
+def _code_process(request: HttpRequest, appointment: Appointment):
+    """The allauth login-by-code process started for this appointment's young person, if it is
+    still running in this session (not expired, not aborted after too many wrong codes)."""
+    stage = LoginStageController.enter(request, LoginByCodeStage.key)
+    if stage is None or stage.state.get("user_id") != user_id_to_str(appointment.youth):
+        return None
+    return LoginCodeVerificationProcess.resume(stage)
+
+
+def _pending_appointment(request: HttpRequest, public_id) -> Appointment:
+    """The pending appointment held in this browser session, or 404."""
+    if request.session.get(PENDING_SESSION_KEY) != str(public_id):
+        raise Http404
+    appointment = (Appointment.objects.filter(public_id=public_id)
+                   .select_related("structure", "youth", "advisor__user").first())
+    if appointment is None:
+        raise Http404
+    return appointment
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def confirm_code(request: HttpRequest, public_id) -> HttpResponse:
+    appointment = _pending_appointment(request, public_id)
+    now = timezone.now()
+    if appointment.status != AppointmentStatus.PENDING or appointment.hold_expires_at <= now:
+        request.session.pop(PENDING_SESSION_KEY, None)
+        return _slot_taken(request, appointment.structure, now, appointment.mode, message=_(
+            "Le délai pour saisir le code est dépassé et le créneau a été libéré. Vous pouvez "
+            "en choisir un autre."))
+    process = _code_process(request, appointment)
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and request.POST.get("action") == "resend":
+        _send_new_code(request, appointment, process)
+        return redirect("bookings:confirm_code", public_id=appointment.public_id)
+    if request.method == "POST" and form.is_valid():
+        if process is None:
+            form.add_error("code", _("Ce code n'est plus valable : demandez-en un nouveau."))
+        elif compare_user_code(actual=form.cleaned_data["code"], expected=process.code):
+            return _confirm(request, appointment, process=process)
+        elif process.record_invalid_attempt():
+            form.add_error("code", _("Code incorrect. Vérifiez le dernier e-mail reçu."))
+        else:
+            form.add_error("code", _("Trop de codes incorrects : demandez un nouveau code."))
+    return render(request, "bookings/confirm_code.html", {
+        "appointment": appointment, "form": form, "email": appointment.youth.email,
+        "hold_expires_at": appointment.hold_expires_at,
+    })
+
+
+def _send_new_code(request: HttpRequest, appointment: Appointment, process) -> None:
+    if not ratelimit.consume(request, action="request_login_code",
+                             key=appointment.youth.email.lower()):
+        messages.error(request, _("Trop de demandes de code : patientez quelques minutes."))
+    elif process is not None and process.can_resend:
+        process.resend()
+    else:
+        LoginCodeVerificationProcess.initiate(request=request, user=appointment.youth,
+                                              email=appointment.youth.email)
+
+
+def _confirm(request: HttpRequest, appointment: Appointment, process) -> HttpResponse:
+    """Make the hold final; with a code process, also log the young person in (and mark the
+    address verified) through allauth."""
+    now = timezone.now()
+    try:
+        services.appointment_confirm(appointment=appointment, now=now)
+    except services.BookingError as exc:
+        if process is not None:
+            clear_login(request)
+        request.session.pop(PENDING_SESSION_KEY, None)
+        return _slot_taken(request, appointment.structure, now, appointment.mode,
+                           message=str(exc))
+    request.session.pop(PENDING_SESSION_KEY, None)
+    done_url = reverse("bookings:booked", kwargs={"public_id": appointment.public_id})
+    if process is None:
+        return redirect(done_url)
+    # allauth marks the address verified only if it knows it: record it, the code proves it.
+    EmailAddress.objects.get_or_create(
+        user=appointment.youth, email__iexact=appointment.youth.email,
+        defaults={"email": appointment.youth.email, "primary": True, "verified": False})
+    return process.finish(done_url)
+
+
+@login_required
+def booked(request: HttpRequest, public_id) -> HttpResponse:
+    appointment = selectors.appointment_get_for_youth(youth=request.user, public_id=public_id)
+    if appointment is None:
+        raise Http404
+    return render(request, "bookings/booked.html", _appointment_context(appointment))
+
+
+def _appointment_context(appointment: Appointment) -> dict:
+    token = appointment_manage_token(appointment)
+    return {
+        "appointment": appointment,
+        "starts_at": _local(appointment.starts_at),
+        "ends_at": _local(appointment.ends_at),
+        "token": token,
+        "manage_url": reverse("bookings:appointment_manage", kwargs={"token": token}),
+        "ics_url": reverse("bookings:appointment_ics", kwargs={"token": token}),
+        "can_change": appointment.is_active and appointment.starts_at > timezone.now(),
+    }
+
+
+# --- Managing an appointment by signed link ---------------------------------------------------
+
+
+def _invalid_link(request: HttpRequest) -> HttpResponse:
+    return render(request, "bookings/link_invalid.html", status=404)
+
+
+@never_cache
+def appointment_manage(request: HttpRequest, token: str) -> HttpResponse:
+    appointment = appointment_from_manage_token(token)
+    if appointment is None:
+        return _invalid_link(request)
+    return render(request, "bookings/manage.html", _appointment_context(appointment))
+
+
+def appointment_ics(request: HttpRequest, token: str) -> HttpResponse:
+    appointment = appointment_from_manage_token(token)
+    if appointment is None:
+        return _invalid_link(request)
+    method = "PUBLISH" if appointment.is_active else "CANCEL"
+    response = HttpResponse(appointment_ics_file(appointment, method=method, now=timezone.now()),
+                            content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="rendez-vous-so-mobilite.ics"'
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def appointment_cancel(request: HttpRequest, token: str) -> HttpResponse:
+    appointment = appointment_from_manage_token(token)
+    if appointment is None:
+        return _invalid_link(request)
+    context = _appointment_context(appointment)
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.appointment_cancel(appointment=appointment, by_youth=True,
+                                        reason=form.cleaned_data["reason"], now=timezone.now())
+        except services.BookingError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Votre rendez-vous est annulé. Un e-mail de confirmation "
+                                        "vous a été envoyé."))
+            return redirect("bookings:appointment_manage", token=token)
+    return render(request, "bookings/cancel.html", {**context, "form": form})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def appointment_move(request: HttpRequest, token: str) -> HttpResponse:
+    """Pick a new slot of the same structure (same mode); the service applies the rules."""
+    appointment = appointment_from_manage_token(token)
+    if appointment is None:
+        return _invalid_link(request)
+    structure = appointment.structure
+    now = timezone.now()
+    context = _appointment_context(appointment)
+    if not context["can_change"] or appointment.status != AppointmentStatus.CONFIRMED:
+        messages.error(request, _("Ce rendez-vous ne peut plus être déplacé."))
+        return redirect("bookings:appointment_manage", token=token)
+    mode = appointment.mode
+    chosen = _requested_slot(request, structure) if "debut" in request.GET else None
+    if chosen is not None:
+        advisor, starts_at, _mode = chosen
+        if request.method == "POST":
+            try:
+                services.appointment_move(appointment=appointment, new_starts_at=starts_at,
+                                          mode=mode, advisor=advisor, now=now)
+            except services.BookingError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, _("Votre rendez-vous est déplacé. Un e-mail avec "
+                                            "le nouvel horaire vous a été envoyé."))
+                return redirect("bookings:appointment_manage", token=token)
+        else:
+            return render(request, "bookings/move_confirm.html", {
+                **context, "new_starts_at": _local(starts_at),
+                "new_ends_at": _local(starts_at + selectors.interview_duration())})
+    week, weeks = _week_from_request(request, now, lambda: selectors.next_free_slots_for_structure(
+        structure=structure, now=now, mode=mode, limit=1))
+    start = dt.datetime.combine(week, dt.time.min, tzinfo=PARIS)
+    end = dt.datetime.combine(week + dt.timedelta(days=7), dt.time.min, tzinfo=PARIS)
+    move_url = reverse("bookings:appointment_move", kwargs={"token": token})
+    slots = distinct_slots(selectors.free_slots_for_structure(
+        structure=structure, start=start, end=end, now=now, mode=mode))
+    days = [
+        (day, [(slot, f"{move_url}?{urlencode(_move_params(slot, mode))}")
+               for slot in day_slots])
+        for day, day_slots in selectors.slots_by_day(slots)
+    ]
+    return render(request, "bookings/move.html", {
+        **context, "days": days, **_week_navigation(request, week, weeks, None),
+    })
+
+
+def _move_params(slot: Slot, mode: str) -> dict:
+    return {"conseiller": slot.advisor_id, "debut": slot.starts_at.isoformat(), "mode": mode}
+
+
+# --- "Mes rendez-vous" ------------------------------------------------------------------------
+
+
+@login_required
+def my_appointments(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    appointments = list(
+        Appointment.objects.filter(youth=request.user)
+        .exclude(status__in=[AppointmentStatus.PENDING, AppointmentStatus.EXPIRED])
+        .select_related("structure").order_by("starts_at")
+    )
+    rows = [{"appointment": a, "starts_at": _local(a.starts_at),
+             "manage_url": reverse("bookings:appointment_manage",
+                                   kwargs={"token": appointment_manage_token(a)})}
+            for a in appointments]
+    return render(request, "bookings/my_appointments.html", {
+        "upcoming": [r for r in rows if r["appointment"].starts_at > now
+                     and r["appointment"].is_active],
+        "past": [r for r in reversed(rows) if not (r["appointment"].starts_at > now
+                                                   and r["appointment"].is_active)],
+        "search_url": reverse("bookings:search"),
+    })

@@ -1,0 +1,190 @@
+"""Reading and writing the mobility profile of the exchange format (a JSON object).
+
+``profile_from_exchange`` validates every key strictly (unknown keys are errors) and returns the
+engine's Profile; errors are collected and raised together in a ProfileFormatError.
+"""
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from . import vocabulary as voc
+from .engine import Profile, Wishes
+
+PROFILE_KEYS = {"birth_date", "postal_code", "nationality", "status", "education_level",
+                "disability", "languages", "budget_eur", "wishes"}
+REQUIRED_PROFILE_KEYS = {"birth_date"}
+WISHES_KEYS = {"domains", "zones", "countries", "duration_weeks", "departure"}
+
+
+class ProfileFormatError(ValueError):
+    def __init__(self, errors: list[str]):
+        self.errors = errors
+        super().__init__("\n".join(errors))
+
+
+def parse_date(value, errors: list[str], where: str) -> date | None:
+    if value is None:
+        return None
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    errors.append(f"{where} : date attendue au format AAAA-MM-JJ")
+    return None
+
+
+def parse_weeks(value, errors: list[str], where: str) -> Decimal | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        errors.append(f"{where} : nombre de semaines attendu")
+        return None
+    try:
+        weeks = Decimal(str(value))
+    except InvalidOperation:
+        errors.append(f"{where} : nombre de semaines attendu")
+        return None
+    if weeks <= 0 or weeks >= 10000 or weeks != weeks.quantize(Decimal("0.01")):
+        errors.append(f"{where} : nombre positif d'au plus 2 décimales attendu")
+        return None
+    return weeks
+
+
+def parse_weeks_range(value, errors: list[str], where: str):
+    if value is None:
+        return None, None
+    if not isinstance(value, dict):
+        errors.append(f"{where} : objet {{\"min\", \"max\"}} attendu")
+        return None, None
+    for key in sorted(set(value) - {"min", "max"}):
+        errors.append(f"{where}.{key} : clé inconnue")
+    low = parse_weeks(value.get("min"), errors, f"{where}.min")
+    high = parse_weeks(value.get("max"), errors, f"{where}.max")
+    if low is not None and high is not None and low > high:
+        errors.append(f"{where} : le minimum dépasse le maximum")
+    return low, high
+
+
+def parse_code_list(value, allowed, errors: list[str], where: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        errors.append(f"{where} : liste de codes attendue")
+        return ()
+    unknown = [item for item in value if item not in allowed]
+    if unknown:
+        errors.append(f"{where} : code(s) inconnu(s) : {', '.join(unknown)}")
+    if len(set(value)) != len(value):
+        errors.append(f"{where} : contient des doublons")
+    return tuple(value)
+
+
+def profile_from_exchange(data) -> Profile:
+    """Validate a profile document and return the engine's Profile (ProfileFormatError)."""
+    errors: list[str] = []
+    if not isinstance(data, dict):
+        raise ProfileFormatError(["profil : un objet JSON est attendu"])
+    for key in sorted(set(data) - PROFILE_KEYS):
+        errors.append(f"{key} : clé inconnue")
+    for key in sorted(REQUIRED_PROFILE_KEYS - set(data)):
+        errors.append(f"{key} : clé obligatoire manquante")
+    birth_date = parse_date(data.get("birth_date"), errors, "birth_date")
+    postal_code = data.get("postal_code") or ""
+    if not isinstance(postal_code, str) or (postal_code and not (
+            len(postal_code) == 5 and postal_code.isdigit())):
+        errors.append("postal_code : code postal à 5 chiffres attendu")
+        postal_code = ""
+    nationality = data.get("nationality")
+    if nationality is not None and nationality not in voc.all_country_codes():
+        errors.append("nationality : code pays ISO 3166-1 (ex. « FR ») attendu")
+    status = data.get("status")
+    if status is not None and status not in voc.Status.values:
+        errors.append(f"status : statut inconnu : {status}")
+    education = data.get("education_level")
+    if education is not None and education not in voc.EDUCATION_RANK:
+        errors.append(f"education_level : niveau inconnu : {education}")
+    disability = data.get("disability", False)
+    if not isinstance(disability, bool):
+        errors.append("disability : true ou false attendu")
+    languages: dict[str, str] = {}
+    raw_languages = data.get("languages") or []
+    if not isinstance(raw_languages, list):
+        errors.append("languages : liste attendue")
+        raw_languages = []
+    for index, item in enumerate(raw_languages):
+        where = f"languages[{index}]"
+        if not isinstance(item, dict) or set(item) != {"language", "level"}:
+            errors.append(f"{where} : objet {{\"language\", \"level\"}} attendu")
+        elif item["language"] not in voc.ISO_639_1:
+            errors.append(f"{where}.language : code de langue ISO 639-1 inconnu")
+        elif item["level"] not in voc.CEFR_RANK:
+            errors.append(f"{where}.level : niveau A1 à C2 attendu")
+        elif item["language"] in languages:
+            errors.append(f"{where} : langue en double")
+        else:
+            languages[item["language"]] = item["level"]
+    budget = data.get("budget_eur")
+    if budget is not None and (isinstance(budget, bool) or not isinstance(budget, int)
+                               or budget < 0):
+        errors.append("budget_eur : montant entier positif attendu")
+        budget = None
+    wishes = _parse_wishes(data.get("wishes"), errors)
+    if errors:
+        raise ProfileFormatError(errors)
+    return Profile(
+        birth_date=birth_date, nationality=nationality, status=status,
+        education_level=education, disability=disability, languages=languages,
+        budget_eur=budget, postal_code=postal_code, wishes=wishes,
+    )
+
+
+def _parse_wishes(value, errors: list[str]) -> Wishes:
+    if value is None:
+        return Wishes()
+    if not isinstance(value, dict):
+        errors.append("wishes : objet attendu")
+        return Wishes()
+    for key in sorted(set(value) - WISHES_KEYS):
+        errors.append(f"wishes.{key} : clé inconnue")
+    low, high = parse_weeks_range(value.get("duration_weeks"), errors, "wishes.duration_weeks")
+    return Wishes(
+        domains=parse_code_list(value.get("domains"), set(voc.Domain.values), errors,
+                                "wishes.domains"),
+        zones=parse_code_list(value.get("zones"), set(voc.Zone.values), errors, "wishes.zones"),
+        countries=parse_code_list(value.get("countries"), voc.all_country_codes(), errors,
+                                  "wishes.countries"),
+        duration_min_weeks=low,
+        duration_max_weeks=high,
+        departure=parse_date(value.get("departure"), errors, "wishes.departure"),
+    )
+
+
+def weeks_to_json(value: Decimal | None):
+    """Decimal weeks as a JSON number: an int when whole, else a float (4.35)."""
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral() else float(value)
+
+
+def profile_to_exchange(profile: Profile) -> dict:
+    wishes = profile.wishes
+    return {
+        "birth_date": profile.birth_date.isoformat(),
+        "postal_code": profile.postal_code,
+        "nationality": profile.nationality,
+        "status": profile.status,
+        "education_level": profile.education_level,
+        "disability": profile.disability,
+        "languages": [{"language": code, "level": level}
+                      for code, level in profile.languages.items()],
+        "budget_eur": profile.budget_eur,
+        "wishes": {
+            "domains": list(wishes.domains),
+            "zones": list(wishes.zones),
+            "countries": list(wishes.countries),
+            "duration_weeks": {"min": weeks_to_json(wishes.duration_min_weeks),
+                               "max": weeks_to_json(wishes.duration_max_weeks)},
+            "departure": wishes.departure.isoformat() if wishes.departure else None,
+        },
+    }

@@ -1,0 +1,39 @@
+"""The email that brings the selected programmes (with the PDF) to the young person."""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from .models import ProgrammeRecommendation
+from .pdf import recommendation_pdf
+
+
+def recommendation_email_send(*, recommendation_id: int, now: datetime) -> bool:
+    """Send once: the row is locked and ``emailed_at`` marks it done (a retry does nothing)."""
+    with transaction.atomic():
+        recommendation = (ProgrammeRecommendation.objects.select_for_update()
+                          .select_related("youth").get(pk=recommendation_id))
+        if recommendation.emailed_at is not None:
+            return False
+        context = {
+            "recommendation": recommendation,
+            "pdf_url": settings.SITE_URL + reverse("programmes:recommendation_pdf",
+                                                   kwargs={"pk": recommendation.pk}),
+        }
+        email = EmailMultiAlternatives(
+            subject="[So Mobilité] Les programmes choisis avec votre conseiller",
+            body=render_to_string("matching/email/recommendation.txt", context),
+            to=[recommendation.youth.email],
+        )
+        email.attach_alternative(render_to_string("matching/email/recommendation.html", context),
+                                 "text/html")
+        email.attach(f"so-mobilite-programmes-{recommendation.created_at:%Y-%m-%d}.pdf",
+                     recommendation_pdf(recommendation), "application/pdf")
+        email.send()
+        recommendation.emailed_at = now
+        recommendation.save(update_fields=["emailed_at"])
+    return True

@@ -1,0 +1,212 @@
+"""Vocabularies of the exchange format (/work/shared/formats/exchange-format.md), shared by the
+programme sheets, the mobility profile and the matching engine.
+
+Codes are the format's; labels are the French words shown to people. Ordered vocabularies
+(education levels, CEFR levels) expose a rank so comparisons are plain integer comparisons.
+"""
+
+from functools import cache
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import override
+
+
+class Domain(models.TextChoices):
+    STUDIES = "studies", _("études")
+    INTERNSHIP = "internship", _("stage")
+    JOB = "job", _("emploi")
+    VOLUNTEERING = "volunteering", _("volontariat")
+    EXCHANGE = "exchange", _("échange")
+    WORKING_HOLIDAY = "working_holiday", _("vacances-travail (PVT)")
+    AU_PAIR = "au_pair", _("au pair")
+    LANGUAGE_STAY = "language_stay", _("séjour linguistique")
+    HOLIDAYS = "holidays", _("vacances")
+    ENTREPRENEURSHIP = "entrepreneurship", _("entrepreneuriat")
+    TRAINING = "training", _("formation professionnelle ou apprentissage")
+
+
+class Status(models.TextChoices):
+    PUPIL = "pupil", _("collégien·ne ou lycéen·ne (général, technologique)")
+    VOCATIONAL_PUPIL = "vocational_pupil", _("lycéen·ne professionnel·le (CAP, bac pro)")
+    STUDENT = "student", _("étudiant·e")
+    VET_APPRENTICE = "vet_apprentice", _("apprenti·e (CAP, BP, bac pro)")
+    HE_APPRENTICE = "he_apprentice", _("apprenti·e du supérieur")
+    JOB_SEEKER = "job_seeker", _("demandeur·se d'emploi")
+    EMPLOYEE = "employee", _("salarié·e")
+    SELF_EMPLOYED = "self_employed", _("indépendant·e")
+    INACTIVE = "inactive", _("sans activité")
+
+
+#: On a sheet, ``statuses: ["any"]`` means no condition on the status.
+ANY_STATUS = "any"
+
+
+class EducationLevel(models.TextChoices):
+    """Declared in increasing order: the rank is the position."""
+
+    NONE = "none", _("sans diplôme")
+    CAP_BEP = "cap_bep", _("CAP ou BEP")
+    BAC = "bac", _("bac")
+    BAC_2 = "bac+2", _("bac+2")
+    BAC_3 = "bac+3", _("bac+3")
+    BAC_5 = "bac+5", _("bac+5")
+    DOCTORATE = "doctorate", _("doctorat")
+
+
+EDUCATION_RANK = {code: rank for rank, code in enumerate(EducationLevel.values)}
+
+
+class CefrLevel(models.TextChoices):
+    A1 = "A1", "A1"
+    A2 = "A2", "A2"
+    B1 = "B1", "B1"
+    B2 = "B2", "B2"
+    C1 = "C1", "C1"
+    C2 = "C2", "C2"
+
+
+CEFR_RANK = {code: rank for rank, code in enumerate(CefrLevel.values, start=1)}
+
+
+class AgeReference(models.TextChoices):
+    APPLICATION = "application", _("à la candidature")
+    DEPARTURE = "departure", _("au départ")
+
+
+class Zone(models.TextChoices):
+    EUROPE = "europe", _("Europe")
+    EU = "eu", _("Union européenne")
+    AFRICA = "africa", _("Afrique")
+    NORTH_AMERICA = "north_america", _("Amérique du Nord")
+    LATIN_AMERICA = "latin_america", _("Amérique latine et Caraïbes")
+    ASIA = "asia", _("Asie")
+    MIDDLE_EAST = "middle_east", _("Moyen-Orient")
+    OCEANIA = "oceania", _("Océanie")
+    WORLDWIDE = "worldwide", _("Monde entier")
+
+
+# --- Countries and zones -------------------------------------------------------------------
+# No installed library carries continents, so the table is written here, from the UN M49
+# geographic regions, with these choices (documented because they are choices):
+# - `europe` is geographic Europe plus the Caucasus (AM, AZ, GE), Cyprus, Russia and Turkey,
+#   which are also in `asia` (Turkey and the Arab states of Western Asia are in `middle_east`
+#   too; Egypt is in `africa` and `middle_east`).
+# - `north_america` is Canada, the United States, Greenland, Bermuda and Saint-Pierre-et-
+#   Miquelon; Mexico, Central America and the Caribbean are `latin_america`.
+# - French overseas territories are placed where they are (RE and YT in `africa`, GP, MQ, GF,
+#   BL, MF in `latin_america`, NC, PF, WF in `oceania`); ISO gives them their own codes and
+#   they are not in `eu` here.
+# - Uninhabited territories (AQ, BV, HM, GS, IO, TF, UM) are only in `worldwide`.
+def _codes(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+EU_COUNTRIES = _codes(
+    "AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK"
+)
+EEA_COUNTRIES = EU_COUNTRIES | {"IS", "LI", "NO"}
+
+_ZONE_TABLE = {
+    Zone.EU: " ".join(sorted(EU_COUNTRIES)),
+    Zone.EUROPE: " ".join(sorted(EU_COUNTRIES)) + " AD AL AM AX AZ BA BY CH FO GB GE GG GI IM IS"
+    " JE LI MC MD ME MK NO RS RU SJ SM TR UA VA",
+    Zone.AFRICA: "AO BF BI BJ BW CD CF CG CI CM CV DJ DZ EG EH ER ET GA GH GM GN GQ GW KE KM LR"
+    " LS LY MA MG ML MR MU MW MZ NA NE NG RE RW SC SD SH SL SN SO SS ST SZ TD TG TN TZ UG YT"
+    " ZA ZM ZW",
+    Zone.NORTH_AMERICA: "BM CA GL PM US",
+    Zone.LATIN_AMERICA: "AG AI AR AW BB BL BO BQ BR BS BZ CL CO CR CU CW DM DO EC FK GD GF GP"
+    " GT GY HN HT JM KN KY LC MF MQ MS MX NI PA PE PR PY SR SV SX TC TT UY VC VE VG VI",
+    Zone.ASIA: "AE AF AM AZ BD BH BN BT CN GE HK ID IL IN IQ IR JO JP KG KH KP KR KW KZ LA LB"
+    " LK MM MN MO MV MY NP OM PH PK PS QA RU SA SG SY TH TJ TL TM TR TW UZ VN YE",
+    Zone.MIDDLE_EAST: "AE BH EG IL IQ IR JO KW LB OM PS QA SA SY TR YE",
+    Zone.OCEANIA: "AS AU CC CK CX FJ FM GU KI MH MP NC NF NR NU NZ PF PG PN PW SB TK TO TV VU"
+    " WF WS",
+}
+
+
+@cache
+def all_country_codes() -> frozenset[str]:
+    from django_countries.data import COUNTRIES
+
+    return frozenset(COUNTRIES)
+
+
+@cache
+def zone_countries() -> dict[str, frozenset[str]]:
+    """Zone code → the ISO country codes it contains (``worldwide`` contains them all)."""
+    table = {str(zone): frozenset(codes.split()) for zone, codes in _ZONE_TABLE.items()}
+    table[Zone.WORLDWIDE.value] = all_country_codes()
+    return table
+
+
+@cache
+def country_zones() -> dict[str, frozenset[str]]:
+    """Country code → the zones that contain it."""
+    result: dict[str, set[str]] = {code: set() for code in all_country_codes()}
+    for zone, codes in zone_countries().items():
+        for code in codes:
+            result[code].add(zone)
+    return {code: frozenset(zones) for code, zones in result.items()}
+
+
+@cache
+def country_names_fr() -> dict[str, str]:
+    """French country names, independent of the active language (the engine is pure)."""
+    from django_countries import countries
+
+    with override("fr"):
+        return {code: str(name) for code, name in countries}
+
+
+def country_name(code: str) -> str:
+    return country_names_fr().get(code, code)
+
+
+#: Nationality codes beyond country codes.
+NATIONALITY_GROUPS = {"EU": EU_COUNTRIES, "EEA": EEA_COUNTRIES}
+NATIONALITY_GROUP_LABELS = {
+    "EU": _("pays de l'Union européenne"),
+    "EEA": _("pays de l'Espace économique européen"),
+}
+
+
+# --- Languages (ISO 639-1) -----------------------------------------------------------------
+ISO_639_1 = _codes(
+    """aa ab ae af ak am an ar as av ay az ba be bg bi bm bn bo br bs ca ce ch co cr cs cu cv cy
+    da de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu
+    hy hz ia id ie ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw ky la lb
+    lg li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl nn no nr nv ny oc oj om
+    or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg si sk sl sm sn so sq sr ss st su sv sw
+    ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu"""
+)
+
+LANGUAGE_NAMES = {
+    "ar": _("arabe"), "bg": _("bulgare"), "br": _("breton"), "ca": _("catalan"),
+    "co": _("corse"), "cs": _("tchèque"), "da": _("danois"), "de": _("allemand"),
+    "el": _("grec"), "en": _("anglais"), "eo": _("espéranto"), "es": _("espagnol"),
+    "et": _("estonien"), "eu": _("basque"), "fa": _("persan"), "fi": _("finnois"),
+    "fr": _("français"), "ga": _("irlandais"), "he": _("hébreu"), "hi": _("hindi"),
+    "hr": _("croate"), "hu": _("hongrois"), "id": _("indonésien"), "is": _("islandais"),
+    "it": _("italien"), "ja": _("japonais"), "ko": _("coréen"), "la": _("latin"),
+    "lt": _("lituanien"), "lv": _("letton"), "mt": _("maltais"), "nb": _("norvégien"),
+    "nl": _("néerlandais"), "no": _("norvégien"), "oc": _("occitan"), "pl": _("polonais"),
+    "pt": _("portugais"), "ro": _("roumain"), "ru": _("russe"), "sk": _("slovaque"),
+    "sl": _("slovène"), "sv": _("suédois"), "sw": _("swahili"), "th": _("thaï"),
+    "tr": _("turc"), "uk": _("ukrainien"), "vi": _("vietnamien"), "wo": _("wolof"),
+    "zh": _("chinois"),
+}
+
+
+def language_name(code: str) -> str:
+    return str(LANGUAGE_NAMES.get(code, f"langue « {code} »"))
+
+
+def of_language(code: str) -> str:
+    """« d'anglais », « de russe »: the French elision before a vowel or a mute h."""
+    name = language_name(code)
+    return f"d'{name}" if name[0] in "aeiouyéèêh" else f"de {name}"
+
+
+def choices_dict(choices: type[models.TextChoices]) -> dict[str, str]:
+    return {value: str(label) for value, label in choices.choices}

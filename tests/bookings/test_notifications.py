@@ -1,0 +1,168 @@
+import datetime as dt
+
+import pytest
+from django.core import mail
+from icalendar import Calendar
+
+from bookings import notifications, services
+from bookings.models import Notification, NotificationKind
+from tests.factories import AppointmentFactory
+
+from .conftest import NOW, details, paris
+
+pytestmark = pytest.mark.django_db
+
+FRIDAY_9 = paris(2026, 3, 27, 9)
+
+
+@pytest.fixture
+def booked(advisor, django_capture_on_commit_callbacks, frozen_now):
+    appointment = services.appointment_hold(advisor=advisor, starts_at=FRIDAY_9, mode="video",
+                                            details=details(), email="lea@exemple.fr", now=NOW)
+    with django_capture_on_commit_callbacks(execute=True):
+        return services.appointment_confirm(appointment=appointment, now=NOW)
+
+
+def ics_of(message) -> Calendar:
+    (name, content, mimetype), = message.attachments
+    assert name == "rendez-vous.ics" and mimetype.startswith("text/calendar")
+    return Calendar.from_ical(content)
+
+
+def event_of(calendar: Calendar):
+    (event,) = calendar.walk("VEVENT")
+    return event
+
+
+def test_confirmation_email_is_french_html_and_text_with_ics(booked):
+    youth_mail = next(m for m in mail.outbox if m.to == ["lea@exemple.fr"])
+    assert "confirmé" in youth_mail.subject and "27/03/2026 à 09:00" in youth_mail.subject
+    assert "vendredi 27 mars 2026" in youth_mail.body and "09:00" in youth_mail.body
+    assert booked.video_url in youth_mail.body
+    assert "/rendez-vous/gerer/" in youth_mail.body  # the signed management link
+    html, mimetype = youth_mail.alternatives[0]
+    assert mimetype == "text/html" and "<a href=" in html
+    calendar = ics_of(youth_mail)
+    assert str(calendar["METHOD"]) == "REQUEST"
+    event = event_of(calendar)
+    assert str(event["UID"]) == f"{booked.public_id}@somobilite.fr"
+    assert int(event["SEQUENCE"]) == 0
+    assert event.decoded("DTSTART") == FRIDAY_9
+    assert str(event["STATUS"]) == "CONFIRMED"
+    advisor_mail = next(m for m in mail.outbox if m.to != ["lea@exemple.fr"])
+    assert "Nouveau rendez-vous" in advisor_mail.subject and "Léa Fictive" in advisor_mail.body
+
+
+def test_move_then_cancel_update_the_same_calendar_entry(booked, django_capture_on_commit_callbacks):
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        moved = services.appointment_move(appointment=booked,
+                                          new_starts_at=paris(2026, 4, 3, 10), mode="video",
+                                          now=NOW)
+    change = next(m for m in mail.outbox if m.to == ["lea@exemple.fr"])
+    assert "déplacé" in change.subject and "vendredi 27 mars 2026" in change.body
+    event = event_of(ics_of(change))
+    assert str(event["UID"]) == f"{booked.public_id}@somobilite.fr"
+    assert int(event["SEQUENCE"]) == 1
+    assert event.decoded("DTSTART") == paris(2026, 4, 3, 10)
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.appointment_cancel(appointment=moved, by_youth=True, reason="", now=NOW)
+    cancellation = next(m for m in mail.outbox if m.to == ["lea@exemple.fr"])
+    calendar = ics_of(cancellation)
+    assert str(calendar["METHOD"]) == "CANCEL"
+    event = event_of(calendar)
+    assert (str(event["STATUS"]), int(event["SEQUENCE"])) == ("CANCELLED", 2)
+    assert str(event["UID"]) == f"{booked.public_id}@somobilite.fr"
+
+
+def test_reminder_is_sent_once_even_when_the_task_runs_twice(booked):
+    mail.outbox.clear()
+    due = FRIDAY_9 - dt.timedelta(hours=24)
+    assert notifications.reminders_send_due(now=due - dt.timedelta(minutes=1)) == 0
+    assert notifications.reminders_send_due(now=due) == 1
+    assert notifications.reminders_send_due(now=due + dt.timedelta(minutes=5)) == 0
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].subject.startswith("[So Mobilité] Rappel")
+    booked.refresh_from_db()
+    assert booked.reminder_sent_at == due
+
+
+def test_booking_exactly_48_hours_before_gets_its_reminder(advisor):
+    booked_at = FRIDAY_9 - dt.timedelta(hours=48)
+    appointment = services.appointment_hold(advisor=advisor, starts_at=FRIDAY_9, mode="phone",
+                                            details=details(), email="lea@exemple.fr",
+                                            now=booked_at)
+    appointment = services.appointment_confirm(appointment=appointment, now=booked_at)
+    assert appointment.reminder_due_at == FRIDAY_9 - dt.timedelta(hours=24) > booked_at
+    mail.outbox.clear()
+    assert notifications.reminders_send_due(now=FRIDAY_9 - dt.timedelta(hours=24)) == 1
+    assert len(mail.outbox) == 1
+
+
+def test_moving_changes_the_reminder_and_cancelling_drops_it(booked):
+    due = FRIDAY_9 - dt.timedelta(hours=24)
+    notifications.reminders_send_due(now=due)
+    moved = services.appointment_move(appointment=booked, new_starts_at=paris(2026, 4, 3, 9),
+                                      mode="video", now=due + dt.timedelta(hours=1))
+    assert moved.reminder_sent_at is None
+    assert moved.reminder_due_at == paris(2026, 4, 2, 9)
+    mail.outbox.clear()
+    assert notifications.reminders_send_due(now=FRIDAY_9) == 0  # the old time is gone
+    services.appointment_cancel(appointment=moved, by_youth=True, reason="", now=FRIDAY_9)
+    assert notifications.reminders_send_due(now=paris(2026, 4, 2, 10)) == 0
+    assert mail.outbox == []
+
+
+def test_late_booking_reminder_is_due_at_once():
+    appointment = AppointmentFactory(starts_at=paris(2026, 3, 19, 9),
+                                     reminder_due_at=paris(2026, 3, 18, 9))
+    assert notifications.reminders_send_due(now=NOW) == 1
+    appointment.refresh_from_db()
+    assert appointment.reminder_sent_at == NOW
+    # Past appointments never get a reminder.
+    AppointmentFactory(starts_at=paris(2026, 3, 18, 9), reminder_due_at=paris(2026, 3, 17, 9))
+    assert notifications.reminders_send_due(now=NOW) == 0
+
+
+def test_a_lost_task_is_caught_by_the_sweep_and_failures_are_kept(booked, settings):
+    # The outbox row exists even if the broker never got the task (no on_commit here).
+    row = notifications.queue(kind=NotificationKind.YOUTH_REMINDER, to="lea@exemple.fr",
+                              appointment=booked, now=NOW)
+    mail.outbox.clear()
+    assert notifications.send_pending(now=NOW) == 0  # still within the grace period
+    settings.EMAIL_BACKEND = "tests.bookings.test_notifications.BrokenBackend"
+    assert notifications.send_pending(now=NOW + dt.timedelta(minutes=5)) == 0
+    row.refresh_from_db()
+    assert row.sent_at is None and row.attempts == 1 and "SMTP" in row.last_error
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert notifications.send_pending(now=NOW + dt.timedelta(minutes=10)) == 1
+    assert notifications.send_pending(now=NOW + dt.timedelta(minutes=15)) == 0
+    assert len(mail.outbox) == 1
+    assert notifications.deliver(notification_id=row.pk, now=NOW) is False  # already sent
+
+
+class BrokenBackend:
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise OSError("SMTP server unreachable")
+
+
+def test_compliance_digest_lists_structures_below_the_minimum(advisor, frozen_now):
+    from tests.factories import ConventionFactory, StructureFactory
+
+    quiet = StructureFactory(public_name="Info Jeunes Silencieuse")
+    ConventionFactory(structure=quiet)
+    row = notifications.compliance_digest_queue(now=NOW)
+    assert row.to == "coordination@somobilite.fr"
+    notifications.deliver(notification_id=row.pk, now=NOW)
+    message = mail.outbox[-1]
+    assert "Info Jeunes Silencieuse" in message.body
+    own = [r for r in row.payload["rows"] if r["structure"] == advisor.structure.public_name]
+    # Three hours every Friday: below the minimum only when Friday is a holiday (1 and 8 May).
+    assert [(r["week"], r["reason"]) for r in own] == [
+        ("2026-S18", "jour férié dans la semaine"), ("2026-S19", "jour férié dans la semaine")]
+    assert Notification.objects.get(pk=row.pk).sent_at == NOW

@@ -1,0 +1,403 @@
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.db import IntegrityError, transaction
+
+from accounts.models import Role, User
+from bookings import services
+from bookings.links import (
+    appointment_from_manage_token,
+    appointment_manage_token,
+    appointment_manage_url,
+)
+from bookings.models import (
+    Absence,
+    Appointment,
+    AppointmentStatus,
+    OneOffAvailability,
+    RecurringAvailability,
+    WaitingListEntry,
+)
+from bookings.services import BookingError
+from tests.factories import (
+    AppointmentFactory,
+    BookableAdvisorFactory,
+    RecurringAvailabilityFactory,
+    YouthFactory,
+)
+
+from .conftest import NOW, details, paris
+
+pytestmark = pytest.mark.django_db
+
+FRIDAY_9 = paris(2026, 3, 27, 9)
+FRIDAY_10 = paris(2026, 3, 27, 10)
+
+
+def hold(advisor, starts_at=FRIDAY_9, *, email="lea@exemple.fr", mode="video", now=NOW, **kw):
+    return services.appointment_hold(advisor=advisor, starts_at=starts_at, mode=mode,
+                                     details=details(**kw), email=email, now=now)
+
+
+def book(advisor, starts_at=FRIDAY_9, *, now=NOW, **kw):
+    appointment = hold(advisor, starts_at, now=now, **kw)
+    return services.appointment_confirm(appointment=appointment, now=now + dt.timedelta(minutes=2))
+
+
+# --- Hold and confirm -----------------------------------------------------------------------
+
+
+def test_hold_creates_a_passwordless_youth_account_and_holds_the_slot(advisor):
+    appointment = hold(advisor, email=" Lea@Exemple.fr ")
+    youth = User.objects.get(email="lea@exemple.fr")
+    assert youth.role == Role.YOUTH and not youth.has_usable_password()
+    assert appointment.youth == youth
+    assert appointment.status == AppointmentStatus.PENDING
+    assert appointment.hold_expires_at == NOW + dt.timedelta(minutes=15)
+    assert (appointment.starts_at, appointment.ends_at) == (FRIDAY_9, FRIDAY_10)
+    assert appointment.structure == advisor.structure
+    assert appointment.consent_at == NOW and appointment.consent_text_version
+    # Held: no longer listed, and nobody else can take it.
+    with pytest.raises(BookingError, match="vient d'être réservé") as exc:
+        hold(advisor, email="autre@exemple.fr")
+    assert [s.starts_at for s in exc.value.next_slots] == [FRIDAY_10, paris(2026, 3, 27, 11),
+                                                           paris(2026, 4, 3, 9)]
+
+
+def test_confirm_makes_it_final_and_tells_both_sides(advisor, django_capture_on_commit_callbacks,
+                                                     frozen_now):
+    appointment = hold(advisor)
+    with django_capture_on_commit_callbacks(execute=True):
+        appointment = services.appointment_confirm(appointment=appointment,
+                                                   now=NOW + dt.timedelta(minutes=3))
+    assert appointment.status == AppointmentStatus.CONFIRMED
+    assert appointment.reminder_due_at == FRIDAY_9 - dt.timedelta(hours=24)
+    assert appointment.video_room and appointment.video_url.endswith(appointment.video_room)
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(["lea@exemple.fr",
+                                                           advisor.user.email])
+    # Confirming twice (double click) changes nothing and sends nothing more.
+    with django_capture_on_commit_callbacks(execute=True):
+        services.appointment_confirm(appointment=appointment, now=NOW + dt.timedelta(minutes=4))
+    assert len(mail.outbox) == 2
+
+
+def test_a_new_hold_replaces_the_same_persons_previous_one(advisor):
+    first = hold(advisor)
+    second = hold(advisor, FRIDAY_10)
+    first.refresh_from_db()
+    assert first.status == AppointmentStatus.EXPIRED
+    assert second.status == AppointmentStatus.PENDING
+
+
+def test_an_expired_hold_does_not_block_the_slot(advisor):
+    hold(advisor, email="lent@exemple.fr")
+    later = NOW + dt.timedelta(minutes=16)
+    appointment = hold(advisor, now=later)
+    assert appointment.status == AppointmentStatus.PENDING
+    assert Appointment.objects.filter(status=AppointmentStatus.EXPIRED).count() == 1
+
+
+def test_forty_eight_hours_edge_at_booking(advisor):
+    with pytest.raises(BookingError, match="48 heures"):
+        hold(advisor, now=FRIDAY_9 - dt.timedelta(hours=47, minutes=59))
+    assert hold(advisor, now=FRIDAY_9 - dt.timedelta(hours=48)).status == "pending"
+
+
+def test_forty_eight_hours_rechecked_at_confirmation(advisor):
+    booked_at = FRIDAY_9 - dt.timedelta(hours=48, minutes=2)
+    appointment = hold(advisor, now=booked_at)
+    with pytest.raises(BookingError, match="moins de 48 heures"):
+        services.appointment_confirm(appointment=appointment,
+                                     now=FRIDAY_9 - dt.timedelta(hours=47, minutes=59))
+    appointment.refresh_from_db()
+    assert appointment.status == AppointmentStatus.EXPIRED
+
+    other = hold(advisor, now=booked_at, email="pile@exemple.fr")
+    confirmed = services.appointment_confirm(appointment=other,
+                                             now=FRIDAY_9 - dt.timedelta(hours=48))
+    assert confirmed.status == AppointmentStatus.CONFIRMED
+
+
+def test_confirmation_after_the_hold_expired_is_refused(advisor):
+    appointment = hold(advisor)
+    with pytest.raises(BookingError, match="délai pour confirmer"):
+        services.appointment_confirm(appointment=appointment, now=NOW + dt.timedelta(minutes=15))
+    appointment.refresh_from_db()
+    assert appointment.status == AppointmentStatus.EXPIRED
+
+
+@pytest.mark.parametrize(
+    ("overrides", "mode", "message"),
+    [
+        ({"birth_date": dt.date(1990, 3, 27)}, "video", "35 ans ou moins"),
+        ({"postal_code": "75011"}, "video", "Nouvelle-Aquitaine"),
+        ({"birth_date": dt.date(2012, 1, 1)}, "video", "Avant 15 ans"),
+        ({"phone": ""}, "phone", "numéro de téléphone"),
+        ({"consent": False}, "video", "accord au traitement"),
+    ],
+)
+def test_eligibility_refusals_say_why(advisor, overrides, mode, message):
+    with pytest.raises(BookingError, match=message):
+        hold(advisor, mode=mode, **overrides)
+    assert not Appointment.objects.exists()
+
+
+def test_eligibility_edges(advisor):
+    # 36th birthday on the day after the interview: still 35 on the interview day.
+    assert hold(advisor, birth_date=dt.date(1990, 3, 28), email="a@exemple.fr")
+    # Under 15 with a guardian's email and consent.
+    young = hold(advisor, FRIDAY_10, birth_date=dt.date(2012, 1, 1), email="b@exemple.fr",
+                 guardian_email="parent@exemple.fr", guardian_consent=True)
+    assert young.guardian_email == "parent@exemple.fr" and young.guardian_consent
+
+
+def test_a_professional_address_cannot_book(advisor):
+    with pytest.raises(BookingError, match="compte professionnel"):
+        hold(advisor, email=advisor.user.email)
+
+
+def test_at_most_two_upcoming_appointments(advisor):
+    youth = YouthFactory(email="lea@exemple.fr")
+    AppointmentFactory(advisor=advisor, youth=youth, starts_at=paris(2026, 4, 3, 9))
+    AppointmentFactory(advisor=advisor, youth=youth, starts_at=paris(2026, 4, 10, 9))
+    with pytest.raises(BookingError, match="déjà 2 rendez-vous"):
+        hold(advisor)
+    AppointmentFactory(advisor=advisor, youth=youth, starts_at=paris(2026, 3, 13, 9),
+                       status="done")
+    Appointment.objects.filter(starts_at=paris(2026, 4, 3, 9)).update(
+        status=AppointmentStatus.CANCELLED_BY_YOUTH)
+    assert hold(advisor).status == AppointmentStatus.PENDING
+
+
+# --- Cancel and move through the signed link ------------------------------------------------
+
+
+def test_manage_token_round_trip_and_tampering(advisor):
+    appointment = book(advisor)
+    token = appointment_manage_token(appointment)
+    assert appointment_from_manage_token(token) == appointment
+    assert appointment_from_manage_token(token[:-2] + "xx") is None
+    assert appointment_from_manage_token("n'importe quoi") is None
+    assert token in appointment_manage_url(appointment)
+
+
+def test_cancel_through_the_signed_link(advisor, django_capture_on_commit_callbacks, frozen_now):
+    token = appointment_manage_token(book(advisor))
+    mail.outbox.clear()
+    appointment = appointment_from_manage_token(token)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.appointment_cancel(appointment=appointment, by_youth=True,
+                                    reason="Empêchement", now=NOW + dt.timedelta(hours=1))
+    appointment.refresh_from_db()
+    assert appointment.status == AppointmentStatus.CANCELLED_BY_YOUTH
+    assert appointment.sequence == 1 and appointment.reminder_due_at is None
+    assert appointment.cancel_reason == "Empêchement"
+    assert {m.to[0] for m in mail.outbox} == {"lea@exemple.fr", advisor.user.email}
+    # The slot is free again; the row stays.
+    assert services.slot_is_free(advisor=advisor, starts_at=FRIDAY_9, mode="video", now=NOW)
+    with pytest.raises(BookingError, match="plus actif"):
+        services.appointment_cancel(appointment=appointment, by_youth=True, reason="",
+                                    now=NOW + dt.timedelta(hours=2))
+
+
+def test_no_cancel_once_started(advisor):
+    appointment = book(advisor)
+    with pytest.raises(BookingError, match="déjà commencé"):
+        services.appointment_cancel(appointment=appointment, by_youth=True, reason="",
+                                    now=FRIDAY_9)
+    # Until the start, even under 48 hours, cancelling is allowed.
+    services.appointment_cancel(appointment=appointment, by_youth=True, reason="",
+                                now=FRIDAY_9 - dt.timedelta(minutes=1))
+
+
+def test_move_through_the_signed_link(advisor, django_capture_on_commit_callbacks, frozen_now):
+    appointment = appointment_from_manage_token(appointment_manage_token(book(advisor)))
+    mail.outbox.clear()
+    new_start = paris(2026, 4, 3, 11)
+    with django_capture_on_commit_callbacks(execute=True):
+        moved = services.appointment_move(appointment=appointment, new_starts_at=new_start,
+                                          mode="in_person", now=NOW + dt.timedelta(hours=1))
+    assert moved.pk == appointment.pk
+    assert (moved.starts_at, moved.mode, moved.sequence) == (new_start, "in_person", 1)
+    assert moved.place.startswith("1 place de la Mairie")
+    assert moved.reminder_due_at == new_start - dt.timedelta(hours=24)
+    assert moved.reminder_sent_at is None
+    assert list(moved.history.order_by("history_date").values_list("starts_at", flat=True))[
+        -2:] == [FRIDAY_9, new_start]
+    assert {m.to[0] for m in mail.outbox} == {"lea@exemple.fr", advisor.user.email}
+    assert services.slot_is_free(advisor=advisor, starts_at=FRIDAY_9, mode="video", now=NOW)
+
+
+def test_move_obeys_the_rules(advisor):
+    appointment = book(advisor)
+    AppointmentFactory(advisor=advisor, starts_at=paris(2026, 4, 3, 9))
+    with pytest.raises(BookingError, match="vient d'être réservé"):
+        services.appointment_move(appointment=appointment, new_starts_at=paris(2026, 4, 3, 9),
+                                  mode="video", now=NOW)
+    with pytest.raises(BookingError, match="48 heures"):
+        services.appointment_move(appointment=appointment, new_starts_at=paris(2026, 3, 20, 11),
+                                  mode="video", now=NOW)
+    # Same time, other mode: allowed (the appointment does not block itself).
+    moved = services.appointment_move(appointment=appointment, new_starts_at=FRIDAY_9,
+                                      mode="phone", now=NOW)
+    assert moved.mode == "phone" and moved.sequence == 1
+
+
+# --- Availability ---------------------------------------------------------------------------
+
+
+def test_overlapping_availability_is_refused_with_a_clear_message(advisor):
+    with pytest.raises(BookingError, match="chevauche une disponibilité déjà publiée"):
+        services.availability_create_recurring(
+            advisor=advisor, weekday=4, start_time=dt.time(11), end_time=dt.time(13),
+            valid_from=dt.date(2026, 4, 1), modes=["video"])
+    with pytest.raises(BookingError, match="chevauche"):
+        services.availability_create_one_off(
+            advisor=advisor, date=dt.date(2026, 4, 3), start_time=dt.time(8),
+            end_time=dt.time(9, 30), modes=["video"], now=NOW)
+    # Same hours on another weekday, or after the end of validity, are fine.
+    RecurringAvailability.objects.update(valid_until=dt.date(2026, 5, 31))
+    services.availability_create_recurring(
+        advisor=advisor, weekday=4, start_time=dt.time(9), end_time=dt.time(12),
+        valid_from=dt.date(2026, 6, 1), modes=["phone"])
+    one_off = services.availability_create_one_off(
+        advisor=advisor, date=dt.date(2026, 3, 25), start_time=dt.time(14),
+        end_time=dt.time(16), modes=["video", "phone"], place="", now=NOW)
+    assert one_off.modes == ("video", "phone")
+    with pytest.raises(BookingError, match="chevauche"):
+        services.availability_create_one_off(
+            advisor=advisor, date=dt.date(2026, 3, 25), start_time=dt.time(15),
+            end_time=dt.time(17), modes=["video"], now=NOW)
+    with pytest.raises(BookingError, match="chevauche"):
+        services.availability_create_recurring(
+            advisor=advisor, weekday=2, start_time=dt.time(15), end_time=dt.time(16),
+            valid_from=dt.date(2026, 3, 1), valid_until=dt.date(2026, 3, 31), modes=["video"])
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "modes", "message"),
+    [
+        (dt.time(10), dt.time(9), ["video"], "L'heure de fin"),
+        (dt.time(10), dt.time(10, 30), ["video"], "au moins 60 minutes"),
+        (dt.time(10), dt.time(12), [], "au moins une modalité"),
+    ],
+)
+def test_availability_shape_errors(advisor, start, end, modes, message):
+    with pytest.raises(BookingError, match=message):
+        services.availability_create_one_off(advisor=advisor, date=dt.date(2026, 3, 26),
+                                             start_time=start, end_time=end, modes=modes,
+                                             now=NOW)
+
+
+@pytest.mark.postgres_only
+def test_database_refuses_overlapping_availability_on_postgresql(advisor):
+    OneOffAvailability.objects.create(advisor=advisor, date=dt.date(2026, 3, 25),
+                                      start_time=dt.time(9), end_time=dt.time(11))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        OneOffAvailability.objects.create(advisor=advisor, date=dt.date(2026, 3, 25),
+                                          start_time=dt.time(10), end_time=dt.time(12))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RecurringAvailability.objects.create(advisor=advisor, weekday=4,
+                                             start_time=dt.time(11), end_time=dt.time(12),
+                                             valid_from=dt.date(2026, 1, 1))
+
+
+# --- Absences over booked appointments ------------------------------------------------------
+
+
+def test_absence_over_bookings_lists_then_cancels_and_tells(
+    advisor, django_capture_on_commit_callbacks, frozen_now
+):
+    appointment = book(advisor)
+    other = book(advisor, FRIDAY_10, email="tom@exemple.fr", first_name="Tom")
+    untouched = book(advisor, paris(2026, 4, 3, 9), email="zoe@exemple.fr")
+    mail.outbox.clear()
+    start, end = paris(2026, 3, 27, 8), paris(2026, 3, 27, 18)
+    assert services.absence_preview(advisor=advisor, starts_at=start, ends_at=end) == [
+        appointment, other]
+    with pytest.raises(services.AbsenceOverlapsAppointments) as exc:
+        services.absence_create(advisor=advisor, starts_at=start, ends_at=end, kind="short",
+                                reason="Rendez-vous médical", confirm_cancellations=False,
+                                now=NOW)
+    assert exc.value.appointments == [appointment, other]
+    assert not Absence.objects.exists()
+    assert mail.outbox == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        absence = services.absence_create(advisor=advisor, starts_at=start, ends_at=end,
+                                          kind="short", reason="Rendez-vous médical",
+                                          confirm_cancellations=True, now=NOW)
+    assert absence.pk
+    for item in (appointment, other):
+        item.refresh_from_db()
+        assert item.status == AppointmentStatus.CANCELLED_BY_STRUCTURE
+        assert "médical" not in item.cancel_reason  # the private reason is not shared
+    untouched.refresh_from_db()
+    assert untouched.status == AppointmentStatus.CONFIRMED
+    youth_mails = [m for m in mail.outbox if m.to[0] in ("lea@exemple.fr", "tom@exemple.fr")]
+    assert len(youth_mails) == 2
+    assert all("/rendez-vous/" in m.body and "reprendre rendez-vous" in m.body
+               for m in youth_mails)
+
+
+def test_absence_without_bookings_needs_no_confirmation(advisor):
+    absence = services.absence_create(advisor=advisor, starts_at=paris(2026, 4, 1),
+                                      ends_at=paris(2026, 5, 1), kind="long", reason="Congé",
+                                      confirm_cancellations=False, now=NOW)
+    assert absence.kind == "long"
+    with pytest.raises(BookingError, match="fin de l'absence"):
+        services.absence_create(advisor=advisor, starts_at=paris(2026, 4, 1),
+                                ends_at=paris(2026, 4, 1), kind="short", reason="x",
+                                confirm_cancellations=True, now=NOW)
+
+
+# --- Waiting list ---------------------------------------------------------------------------
+
+
+def test_waiting_list_join_is_idempotent_and_validated():
+    first = services.waiting_list_join(email="Ana@Exemple.fr", departement="33", mode="video",
+                                       now=NOW)
+    again = services.waiting_list_join(email="ana@exemple.fr", departement="33", mode="video",
+                                       now=NOW + dt.timedelta(days=1))
+    assert first.pk == again.pk and WaitingListEntry.objects.count() == 1
+    assert again.expires_at == NOW + dt.timedelta(days=1, weeks=8)
+    with pytest.raises(BookingError, match="Nouvelle-Aquitaine"):
+        services.waiting_list_join(email="ana@exemple.fr", departement="75", mode="video",
+                                   now=NOW)
+
+
+def test_freed_slot_is_offered_once_to_the_first_people_waiting(
+    django_capture_on_commit_callbacks, frozen_now, settings
+):
+    settings.WAITING_LIST_BATCH_SIZE = 2
+    advisor = BookableAdvisorFactory()
+    RecurringAvailabilityFactory(advisor=advisor, weekday=4, start_time=dt.time(9),
+                                 end_time=dt.time(10), valid_until=dt.date(2026, 3, 31))
+    appointment = book(advisor)
+    for name in ("un", "deux", "trois"):
+        services.waiting_list_join(email=f"{name}@exemple.fr", departement="33",
+                                   mode="in_person", now=NOW)
+    services.waiting_list_join(email="loin@exemple.fr", departement="64", mode="in_person",
+                               now=NOW)
+    services.waiting_list_join(email="visio@exemple.fr", departement="64", mode="video",
+                               now=NOW)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.appointment_cancel(appointment=appointment, by_youth=True, reason="",
+                                    now=NOW + dt.timedelta(hours=1))
+    told = sorted(m.to[0] for m in mail.outbox if "libéré" in m.subject)
+    assert told == ["deux@exemple.fr", "un@exemple.fr"]  # the first two waiting
+    # Offering again the same slot tells nobody else.
+    assert services.waiting_list_offer_slots(advisor_ids=[advisor.pk], now=NOW) == 0
+    # A newly published slot goes to the next ones. Video may be taken with any structure;
+    # in person only in the structure's département.
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.availability_create_one_off(
+            advisor=advisor, date=dt.date(2026, 3, 26), start_time=dt.time(10),
+            end_time=dt.time(11), modes=["in_person", "video"], now=NOW)
+    told = sorted(m.to[0] for m in mail.outbox if "libéré" in m.subject)
+    assert told == ["trois@exemple.fr", "visio@exemple.fr"]
+    assert WaitingListEntry.objects.filter(notified_at__isnull=True).get().email == (
+        "loin@exemple.fr")

@@ -1,0 +1,56 @@
+import datetime as dt
+
+import pytest
+import time_machine
+from django.core import mail
+from django_celery_beat.models import PeriodicTask
+
+from bookings import tasks
+from bookings.models import Appointment, AppointmentStatus, Notification
+from tests.factories import AppointmentFactory
+
+from .conftest import NOW, paris
+
+pytestmark = pytest.mark.django_db
+
+
+def test_periodic_tasks_are_scheduled_and_editable_in_admin():
+    scheduled = dict(PeriodicTask.objects.values_list("task", "enabled"))
+    for name in ("send_due_reminders", "send_pending_notifications", "release_expired_holds",
+                 "send_weekly_compliance_digest"):
+        assert scheduled[f"bookings.tasks.{name}"] is True
+    reminders = PeriodicTask.objects.get(task="bookings.tasks.send_due_reminders")
+    assert (reminders.interval.every, reminders.interval.period) == (5, "minutes")
+    digest = PeriodicTask.objects.get(task="bookings.tasks.send_weekly_compliance_digest")
+    assert (digest.crontab.day_of_week, digest.crontab.hour) == ("1", "8")
+
+
+def test_reminder_task_run_twice_sends_one_email():
+    AppointmentFactory(starts_at=paris(2026, 3, 19, 10))
+    with time_machine.travel(NOW, tick=False):
+        assert tasks.send_due_reminders.delay().get() == 1
+        assert tasks.send_due_reminders.delay().get() == 0
+    assert len(mail.outbox) == 1
+
+
+def test_release_expired_holds_task():
+    held = AppointmentFactory(status="pending", hold_expires_at=NOW - dt.timedelta(seconds=1),
+                              starts_at=paris(2026, 3, 27, 9))
+    running = AppointmentFactory(status="pending", hold_expires_at=NOW + dt.timedelta(minutes=5),
+                                 starts_at=paris(2026, 3, 27, 10))
+    with time_machine.travel(NOW, tick=False):
+        assert tasks.release_expired_holds() == 1
+        assert tasks.release_expired_holds() == 0
+    assert Appointment.objects.get(pk=held.pk).status == AppointmentStatus.EXPIRED
+    assert Appointment.objects.get(pk=running.pk).status == AppointmentStatus.PENDING
+
+
+def test_sweep_and_digest_tasks_are_idempotent(advisor):
+    with time_machine.travel(NOW, tick=False):
+        pk = tasks.send_weekly_compliance_digest()
+    with time_machine.travel(NOW + dt.timedelta(minutes=5), tick=False):
+        assert tasks.send_pending_notifications() == 1
+        assert tasks.send_pending_notifications() == 0
+        assert tasks.deliver_notification(pk) is False
+    assert Notification.objects.get(pk=pk).sent_at is not None
+    assert len(mail.outbox) == 1

@@ -1,0 +1,456 @@
+"""Public booking pages: search, week-by-week slots, the booking form and its email code, and
+managing an appointment by signed link."""
+
+import datetime as dt
+import re
+
+import pytest
+import time_machine
+from django.core import mail
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.models import User
+from bookings.links import appointment_manage_token
+from bookings.models import Appointment, AppointmentStatus, WaitingListEntry
+from tests.factories import StructureFactory
+
+from .web_support import (
+    FIRST_SLOT,
+    NOW,
+    PARIS,
+    book_url,
+    bookable_advisor,
+    form_data,
+    last_code,
+    text,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def frozen():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def advisor(frozen):
+    return bookable_advisor(public_name="Info Jeunes Bordeaux Test", slug="ij-bordeaux")
+
+
+def _book_and_get_code(client, advisor, starts_at=FIRST_SLOT, **overrides):
+    data = form_data(**overrides)
+    response = client.post(book_url(advisor, starts_at), data)
+    assert response.status_code == 302, text(response)[:3000]
+    return response["Location"], last_code(data["email"])
+
+
+# --- Search -------------------------------------------------------------------------------------
+
+
+def test_search_lists_structures_of_the_departement_with_next_free_slot(client, advisor):
+    bookable_advisor(public_name="Info Jeunes Poitiers Test", departement="86",
+                     postal_code="86000", commune="Poitiers")
+    response = client.get(reverse("bookings:search"), {"lieu": "33", "mode": ""})
+    content = text(response)
+    assert response.status_code == 200
+    assert "Info Jeunes Bordeaux Test" in content
+    assert "Info Jeunes Poitiers Test" not in content
+    assert "mercredi 4 mars à 09:00" in content
+
+
+def test_search_by_postal_code_uses_its_departement(client, advisor):
+    bookable_advisor(public_name="Info Jeunes Poitiers Test", departement="86",
+                     postal_code="86000", commune="Poitiers")
+    content = text(client.get(reverse("bookings:search"), {"lieu": "86190"}))
+    assert "Info Jeunes Poitiers Test" in content
+    assert "Info Jeunes Bordeaux Test" not in content
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("75001", "n'est pas en Nouvelle-Aquitaine"),
+    ("abc", "Indiquez un numéro de département"),
+])
+def test_search_refuses_a_place_outside_the_region_in_french(client, frozen, value, message):
+    response = client.get(reverse("bookings:search"), {"lieu": value})
+    assert response.status_code == 200
+    assert message in text(response)
+
+
+def test_remote_modes_list_structures_of_the_whole_region(client, advisor):
+    bookable_advisor(public_name="Info Jeunes Limoges Test", departement="87",
+                     postal_code="87000", commune="Limoges", modes=("in_person",))
+    bookable_advisor(public_name="Info Jeunes Pau Test", departement="64",
+                     postal_code="64000", commune="Pau", modes=("video",))
+    content = text(client.get(reverse("bookings:search"), {"lieu": "33", "mode": "video"}
+                         ))
+    assert "Info Jeunes Bordeaux Test" in content
+    assert "Info Jeunes Pau Test" in content
+    assert "Info Jeunes Limoges Test" not in content  # no video interviews there
+    assert content.index("Info Jeunes Bordeaux Test") < content.index("Info Jeunes Pau Test")
+
+
+def _count_queries(client, url, params=None) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url, params).status_code == 200
+    return len(queries)
+
+
+def test_search_query_count_does_not_grow_with_structures(client, advisor):
+    url = reverse("bookings:search")
+    few = _count_queries(client, url, {"lieu": "33"})
+    for _ in range(4):
+        bookable_advisor()
+    bookable_advisor(structure=advisor.structure)
+    assert _count_queries(client, url, {"lieu": "33"}) == few
+    assert few <= 12
+
+
+def test_no_free_slot_offers_the_waiting_list(client, advisor):
+    content = text(client.get(reverse("bookings:search"), {"lieu": "33", "mode": "phone"}
+                         ))
+    assert "Aucun créneau libre pour l'instant" in content
+    assert 'action="/rendez-vous/liste-d-attente/"' in content
+    response = client.post(reverse("bookings:waiting_list"),
+                           {"attente-email": "attente@exemple.fr", "attente-departement": "33",
+                            "attente-mode": "phone"})
+    assert response.status_code == 200
+    assert "C'est noté" in text(response)
+    assert WaitingListEntry.objects.filter(email="attente@exemple.fr", mode="phone").exists()
+
+
+def test_waiting_list_form_errors_are_shown(client, frozen):
+    response = client.post(reverse("bookings:waiting_list"),
+                           {"attente-email": "pas-une-adresse", "attente-departement": "75",
+                            "attente-mode": "phone"})
+    assert response.status_code == 400
+    assert not WaitingListEntry.objects.exists()
+
+
+# --- Structure slots, week by week --------------------------------------------------------------
+
+
+def test_structure_page_lists_free_slots_by_day_as_links(client, advisor):
+    response = client.get(reverse("bookings:structure_slots", args=["ij-bordeaux"]))
+    content = text(response)
+    assert response.status_code == 200
+    # Monday and Tuesday are inside the 48 hours; Wednesday to Friday have 3 slots each.
+    assert "Mercredi 4 mars" in content and "Vendredi 6 mars" in content
+    assert "Mardi 3 mars" not in content
+    assert content.count('class="btn btn-outline-primary slot-link"') == 9
+    assert book_url(advisor, FIRST_SLOT) in content
+    assert "semaine=2026-W11" in content  # next week link
+    assert "Semaine précédente" not in content
+
+
+def test_structure_page_next_week_and_mode_filter(client, advisor):
+    url = reverse("bookings:structure_slots", args=["ij-bordeaux"])
+    content = text(client.get(url, {"semaine": "2026-W11"}))
+    assert "Lundi 9 mars" in content and "Semaine précédente" in content
+    content = text(client.get(url, {"semaine": "2026-W11", "mode": "phone"}))
+    assert "Aucun créneau libre cette semaine." in content
+
+
+def test_structure_page_bad_or_far_week(client, advisor):
+    url = reverse("bookings:structure_slots", args=["ij-bordeaux"])
+    content = text(client.get(url, {"semaine": "n-importe"}))
+    assert "non reconnue" in content and "Mercredi 4 mars" in content
+    content = text(client.get(url, {"semaine": "2027-W40"}))
+    assert "Semaine suivante" not in content  # clamped to the last week of the horizon
+
+
+def test_structure_page_query_count_does_not_grow_with_advisors(client, advisor):
+    url = reverse("bookings:structure_slots", args=["ij-bordeaux"])
+    few = _count_queries(client, url)
+    for _ in range(3):
+        bookable_advisor(structure=advisor.structure, modes=("phone",))
+    assert _count_queries(client, url) == few
+
+
+def test_inactive_or_unknown_structure_is_404(client, frozen):
+    StructureFactory(slug="candidate", status="candidate")
+    assert client.get(reverse("bookings:structure_slots", args=["candidate"])).status_code == 404
+    assert client.get(reverse("bookings:structure_slots", args=["nope"])).status_code == 404
+
+
+# --- Booking ------------------------------------------------------------------------------------
+
+
+def test_booking_happy_path_through_the_email_code(client, advisor,
+                                                   django_capture_on_commit_callbacks):
+    response = client.get(book_url(advisor, FIRST_SLOT))
+    assert response.status_code == 200
+    assert "Mercredi 4 mars 2026, 09:00–10:00" in text(response)
+    confirm_url, code = _book_and_get_code(client, advisor)
+    appointment = Appointment.objects.get()
+    assert appointment.status == AppointmentStatus.PENDING
+    assert confirm_url == reverse("bookings:confirm_code", args=[appointment.public_id])
+    page = text(client.get(confirm_url))
+    assert "lou.exemple@exemple.fr" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(confirm_url, {"code": code, "action": "verify"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("bookings:booked", args=[appointment.public_id])
+    appointment.refresh_from_db()
+    assert appointment.status == AppointmentStatus.CONFIRMED
+    assert appointment.domains == ["studies", "internship"]
+    user = User.objects.get(email="lou.exemple@exemple.fr")
+    assert not user.has_usable_password()
+    assert user.emailaddress_set.get().verified
+    page = client.get(response["Location"])
+    assert page.wsgi_request.user == user
+    content = text(page)
+    assert "Votre rendez-vous est confirmé" in content
+    token = appointment_manage_token(appointment)
+    assert reverse("bookings:appointment_ics", args=[token]) in content
+    assert reverse("bookings:appointment_manage", args=[token]) in content
+    subjects = [m.subject for m in mail.outbox]
+    assert any("est confirmé" in s for s in subjects)
+
+
+def test_wrong_code_is_refused_then_too_many(client, advisor):
+    confirm_url, code = _book_and_get_code(client, advisor)
+    response = client.post(confirm_url, {"code": "ZZZZZZ", "action": "verify"})
+    assert "Code incorrect" in text(response)
+    client.post(confirm_url, {"code": "ZZZZZZ", "action": "verify"})
+    response = client.post(confirm_url, {"code": "ZZZZZZ", "action": "verify"})
+    assert "Trop de codes incorrects" in text(response)
+    response = client.post(confirm_url, {"code": code, "action": "verify"})
+    assert "plus valable" in text(response)
+    assert Appointment.objects.get().status == AppointmentStatus.PENDING
+    # A new code can be asked for while the slot is still held.
+    client.post(confirm_url, {"action": "resend"})
+    new_code = last_code("lou.exemple@exemple.fr")
+    response = client.post(confirm_url, {"code": new_code, "action": "verify"})
+    assert response.status_code == 302
+    assert Appointment.objects.get().status == AppointmentStatus.CONFIRMED
+
+
+def test_confirm_page_of_another_session_is_404(client, advisor):
+    confirm_url, _code = _book_and_get_code(client, advisor)
+    assert Client().get(confirm_url).status_code == 404
+
+
+def test_logged_in_youth_books_without_a_new_code(client, advisor):
+    confirm_url, code = _book_and_get_code(client, advisor)
+    client.post(confirm_url, {"code": code, "action": "verify"})
+    second = FIRST_SLOT + dt.timedelta(days=1)
+    response = client.post(book_url(advisor, second), form_data())
+    assert response.status_code == 302
+    assert response["Location"].startswith("/rendez-vous/reserve/")
+    assert Appointment.objects.filter(status=AppointmentStatus.CONFIRMED).count() == 2
+
+
+@pytest.mark.parametrize(("overrides", "field_message"), [
+    ({"birth_date": "1990-03-03"}, "35 ans ou moins le jour de l'entretien"),
+    ({"postal_code": "75011"}, "habitent en Nouvelle-Aquitaine"),
+    ({"birth_date": "2012-01-10"}, "moins de 15 ans : indiquez l'adresse e-mail"),
+    ({"mode": "phone", "phone": ""}, "Indiquez un numéro de téléphone"),
+    ({"mode": "phone", "phone": "12"}, "Saisissez un numéro de téléphone valide"),
+    ({"consent": None}, "Votre accord est nécessaire"),
+])
+def test_refusals_say_why_and_keep_what_was_typed(client, frozen, overrides, field_message):
+    advisor = bookable_advisor(modes=("in_person", "phone"))
+    response = client.post(book_url(advisor, FIRST_SLOT), form_data(
+        first_name="Sacha", project="Partir en Irlande", **overrides))
+    content = text(response)
+    assert response.status_code == 200
+    assert field_message in content
+    assert 'value="Sacha"' in content and "Partir en Irlande" in content
+    assert re.search(r'name="domains" value="studies"[^>]*checked', content)
+    assert not Appointment.objects.exists()
+
+
+def test_age_counts_on_the_interview_day(client, frozen):
+    advisor = bookable_advisor()
+    # 36 on 5 March 2026: still 35 on Wednesday 4 March, too old on Thursday 5 March.
+    ok = client.post(book_url(advisor, FIRST_SLOT), form_data(birth_date="1990-03-05"))
+    assert ok.status_code == 302
+    later = client.post(book_url(advisor, FIRST_SLOT + dt.timedelta(days=1)),
+                        form_data(birth_date="1990-03-05", email="autre@exemple.fr"))
+    assert "vous aurez 36 ans" in text(later)
+
+
+def test_slot_exactly_48_hours_ahead_can_be_booked_and_confirmed(client, frozen, advisor):
+    frozen.move_to(FIRST_SLOT - dt.timedelta(hours=48))
+    confirm_url, code = _book_and_get_code(client, advisor)
+    response = client.post(confirm_url, {"code": code, "action": "verify"})
+    assert response.status_code == 302
+    assert Appointment.objects.get().status == AppointmentStatus.CONFIRMED
+
+
+def test_slot_47_hours_59_ahead_is_not_offered(client, frozen, advisor):
+    frozen.move_to(FIRST_SLOT - dt.timedelta(hours=47, minutes=59))
+    response = client.get(book_url(advisor, FIRST_SLOT))
+    assert "Ce créneau n'est plus disponible" in text(response)
+    assert "Mercredi 4 mars à 10:00" in text(response)
+
+
+def test_under_15_with_guardian_can_book(client, advisor):
+    response = client.post(book_url(advisor, FIRST_SLOT), form_data(
+        birth_date="2012-01-10", guardian_email="parent@exemple.fr", guardian_consent="on"))
+    assert response.status_code == 302
+    appointment = Appointment.objects.get()
+    assert appointment.guardian_email == "parent@exemple.fr" and appointment.guardian_consent
+
+
+def test_phone_interview_keeps_the_phone_number(client, frozen):
+    advisor = bookable_advisor(modes=("phone",))
+    response = client.post(book_url(advisor, FIRST_SLOT, "phone"),
+                           form_data(mode="phone", phone="05 56 00 00 01"))
+    assert response.status_code == 302
+    assert Appointment.objects.get().phone.as_e164 == "+33556000001"
+
+
+def test_final_confirmation_applies_the_48_hour_rule(client, frozen, advisor):
+    """Held 48 h 01 before the start, the code typed 2 minutes later: refused, in French."""
+    starts_at = FIRST_SLOT + dt.timedelta(days=2)  # Friday 6 March, 9:00
+    frozen.move_to(starts_at - dt.timedelta(hours=48, minutes=1))
+    confirm_url, code = _book_and_get_code(client, advisor, starts_at=starts_at)
+    frozen.move_to(starts_at - dt.timedelta(hours=47, minutes=59))
+    response = client.post(confirm_url, {"code": code, "action": "verify"})
+    content = text(response)
+    assert response.status_code == 200
+    assert "commence dans moins de 48 heures" in content
+    assert Appointment.objects.get().status == AppointmentStatus.EXPIRED
+    assert "_auth_user_id" not in client.session
+
+
+def test_slot_taken_meanwhile_shows_the_next_free_slots(client, advisor):
+    url = book_url(advisor, FIRST_SLOT)
+    assert client.get(url).status_code == 200
+    other = Client()
+    other.post(url, form_data(email="rapide@exemple.fr"))  # holds the slot first
+    response = client.post(url, form_data())
+    content = text(response)
+    assert response.status_code == 200
+    assert "Ce créneau vient d'être réservé" in content or "plus disponible" in content
+    assert "Mercredi 4 mars à 10:00" in content
+    assert Appointment.objects.count() == 1
+
+
+def test_taken_slot_link_is_not_an_error_page(client, advisor):
+    client.post(book_url(advisor, FIRST_SLOT), form_data(email="rapide@exemple.fr"))
+    response = Client().get(book_url(advisor, FIRST_SLOT))
+    assert response.status_code == 200
+    assert "Ce créneau n'est plus disponible" in text(response)
+
+
+def test_broken_booking_link_is_a_french_400(client, advisor):
+    url = reverse("bookings:book", args=["ij-bordeaux"])
+    response = client.get(url, {"conseiller": "x", "debut": "demain"})
+    assert response.status_code == 400
+    assert "lien de réservation n'est pas valide" in text(response)
+
+
+def test_submitting_twice_goes_back_to_the_code_page(client, advisor):
+    confirm_url, _code = _book_and_get_code(client, advisor)
+    response = client.get(book_url(advisor, FIRST_SLOT))
+    assert response.status_code == 302 and response["Location"] == confirm_url
+
+
+def test_booking_attempts_are_rate_limited_per_address(client, advisor):
+    slots = [FIRST_SLOT + dt.timedelta(days=day, hours=hour)
+             for day in (0, 1) for hour in (0, 1, 2)]
+    for starts_at in slots[:5]:
+        assert Client().post(book_url(advisor, starts_at), form_data()).status_code == 302
+    response = client.post(book_url(advisor, slots[5]), form_data())
+    assert response.status_code == 429
+    assert "Trop de tentatives" in text(response)
+
+
+# --- Managing by signed link --------------------------------------------------------------------
+
+
+@pytest.fixture
+def confirmed(client, advisor):
+    confirm_url, code = _book_and_get_code(client, advisor)
+    client.post(confirm_url, {"code": code, "action": "verify"})
+    client.logout()
+    appointment = Appointment.objects.get()
+    assert appointment.status == AppointmentStatus.CONFIRMED
+    return appointment
+
+
+def test_manage_page_and_ics(client, confirmed):
+    token = appointment_manage_token(confirmed)
+    content = text(client.get(reverse("bookings:appointment_manage", args=[token])))
+    assert "Mercredi 4 mars 2026, 09:00–10:00" in content
+    ics = client.get(reverse("bookings:appointment_ics", args=[token]))
+    assert ics["Content-Type"].startswith("text/calendar")
+    assert f"UID:{confirmed.public_id}@somobilite.fr" in text(ics)
+
+
+def test_cancel_through_the_signed_link(client, confirmed):
+    token = appointment_manage_token(confirmed)
+    url = reverse("bookings:appointment_cancel", args=[token])
+    assert "Annuler ce rendez-vous ?" in text(client.get(url))
+    assert Appointment.objects.get().status == AppointmentStatus.CONFIRMED  # GET changes nothing
+    response = client.post(url, {"reason": "Empêchement"}, follow=True)
+    assert "Votre rendez-vous est annulé" in text(response)
+    confirmed.refresh_from_db()
+    assert confirmed.status == AppointmentStatus.CANCELLED_BY_YOUTH
+    assert confirmed.cancel_reason == "Empêchement"
+
+
+def test_move_through_the_signed_link(client, confirmed, advisor):
+    token = appointment_manage_token(confirmed)
+    url = reverse("bookings:appointment_move", args=[token])
+    content = text(client.get(url))
+    assert "Choisir un nouveau créneau" in content
+    new_start = FIRST_SLOT + dt.timedelta(days=1, hours=2)  # Thursday 11:00
+    params = {"conseiller": advisor.pk, "debut": new_start.isoformat(), "mode": "in_person"}
+    assert "Confirmer le changement" in text(client.get(url, params))
+    response = client.post(f"{url}?conseiller={advisor.pk}&debut="
+                           f"{new_start.isoformat().replace('+', '%2B')}&mode=in_person",
+                           follow=True)
+    assert "Votre rendez-vous est déplacé" in text(response)
+    confirmed.refresh_from_db()
+    assert confirmed.starts_at == new_start
+    assert confirmed.sequence == 1
+
+
+def test_move_refuses_a_slot_inside_48_hours(client, confirmed, advisor, frozen):
+    token = appointment_manage_token(confirmed)
+    url = reverse("bookings:appointment_move", args=[token])
+    too_soon = dt.datetime(2026, 3, 3, 9, 0, tzinfo=PARIS)
+    response = client.post(f"{url}?conseiller={advisor.pk}&debut="
+                           f"{too_soon.isoformat().replace('+', '%2B')}", follow=True)
+    assert "48 heures" in text(response)
+    confirmed.refresh_from_db()
+    assert confirmed.starts_at == FIRST_SLOT
+
+
+@pytest.mark.parametrize("suffix", ["", "annuler/", "deplacer/", "rendez-vous.ics"])
+def test_tampered_token_is_a_french_404(client, confirmed, suffix):
+    token = appointment_manage_token(confirmed)
+    tampered = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
+    response = client.get(f"/rendez-vous/gerer/{tampered}/{suffix}")
+    assert response.status_code == 404
+    assert "Ce lien n'est pas valable" in text(response)
+
+
+def test_my_appointments_shows_only_mine(client, confirmed, advisor):
+    other_youth = User.objects.create_user(email="autre@exemple.fr")
+    Appointment.objects.filter(pk=confirmed.pk)  # keep a reference for clarity
+    client.force_login(other_youth)
+    content = text(client.get(reverse("bookings:my_appointments")))
+    assert "Aucun rendez-vous à venir" in content
+    client.force_login(confirmed.youth)
+    content = text(client.get(reverse("bookings:my_appointments")))
+    assert reverse("bookings:appointment_manage",
+                   args=[appointment_manage_token(confirmed)]) in content
+    assert client.get(reverse("bookings:booked", args=[confirmed.public_id])).status_code == 200
+    client.force_login(other_youth)
+    assert client.get(reverse("bookings:booked", args=[confirmed.public_id])).status_code == 404
+
+
+def test_my_appointments_needs_login(client, frozen):
+    response = client.get(reverse("bookings:my_appointments"))
+    assert response.status_code == 302
+    assert "/compte/login/" in response["Location"]
+

@@ -1,0 +1,74 @@
+"""Admin: sheet form, « à revoir » flag, CSV import/export with django-import-export."""
+
+from datetime import date
+
+import pytest
+import time_machine
+from django.urls import reverse
+from tablib import Dataset
+
+from programmes.admin import ProgrammeSheetResource
+from programmes.models import ProgrammeSheet
+from tests.factories import CoordinatorFactory, ProgrammeSheetFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(client):
+    client.force_login(CoordinatorFactory(with_totp=True))
+    return client
+
+
+def test_admin_creates_a_sheet_through_the_service(admin_client):
+    response = admin_client.post(reverse("admin:programmes_programmesheet_add"), {
+        "title": "Échange Voltaire", "slug": "voltaire", "publication": "published",
+        "summary": "Six mois en Allemagne.", "description": "", "url": "https://www.ofaj.org",
+        "organiser": "OFAJ", "last_reviewed": "2026-10-01", "domains": ["exchange"],
+        "destination_countries": ["DE"], "age_reference": "application",
+        "statuses": ["pupil"], "nationalities": [], "languages": "[]",
+    })
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    sheet = ProgrammeSheet.objects.get(slug="voltaire")
+    assert sheet.nationalities is None
+    assert sheet.search_text.startswith("echange voltaire")
+    assert " z:eu " in sheet.filter_index
+
+
+@time_machine.travel(date(2026, 11, 23))
+def test_sheets_not_reviewed_for_a_year_are_flagged(admin_client):
+    ProgrammeSheetFactory(slug="ancienne", last_reviewed=date(2025, 11, 1))
+    ProgrammeSheetFactory(slug="recente", last_reviewed=date(2026, 1, 1))
+    response = admin_client.get(reverse("admin:programmes_programmesheet_changelist"),
+                                {"a_revoir": "1"})
+    assert [sheet.slug for sheet in response.context["cl"].result_list] == ["ancienne"]
+
+
+def test_csv_export_then_import_round_trip():
+    ProgrammeSheetFactory(slug="pvt-canada", domains=["working_holiday", "job"],
+                          destination_countries=["CA"], nationalities=["FR", "EU"],
+                          languages=[{"language": "en", "level": "B1", "required": True}])
+    dataset = ProgrammeSheetResource().export()
+    row = dict(zip(dataset.headers, dataset[0], strict=True))
+    assert row["domains"] == "working_holiday, job"
+    assert row["nationalities"] == "FR, EU"
+    assert row["languages"] == "en:B1:required"
+
+    edited = Dataset(headers=dataset.headers)
+    edited.append([{"title": "PVT Canada (modifié)", "destination_countries": "CA, US"}.get(
+        header, value) for header, value in row.items()])
+    result = ProgrammeSheetResource().import_data(edited, dry_run=False, raise_errors=True)
+    assert result.totals["update"] == 1
+    sheet = ProgrammeSheet.objects.get(slug="pvt-canada")
+    assert sheet.title == "PVT Canada (modifié)"
+    assert sheet.destination_countries == ["CA", "US"]
+    assert " c:US " in sheet.filter_index
+
+
+def test_csv_import_rejects_unknown_codes():
+    dataset = Dataset(headers=["slug", "title", "summary", "domains", "url", "statuses"])
+    dataset.append(["nouvelle", "Nouvelle", "Résumé", "surf", "https://example.org", "any"])
+    result = ProgrammeSheetResource().import_data(dataset, dry_run=False)
+    assert result.has_validation_errors()
+    assert "domaine inconnu(s) : surf" in str(result.invalid_rows[0].error_dict)
+    assert not ProgrammeSheet.objects.exists()

@@ -1,0 +1,101 @@
+"""Public catalogue: filters, French search on both databases, pages and query counts."""
+
+import pytest
+from django.urls import reverse
+
+from programmes.selectors import catalogue_sheets
+from tests.factories import ProgrammeSheetFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def slugs(queryset) -> list[str]:
+    return [sheet.slug for sheet in queryset]
+
+
+@pytest.fixture
+def sheets():
+    return [
+        ProgrammeSheetFactory(slug="ces", title="Corps européen de solidarité",
+                              summary="Volontariat en Europe de 2 à 12 mois.",
+                              domains=["volunteering"], destination_zones=["eu"],
+                              destination_countries=[], age_min=18, age_max=30),
+        ProgrammeSheetFactory(slug="ofaj", title="Programme d'echange franco-allemand",
+                              summary="Un echange scolaire.", domains=["exchange"],
+                              destination_countries=["DE"], age_min=11, age_max=17),
+        ProgrammeSheetFactory(slug="pvt-australie", title="PVT Australie",
+                              summary="Travailler et voyager en Australie.",
+                              domains=["working_holiday"], destination_countries=["AU"],
+                              age_min=18, age_max=35),
+        ProgrammeSheetFactory(slug="vsi", title="Volontariat de solidarité internationale",
+                              summary="Échanges et solidarité dans le monde entier.",
+                              domains=["volunteering"], destination_zones=["worldwide"],
+                              destination_countries=[], age_min=18, age_max=None),
+        ProgrammeSheetFactory(slug="brouillon", title="Volontariat en brouillon",
+                              publication="draft"),
+    ]
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    pytest.param("volontariat", ["ces", "vsi"], id="lowercase-finds-capitalised"),
+    pytest.param("VOLONTARIAT", ["ces", "vsi"], id="uppercase"),
+    pytest.param("échange", ["ofaj", "vsi"], id="accent-finds-no-accent"),
+    pytest.param("echange", ["ofaj", "vsi"], id="no-accent-finds-accent"),
+    pytest.param("australie travailler", ["pvt-australie"], id="every-word"),
+    pytest.param("introuvable", [], id="nothing"),
+])
+def test_french_search_ignores_case_and_accents(sheets, query, expected):
+    assert sorted(slugs(catalogue_sheets(query=query))) == expected
+
+
+@pytest.mark.parametrize(("filters", "expected"), [
+    pytest.param({"domain": "volunteering"}, ["ces", "vsi"], id="domain"),
+    pytest.param({"country": "DE"}, ["ces", "ofaj", "vsi"], id="country-in-a-zone"),
+    pytest.param({"zone": "oceania"}, ["pvt-australie", "vsi"], id="zone-containing-a-country"),
+    pytest.param({"zone": "europe"}, ["ces", "ofaj", "vsi"], id="zone-europe"),
+    pytest.param({"age": 16}, ["ofaj"], id="age"),
+    pytest.param({"age": 40}, ["vsi"], id="age-no-maximum"),
+    pytest.param({"age": 30, "domain": "volunteering"}, ["ces", "vsi"], id="combined"),
+])
+def test_filters(sheets, filters, expected):
+    assert sorted(slugs(catalogue_sheets(**filters))) == expected
+
+
+def test_catalogue_page_lists_published_sheets_in_few_queries(client, sheets,
+                                                              django_assert_num_queries):
+    with django_assert_num_queries(2):  # count + page
+        response = client.get(reverse("programmes:catalogue"), {"q": "volontariat"})
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Corps européen de solidarité" in content
+    assert "Volontariat en brouillon" not in content
+
+
+def test_query_count_does_not_grow_with_sheets(client, django_assert_num_queries):
+    ProgrammeSheetFactory.create_batch(45)
+    with django_assert_num_queries(2):
+        response = client.get(reverse("programmes:catalogue"), {"page": "2"})
+    assert "Page 2 sur 3" in response.content.decode()
+
+
+def test_invalid_filter_is_reported_not_a_500(client, sheets):
+    response = client.get(reverse("programmes:catalogue"), {"age": "vingt", "domain": "surf"})
+    assert response.status_code == 200
+    assert "Saisissez un nombre entier." in response.content.decode()
+    assert len(response.context["page"].object_list) == 4
+
+
+def test_detail_page_renders_markdown_safely(client):
+    ProgrammeSheetFactory(slug="pvt-canada", title="PVT Canada",
+                          description="**Important** <script>alert(1)</script>\n\n- un\n- deux",
+                          languages=[{"language": "en", "level": "B1", "required": False}])
+    response = client.get(reverse("programmes:detail", kwargs={"slug": "pvt-canada"}))
+    content = response.content.decode()
+    assert "<strong>Important</strong>" in content
+    assert "<script>alert" not in content
+    assert "<li>un</li>" in content
+    assert "Anglais B1 (conseillé)" in content
+
+
+def test_unpublished_detail_is_404(client, sheets):
+    assert client.get(reverse("programmes:detail", kwargs={"slug": "brouillon"})).status_code == 404

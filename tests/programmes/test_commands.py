@@ -1,0 +1,281 @@
+"""import_programmes / export_programmes / match on files written by hand."""
+
+import json
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.forms.models import model_to_dict
+
+from programmes.models import ProgrammeSheet
+
+PVT_CANADA = {
+    "slug": "pvt-canada",
+    "title": "Programme vacances-travail Canada",
+    "summary": "Un an pour voyager et travailler au Canada.",
+    "description": "Texte long, Markdown.",
+    "domains": ["working_holiday"],
+    "destinations": {"zones": [], "countries": ["CA"]},
+    "age": {"min": 18, "max": 35, "reference": "application"},
+    "statuses": ["any"],
+    "nationalities": ["FR"],
+    "education_min": None,
+    "languages": [{"language": "en", "level": "B1", "required": False}],
+    "duration_weeks": {"min": 1, "max": 104},
+    "budget_min_eur": 1700,
+    "cost": {"participant_eur": 0, "funding": "Aucun financement."},
+    "disability_age_max": None,
+    "application": {"deadline": None,
+                    "periods": "Tirages au sort de novembre à l'automne suivant."},
+    "organiser": "Immigration, Réfugiés et Citoyenneté Canada",
+    "url": "https://example.org/pvt-canada",
+    "last_reviewed": "2026-10-01",
+}
+# Minimal sheet: only the required keys, everything else means « no condition ».
+PVT_JAPON = {
+    "slug": "pvt-japon",
+    "title": "Visa vacances-travail Japon",
+    "summary": "Un an au Japon.",
+    "domains": ["working_holiday"],
+    "destinations": {"countries": ["JP"]},
+    "age": {"min": 18, "max": 30},
+    "duration_weeks": {"min": 4.35, "max": 52},
+    "url": "https://example.org/pvt-japon",
+}
+PROFILE = {
+    "birth_date": "1996-04-12",
+    "postal_code": "33000",
+    "nationality": "FR",
+    "status": "employee",
+    "education_level": "bac+3",
+    "disability": False,
+    "languages": [{"language": "en", "level": "B2"}, {"language": "es", "level": "A2"}],
+    "budget_eur": 1500,
+    "wishes": {
+        "domains": ["working_holiday", "job"],
+        "zones": ["oceania"],
+        "countries": ["CA", "JP"],
+        "duration_weeks": {"min": 26, "max": 52},
+        "departure": "2027-09-01",
+    },
+}
+
+pytestmark = pytest.mark.django_db
+
+
+def write(tmp_path, name, data) -> str:
+    path = tmp_path / name
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return str(path)
+
+
+def db_state():
+    return [model_to_dict(sheet) | {"updated_at": sheet.updated_at,
+                                    "created_at": sheet.created_at}
+            for sheet in ProgrammeSheet.objects.order_by("slug")]
+
+
+def test_import_creates_then_updates_by_slug(tmp_path):
+    out = StringIO()
+    call_command("import_programmes", write(tmp_path, "a.json", [PVT_CANADA, PVT_JAPON]),
+                 stdout=out)
+    assert "2 fiche(s) valide(s) — créées : 2, mises à jour : 0, inchangées : 0." in out.getvalue()
+    canada = ProgrammeSheet.objects.get(slug="pvt-canada")
+    assert canada.publication == "published"
+    assert canada.budget_min_eur == 1700
+    japon = ProgrammeSheet.objects.get(slug="pvt-japon")
+    assert japon.statuses == ["any"]
+    assert japon.nationalities is None
+    assert japon.duration_min_weeks == Decimal("4.35")
+    assert "c:JP" in japon.filter_index
+
+    changed = {**PVT_CANADA, "budget_min_eur": 2000}
+    out = StringIO()
+    call_command("import_programmes", write(tmp_path, "b.json", [changed, PVT_JAPON]), stdout=out)
+    assert "créées : 0, mises à jour : 1, inchangées : 1." in out.getvalue()
+    assert ProgrammeSheet.objects.get(slug="pvt-canada").budget_min_eur == 2000
+
+
+def test_dry_run_writes_nothing(tmp_path):
+    out = StringIO()
+    call_command("import_programmes", write(tmp_path, "a.json", [PVT_CANADA]), "--dry-run",
+                 stdout=out)
+    assert "à créer : 1, à mettre à jour : 0, inchangées : 0 (essai" in out.getvalue()
+    assert not ProgrammeSheet.objects.exists()
+
+
+BAD_CASES = [
+    pytest.param({**PVT_CANADA, "colour": "red"}, "pvt-canada: colour: clé inconnue",
+                 id="unknown-key"),
+    pytest.param({**PVT_CANADA, "age": {"min": 18, "max": 35, "ref": "x"}},
+                 "pvt-canada: age.ref: clé inconnue", id="unknown-nested-key"),
+    pytest.param({**PVT_CANADA, "domains": ["surf"]},
+                 "pvt-canada: domains: domaine inconnu(s) : surf", id="unknown-domain"),
+    pytest.param({**PVT_CANADA, "destinations": {"zones": ["mars"], "countries": []}},
+                 "pvt-canada: destinations.zones: zone inconnu(s) : mars", id="unknown-zone"),
+    pytest.param({**PVT_CANADA, "destinations": {"countries": ["XX"]}},
+                 "pvt-canada: destinations.countries: code pays inconnu(s) : XX",
+                 id="unknown-country"),
+    pytest.param({**PVT_CANADA, "age": {"min": 36, "max": 35}},
+                 "pvt-canada: age: le minimum dépasse le maximum", id="age-range"),
+    pytest.param({**PVT_CANADA, "age": {"min": "18"}},
+                 "pvt-canada: age.min: entier positif ou null attendu", id="age-type"),
+    pytest.param({**PVT_CANADA, "statuses": ["any", "student"]},
+                 "pvt-canada: statuses: « any » ne se combine pas avec d'autres statuts",
+                 id="any-with-status"),
+    pytest.param({**PVT_CANADA, "nationalities": ["EU", "ZZ"]},
+                 "pvt-canada: nationalities: nationalité inconnu(s) : ZZ", id="nationality"),
+    pytest.param({**PVT_CANADA, "education_min": "master"},
+                 "pvt-canada: education_min: niveau inconnu : master", id="education"),
+    pytest.param({**PVT_CANADA, "languages": [{"language": "en", "level": "B3",
+                                               "required": True}]},
+                 "pvt-canada: languages: niveau inconnu : B3 (A1 à C2)", id="cefr-level"),
+    pytest.param({**PVT_CANADA, "duration_weeks": {"min": 10, "max": 2}},
+                 "pvt-canada: duration_weeks: le minimum dépasse le maximum", id="duration"),
+    pytest.param({**PVT_CANADA, "application": {"deadline": "01/03/2027", "periods": ""}},
+                 "pvt-canada: application.deadline: date attendue au format AAAA-MM-JJ",
+                 id="deadline-format"),
+    pytest.param({**PVT_CANADA, "url": "pas une adresse"},
+                 "pvt-canada: url: adresse web http(s) invalide", id="url"),
+    pytest.param({**PVT_CANADA, "publication": "online"},
+                 "pvt-canada: publication: « published », « draft » ou « archived » attendu",
+                 id="publication"),
+    pytest.param({key: value for key, value in PVT_CANADA.items() if key != "title"},
+                 "pvt-canada: title: clé obligatoire manquante", id="missing-title"),
+    pytest.param({**PVT_CANADA, "slug": "PVT Canada"},
+                 "PVT Canada: slug: minuscules, chiffres et tirets attendus (100 caractères au "
+                 "plus)", id="bad-slug"),
+    pytest.param({**PVT_CANADA, "disability_age_max": 30},
+                 "pvt-canada: disability_age_max: ne peut pas être inférieur à age.max",
+                 id="disability-below-max"),
+]
+
+
+@pytest.mark.parametrize(("bad_sheet", "message"), BAD_CASES)
+def test_any_invalid_sheet_rejects_the_whole_file(tmp_path, bad_sheet, message):
+    err = StringIO()
+    with pytest.raises(CommandError, match="rien n'a été écrit"):
+        call_command("import_programmes", write(tmp_path, "bad.json", [PVT_JAPON, bad_sheet]),
+                     stderr=err)
+    assert message in err.getvalue().splitlines()
+    assert not ProgrammeSheet.objects.exists()
+
+
+def test_every_error_is_listed(tmp_path):
+    second = {**PVT_JAPON, "colour": "red", "age": {"min": 40, "max": 30}}
+    err = StringIO()
+    with pytest.raises(CommandError, match="10 erreur"):
+        call_command("import_programmes",
+                     write(tmp_path, "bad.json", [{**PVT_CANADA, "domains": []}, second,
+                                                  PVT_JAPON, {"title": 3}]), stderr=err)
+    assert err.getvalue().splitlines() == [
+        "pvt-canada: domains: ne doit pas être vide",
+        "pvt-japon: colour: clé inconnue",
+        "pvt-japon: age: le minimum dépasse le maximum",
+        "pvt-japon: slug: en double (déjà en position 2)",
+        "#4: slug: clé obligatoire manquante",
+        "#4: summary: clé obligatoire manquante",
+        "#4: domains: clé obligatoire manquante",
+        "#4: destinations: clé obligatoire manquante",
+        "#4: url: clé obligatoire manquante",
+        "#4: title: texte attendu",
+    ]
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    pytest.param("{not json", "JSON invalide", id="bad-json"),
+    pytest.param('{"slug": "x"}', "une liste JSON de fiches est attendue", id="not-a-list"),
+])
+def test_bad_files_give_a_clear_error(tmp_path, content, message):
+    path = tmp_path / "f.json"
+    path.write_text(content, encoding="utf-8")
+    err = StringIO()
+    with pytest.raises(CommandError) as raised:
+        call_command("import_programmes", str(path), stderr=err)
+    assert message in str(raised.value) + err.getvalue()
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(CommandError, match="Fichier introuvable"):
+        call_command("import_programmes", str(tmp_path / "absent.json"))
+
+
+def test_export_then_import_changes_nothing(tmp_path):
+    draft = {**PVT_JAPON, "slug": "brouillon", "publication": "draft"}
+    call_command("import_programmes", write(tmp_path, "in.json", [PVT_CANADA, PVT_JAPON, draft]),
+                 stdout=StringIO())
+    first = tmp_path / "export1.json"
+    call_command("export_programmes", str(first), stdout=StringIO())
+    exported = json.loads(first.read_text(encoding="utf-8"))
+    assert [item["slug"] for item in exported] == ["pvt-canada", "pvt-japon"]
+    assert exported[0] == {**PVT_CANADA, "publication": "published"}
+    assert exported[1]["duration_weeks"] == {"min": 4.35, "max": 52}
+
+    before = db_state()
+    history_before = ProgrammeSheet.history.count()
+    out = StringIO()
+    call_command("import_programmes", str(first), stdout=out)
+    assert "créées : 0, mises à jour : 0, inchangées : 2." in out.getvalue()
+    assert db_state() == before
+    assert ProgrammeSheet.history.count() == history_before
+    second = tmp_path / "export2.json"
+    call_command("export_programmes", str(second), stdout=StringIO())
+    assert second.read_bytes() == first.read_bytes()
+
+
+# --- match ---------------------------------------------------------------------------------
+
+def test_match_prints_the_format(tmp_path):
+    call_command("import_programmes", write(tmp_path, "in.json", [PVT_CANADA, PVT_JAPON]),
+                 stdout=StringIO())
+    out = StringIO()
+    call_command("match", write(tmp_path, "profile.json", PROFILE), "--date", "2027-05-01",
+                 stdout=out)
+    data = json.loads(out.getvalue())
+    assert data == {
+        "date": "2027-05-01",
+        "results": [{
+            "slug": "pvt-canada",
+            "score": 0.99,
+            "met": [
+                "Âge : 31 ans, accepté de 18 à 35 ans",
+                "Nationalité : France, acceptée",
+                "Domaine : vacances-travail (PVT), comme vous le souhaitez",
+                "Destination : Canada, comme vous le souhaitez",
+                "Durée : de 1 à 104 semaines, compatible avec votre souhait (de 26 à 52 "
+                "semaines)",
+                "Niveau d'anglais B1 conseillé : vous indiquez B2",
+            ],
+            "missing": ["Budget conseillé 1 700 € : vous indiquez 1 500 €"],
+        }],
+        "near_misses": [{"slug": "pvt-japon", "blocking": ["Âge : 31 ans, limite 30 ans"]}],
+    }
+
+
+def test_match_ignores_unpublished_sheets_and_limits(tmp_path):
+    sheets = [{**PVT_CANADA, "slug": f"pvt-{n}"} for n in range(3)]
+    sheets.append({**PVT_CANADA, "slug": "archive", "publication": "archived"})
+    call_command("import_programmes", write(tmp_path, "in.json", sheets), stdout=StringIO())
+    out = StringIO()
+    call_command("match", write(tmp_path, "p.json", PROFILE), "--date", "2026-11-23",
+                 "--limit", "2", stdout=out)
+    assert [item["slug"] for item in json.loads(out.getvalue())["results"]] == ["pvt-0", "pvt-1"]
+
+
+@pytest.mark.parametrize(("profile", "args", "message"), [
+    pytest.param({**PROFILE, "hair": "brown"}, [], "hair : clé inconnue", id="unknown-key"),
+    pytest.param({**PROFILE, "wishes": {"zones": ["moon"]}}, [],
+                 "wishes.zones : code(s) inconnu(s) : moon", id="unknown-zone"),
+    pytest.param({**PROFILE, "birth_date": "12/04/1996"}, [],
+                 "birth_date : date attendue au format AAAA-MM-JJ", id="bad-date"),
+    pytest.param({k: v for k, v in PROFILE.items() if k != "birth_date"}, [],
+                 "birth_date : clé obligatoire manquante", id="missing-birth-date"),
+    pytest.param(["not", "an", "object"], [], "un objet JSON est attendu", id="not-object"),
+    pytest.param(PROFILE, ["--date", "2026-13-01"], "--date", id="bad-date-option"),
+    pytest.param(PROFILE, ["--limit", "zero"], "--limit", id="bad-limit"),
+])
+def test_match_bad_input_is_a_command_error(tmp_path, profile, args, message):
+    with pytest.raises(CommandError) as raised:
+        call_command("match", write(tmp_path, "p.json", profile), *args, stdout=StringIO())
+    assert message in str(raised.value)
