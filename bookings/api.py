@@ -22,6 +22,7 @@ from .views import booking_url, distinct_slots
 
 DEFAULT_RANGE_DAYS = 7
 MAX_RANGE_DAYS = 62
+MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
 class BadRequest(Exception):
@@ -61,10 +62,14 @@ def _date_param(request: HttpRequest, name: str, default: dt.date) -> dt.date:
     try:
         if len(raw) != len("YYYY-MM-DD"):
             raise ValueError(raw)
-        return dt.date.fromisoformat(raw)
+        value = dt.date.fromisoformat(raw)
     except ValueError:
         raise BadRequest(_("Paramètre « %(name)s » invalide (« %(raw)s ») : date attendue au "
                            "format AAAA-MM-JJ.") % {"name": name, "raw": raw}) from None
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise BadRequest(_("Paramètre « %(name)s » hors limites : année entre %(min)s et "
+                           "%(max)s.") % {"name": name, "min": MIN_YEAR, "max": MAX_YEAR})
+    return value
 
 
 @require_GET

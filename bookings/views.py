@@ -230,15 +230,17 @@ def _requested_slot(request: HttpRequest, structure: Structure) -> tuple[Advisor
     """Advisor, start and mode named in the query string, or None when they make no sense."""
     try:
         advisor_id = int(request.GET.get("conseiller", ""))
-        starts_at = dt.datetime.fromisoformat(request.GET.get("debut", ""))
-    except ValueError:
-        return None
-    if timezone.is_naive(starts_at):
+        # A "+" typed in an address bar arrives as a space.
+        starts_at = dt.datetime.fromisoformat(request.GET.get("debut", "").replace(" ", "+"))
+        if timezone.is_naive(starts_at) or not 0 < advisor_id < 2**63:
+            return None
+        starts_at = starts_at.astimezone(PARIS)
+    except (ValueError, OverflowError):
         return None
     advisor = Advisor.objects.filter(pk=advisor_id, structure=structure).first()
     if advisor is None:
         return None
-    return advisor, starts_at.astimezone(PARIS), _mode_or_none(request.GET.get("mode"))
+    return advisor, starts_at, _mode_or_none(request.GET.get("mode"))
 
 
 def _next_slots(structure: Structure, now: dt.datetime, mode: str | None) -> list[tuple]:
@@ -364,6 +366,10 @@ def _pending_appointment(request: HttpRequest, public_id) -> Appointment:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def confirm_code(request: HttpRequest, public_id) -> HttpResponse:
+    if request.user.is_authenticated:
+        mine = selectors.appointment_get_for_youth(youth=request.user, public_id=public_id)
+        if mine is not None and mine.status == AppointmentStatus.CONFIRMED:
+            return redirect("bookings:booked", public_id=public_id)  # code already typed
     appointment = _pending_appointment(request, public_id)
     now = timezone.now()
     if appointment.status != AppointmentStatus.PENDING or appointment.hold_expires_at <= now:

@@ -27,12 +27,19 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
-@pytest.fixture(autouse=True)
-def _allow_orm_in_browser_tests(request):
-    """Playwright runs an event loop; the ORM calls in the same test are still synchronous."""
-    if request.node.get_closest_marker("browser"):
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    yield
+@pytest.fixture(scope="session", autouse=True)
+def _orm_next_to_playwright():
+    """Playwright runs an event loop in the test thread; the ORM calls of the same tests stay
+    synchronous. Session-wide, because when a browser test runs alone pytest-django creates
+    the test database after Playwright's loop has started."""
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+
+@pytest.fixture(scope="session")
+def base_url():
+    """Replaces pytest-playwright 0.10's own ``base_url`` fixture, an instance-method session
+    fixture that pytest 9 reports as deprecated (an error with warnings as errors)."""
+    return None
 
 
 @pytest.fixture(autouse=True)

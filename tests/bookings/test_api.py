@@ -96,6 +96,7 @@ def test_slots_mode_filter(client, advisor):
     ({"from": "2026-03-10", "to": "2026-03-09"}, "est avant"),
     ({"from": "2026-03-01", "to": "2026-05-03"}, "Période trop longue"),
     ({"mode": "pigeon"}, "Modalité inconnue"),
+    ({"from": "9999-12-31"}, "hors limites"),
 ])
 def test_slots_bad_parameters_are_400_with_the_reason(client, advisor, params, reason):
     with time_machine.travel(NOW, tick=False):

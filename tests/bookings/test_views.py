@@ -201,6 +201,7 @@ def test_booking_happy_path_through_the_email_code(client, advisor,
     user = User.objects.get(email="lou.exemple@exemple.fr")
     assert not user.has_usable_password()
     assert user.emailaddress_set.get().verified
+    assert client.get(confirm_url)["Location"] == response["Location"]  # back button
     page = client.get(response["Location"])
     assert page.wsgi_request.user == user
     content = text(page)
@@ -340,11 +341,25 @@ def test_taken_slot_link_is_not_an_error_page(client, advisor):
     assert "Ce créneau n'est plus disponible" in text(response)
 
 
-def test_broken_booking_link_is_a_french_400(client, advisor):
+@pytest.mark.parametrize("params", [
+    {"conseiller": "x", "debut": "demain"},
+    {"conseiller": "1", "debut": "2026-03-04T09:00"},  # no offset
+    {"conseiller": str(10**30), "debut": "2026-03-04T09:00:00+01:00"},
+    {"conseiller": "1", "debut": "9999-12-31T23:00:00-01:00"},
+    {"conseiller": "999", "debut": "2026-03-04T09:00:00+01:00"},
+])
+def test_broken_booking_link_is_a_french_400(client, advisor, params):
     url = reverse("bookings:book", args=["ij-bordeaux"])
-    response = client.get(url, {"conseiller": "x", "debut": "demain"})
+    response = client.get(url, params)
     assert response.status_code == 400
     assert "lien de réservation n'est pas valide" in text(response)
+
+
+def test_booking_link_with_an_unencoded_plus_still_works(client, advisor):
+    url = reverse("bookings:book", args=["ij-bordeaux"])
+    response = client.get(f"{url}?conseiller={advisor.pk}&debut=2026-03-04T09:00:00+01:00")
+    assert response.status_code == 200
+    assert "Réserver votre entretien" in text(response)
 
 
 def test_submitting_twice_goes_back_to_the_code_page(client, advisor):

@@ -1,0 +1,57 @@
+"""A young person books from the home page to the confirmation page, in headless Chromium."""
+
+import datetime as dt
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+
+from bookings.models import Appointment, AppointmentStatus
+
+from .web_support import bookable_advisor, last_code
+
+EMAIL = "camille.navigateur@exemple.fr"
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_young_person_books_from_home_page_to_confirmation(page, live_server):
+    # Real time: the server thread and the browser share the clock, data is relative to it.
+    bookable_advisor(public_name="Info Jeunes Gironde Test", slug="ij-gironde",
+                     weekdays=range(7), start=dt.time(9), end=dt.time(17))
+
+    page.set_default_timeout(10_000)
+    page.goto(live_server.url + "/")
+    page.get_by_label("Votre département ou code postal").fill("33000")
+    page.get_by_role("button", name="Chercher un créneau").click()
+    expect(page.get_by_role("heading", name="Info Jeunes Gironde Test")).to_be_visible()
+    page.get_by_role("link", name="Voir les créneaux").first.click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Info Jeunes Gironde Test")
+    page.locator("a.slot-link").first.click()
+
+    expect(page.get_by_role("heading", name="Réserver votre entretien")).to_be_visible()
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+    page.get_by_label("sur place").check()
+    page.get_by_label("Prénom").fill("Camille")
+    page.get_by_role("textbox", name=re.compile(r"^Nom")).fill("Navigateur")
+    page.get_by_label("Adresse e-mail").fill(EMAIL)
+    page.get_by_label("Date de naissance").fill("2001-06-15")
+    page.get_by_label("Code postal de votre domicile").fill("33800")
+    page.get_by_label("Votre situation").select_option("student")
+    page.get_by_label("Études").check()
+    page.get_by_label("Votre projet en quelques mots").fill("Un master à Montréal.")
+    page.get_by_label("J'accepte que le CRIJ").check()
+    page.get_by_role("button", name="Recevoir mon code de confirmation").click()
+
+    expect(page.get_by_role("heading", name="Confirmez votre adresse e-mail")).to_be_visible()
+    page.get_by_label("Code reçu par e-mail").fill(last_code(EMAIL))
+    page.get_by_role("button", name="Confirmer mon rendez-vous").click()
+
+    expect(page.get_by_role("heading", name="Votre rendez-vous est confirmé")).to_be_visible()
+    expect(page.get_by_role("link", name="Ajouter à mon agenda (.ics)")).to_be_visible()
+    appointment = Appointment.objects.get()
+    assert appointment.status == AppointmentStatus.CONFIRMED
+    assert appointment.youth.email == EMAIL
