@@ -50,7 +50,19 @@ from zoneinfo import ZoneInfo
 
 import holidays
 from django.conf import settings
-from django.db.models import BigIntegerField, Func, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    BigIntegerField,
+    CharField,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.utils.translation import gettext
 
 from accounts.models import User
@@ -123,21 +135,26 @@ class _Window:
     """A published period of one advisor (wall clock), cut into interview-long steps."""
 
     start_time: dt.time
-    steps: tuple[tuple[dt.time, dt.time], ...]
+    steps: tuple[tuple[int, int, dt.time, dt.time], ...]
+    """(start minute, end minute, start time, end time) of each interview."""
     modes: tuple[str, ...]
     place: str
 
 
-def _window(start: dt.time, end: dt.time, modes: tuple[str, ...], place: str) -> _Window:
+@lru_cache(maxsize=1024)
+def _window(start: dt.time, end: dt.time, modes: tuple[str, ...], place: str,
+            minutes: int) -> _Window:
     """Steps are wall-clock times: a 9:00 interview is 9:00–10:00 whatever the UTC offset."""
-    minutes = settings.INTERVIEW_DURATION_MINUTES
     first = start.hour * 60 + start.minute
     last = end.hour * 60 + end.minute
     steps = tuple(
-        (dt.time(m // 60, m % 60), dt.time((m + minutes) // 60, (m + minutes) % 60))
+        (m, m + minutes, dt.time(m // 60, m % 60), dt.time((m + minutes) // 60, (m + minutes) % 60))
         for m in range(first, last - minutes + 1, minutes)
     )
     return _Window(start, steps, modes, place)
+
+
+_APPOINTMENT = "appointment"  # marks appointment rows among absences (whose kinds differ)
 
 
 class _EpochSeconds(Func):
@@ -148,6 +165,7 @@ class _EpochSeconds(Func):
     template = "CAST(EXTRACT(EPOCH FROM %(expressions)s) AS BIGINT)"
 
     def as_sqlite(self, compiler, connection, **extra_context):
+        # '%%%%' survives the template and then the backend's placeholder rewriting as '%'.
         return self.as_sql(compiler, connection,
                            template="CAST(strftime('%%%%s', %(expressions)s) AS INTEGER)",
                            **extra_context)
@@ -157,6 +175,7 @@ def _overlaps(intervals: list[tuple[int, int]] | tuple, start: int, end: int) ->
     return any(i_start < end and start < i_end for i_start, i_end in intervals)
 
 
+@lru_cache(maxsize=8)
 def _modes(in_person: bool, video: bool, phone: bool) -> tuple[str, ...]:
     return tuple(m for m, on in (("in_person", in_person), ("video", video), ("phone", phone))
                  if on)
@@ -212,6 +231,7 @@ class _Calendar:
             for day in _french_holidays(year)
         )
         self._services_open: dict[tuple[int, dt.date], bool] = {}
+        self._day_bases: dict[dt.date, tuple[int, bool]] = {}
         self.recurring: dict[tuple[int, int], list[tuple[dt.date, dt.date | None, _Window]]] = (
             defaultdict(list)
         )
@@ -226,41 +246,53 @@ class _Calendar:
         ids = candidates.order_by().values("pk")
         structures = {a.pk: a.structure for a in self.advisors}
         mode_q = Q(**{f"offers_{mode}": True}) if mode else Q()
+        minutes = settings.INTERVIEW_DURATION_MINUTES
 
-        for row in (
+        # Availability: weekly and one-off periods in one query (a one-off period is a row
+        # with weekday -1 valid from its date until its date).
+        weekly = (
             RecurringAvailability.objects.filter(mode_q, advisor_id__in=ids,
                                                  valid_from__lte=last_day)
             .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=first_day))
-            .order_by("start_time")
+            .order_by()
             .values_list("advisor_id", "weekday", "valid_from", "valid_until", "start_time",
                          "end_time", "offers_in_person", "offers_video", "offers_phone", "place")
-        ):
+        )
+        one_off = (
+            OneOffAvailability.objects.filter(mode_q, advisor_id__in=ids, date__gte=first_day,
+                                              date__lte=last_day)
+            .order_by()
+            .annotate(one_off_weekday=Value(-1, output_field=IntegerField()),
+                      one_off_from=F("date"), one_off_until=F("date"))
+            .values_list("advisor_id", "one_off_weekday", "one_off_from", "one_off_until",
+                         "start_time", "end_time", "offers_in_person", "offers_video",
+                         "offers_phone", "place")
+        )
+        for row in weekly.union(one_off, all=True):
             advisor_id, weekday, valid_from, valid_until, start, end, ip, vi, ph, place = row
-            if advisor_id in structures:
-                modes = _modes(ip, vi, ph)
-                window = _window(start, end, modes, _place(place, structures[advisor_id], modes))
+            if advisor_id not in structures:
+                continue
+            modes = _modes(ip, vi, ph)
+            window = _window(start, end, modes, _place(place, structures[advisor_id], modes),
+                             minutes)
+            if weekday < 0:
+                self.one_off[advisor_id, valid_from].append(window)
+            else:
                 self.recurring[advisor_id, weekday].append((valid_from, valid_until, window))
+        for periods in self.recurring.values():
+            periods.sort(key=lambda period: period[2].start_time)
 
-        for row in OneOffAvailability.objects.filter(
-            mode_q, advisor_id__in=ids, date__gte=first_day, date__lte=last_day
-        ).order_by().values_list("advisor_id", "date", "start_time", "end_time",
-                                 "offers_in_person", "offers_video", "offers_phone", "place"):
-            advisor_id, day, start, end, ip, vi, ph, place = row
-            if advisor_id in structures:
-                modes = _modes(ip, vi, ph)
-                self.one_off[advisor_id, day].append(
-                    _window(start, end, modes, _place(place, structures[advisor_id], modes)))
-
+        # Absences and active appointments in one query, as epoch seconds.
         period_start = dt.datetime.combine(first_day, dt.time.min, tzinfo=PARIS)
         period_end = dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time.min,
                                          tzinfo=PARIS)
-        for advisor_id, start, end, kind in Absence.objects.filter(
-            advisor_id__in=ids, starts_at__lt=period_end, ends_at__gt=period_start
-        ).order_by().values_list("advisor_id", _EpochSeconds("starts_at"),
-                                 _EpochSeconds("ends_at"), "kind"):
-            self.absences[advisor_id].append((start, end))
-            self.absence_kinds[advisor_id].append((start, end, kind))
-
+        busy = (
+            Absence.objects.filter(advisor_id__in=ids, starts_at__lt=period_end,
+                                   ends_at__gt=period_start)
+            .order_by()
+            .annotate(start_s=_EpochSeconds("starts_at"), end_s=_EpochSeconds("ends_at"))
+            .values_list("advisor_id", "start_s", "end_s", "kind")
+        )
         if with_appointments:
             appointments = Appointment.objects.filter(
                 Q(status=AppointmentStatus.CONFIRMED)
@@ -269,10 +301,19 @@ class _Calendar:
             )
             if exclude_appointment_id is not None:
                 appointments = appointments.exclude(pk=exclude_appointment_id)
-            for advisor_id, start, end in appointments.order_by().values_list(
-                "advisor_id", _EpochSeconds("starts_at"), _EpochSeconds("ends_at")
-            ):
+            busy = busy.union(
+                appointments.order_by()
+                .annotate(start_s=_EpochSeconds("starts_at"), end_s=_EpochSeconds("ends_at"),
+                          busy_kind=Value(_APPOINTMENT, output_field=CharField()))
+                .values_list("advisor_id", "start_s", "end_s", "busy_kind"),
+                all=True,
+            )
+        for advisor_id, start, end, kind in busy:
+            if kind == _APPOINTMENT:
                 self.busy[advisor_id].append((start, end))
+            else:
+                self.absences[advisor_id].append((start, end))
+                self.absence_kinds[advisor_id].append((start, end, kind))
 
     def is_bookable(self, advisor: Advisor, day: dt.date) -> bool:
         """Same rule as ``advisors.selectors.advisor_is_bookable``, on preloaded data."""
@@ -299,52 +340,74 @@ class _Calendar:
             windows = sorted(windows + extra, key=lambda w: w.start_time)
         return windows
 
-    def _published(self, advisor: Advisor, day: dt.date) -> list[Slot]:
-        """Slots published on ``day`` net of holidays and absences, bookability not checked."""
-        advisor_id = advisor.id
+    def _day_base(self, day: dt.date) -> tuple[int, bool]:
+        """UTC epoch of the day's local midnight, using the offset in force in the afternoon,
+        and whether the offset changes that day (then early-morning times are computed one by
+        one)."""
+        cached = self._day_bases.get(day)
+        if cached is None:
+            afternoon = dt.datetime.combine(day, dt.time(23, 59), tzinfo=PARIS).utcoffset()
+            midnight = dt.datetime.combine(day, dt.time.min, tzinfo=PARIS).utcoffset()
+            naive_midnight = int(dt.datetime.combine(day, dt.time.min, tzinfo=UTC).timestamp())
+            cached = (naive_midnight - int(afternoon.total_seconds()), afternoon != midnight)
+            self._day_bases[day] = cached
+        return cached
+
+    def _candidates(self, advisor_id: int, day: dt.date,
+                    ) -> list[tuple[int, int, dt.time, dt.time, tuple[str, ...], str]]:
+        """Published steps of ``day`` net of holidays and absences, as (start, end) epoch
+        seconds with their wall-clock times, modes and place; bookability not checked."""
         windows = self.windows(advisor_id, day)
         if not windows or day in self.holidays:
             return []
-        absences = self.absences.get(advisor_id, ())
-        slots: dict[dt.time, Slot] = {}
+        base, transition = self._day_base(day)
+        absences = self.absences.get(advisor_id)
+        steps: dict[int, tuple[int, int, dt.time, dt.time, tuple[str, ...], str]] = {}
         for window in windows:
-            for start_time, end_time in window.steps:
-                starts_at = dt.datetime.combine(day, start_time, tzinfo=PARIS)
-                ends_at = dt.datetime.combine(day, end_time, tzinfo=PARIS)
-                if absences and _overlaps(absences, int(starts_at.timestamp()),
-                                          int(ends_at.timestamp())):
+            for start_minute, end_minute, start_time, end_time in window.steps:
+                if transition and start_minute < 4 * 60:
+                    start = int(dt.datetime.combine(day, start_time, tzinfo=PARIS).timestamp())
+                    end = int(dt.datetime.combine(day, end_time, tzinfo=PARIS).timestamp())
+                else:
+                    start, end = base + start_minute * 60, base + end_minute * 60
+                if absences and _overlaps(absences, start, end):
                     continue
-                existing = slots.get(start_time)
+                existing = steps.get(start)
                 if existing is None:
-                    slots[start_time] = Slot(advisor_id, advisor.structure_id, starts_at,
-                                             ends_at, window.modes, window.place)
+                    steps[start] = (start, end, start_time, end_time, window.modes, window.place)
                 else:  # overlapping periods entered outside the services: merge the modes
-                    slots[start_time] = Slot(
-                        advisor_id, advisor.structure_id, starts_at, ends_at,
-                        tuple(dict.fromkeys(existing.modes + window.modes)), existing.place)
-        if len(windows) > 1:
-            return [slots[k] for k in sorted(slots)]
-        return list(slots.values())
+                    modes = tuple(dict.fromkeys(existing[4] + window.modes))
+                    steps[start] = (*existing[:4], modes, existing[5])
+        return [steps[k] for k in sorted(steps)] if len(windows) > 1 else list(steps.values())
+
+    def _slots(self, advisor: Advisor, day: dt.date, candidates) -> list[Slot]:
+        return [
+            Slot(advisor.id, advisor.structure_id,
+                 dt.datetime.combine(day, start_time, tzinfo=PARIS),
+                 dt.datetime.combine(day, end_time, tzinfo=PARIS), modes, place)
+            for _start, _end, start_time, end_time, modes, place in candidates
+        ]
 
     def offered(self, advisor: Advisor, day: dt.date) -> list[Slot]:
         """Slots published on ``day`` net of holidays and absences (booked ones included)."""
-        slots = self._published(advisor, day)
-        return slots if slots and self.is_bookable(advisor, day) else []
+        candidates = self._candidates(advisor.id, day)
+        if not candidates or not self.is_bookable(advisor, day):
+            return []
+        return self._slots(advisor, day, candidates)
 
-    def free(self, advisor: Advisor, day: dt.date, lo: dt.datetime, hi: dt.datetime,
-             ) -> list[Slot]:
-        """Offered slots starting in ``[lo, hi]`` that no active appointment overlaps."""
+    def free(self, advisor: Advisor, day: dt.date, lo: float, hi: float) -> list[Slot]:
+        """Offered slots starting in ``[lo, hi]`` (epoch seconds) that no active appointment
+        overlaps."""
+        candidates = [c for c in self._candidates(advisor.id, day) if lo <= c[0] <= hi]
         busy = self.busy.get(advisor.id)
-        slots = [slot for slot in self._published(advisor, day) if lo <= slot.starts_at <= hi]
-        if busy and slots:
-            day_start = int(slots[0].starts_at.timestamp())
-            day_end = int(slots[-1].ends_at.timestamp())
+        if busy and candidates:
+            day_start, day_end = candidates[0][0], candidates[-1][1]
             busy_today = [b for b in busy if b[0] < day_end and day_start < b[1]]
             if busy_today:
-                slots = [slot for slot in slots
-                         if not _overlaps(busy_today, int(slot.starts_at.timestamp()),
-                                          int(slot.ends_at.timestamp()))]
-        return slots if slots and self.is_bookable(advisor, day) else []
+                candidates = [c for c in candidates if not _overlaps(busy_today, c[0], c[1])]
+        if not candidates or not self.is_bookable(advisor, day):
+            return []
+        return self._slots(advisor, day, candidates)
 
 
 def _clamp(start: dt.datetime, end: dt.datetime, now: dt.datetime,
@@ -371,6 +434,7 @@ def free_slots(
     if window is None:
         return []
     lo, hi = window
+    lo_s, hi_s = lo.timestamp(), hi.timestamp()
     first_day, last_day = lo.astimezone(PARIS).date(), hi.astimezone(PARIS).date()
     calendar = _Calendar(advisors=advisors, first_day=first_day, last_day=last_day, now=now,
                          mode=mode, with_appointments=True,
@@ -379,7 +443,7 @@ def free_slots(
         slot
         for advisor in calendar.advisors
         for day in _days(first_day, last_day)
-        for slot in calendar.free(advisor, day, lo, hi)
+        for slot in calendar.free(advisor, day, lo_s, hi_s)
     ]
     slots.sort(key=lambda s: (s.starts_at, s.advisor_id))
     return slots
@@ -398,6 +462,7 @@ def _first_free_by_structure(
 ) -> dict[int, list[Slot]]:
     """Up to ``limit`` first free slots per structure, scanning day by day and stopping early."""
     earliest, latest = booking_window(now)
+    lo_s, hi_s = earliest.timestamp(), latest.timestamp()
     first_day, last_day = earliest.astimezone(PARIS).date(), latest.astimezone(PARIS).date()
     calendar = _Calendar(advisors=advisors, first_day=first_day, last_day=last_day, now=now,
                          mode=mode, with_appointments=True)
@@ -410,7 +475,7 @@ def _first_free_by_structure(
         slots: list[Slot] = []
         for day in _days(first_day, last_day):
             for advisor in structure_advisors:
-                slots.extend(calendar.free(advisor, day, earliest, latest))
+                slots.extend(calendar.free(advisor, day, lo_s, hi_s))
             if len(slots) >= limit:
                 break
         if slots:
@@ -445,6 +510,7 @@ def next_free_slot_by_structure_and_mode(
 ) -> dict[int, dict[str, Slot]]:
     """Region-wide, in one pass: structure id → {mode → first free slot offering that mode}."""
     earliest, latest = booking_window(now)
+    lo_s, hi_s = earliest.timestamp(), latest.timestamp()
     first_day, last_day = earliest.astimezone(PARIS).date(), latest.astimezone(PARIS).date()
     advisors = Advisor.objects.all()
     if departement:
@@ -458,7 +524,7 @@ def next_free_slot_by_structure_and_mode(
         for day in _days(first_day, last_day):
             day_slots = sorted(
                 (slot for advisor in structure_advisors
-                 for slot in calendar.free(advisor, day, earliest, latest)),
+                 for slot in calendar.free(advisor, day, lo_s, hi_s)),
                 key=lambda s: (s.starts_at, s.advisor_id))
             for slot in day_slots:
                 for mode in slot.modes:

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.decorators import youth_required
 from advisors.models import Advisor, Structure, StructureStatus
 
 from . import selectors, services
@@ -554,7 +555,7 @@ def _move_params(slot: Slot, mode: str) -> dict:
 # --- "Mes rendez-vous" ------------------------------------------------------------------------
 
 
-@login_required
+@youth_required
 def my_appointments(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     appointments = list(

@@ -4,6 +4,8 @@ Fields mirror the profile of /work/shared/formats/exchange-format.md plus what t
 gathers during the interview; simple-history keeps who changed what and when.
 """
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -67,6 +69,7 @@ class ProgrammeRecommendation(models.Model):
     """Programmes an advisor selected for a young person, with the explanation lines as they
     were on that day (``items``: a JSON list, one entry per programme)."""
 
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     youth = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                               related_name="programme_recommendations",
                               verbose_name=_("jeune"))

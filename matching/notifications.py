@@ -22,7 +22,7 @@ def recommendation_email_send(*, recommendation_id: int, now: datetime) -> bool:
         context = {
             "recommendation": recommendation,
             "pdf_url": settings.SITE_URL + reverse("programmes:recommendation_pdf",
-                                                   kwargs={"pk": recommendation.pk}),
+                                                   kwargs={"public_id": recommendation.public_id}),
         }
         email = EmailMultiAlternatives(
             subject="[So Mobilité] Les programmes choisis avec votre conseiller",

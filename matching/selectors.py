@@ -1,14 +1,25 @@
 """Reads of the matching app."""
 
+from uuid import UUID
+
 from django.db.models import Q
 
 from .models import ProgrammeRecommendation
 
 
-def recommendation_get_for_user(*, user, pk: int) -> ProgrammeRecommendation:
-    """The young person it was sent to, the advisor who sent it, or a coordinator
-    (ProgrammeRecommendation.DoesNotExist otherwise)."""
+def recommendation_get_for_user(*, user, public_id: UUID) -> ProgrammeRecommendation:
+    """A selection of programmes, for those who may see it (DoesNotExist otherwise): the young
+    person it was sent to, the advisors of a structure the young person booked with (the
+    sender included), and coordinators."""
     recommendations = ProgrammeRecommendation.objects.select_related("youth")
-    if not user.is_coordinator:
-        recommendations = recommendations.filter(Q(youth=user) | Q(advisor=user))
-    return recommendations.get(pk=pk)
+    if user.is_coordinator:
+        pass
+    elif user.is_advisor:
+        recommendations = recommendations.filter(
+            Q(advisor=user)
+            | Q(youth__appointments__structure__advisors__user=user,
+                youth__appointments__structure__advisors__withdrawn_on__isnull=True)
+        ).distinct()
+    else:
+        recommendations = recommendations.filter(youth=user)
+    return recommendations.get(public_id=public_id)

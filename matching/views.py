@@ -7,9 +7,9 @@ from .selectors import recommendation_get_for_user
 
 
 @login_required
-def recommendation_pdf_download(request, pk: int):
+def recommendation_pdf_download(request, public_id):
     try:
-        recommendation = recommendation_get_for_user(user=request.user, pk=pk)
+        recommendation = recommendation_get_for_user(user=request.user, public_id=public_id)
     except ProgrammeRecommendation.DoesNotExist as exc:
         raise Http404("Sélection introuvable.") from exc
     response = HttpResponse(recommendation_pdf(recommendation), content_type="application/pdf")

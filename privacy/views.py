@@ -2,33 +2,26 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from accounts.decorators import youth_required
+
 from .forms import AccountDeletionForm
 from .services import PrivacyError, user_data_export, user_erase
 
 
-def _youth_only(request):
-    if not request.user.is_youth:
-        raise PermissionDenied(_("Cette page est réservée aux jeunes."))
-
-
-@login_required
+@youth_required
 def my_data(request):
     """Explains what is held and offers the download."""
-    _youth_only(request)
     return render(request, "privacy/my_data.html")
 
 
-@login_required
+@youth_required
 def my_data_download(request):
-    _youth_only(request)
     now = timezone.now()
     payload = json.dumps(
         user_data_export(user=request.user, now=now), ensure_ascii=False, indent=2, default=str
@@ -40,10 +33,9 @@ def my_data_download(request):
     return response
 
 
-@login_required
+@youth_required
 @require_http_methods(["GET", "POST"])
 def account_delete(request):
-    _youth_only(request)
     form = AccountDeletionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -200,7 +200,7 @@ def test_slots_by_day_groups_in_paris_time(advisor):
 
 def test_query_count_does_not_grow_with_data(django_assert_num_queries, advisor):
     start, end = paris(2026, 3, 18), paris(2026, 5, 13)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(4):
         small = structure_slots(advisor, start, end)
     for _ in range(4):
         other = BookableAdvisorFactory(structure=advisor.structure)
@@ -211,10 +211,10 @@ def test_query_count_does_not_grow_with_data(django_assert_num_queries, advisor)
         for week in range(3):
             AppointmentFactory(advisor=other, starts_at=paris(2026, 3, 24, 9)
                                + dt.timedelta(weeks=week))
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(4):
         big = structure_slots(advisor, start, end)
     assert len(big) > len(small)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(4):
         next_free_slot_by_structure(now=NOW)
 
 
@@ -281,7 +281,7 @@ def test_next_free_slot_per_mode_in_one_pass(advisor, django_assert_num_queries)
     RecurringAvailabilityFactory(advisor=advisor, weekday=1, start_time=dt.time(14),
                                  end_time=dt.time(15), offers_in_person=False,
                                  offers_video=True, offers_phone=False)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(4):
         by_mode = next_free_slot_by_structure_and_mode(now=NOW)
     firsts = {mode: slot.starts_at for mode, slot in by_mode[advisor.structure_id].items()}
     assert firsts == {"video": paris(2026, 3, 24, 14), "in_person": paris(2026, 3, 27, 10),

@@ -134,6 +134,11 @@ class Command(BaseCommand):
             User(email=f"jeune{i}@{PREFIX}.test", role=Role.YOUTH, password="!")
             for i in range(2_000)])
         self._appointments(advisors, youths, now, options["past"], options["future"])
+        if connection.vendor == "postgresql":  # fresh statistics, as autovacuum would give
+            with connection.cursor() as cursor:
+                for model in (Structure, Convention, Advisor, User, TrainingAttendance,
+                              RecurringAvailability, Appointment):
+                    cursor.execute(f'ANALYZE "{model._meta.db_table}"')
         self.stdout.write(
             f"Données : {n_structures} structures, {n_advisors} conseiller·ères, "
             f"{len(rules)} disponibilités récurrentes, {options['past']} rendez-vous passés, "

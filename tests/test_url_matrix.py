@@ -1,0 +1,224 @@
+"""Every URL of the project against every kind of visitor (issue 4, "who may see what").
+
+The URL resolver is walked, so a view added later without an expectation here fails
+``test_every_url_has_an_expectation``. Admin URLs are covered role by role for every registered
+model; allauth's own account pages are public by nature (login, code, password reset) and
+checked once each for "no server error".
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pytest
+import time_machine
+from django.contrib import admin
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from bookings.links import appointment_manage_token
+from tests.factories import (
+    AdvisorFactory,
+    AppointmentFactory,
+    BookableAdvisorFactory,
+    CoordinatorFactory,
+    ProgrammeSheetFactory,
+    UserFactory,
+)
+
+NOW = dt.datetime(2026, 3, 2, 8, 0, tzinfo=dt.UTC)
+ROLES = ("anonymous", "youth_a", "youth_b", "advisor_x", "advisor_y", "untrained", "coordinator")
+
+OK = 200
+LOGIN = "login"  # redirect to the login page
+DENIED = (403, 404)
+
+
+def everyone(code):
+    return dict.fromkeys(ROLES, code)
+
+
+PUBLIC = everyone(OK)
+YOUTH_ONLY = {"anonymous": LOGIN, "youth_a": OK, "youth_b": OK, "advisor_x": 403,
+              "advisor_y": 403, "untrained": 403, "coordinator": 403}
+
+
+@dataclass(frozen=True)
+class Case:
+    kwargs: object  # callable(world) -> dict of URL kwargs
+    expect: dict
+    query: str = ""
+
+
+def _no_kwargs(world):
+    return {}
+
+
+EXPECTATIONS: dict[str, Case] = {
+    "home": Case(_no_kwargs, PUBLIC),
+    "privacy": Case(_no_kwargs, PUBLIC),
+    "advisors:directory": Case(_no_kwargs, PUBLIC),
+    "advisors:structure_detail": Case(lambda w: {"slug": w.structure_x.slug}, PUBLIC),
+    "programmes:catalogue": Case(_no_kwargs, PUBLIC),
+    "programmes:detail": Case(lambda w: {"slug": w.sheet.slug}, PUBLIC),
+    "programmes:recommendation_pdf": Case(
+        lambda w: {"public_id": w.recommendation.public_id},
+        {"anonymous": LOGIN, "youth_a": OK, "youth_b": 404, "advisor_x": OK, "advisor_y": 404,
+         "untrained": OK, "coordinator": OK},
+    ),
+    "bookings:search": Case(_no_kwargs, PUBLIC),
+    "bookings:waiting_list": Case(_no_kwargs, everyone(405)),  # a form target: POST only
+    "bookings:structure_slots": Case(lambda w: {"slug": w.structure_x.slug}, PUBLIC),
+    # Without a chosen slot the booking page explains the link is broken.
+    "bookings:book": Case(lambda w: {"slug": w.structure_x.slug}, everyone(400)),
+    # Only the browser session that made the booking may type its code.
+    # A's own confirmed booking sends her to its confirmation page.
+    "bookings:confirm_code": Case(lambda w: {"public_id": w.appointment_a.public_id},
+                                  {**everyone(404), "youth_a": 302}),
+    "bookings:booked": Case(
+        lambda w: {"public_id": w.appointment_a.public_id},
+        {"anonymous": LOGIN, "youth_a": OK, "youth_b": 404, "advisor_x": 404, "advisor_y": 404,
+         "untrained": 404, "coordinator": 404},
+    ),
+    "bookings:my_appointments": Case(_no_kwargs, YOUTH_ONLY),
+    # Signed links: whoever holds the link manages the appointment (no password by design).
+    "bookings:appointment_manage": Case(lambda w: {"token": w.token_a}, PUBLIC),
+    "bookings:appointment_cancel": Case(lambda w: {"token": w.token_a}, PUBLIC),
+    "bookings:appointment_move": Case(lambda w: {"token": w.token_a}, PUBLIC),
+    "bookings:appointment_ics": Case(lambda w: {"token": w.token_a}, PUBLIC),
+    "api:structures": Case(_no_kwargs, PUBLIC),
+    "api:structure_slots": Case(lambda w: {"slug": w.structure_x.slug}, PUBLIC),
+    "accounts:invitation_accept": Case(lambda w: {"uidb64": "MQ", "token": "faux-jeton"},
+                                       everyone(400)),
+    "accounts:mfa_required": Case(
+        _no_kwargs,
+        {"anonymous": LOGIN, "youth_a": 302, "youth_b": 302, "advisor_x": 302, "advisor_y": 302,
+         "untrained": 302, "coordinator": 302},
+    ),
+    "privacy:my_data": Case(_no_kwargs, YOUTH_ONLY),
+    "privacy:my_data_download": Case(_no_kwargs, YOUTH_ONLY),
+    "privacy:account_delete": Case(_no_kwargs, YOUTH_ONLY),
+}
+
+
+def _walk(patterns, prefix="", namespace=None):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            ns = ":".join(n for n in (namespace, pattern.namespace) if n) or None
+            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern), ns)
+        elif isinstance(pattern, URLPattern):
+            name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+            yield prefix + str(pattern.pattern), name, pattern.callback.__module__
+
+
+def project_urls():
+    """(route, name) of every URL that is not admin's nor allauth's own."""
+    return [
+        (route, name) for route, name, module in _walk(get_resolver().url_patterns)
+        if not route.startswith("admin/") and not module.startswith("allauth.")
+        and not route.startswith("media/")
+    ]
+
+
+def allauth_urls():
+    return [
+        (route, name) for route, name, module in _walk(get_resolver().url_patterns)
+        if module.startswith("allauth.") and "<" not in route
+    ]
+
+
+def test_every_url_has_an_expectation():
+    missing = [f"{route} ({name})" for route, name in project_urls() if name not in EXPECTATIONS]
+    assert not missing, f"URLs without an access expectation in this matrix: {missing}"
+    stale = set(EXPECTATIONS) - {name for _, name in project_urls()}
+    assert not stale, f"Expectations for URLs that no longer exist: {stale}"
+
+
+class World:
+    def __init__(self):
+        self.advisor_x = BookableAdvisorFactory()
+        self.structure_x = self.advisor_x.structure
+        self.advisor_y = BookableAdvisorFactory()
+        self.untrained = AdvisorFactory(structure=self.structure_x)
+        self.youth_a = UserFactory(email="jeune.a@exemple.fr")
+        self.youth_b = UserFactory(email="jeune.b@exemple.fr")
+        self.coordinator = CoordinatorFactory(with_totp=True)
+        self.appointment_a = AppointmentFactory(
+            advisor=self.advisor_x, youth=self.youth_a,
+            starts_at=dt.datetime(2026, 3, 20, 9, 0, tzinfo=dt.UTC),
+        )
+        self.token_a = appointment_manage_token(self.appointment_a)
+        self.sheet = ProgrammeSheetFactory()
+        from matching.models import ProgrammeRecommendation
+
+        self.recommendation = ProgrammeRecommendation.objects.create(
+            youth=self.youth_a, advisor=self.advisor_x.user, message="Bon voyage !",
+            created_at=NOW,
+        )
+
+    def user(self, role):
+        return {
+            "anonymous": None, "youth_a": self.youth_a, "youth_b": self.youth_b,
+            "advisor_x": self.advisor_x.user, "advisor_y": self.advisor_y.user,
+            "untrained": self.untrained.user, "coordinator": self.coordinator,
+        }[role]
+
+
+@pytest.fixture
+def world(db):
+    with time_machine.travel(NOW, tick=False):
+        yield World()
+
+
+def _check(response, expected):
+    if expected == LOGIN:
+        return response.status_code == 302 and response.url.startswith(reverse("account_login"))
+    if isinstance(expected, tuple):
+        return response.status_code in expected
+    return response.status_code == expected
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_project_urls_by_role(client, world, role):
+    user = world.user(role)
+    if user:
+        client.force_login(user)
+    failures = []
+    with time_machine.travel(NOW, tick=False):
+        for _route, name in project_urls():
+            case = EXPECTATIONS[name]
+            url = reverse(name, kwargs=case.kwargs(world)) + case.query
+            response = client.get(url)
+            if not _check(response, case.expect[role]):
+                failures.append(f"{name} {url}: got {response.status_code}, "
+                                f"expected {case.expect[role]}")
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_admin_opens_only_for_coordinators(client, world, role):
+    user = world.user(role)
+    if user:
+        client.force_login(user)
+    urls = [reverse("admin:index")] + [
+        reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        for model in admin.site._registry
+    ]
+    failures = []
+    for url in urls:
+        response = client.get(url, follow=True)
+        final = response.redirect_chain[-1][0] if response.redirect_chain else url
+        if role == "coordinator":
+            ok = response.status_code == 200 and final == url
+        elif role == "anonymous":
+            ok = final.startswith(reverse("account_login"))
+        else:
+            ok = response.status_code == 403
+        if not ok:
+            failures.append(f"{url}: {response.status_code} via {response.redirect_chain}")
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.django_db
+def test_allauth_pages_answer_without_error(client):
+    for _route, name in allauth_urls():
+        response = client.get(reverse(name))
+        assert response.status_code < 500, (name, response.status_code)
