@@ -1,5 +1,6 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
+from django.urls import reverse
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -13,6 +14,8 @@ class AccountAdapter(DefaultAccountAdapter):
         user = request.user
         if user.is_authenticated and user.is_coordinator:
             return "/admin/"
+        if user.is_authenticated and user.is_youth:
+            return reverse("youth:space")
         return super().get_login_redirect_url(request)
 
     def send_mail(self, template_prefix, email, context):

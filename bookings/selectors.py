@@ -33,8 +33,9 @@ designation, active account, initial training attended, active structure whose c
 force with services started); starts at least ``BOOKING_MIN_NOTICE_HOURS`` after ``now`` and no
 later than ``now + BOOKING_HORIZON_WEEKS``.
 
-Cost: a fixed handful of queries (advisors, their conventions, recurring rules, one-off rules,
-absences, appointments of the window), then pure Python, whatever the amount of data.
+Cost: four queries (advisors with their training date, their structures' conventions, weekly
+and one-off availability, absences and active appointments of the window), then pure Python,
+whatever the amount of data.
 """
 
 from __future__ import annotations
@@ -56,18 +57,17 @@ from django.db.models import (
     F,
     Func,
     IntegerField,
-    OuterRef,
-    Prefetch,
+    Min,
     Q,
     QuerySet,
-    Subquery,
     Value,
 )
 from django.utils.translation import gettext
 
 from accounts.models import User
-from advisors.models import Advisor, Convention, Structure, StructureStatus
-from advisors.selectors import initial_training_attended, structure_services_open
+from advisors.conventions import convention_status
+from advisors.models import Advisor, Convention, Structure, StructureStatus, TrainingKind
+from advisors.selectors import pick_current_convention
 
 from .models import (
     Absence,
@@ -164,6 +164,10 @@ class _EpochSeconds(Func):
     output_field = BigIntegerField()
     template = "CAST(EXTRACT(EPOCH FROM %(expressions)s) AS BIGINT)"
 
+    @property
+    def convert_value(self):
+        return self._convert_value_noop  # already an integer: no per-row converter
+
     def as_sqlite(self, compiler, connection, **extra_context):
         # '%%%%' survives the template and then the backend's placeholder rewriting as '%'.
         return self.as_sql(compiler, connection,
@@ -212,20 +216,22 @@ class _Calendar:
             user__is_active=True,
             structure__status=StructureStatus.ACTIVE,
         )
-        trained_on = Subquery(
-            initial_training_attended()
-            .filter(user=OuterRef("user_id"))
-            .order_by("session__date")
-            .values("session__date")[:1]
-        )
+        # Date of the first initial training attended (advisors.selectors'
+        # initial_training_attended), as a grouped join: one pass, not a subquery per advisor.
+        trained_on = Min("user__training_attendances__session__date", filter=Q(
+            user__training_attendances__attended=True,
+            user__training_attendances__session__kind=TrainingKind.INITIAL,
+        ))
         self.advisors: list[Advisor] = list(
             candidates.annotate(trained_on=trained_on)
             .filter(trained_on__lte=last_day)
             .select_related("structure")
-            .prefetch_related(Prefetch("structure__conventions",
-                                       queryset=Convention.objects.order_by()))
+            .only("id", "user_id", "structure_id", "designated_on", "withdrawn_on",
+                  "structure__id", "structure__status", "structure__address",
+                  "structure__postal_code", "structure__commune", "structure__departement")
             .order_by("structure_id", "pk")
         )
+        self.conventions: dict[int, list[Convention]] = defaultdict(list)
         self.holidays = frozenset(
             day for year in range(first_day.year, last_day.year + 1)
             for day in _french_holidays(year)
@@ -242,9 +248,14 @@ class _Calendar:
         self.busy: dict[int, list[tuple[int, int]]] = defaultdict(list)
         if not self.advisors:
             return
-        # A subquery rather than a list of ids: cheap to compile whatever the number.
-        ids = candidates.order_by().values("pk")
+        # A few ids are cheapest as a list; many, as a subquery (compiled once, any number).
+        ids = ([a.pk for a in self.advisors] if len(self.advisors) <= 20
+               else candidates.order_by().values("pk"))
         structures = {a.pk: a.structure for a in self.advisors}
+        for convention in Convention.objects.filter(
+            structure_id__in={a.structure_id for a in self.advisors}
+        ).order_by():
+            self.conventions[convention.structure_id].append(convention)
         mode_q = Q(**{f"offers_{mode}": True}) if mode else Q()
         minutes = settings.INTERVIEW_DURATION_MINUTES
 
@@ -325,7 +336,11 @@ class _Calendar:
             return False
         key = (advisor.structure_id, day)
         if key not in self._services_open:
-            self._services_open[key] = structure_services_open(advisor.structure, day)
+            # advisors.selectors.structure_services_open, on the conventions loaded above.
+            convention = pick_current_convention(self.conventions.get(advisor.structure_id, ()),
+                                                 day)
+            self._services_open[key] = bool(
+                convention and convention_status(convention, on=day).services_open)
         return self._services_open[key]
 
     def windows(self, advisor_id: int, day: dt.date) -> list[_Window]:

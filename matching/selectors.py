@@ -2,7 +2,7 @@
 
 from uuid import UUID
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from .models import ProgrammeRecommendation
 
@@ -23,3 +23,11 @@ def recommendation_get_for_user(*, user, public_id: UUID) -> ProgrammeRecommenda
     else:
         recommendations = recommendations.filter(youth=user)
     return recommendations.get(public_id=public_id)
+
+
+def recommendations_for_youth(*, youth) -> QuerySet[ProgrammeRecommendation]:
+    """The selections sent to a young person, newest first, with their sheets and sender
+    (two queries whatever their number)."""
+    return (ProgrammeRecommendation.objects.filter(youth=youth)
+            .select_related("advisor").prefetch_related("sheets")
+            .order_by("-created_at", "-id"))

@@ -2,9 +2,15 @@
 
 from datetime import datetime
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import Role, User
+from privacy.models import AccessAction
+from privacy.services import access_log_record
 from programmes.models import ProgrammeSheet, Publication
 from programmes.selectors import sheet_data
 
@@ -130,3 +136,100 @@ def programmes_send(*, advisor_user, youth_user, sheets: list[ProgrammeSheet], m
         recommendation.sheets.set(sheets)
         transaction.on_commit(lambda: recommendation_email_send.delay(recommendation.pk))
     return recommendation
+
+
+# --- The mobility profile, edited by the young person or by staff ---------------------------
+
+#: The fields a profile form may write (``languages`` comes from the languages formset).
+PROFILE_EDITABLE_FIELDS = frozenset({
+    "birth_date", "postal_code", "nationality", "status", "education_level", "disability",
+    "languages", "budget_eur", "wish_domains", "wish_zones", "wish_countries",
+    "wish_duration_min_weeks", "wish_duration_max_weeks", "wish_departure", "studies_field",
+    "professional_experience", "hobbies", "project_text",
+})
+
+
+class ProfileAccessDenied(MatchingError, PermissionDenied):
+    """Staff asked for the profile of a young person they do not follow (a 403 if uncaught)."""
+
+
+def profile_get_or_create_for(*, youth: User) -> MobilityProfile:
+    if not youth.is_youth:
+        raise MatchingError(_("Seul un ou une jeune a un profil de mobilité."))
+    profile, _created = MobilityProfile.objects.get_or_create(user=youth)
+    return profile
+
+
+def profile_update(*, profile: MobilityProfile, data: dict, by: User, now: datetime,
+                   reason: str = "") -> MobilityProfile:
+    """Write a profile form's cleaned data; simple-history keeps who (``by``), when (``now``)
+    and why (``reason``). Nothing is recorded when nothing changed."""
+    unknown = set(data) - PROFILE_EDITABLE_FIELDS
+    if unknown:
+        raise MatchingError(_("Champs inconnus : %(fields)s.")
+                            % {"fields": ", ".join(sorted(unknown))})
+    with transaction.atomic():
+        locked = MobilityProfile.objects.select_for_update().get(pk=profile.pk)
+        changed = [name for name, value in data.items() if getattr(locked, name) != value]
+        for name in changed:
+            setattr(locked, name, data[name])
+        low, high = locked.wish_duration_min_weeks, locked.wish_duration_max_weeks
+        if low is not None and high is not None and low > high:
+            raise MatchingError(_("La durée minimum dépasse la durée maximum."))
+        if changed:
+            locked.updated_by = by
+            locked._history_user = by
+            locked._history_date = now
+            locked._change_reason = reason
+            locked.save()
+    return locked
+
+
+def staff_may_see_youth(*, user: User, youth: User) -> bool:
+    """Coordinators see everyone; an advisor sees the young people who have an appointment
+    with a structure they currently belong to."""
+    if user.is_coordinator:
+        return True
+    if not user.is_advisor:
+        return False
+    return youth.appointments.filter(structure__advisors__user=user,
+                                     structure__advisors__withdrawn_on__isnull=True).exists()
+
+
+def profile_get_for_staff(*, user: User, youth_id, request: HttpRequest | None = None
+                          ) -> MobilityProfile:
+    """The profile of young person ``youth_id`` for a staff member who may see it, else
+    MobilityProfile.DoesNotExist (also for an unknown id, so nothing tells them apart).
+
+    A young person without a profile yet gets an empty, unsaved one. With ``request`` the
+    view is written to the access log. (A read, kept here because it writes that log.)
+    """
+    try:
+        youth = User.objects.get(pk=int(youth_id), role=Role.YOUTH, anonymised_at__isnull=True)
+    except (TypeError, ValueError, User.DoesNotExist) as error:
+        raise MobilityProfile.DoesNotExist from error
+    if not staff_may_see_youth(user=user, youth=youth):
+        raise MobilityProfile.DoesNotExist
+    profile = MobilityProfile.objects.filter(user=youth).first() or MobilityProfile(user=youth)
+    if request is not None:
+        access_log_record(request=request, subject_id=youth.pk, action=AccessAction.VIEW,
+                          what=str(_("Profil de mobilité")))
+    return profile
+
+
+def profile_update_by_advisor(*, advisor_user: User, youth: User, data: dict,
+                              request: HttpRequest, now: datetime | None = None
+                              ) -> MobilityProfile:
+    """The advisor completes the profile during the interview; the change is logged."""
+    if not staff_may_see_youth(user=advisor_user, youth=youth):
+        raise ProfileAccessDenied(_("Ce ou cette jeune n'a pas de rendez-vous avec votre "
+                                    "structure : vous ne pouvez pas modifier son profil."))
+    now = now or timezone.now()
+    with transaction.atomic():
+        profile = profile_update(
+            profile=profile_get_or_create_for(youth=youth), data=data, by=advisor_user,
+            now=now, reason=str(_("Mis à jour par %(name)s pendant l'entretien")
+                                % {"name": advisor_user.get_full_name() or advisor_user.email}))
+        access_log_record(request=request, subject_id=youth.pk, action=AccessAction.CHANGE,
+                          what=str(_("Profil de mobilité")), now=now)
+    return profile

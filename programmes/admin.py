@@ -1,12 +1,15 @@
 """Admin for coordinators: programme sheets, with CSV import/export (django-import-export)
 and the « à revoir » flag for sheets not reviewed for PROGRAMME_REVIEW_MONTHS."""
 
-from dateutil.relativedelta import relativedelta
 from django import forms
-from django.conf import settings
-from django.contrib import admin
-from django.db.models import Q
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from import_export import fields, resources, widgets
@@ -15,17 +18,16 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from matching.vocabulary import ANY_STATUS, NATIONALITY_GROUP_LABELS, Domain, Status, Zone
 
-from .models import ProgrammeSheet
-from .services import build_filter_index, build_search_text, programme_sheet_save
-
-
-def review_limit():
-    return timezone.localdate() - relativedelta(months=settings.PROGRAMME_REVIEW_MONTHS)
-
-
-def to_review_q() -> Q:
-    return Q(last_reviewed__isnull=True) | Q(last_reviewed__lt=review_limit())
-
+from .models import ProgrammeProposal, ProgrammeSheet, ProposalStatus, ReviewDigest
+from .selectors import proposal_diff, review_limit, to_review_q
+from .services import (
+    ProposalError,
+    build_filter_index,
+    build_search_text,
+    programme_sheet_save,
+    proposal_accept,
+    proposal_reject,
+)
 
 # --- CSV -----------------------------------------------------------------------------------
 
@@ -187,4 +189,118 @@ class ProgrammeSheetAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
         return obj.last_reviewed is None or obj.last_reviewed < review_limit()
 
     def save_model(self, request, obj, form, change):
-        programme_sheet_save(sheet=obj)
+        programme_sheet_save(sheet=obj, by=request.user)
+
+
+# --- Advisors' proposals -------------------------------------------------------------------
+
+class RejectionForm(forms.Form):
+    reason = forms.CharField(label=_("Motif du refus"), widget=forms.Textarea(attrs={"rows": 5}),
+                             help_text=_("Envoyé tel quel au conseiller ou à la conseillère."))
+
+
+@admin.register(ProgrammeProposal)
+class ProgrammeProposalAdmin(admin.ModelAdmin):
+    """Read-only review page: the diff against the sheet, then « Accepter » or « Refuser »."""
+
+    change_form_template = "programmes/admin/proposal_change_form.html"
+    list_display = ["__str__", "kind", "proposer", "status", "created_at", "reviewed_at"]
+    list_filter = ["status", "kind"]
+    list_select_related = ["proposer"]
+    search_fields = ["content__title", "proposer__email", "sheet__title"]
+    fields = ["kind", "sheet", "proposer", "created_at", "note", "diff", "status", "reviewer",
+              "reviewed_at", "rejection_reason", "notified_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("modifications proposées"))
+    def diff(self, obj: ProgrammeProposal):
+        lines = proposal_diff(proposal=obj)
+        if not lines:
+            return "—"
+        rows = format_html_join(
+            "", '<tr><th scope="row">{}</th><td>{}</td><td>{}{}</td></tr>',
+            ((line.label, line.old, line.new,
+              format_html(' <br><em>{}</em>', _("La fiche a changé sur ce point depuis la "
+                                                "proposition."))
+              if line.moved_since else "") for line in lines))
+        return format_html(
+            '<table class="proposal-diff"><thead><tr><th scope="col">{}</th><th scope="col">{}'
+            '</th><th scope="col">{}</th></tr></thead><tbody>{}</tbody></table>',
+            _("Champ"), _("Fiche actuelle"), _("Proposé"), rows)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/accepter/", view(self.accept_view),
+                 name="programmes_programmeproposal_accept"),
+            path("<int:pk>/refuser/", view(self.reject_view),
+                 name="programmes_programmeproposal_reject"),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "show_save": False,
+                         "show_save_and_continue": False, "show_save_and_add_another": False,
+                         "show_delete": False, "submitted": ProposalStatus.SUBMITTED}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _proposal(self, request, pk: int) -> ProgrammeProposal:
+        proposal = get_object_or_404(ProgrammeProposal, pk=pk)
+        if not self.has_change_permission(request, proposal):
+            raise PermissionDenied
+        return proposal
+
+    def _back(self, proposal: ProgrammeProposal):
+        return HttpResponseRedirect(reverse("admin:programmes_programmeproposal_change",
+                                            args=[proposal.pk]))
+
+    def accept_view(self, request, pk: int):
+        proposal = self._proposal(request, pk)
+        if request.method != "POST":
+            return self._back(proposal)
+        try:
+            sheet = proposal_accept(proposal=proposal, reviewer=request.user, now=timezone.now(),
+                                    comment=request.POST.get("comment", ""))
+        except ProposalError as error:
+            self.message_user(request, error.message, messages.ERROR)
+            return self._back(proposal)
+        self.message_user(request, _("Proposition acceptée : la fiche « %(title)s » est à jour "
+                                     "et le conseiller est prévenu.") % {"title": sheet.title},
+                          messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:programmes_programmeproposal_changelist"))
+
+    def reject_view(self, request, pk: int):
+        proposal = self._proposal(request, pk)
+        form = RejectionForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                proposal_reject(proposal=proposal, reviewer=request.user, now=timezone.now(),
+                                reason=form.cleaned_data["reason"])
+            except ProposalError as error:
+                self.message_user(request, error.message, messages.ERROR)
+                return self._back(proposal)
+            self.message_user(request, _("Proposition refusée : le conseiller est prévenu."),
+                              messages.SUCCESS)
+            return HttpResponseRedirect(
+                reverse("admin:programmes_programmeproposal_changelist"))
+        return TemplateResponse(request, "programmes/admin/proposal_reject.html", {
+            **self.admin_site.each_context(request), "opts": self.model._meta,
+            "proposal": proposal, "form": form, "title": _("Refuser la proposition"),
+        })
+
+
+@admin.register(ReviewDigest)
+class ReviewDigestAdmin(admin.ModelAdmin):
+    list_display = ["month", "sent_at", "sheet_count"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

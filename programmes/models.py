@@ -7,6 +7,7 @@ programmes.services so the catalogue can search and filter the same way on SQLit
 PostgreSQL.
 """
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -99,7 +100,9 @@ class ProgrammeSheet(models.Model):
         verbose_name = _("fiche dispositif")
         verbose_name_plural = _("fiches dispositifs")
         ordering = ["title", "slug"]
-        indexes = [models.Index(fields=["publication", "title"])]
+        indexes = [models.Index(fields=["publication", "title"]),
+                   # The matching cache's version query: max(updated_at) from the index.
+                   models.Index(fields=["updated_at"], name="programme_updated_at_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(publication__in=Publication.values),
@@ -164,3 +167,88 @@ class ProgrammeSheet(models.Model):
     @property
     def duration_text(self) -> str:
         return format_weeks_range(self.duration_min_weeks, self.duration_max_weeks)
+
+
+class ProposalKind(models.TextChoices):
+    NEW = "new", _("Nouvelle fiche")
+    UPDATE = "update", _("Modification d'une fiche")
+
+
+class ProposalStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("En attente d'examen")
+    ACCEPTED = "accepted", _("Acceptée")
+    REJECTED = "rejected", _("Refusée")
+
+
+class ProgrammeProposal(models.Model):
+    """An advisor's proposal of a new sheet or of a change to one, reviewed by a coordinator.
+
+    ``content`` is one element of the exchange format (validated by programmes.exchange);
+    for an update, ``base`` is the sheet as it was when the advisor wrote the proposal, so
+    that accepting it applies only what the advisor changed (a three-way merge)."""
+
+    proposer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                 null=True, related_name="programme_proposals",
+                                 verbose_name=_("proposée par"))
+    kind = models.CharField(_("type"), max_length=10, choices=ProposalKind.choices)
+    sheet = models.ForeignKey(ProgrammeSheet, on_delete=models.CASCADE, null=True, blank=True,
+                              related_name="proposals", verbose_name=_("fiche"),
+                              help_text=_("La fiche modifiée, ou celle créée à l'acceptation."))
+    content = models.JSONField(_("contenu proposé"))
+    base = models.JSONField(_("fiche au moment de la proposition"), null=True, blank=True)
+    note = models.TextField(_("message au coordinateur"), blank=True)
+    status = models.CharField(_("statut"), max_length=10, choices=ProposalStatus.choices,
+                              default=ProposalStatus.SUBMITTED)
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                 null=True, blank=True, related_name="+",
+                                 verbose_name=_("examinée par"))
+    reviewed_at = models.DateTimeField(_("examinée le"), null=True, blank=True)
+    rejection_reason = models.TextField(_("motif du refus"), blank=True)
+    notified_at = models.DateTimeField(_("conseiller·ère prévenu·e le"), null=True, blank=True)
+    created_at = models.DateTimeField(_("proposée le"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("proposition de fiche")
+        verbose_name_plural = _("propositions de fiches")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=ProposalKind.values),
+                                   name="proposal_kind_valid"),
+            models.CheckConstraint(condition=Q(status__in=ProposalStatus.values),
+                                   name="proposal_status_valid"),
+            models.CheckConstraint(
+                condition=~Q(kind=ProposalKind.UPDATE) | Q(sheet__isnull=False),
+                name="proposal_update_has_sheet"),
+            models.CheckConstraint(
+                condition=Q(status=ProposalStatus.SUBMITTED, reviewed_at__isnull=True)
+                | (~Q(status=ProposalStatus.SUBMITTED) & Q(reviewed_at__isnull=False)),
+                name="proposal_reviewed_at_iff_reviewed"),
+            models.CheckConstraint(
+                condition=~Q(status=ProposalStatus.REJECTED) | ~Q(rejection_reason=""),
+                name="proposal_rejection_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} : {self.title}"
+
+    @property
+    def title(self) -> str:
+        return str(self.content.get("title", "")) if isinstance(self.content, dict) else ""
+
+
+class ReviewDigest(models.Model):
+    """The monthly email listing the sheets to review: one row per month sent, so a second
+    run in the same month sends nothing."""
+
+    month = models.DateField(_("mois"), unique=True, help_text=_("Premier jour du mois."))
+    sent_at = models.DateTimeField(_("envoyé le"))
+    sheet_count = models.PositiveIntegerField(_("fiches à revoir"))
+
+    class Meta:
+        verbose_name = _("rappel mensuel des fiches à revoir")
+        verbose_name_plural = _("rappels mensuels des fiches à revoir")
+        ordering = ["-month"]
+
+    def __str__(self) -> str:
+        return f"{self.month:%m/%Y}"

@@ -3,15 +3,26 @@ denormalised search and filter columns stay in step with the sheet."""
 
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from matching import vocabulary as voc
+from matching.exchange import weeks_to_json
 
-from .exchange import IMPORTED_FIELDS
-from .models import ProgrammeSheet
+from . import validators
+from .exchange import IMPORTED_FIELDS, parse_programme, sheet_to_exchange
+from .models import (
+    ProgrammeProposal,
+    ProgrammeSheet,
+    ProposalKind,
+    ProposalStatus,
+    Publication,
+)
 
 
 class ProgrammeImportError(Exception):
@@ -52,12 +63,20 @@ def build_filter_index(sheet: ProgrammeSheet) -> str:
     return f" {' '.join(tokens)} "
 
 
-def programme_sheet_save(*, sheet: ProgrammeSheet) -> ProgrammeSheet:
-    """Validate and save a sheet (admin, import, demo)."""
+def programme_sheet_save(*, sheet: ProgrammeSheet, by=None, reason: str = "") -> ProgrammeSheet:
+    """Validate and save a sheet (admin, import, demo, accepted proposals); ``by`` and
+    ``reason`` go to the sheet's history."""
     sheet.search_text = build_search_text(sheet)
     sheet.filter_index = build_filter_index(sheet)
     sheet.full_clean()
+    if by is not None:
+        sheet._history_user = by
+    if reason:
+        sheet._change_reason = reason
     sheet.save()
+    from .selectors import sheet_data_cache  # the matching's copy of the published sheets
+
+    sheet_data_cache.clear()
     return sheet
 
 
@@ -103,3 +122,192 @@ def programmes_import(*, sheets: list[dict], dry_run: bool = False) -> ImportRep
         if dry_run:
             transaction.set_rollback(True)
     return report
+
+
+# --- Advisors' proposals -------------------------------------------------------------------
+
+class ProposalError(Exception):
+    """A proposal was refused; ``errors`` maps a format path (« age.max ») to its reasons
+    when the content itself is invalid."""
+
+    def __init__(self, message: str, errors: dict[str, list[str]] | None = None):
+        self.message = message
+        self.errors = errors or {}
+        super().__init__(message)
+
+
+#: Sheet fields an accepted update may change (never the slug nor the publication state;
+#: ``last_reviewed`` is set to the review date).
+MERGED_FIELDS = tuple(name for name in IMPORTED_FIELDS
+                      if name not in ("publication", "last_reviewed"))
+
+
+def is_current_advisor(user) -> bool:
+    return bool(user.is_authenticated and user.is_advisor
+                and user.advisor_designations.filter(withdrawn_on__isnull=True).exists())
+
+
+def proposal_fields(content) -> dict:
+    """The sheet field values of a proposal's content, checked by the import parser."""
+    errors: list[str] = []
+    label = content.get("slug") if isinstance(content, dict) else None
+    fields = parse_programme(content, str(label or "proposition"), errors)
+    if errors:
+        by_path: dict[str, list[str]] = {}
+        for message in errors:
+            _label, _sep, rest = message.partition(": ")
+            where, _sep, reason = rest.partition(": ")
+            by_path.setdefault(where, []).append(reason)
+        raise ProposalError(_("La proposition contient des erreurs : corrigez les champs "
+                              "signalés."), by_path)
+    return fields
+
+
+def proposal_changes(*, base: dict, content: dict) -> list[str]:
+    """The sheet fields a proposal changes compared with the sheet it started from."""
+    before, after = proposal_fields(base), proposal_fields(content)
+    return [name for name in MERGED_FIELDS if before[name] != after[name]]
+
+
+def _new_slug(title: str) -> str:
+    return slugify(title)[:100].strip("-") or "fiche"
+
+
+def proposal_content_build(*, values: dict, sheet: ProgrammeSheet | None) -> dict:
+    """The exchange-format element for the advisor form's values: for an update, the
+    published sheet with the form's fields replaced (the fields the form does not show,
+    such as nationalities, are kept as they are)."""
+    content = sheet_to_exchange(sheet) if sheet is not None else {
+        "slug": _new_slug(values["title"]), "publication": Publication.PUBLISHED.value}
+    deadline = values.get("application_deadline")
+    content.update({
+        "title": values["title"],
+        "summary": values["summary"],
+        "description": values.get("description", ""),
+        "domains": list(values["domains"]),
+        "destinations": {"zones": list(values.get("destination_zones") or []),
+                         "countries": list(values.get("destination_countries") or [])},
+        "age": {**content.get("age", {}), "min": values.get("age_min"),
+                "max": values.get("age_max")},
+        "statuses": list(values.get("statuses") or validators.any_status()),
+        "languages": list(values.get("languages") or []),
+        "duration_weeks": {"min": weeks_to_json(values.get("duration_min_weeks")),
+                           "max": weeks_to_json(values.get("duration_max_weeks"))},
+        "budget_min_eur": values.get("budget_min_eur"),
+        "cost": {"participant_eur": values.get("cost_participant_eur"),
+                 "funding": values.get("funding", "")},
+        "application": {"deadline": deadline.isoformat() if deadline else None,
+                        "periods": values.get("application_periods", "")},
+        "organiser": values.get("organiser", ""),
+        "url": values["url"],
+    })
+    return content
+
+
+def proposal_submit(*, proposer, content: dict, note: str = "",
+                    sheet: ProgrammeSheet | None = None) -> ProgrammeProposal:
+    """Record an advisor's proposal: a new sheet, or a change to the published ``sheet``.
+    The content is checked with the import parser (ProposalError.errors by format path)."""
+    if not is_current_advisor(proposer):
+        raise ProposalError(_("Seuls les conseillers et conseillères désignés par une "
+                              "structure peuvent proposer une fiche."))
+    content = dict(content)
+    if sheet is not None:
+        if sheet.publication != Publication.PUBLISHED:
+            raise ProposalError(_("Seules les fiches publiées peuvent faire l'objet d'une "
+                                  "proposition de modification."))
+        content["slug"] = sheet.slug
+        base = sheet_to_exchange(sheet)
+        proposal_fields(content)
+        if not proposal_changes(base=base, content=content):
+            raise ProposalError(_("Votre proposition ne change rien à la fiche publiée."))
+    else:
+        base = None
+        proposal_fields(content)
+    return ProgrammeProposal.objects.create(
+        proposer=proposer, kind=ProposalKind.UPDATE if sheet else ProposalKind.NEW,
+        sheet=sheet, content=content, base=base, note=note.strip())
+
+
+def _lock_submitted(proposal: ProgrammeProposal, reviewer) -> ProgrammeProposal:
+    if not reviewer.is_coordinator:
+        raise ProposalError(_("Seule la coordination examine les propositions."))
+    locked = (ProgrammeProposal.objects.select_for_update(of=("self",)).select_related("proposer")
+              .get(pk=proposal.pk))
+    if locked.status != ProposalStatus.SUBMITTED:
+        raise ProposalError(_("Cette proposition a déjà été examinée (%(status)s).")
+                            % {"status": locked.get_status_display().lower()})
+    return locked
+
+
+def _unique_slug(slug: str) -> str:
+    taken = set(ProgrammeSheet.objects.filter(slug__startswith=slug)
+                .values_list("slug", flat=True))
+    candidate, n = slug, 2
+    while candidate in taken:
+        suffix = f"-{n}"
+        candidate, n = slug[:100 - len(suffix)] + suffix, n + 1
+    return candidate
+
+
+def _notify_after_commit(proposal: ProgrammeProposal) -> None:
+    from .tasks import proposal_outcome_email_send
+
+    transaction.on_commit(lambda: proposal_outcome_email_send.delay(proposal.pk))
+
+
+def proposal_accept(*, proposal: ProgrammeProposal, reviewer, now: datetime,
+                    comment: str = "") -> ProgrammeSheet:
+    """Accept a proposal: a new sheet is created published, an update is merged into its
+    sheet (only the fields the advisor changed). Both count as a review of the sheet."""
+    with transaction.atomic():
+        proposal = _lock_submitted(proposal, reviewer)
+        fields = proposal_fields(proposal.content)
+        proposer = proposal.proposer
+        reason = _("Proposition n° %(id)s de %(name)s acceptée") % {
+            "id": proposal.pk, "name": proposer or _("(compte supprimé)")}
+        if comment.strip():
+            reason += f" : {comment.strip()}"
+        if proposal.kind == ProposalKind.NEW:
+            sheet = ProgrammeSheet(slug=_unique_slug(fields["slug"]))
+            changed = MERGED_FIELDS
+        else:
+            sheet = ProgrammeSheet.objects.select_for_update().get(pk=proposal.sheet_id)
+            changed = proposal_changes(base=proposal.base, content=proposal.content)
+        for name in changed:
+            setattr(sheet, name, fields[name])
+        if proposal.kind == ProposalKind.NEW:
+            sheet.publication = Publication.PUBLISHED
+        sheet.last_reviewed = timezone.localdate(now)
+        try:
+            programme_sheet_save(sheet=sheet, by=reviewer, reason=reason)
+        except ValidationError as error:
+            raise ProposalError(
+                _("La fiche obtenue n'est pas valide : %(errors)s") % {"errors": "; ".join(
+                    f"{name} : {' '.join(messages)}"
+                    for name, messages in error.message_dict.items())}) from error
+        proposal.sheet = sheet
+        proposal.status = ProposalStatus.ACCEPTED
+        proposal.reviewer = reviewer
+        proposal.reviewed_at = now
+        proposal.save(update_fields=["sheet", "status", "reviewer", "reviewed_at",
+                                     "updated_at"])
+        _notify_after_commit(proposal)
+    return sheet
+
+
+def proposal_reject(*, proposal: ProgrammeProposal, reviewer, now: datetime,
+                    reason: str) -> ProgrammeProposal:
+    """Refuse a proposal with a reason the advisor receives by email."""
+    if not reason.strip():
+        raise ProposalError(_("Indiquez le motif du refus : il est envoyé au conseiller."))
+    with transaction.atomic():
+        proposal = _lock_submitted(proposal, reviewer)
+        proposal.status = ProposalStatus.REJECTED
+        proposal.reviewer = reviewer
+        proposal.reviewed_at = now
+        proposal.rejection_reason = reason.strip()
+        proposal.save(update_fields=["status", "reviewer", "reviewed_at", "rejection_reason",
+                                     "updated_at"])
+        _notify_after_commit(proposal)
+    return proposal

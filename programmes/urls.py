@@ -9,6 +9,7 @@ app_name = "programmes"
 urlpatterns = [
     path("", views.catalogue, name="catalogue"),
     # Before <slug>/ so the word is never taken for a sheet.
-    path("selections/<uuid:public_id>/pdf/", recommendation_pdf_download, name="recommendation_pdf"),
+    path("selections/<uuid:public_id>/pdf/", recommendation_pdf_download,
+         name="recommendation_pdf"),
     path("<slug:slug>/", views.sheet_detail, name="detail"),
 ]

@@ -1,12 +1,19 @@
-"""Public catalogue of programme sheets."""
+"""Public catalogue of programme sheets, and the advisors' proposals of sheets."""
 
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
-from .forms import CatalogueFilterForm
+from .forms import CatalogueFilterForm, ProposalForm
 from .models import ProgrammeSheet
-from .selectors import catalogue_sheets, published_sheet_get
+from .selectors import catalogue_sheets, proposals_for_proposer, published_sheet_get
+from .services import ProposalError, is_current_advisor, proposal_content_build, proposal_submit
 
 PAGE_SIZE = 20
 
@@ -27,4 +34,58 @@ def sheet_detail(request, slug: str):
         sheet = published_sheet_get(slug=slug)
     except ProgrammeSheet.DoesNotExist as exc:
         raise Http404("Fiche inconnue ou non publiée.") from exc
-    return render(request, "programmes/detail.html", {"sheet": sheet})
+    return render(request, "programmes/detail.html", {
+        "sheet": sheet, "may_propose": is_current_advisor(request.user)})
+
+
+# --- Advisors' proposals (their back-office) ------------------------------------------------
+
+def current_advisor_required(view):
+    """Advisors with a current designation only: anonymous → login, anyone else → 403."""
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not is_current_advisor(request.user):
+            raise PermissionDenied(_("Réservé aux conseillers et conseillères So Mobilité."))
+        return view(request, *args, **kwargs)
+    return wrapper
+
+
+@current_advisor_required
+def proposal_list(request):
+    return render(request, "programmes/proposals.html", {
+        "proposals": proposals_for_proposer(user=request.user),
+    })
+
+
+def _proposal_form_page(request, *, sheet: ProgrammeSheet | None):
+    initial = ProposalForm.initial_from_sheet(sheet) if sheet is not None else {}
+    form = ProposalForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            proposal_submit(
+                proposer=request.user, sheet=sheet, note=form.cleaned_data["note"],
+                content=proposal_content_build(values=form.cleaned_data, sheet=sheet))
+        except ProposalError as error:
+            form.add_format_errors(error.errors)
+            if not error.errors:
+                form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Merci ! Votre proposition est transmise à la "
+                                        "coordination, qui vous répondra par e-mail."))
+            return redirect("programme_proposals:list")
+    return render(request, "programmes/proposal_form.html", {"form": form, "sheet": sheet})
+
+
+@current_advisor_required
+def proposal_new(request):
+    return _proposal_form_page(request, sheet=None)
+
+
+@current_advisor_required
+def proposal_update(request, slug: str):
+    try:
+        sheet = published_sheet_get(slug=slug)
+    except ProgrammeSheet.DoesNotExist as exc:
+        raise Http404("Fiche inconnue ou non publiée.") from exc
+    return _proposal_form_page(request, sheet=sheet)

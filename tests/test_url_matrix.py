@@ -40,6 +40,10 @@ PUBLIC = everyone(OK)
 YOUTH_ONLY = {"anonymous": LOGIN, "youth_a": OK, "youth_b": OK, "advisor_x": 403,
               "advisor_y": 403, "untrained": 403, "coordinator": 403}
 
+# Advisors with a current designation (trained or not).
+ADVISORS_ONLY = {"anonymous": LOGIN, "youth_a": 403, "youth_b": 403, "advisor_x": OK,
+                 "advisor_y": OK, "untrained": OK, "coordinator": 403}
+
 
 @dataclass(frozen=True)
 class Case:
@@ -93,6 +97,11 @@ EXPECTATIONS: dict[str, Case] = {
         {"anonymous": LOGIN, "youth_a": 302, "youth_b": 302, "advisor_x": 302, "advisor_y": 302,
          "untrained": 302, "coordinator": 302},
     ),
+    "programme_proposals:list": Case(_no_kwargs, ADVISORS_ONLY),
+    "programme_proposals:new": Case(_no_kwargs, ADVISORS_ONLY),
+    "programme_proposals:update": Case(lambda w: {"slug": w.sheet.slug}, ADVISORS_ONLY),
+    "youth:space": Case(_no_kwargs, YOUTH_ONLY),
+    "youth:profile": Case(_no_kwargs, YOUTH_ONLY),
     "privacy:my_data": Case(_no_kwargs, YOUTH_ONLY),
     "privacy:my_data_download": Case(_no_kwargs, YOUTH_ONLY),
     "privacy:account_delete": Case(_no_kwargs, YOUTH_ONLY),

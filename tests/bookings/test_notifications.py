@@ -53,7 +53,9 @@ def test_confirmation_email_is_french_html_and_text_with_ics(booked):
     assert "Nouveau rendez-vous" in advisor_mail.subject and "Léa Fictive" in advisor_mail.body
 
 
-def test_move_then_cancel_update_the_same_calendar_entry(booked, django_capture_on_commit_callbacks):
+def test_move_then_cancel_update_the_same_calendar_entry(
+    booked, django_capture_on_commit_callbacks
+):
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         moved = services.appointment_move(appointment=booked,

@@ -288,3 +288,13 @@ def test_next_free_slot_per_mode_in_one_pass(advisor, django_assert_num_queries)
                       "phone": paris(2026, 3, 27, 10)}
     for mode, slot in by_mode[advisor.structure_id].items():
         assert next_free_slot_by_structure(now=NOW, mode=mode)[advisor.structure_id] == slot
+
+
+def test_training_registered_but_not_attended_or_not_initial_does_not_count():
+    advisor = AdvisorFactory()
+    ConventionFactory(structure=advisor.structure)
+    RecurringAvailabilityFactory(advisor=advisor)
+    TrainingAttendanceFactory(user=advisor.user, attended=False)
+    TrainingAttendanceFactory(user=advisor.user, session__kind="network_event")
+    assert structure_slots(advisor, paris(2026, 3, 20), paris(2026, 4, 30)) == []
+    assert not advisor_is_bookable(advisor, dt.date(2026, 3, 27))

@@ -7,8 +7,9 @@ appointments (bulk inserts), then measures in the same run, as the median of sev
 - the free slots of one structure over the horizon: the selector, the page and the JSON;
 - the region-wide list of next free slots: the selector, and the public JSON when it exists;
 
-each in milliseconds, as a ratio to the floor, and with its number of SQL queries. Everything
-happens in one transaction that is rolled back at the end, unless ``--keep``.
+each in milliseconds, as a ratio to the floor, and with its number of SQL queries. The data goes
+into a throwaway database (``bench_<name>`` on PostgreSQL, in memory on SQLite) dropped at the
+end; with ``--keep`` it goes into the configured database and stays.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
-from django.db import connection, transaction
+from django.db import connection
 from django.http import HttpResponse
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
@@ -51,10 +52,6 @@ DEPARTEMENTS = ["16", "17", "19", "23", "24", "33", "40", "47", "64", "79", "86"
 PREFIX = "bench"
 
 
-class _Rollback(Exception):
-    pass
-
-
 def _bare_view(request):
     return HttpResponse("ok")
 
@@ -80,17 +77,24 @@ class Command(BaseCommand):
                             help="Garder les données créées (sinon tout est annulé à la fin).")
 
     def handle(self, *args, **options):
-        if Structure.objects.filter(slug__startswith=f"{PREFIX}-").exists():
-            self.stderr.write("Des données de benchmark existent déjà (--keep) : supprimez-les "
-                              "ou utilisez une base vide.")
+        if options["keep"]:
+            if Structure.objects.filter(slug__startswith=f"{PREFIX}-").exists():
+                self.stderr.write("Des données de benchmark existent déjà : utilisez une base "
+                                  "vide, ou lancez sans --keep (base jetable).")
+                return
+            self._run(options)
             return
+        # A throwaway database next to the configured one, migrated, dropped at the end.
+        settings_dict = connection.settings_dict
+        old_name = settings_dict["NAME"]
+        settings_dict.setdefault("TEST", {})["NAME"] = (
+            None if connection.vendor == "sqlite" else f"bench_{old_name}")
+        connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
         try:
-            with transaction.atomic():
-                self._run(options)
-                if not options["keep"]:
-                    raise _Rollback
-        except _Rollback:
-            self.stdout.write("Données de benchmark annulées (rollback).")
+            self._run(options)
+        finally:
+            connection.creation.destroy_test_db(old_name, verbosity=0)
+            self.stdout.write("Base jetable supprimée.")
 
     # --- data ---------------------------------------------------------------------------
 
@@ -134,11 +138,12 @@ class Command(BaseCommand):
             User(email=f"jeune{i}@{PREFIX}.test", role=Role.YOUTH, password="!")
             for i in range(2_000)])
         self._appointments(advisors, youths, now, options["past"], options["future"])
-        if connection.vendor == "postgresql":  # fresh statistics, as autovacuum would give
+        if connection.vendor == "postgresql" and connection.get_autocommit():
+            # The steady state autovacuum gives: statistics and visibility map up to date.
             with connection.cursor() as cursor:
                 for model in (Structure, Convention, Advisor, User, TrainingAttendance,
                               RecurringAvailability, Appointment):
-                    cursor.execute(f'ANALYZE "{model._meta.db_table}"')
+                    cursor.execute(f'VACUUM ANALYZE "{model._meta.db_table}"')
         self.stdout.write(
             f"Données : {n_structures} structures, {n_advisors} conseiller·ères, "
             f"{len(rules)} disponibilités récurrentes, {options['past']} rendez-vous passés, "
@@ -218,6 +223,8 @@ class Command(BaseCommand):
 
         measures: list[tuple[str, Callable[[], Any]]] = [
             ("Vue Django nue (plancher)", get("/__bench__/bare/")),
+            ("Référence : une requête ORM triviale (structure par slug)",
+             lambda: Structure.objects.get(slug=structure.slug)),
             (f"Créneaux d'une structure sur {settings.BOOKING_HORIZON_WEEKS} semaines "
              "(sélecteur)",
              lambda: free_slots_for_structure(structure=structure, start=start, end=end,

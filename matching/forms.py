@@ -1,0 +1,216 @@
+"""Forms of the mobility profile: the young person's "Préparer mon entretien" and the
+advisor's version used during the interview (same fields plus birth date and postal code).
+
+They only check shape; matching.services.profile_update writes the cleaned data.
+"""
+
+from decimal import Decimal
+
+from django import forms
+from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
+
+from .models import MobilityProfile
+from .vocabulary import (
+    LANGUAGE_NAMES,
+    CefrLevel,
+    Domain,
+    EducationLevel,
+    Status,
+    Zone,
+    country_names_fr,
+    language_name,
+)
+
+CEFR_LABELS = {
+    CefrLevel.A1: _("A1 – débutant"),
+    CefrLevel.A2: _("A2 – élémentaire"),
+    CefrLevel.B1: _("B1 – intermédiaire"),
+    CefrLevel.B2: _("B2 – intermédiaire avancé"),
+    CefrLevel.C1: _("C1 – avancé"),
+    CefrLevel.C2: _("C2 – maîtrise"),
+}
+
+#: The sections of the form, used for the page and for the completion shown in the space.
+#: Disability is left out of the completion on purpose: declaring it is never expected.
+PROFILE_SECTIONS = (
+    ("situation", _("Votre situation"),
+     ("status", "education_level", "studies_field", "professional_experience")),
+    ("languages", _("Vos langues"), ("languages",)),
+    ("budget", _("Votre budget"), ("budget_eur",)),
+    ("project", _("Votre projet"),
+     ("wish_domains", "wish_zones", "wish_countries", "wish_duration_min_weeks",
+      "wish_duration_max_weeks", "wish_departure", "project_text")),
+    ("hobbies", _("Vos loisirs et passions"), ("hobbies",)),
+    ("nationality", _("Votre nationalité"), ("nationality",)),
+)
+
+
+def profile_completion(profile: MobilityProfile | None) -> list[dict]:
+    """Which sections of the profile hold something (``profile`` None: nothing yet)."""
+    return [{"key": key, "title": title,
+             "filled": profile is not None
+             and any(getattr(profile, name) not in (None, "", [], False) for name in names)}
+            for key, title, names in PROFILE_SECTIONS]
+
+
+def _blank(choices) -> list[tuple[str, str]]:
+    return [("", "—"), *choices]
+
+
+def _language_choices(extra_codes=()) -> list[tuple[str, str]]:
+    codes = set(LANGUAGE_NAMES) | {code for code in extra_codes if code}
+    return _blank(sorted(((code, language_name(code).capitalize()) for code in codes),
+                         key=lambda item: item[1]))
+
+
+def _country_choices() -> list[tuple[str, str]]:
+    return list(country_names_fr().items())
+
+
+def _plain_weeks(value: Decimal | None):
+    """26 rather than 26.00 in the field (4.5 stays 4.5)."""
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else value.normalize()
+
+
+class LanguageForm(forms.Form):
+    language = forms.ChoiceField(label=_("Langue"), required=False)
+    level = forms.ChoiceField(label=_("Niveau"), required=False,
+                              choices=_blank(CEFR_LABELS.items()))
+
+    def __init__(self, *args, language_codes=(), number: int = 1, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = _language_choices(language_codes)
+        self.fields["language"].label = _("Langue %(number)s") % {"number": number}
+        self.fields["level"].label = _("Niveau %(number)s") % {"number": number}
+
+    def clean(self):
+        data = super().clean()
+        if data.get("language") and not data.get("level"):
+            self.add_error("level", _("Indiquez votre niveau dans cette langue."))
+        if data.get("level") and not data.get("language"):
+            self.add_error("language", _("Choisissez la langue de ce niveau."))
+        return data
+
+
+class BaseLanguageFormSet(forms.BaseFormSet):
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "number": (index or 0) + 1}
+
+    def clean(self):
+        if any(self.errors):
+            return
+        codes = [form.cleaned_data.get("language") for form in self.forms]
+        codes = [code for code in codes if code]
+        if len(codes) != len(set(codes)):
+            raise forms.ValidationError(_("Chaque langue ne s'indique qu'une fois."))
+
+    def languages(self) -> list[dict]:
+        """The profile's ``languages`` value: filled rows only."""
+        return [{"language": form.cleaned_data["language"], "level": form.cleaned_data["level"]}
+                for form in self.forms if form.cleaned_data.get("language")]
+
+
+LanguageFormSet = forms.formset_factory(LanguageForm, formset=BaseLanguageFormSet, extra=2,
+                                        max_num=12, validate_max=True)
+
+
+class ProfileForm(forms.Form):
+    """What the young person may tell before the interview. Every field is optional."""
+
+    status = forms.ChoiceField(label=_("Vous êtes"), required=False,
+                               choices=_blank(Status.choices))
+    education_level = forms.ChoiceField(label=_("Votre plus haut diplôme"), required=False,
+                                        choices=_blank(EducationLevel.choices))
+    studies_field = forms.CharField(label=_("Vos études ou votre formation (filière, domaine)"),
+                                    required=False, max_length=200)
+    professional_experience = forms.CharField(
+        label=_("Votre expérience professionnelle"), required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Emplois, stages, jobs d'été, bénévolat… même courts."))
+    budget_eur = forms.IntegerField(
+        label=_("Budget dont vous pourriez disposer (en euros)"), required=False, min_value=0,
+        max_value=1_000_000,
+        help_text=_("Une estimation suffit : économies, aide de la famille, bourses déjà "
+                    "obtenues."))
+    wish_domains = forms.MultipleChoiceField(
+        label=_("Ce qui vous intéresse"), required=False, choices=Domain.choices,
+        widget=forms.CheckboxSelectMultiple)
+    wish_zones = forms.MultipleChoiceField(
+        label=_("Zones du monde"), required=False, choices=Zone.choices,
+        widget=forms.CheckboxSelectMultiple)
+    wish_countries = forms.MultipleChoiceField(
+        label=_("Pays précis"), required=False, choices=_country_choices,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("Pour en choisir plusieurs, maintenez Ctrl (ou Cmd sur Mac) en cliquant."))
+    wish_duration_min_weeks = forms.DecimalField(
+        label=_("Durée minimum (en semaines)"), required=False, min_value=Decimal("0.01"),
+        max_value=Decimal("9999"), decimal_places=2,
+        help_text=_("1 mois ≈ 4 semaines, 6 mois = 26 semaines, 1 an = 52 semaines."))
+    wish_duration_max_weeks = forms.DecimalField(
+        label=_("Durée maximum (en semaines)"), required=False, min_value=Decimal("0.01"),
+        max_value=Decimal("9999"), decimal_places=2)
+    wish_departure = forms.DateField(
+        label=_("Date de départ souhaitée"), required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Même approximative."))
+    project_text = forms.CharField(label=_("Votre projet en quelques mots"), required=False,
+                                   widget=forms.Textarea(attrs={"rows": 4}))
+    hobbies = forms.CharField(label=_("Vos loisirs et passions"), required=False,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+    disability = forms.BooleanField(label=_("Je suis en situation de handicap"),
+                                    required=False)
+    nationality = forms.ChoiceField(label=_("Votre nationalité"), required=False,
+                                    choices=lambda: _blank(_country_choices()))
+
+    def __init__(self, *args, profile: MobilityProfile | None = None, **kwargs):
+        if profile is not None and "initial" not in kwargs:
+            kwargs["initial"] = self.initial_from(profile)
+        super().__init__(*args, **kwargs)
+
+    @classmethod
+    def initial_from(cls, profile: MobilityProfile) -> dict:
+        initial = {name: getattr(profile, name) for name in cls.base_fields}
+        initial["nationality"] = profile.nationality.code or ""
+        for name in ("wish_duration_min_weeks", "wish_duration_max_weeks"):
+            initial[name] = _plain_weeks(initial[name])
+        return initial
+
+    def clean(self):
+        data = super().clean()
+        low = data.get("wish_duration_min_weeks")
+        high = data.get("wish_duration_max_weeks")
+        if low is not None and high is not None and low > high:
+            self.add_error("wish_duration_max_weeks",
+                           _("La durée maximum doit être au moins égale à la durée minimum."))
+        return data
+
+
+class AdvisorProfileForm(ProfileForm):
+    """The advisor's version, during the interview: the same fields plus the identity facts
+    the matching needs (age, département), checked with the young person."""
+
+    birth_date = forms.DateField(label=_("Date de naissance"), required=False,
+                                 widget=forms.DateInput(attrs={"type": "date"},
+                                                        format="%Y-%m-%d"))
+    postal_code = forms.CharField(
+        label=_("Code postal"), required=False, max_length=5,
+        validators=[RegexValidator(r"^\d{5}$", _("Le code postal doit comporter 5 chiffres."))])
+
+
+def profile_forms(*, data=None, profile: MobilityProfile | None = None,
+                  form_class: type[ProfileForm] = ProfileForm):
+    """The profile form and its languages formset, bound to ``data`` or filled from
+    ``profile``."""
+    languages = list(profile.languages) if profile is not None else []
+    codes = [item.get("language", "") for item in languages]
+    form = form_class(data, profile=profile)
+    formset = LanguageFormSet(data, initial=None if data is not None else languages,
+                              prefix="langues", form_kwargs={"language_codes": codes})
+    return form, formset
+
+
+def profile_cleaned_data(form: ProfileForm, formset: BaseLanguageFormSet) -> dict:
+    return {**form.cleaned_data, "languages": formset.languages()}

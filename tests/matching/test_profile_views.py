@@ -1,0 +1,172 @@
+"""The young person's pages: "Préparer mon entretien" and "Mon espace"."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.adapter import AccountAdapter
+from matching.models import MobilityProfile, ProgrammeRecommendation
+from tests.factories import AppointmentFactory, BookableAdvisorFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+NOW = dt.datetime(2026, 3, 2, 8, 0, tzinfo=dt.UTC)
+PROFILE_URL = "/mon-espace/profil/"
+
+
+def _post_data(**fields):
+    return {"langues-TOTAL_FORMS": "2", "langues-INITIAL_FORMS": "0",
+            "langues-MIN_NUM_FORMS": "0", "langues-MAX_NUM_FORMS": "12", **fields}
+
+
+def test_urls():
+    assert reverse("youth:space") == "/mon-espace/"
+    assert reverse("youth:profile") == PROFILE_URL
+
+
+def test_empty_profile_page_creates_nothing(client):
+    youth = UserFactory()
+    client.force_login(youth)
+    response = client.get(PROFILE_URL)
+    assert response.status_code == 200
+    content = response.content.decode()
+    for text in ("Votre situation", "Vos langues", "Votre budget", "Votre projet",
+                 "Vos loisirs et passions", "Situation de handicap", "Votre nationalité",
+                 "24 mois après votre dernier rendez-vous", 'href="/confidentialite/"',
+                 'href="/mon-espace/mes-donnees/"', "en semaines"):
+        assert text in content, text
+    assert not MobilityProfile.objects.exists()
+
+
+def test_saving_the_profile(client):
+    youth = UserFactory()
+    client.force_login(youth)
+    with time_machine.travel(NOW, tick=False):
+        response = client.post(PROFILE_URL, _post_data(
+            status="student", education_level="bac+2", studies_field="BTS tourisme",
+            **{"langues-0-language": "es", "langues-0-level": "B2",
+               "langues-1-language": "en", "langues-1-level": "A2"},
+            budget_eur="2500", wish_domains=["internship", "job"], wish_zones=["latin_america"],
+            wish_countries=["MX", "CL"], wish_duration_min_weeks="8",
+            wish_duration_max_weeks="26", wish_departure="2026-09-01",
+            project_text="Un stage dans l'hôtellerie", hobbies="Danse", disability="on",
+            nationality="FR"), follow=True)
+    assert response.redirect_chain[-1][0] == "/mon-espace/"
+    assert "Votre profil est enregistré" in response.content.decode()
+    profile = MobilityProfile.objects.get(user=youth)
+    assert profile.languages == [{"language": "es", "level": "B2"},
+                                 {"language": "en", "level": "A2"}]
+    assert profile.wish_countries == ["MX", "CL"]
+    assert profile.wish_duration_max_weeks == 26
+    assert profile.wish_departure == dt.date(2026, 9, 1)
+    assert profile.disability is True
+    assert profile.nationality == "FR"
+    record = profile.history.first()
+    assert record.history_user == youth and record.history_date == NOW
+    # The page shows what was saved, durations without decimals.
+    content = client.get(PROFILE_URL).content.decode()
+    assert 'value="26"' in content and "BTS tourisme" in content
+    assert '<option value="es" selected>' in content
+
+
+def test_bad_input_shows_french_errors_and_keeps_what_was_typed(client):
+    youth = UserFactory()
+    client.force_login(youth)
+    response = client.post(PROFILE_URL, _post_data(
+        hobbies="Photographie argentique", budget_eur="beaucoup",
+        wish_duration_min_weeks="30", wish_duration_max_weeks="10",
+        **{"langues-0-language": "de", "langues-1-language": "de",
+           "langues-1-level": "C1"}))
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Votre profil n'a pas pu être enregistré" in content
+    assert "Saisissez un nombre entier." in content
+    assert "La durée maximum doit être au moins égale à la durée minimum." in content
+    assert "Indiquez votre niveau dans cette langue." in content
+    assert "Photographie argentique" in content and 'value="beaucoup"' in content
+    assert not MobilityProfile.objects.exists()
+
+
+def test_duplicate_languages_are_refused(client):
+    client.force_login(UserFactory())
+    response = client.post(PROFILE_URL, _post_data(**{
+        "langues-0-language": "de", "langues-0-level": "B1",
+        "langues-1-language": "de", "langues-1-level": "C1"}))
+    assert "Chaque langue ne s&#x27;indique qu&#x27;une fois." in response.content.decode()
+
+
+# --- Mon espace ----------------------------------------------------------------------------
+
+
+def _world():
+    advisor = BookableAdvisorFactory(structure__public_name="Info Jeunes Testville")
+    youth = UserFactory()
+    other = UserFactory()
+    AppointmentFactory(advisor=advisor, youth=youth,
+                       starts_at=dt.datetime(2026, 3, 20, 9, tzinfo=dt.UTC))
+    AppointmentFactory(advisor=advisor, youth=youth,
+                       starts_at=dt.datetime(2026, 1, 12, 9, tzinfo=dt.UTC), status="done")
+    AppointmentFactory(advisor=advisor, youth=other,
+                       starts_at=dt.datetime(2026, 3, 21, 9, tzinfo=dt.UTC))
+    MobilityProfile.objects.create(user=youth, hobbies="Surf", budget_eur=800)
+    ProgrammeRecommendation.objects.create(
+        youth=youth, advisor=advisor.user, created_at=NOW, message="Pensez au visa !",
+        advisor_contact={"name": "Conseillère Fictive"},
+        items=[{"slug": "pvt-test", "title": "PVT de test", "met": ["Âge : 22 ans"],
+                "missing": []}])
+    ProgrammeRecommendation.objects.create(
+        youth=other, advisor=advisor.user, created_at=NOW, message="Secret de B",
+        items=[{"slug": "autre", "title": "Programme de B", "met": [], "missing": []}])
+    return youth, other, advisor
+
+
+def test_youth_space_shows_only_own_data(client):
+    with time_machine.travel(NOW, tick=False):
+        youth, _other, _advisor = _world()
+        client.force_login(youth)
+        response = client.get("/mon-espace/")
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "Vendredi 20 mars 2026, 10:00" in content
+    assert "12 janvier 2026" in content and "entretien réalisé" in content
+    assert "21 mars" not in content
+    assert "/rendez-vous/gerer/" in content
+    assert "2 rubriques sur 6 remplies." in content
+    assert "PVT de test" in content and "Âge : 22 ans" in content
+    assert "Pensez au visa !" in content and "par Conseillère Fictive" in content
+    assert "Secret de B" not in content and "Programme de B" not in content
+    recommendation = ProgrammeRecommendation.objects.get(youth=youth)
+    assert f"/{recommendation.public_id}/" in content
+    assert 'href="/mon-espace/mes-donnees/telecharger/"' in content
+
+
+def test_youth_space_query_count_does_not_grow(client):
+    with time_machine.travel(NOW, tick=False):
+        youth, _other, advisor = _world()
+        client.force_login(youth)
+        client.get("/mon-espace/")  # warm caches (content types, sessions)
+        with CaptureQueriesContext(connection) as few:
+            client.get("/mon-espace/")
+        for day in range(22, 27):
+            AppointmentFactory(advisor=advisor, youth=youth,
+                               starts_at=dt.datetime(2026, 3, day, 9, tzinfo=dt.UTC))
+            AppointmentFactory(advisor=BookableAdvisorFactory(), youth=youth,
+                               starts_at=dt.datetime(2026, 2, day, 9, tzinfo=dt.UTC),
+                               status="cancelled_by_youth")
+            ProgrammeRecommendation.objects.create(
+                youth=youth, advisor=advisor.user, created_at=NOW,
+                items=[{"slug": "x", "title": "X", "met": [], "missing": []}])
+        with CaptureQueriesContext(connection) as many:
+            client.get("/mon-espace/")
+    assert len(many) == len(few)
+    assert len(few) <= 8, [query["sql"] for query in few.captured_queries]
+
+
+def test_young_people_land_in_their_space_after_login(rf):
+    request = rf.get("/")
+    request.user = UserFactory()
+    assert AccountAdapter().get_login_redirect_url(request) == "/mon-espace/"
