@@ -105,7 +105,7 @@ def _seed_availability(advisors: list[Advisor], today: dt.date) -> None:
             reason="Réunion d'équipe (démo)")
 
 
-def _youth(rng: random.Random, number: int) -> User:
+def _youth(number: int) -> User:
     first_name = FIRST_NAMES[number % len(FIRST_NAMES)]
     last_name = LAST_NAMES[number % len(LAST_NAMES)]
     email = f"jeune{number:02d}@{YOUTH_EMAIL_DOMAIN}"
@@ -118,7 +118,7 @@ def _youth(rng: random.Random, number: int) -> User:
 
 def _appointment(rng: random.Random, number: int, advisor: Advisor, starts_at: dt.datetime,
                  mode: str, status: str, place: str, now: dt.datetime) -> Appointment:
-    youth = _youth(rng, number)
+    youth = _youth(number)
     domain, project = PROJECTS[number % len(PROJECTS)]
     birth = dt.date(1992 + rng.randrange(14), rng.randrange(1, 13), rng.randrange(1, 28))
     booked_at = min(now, starts_at - dt.timedelta(days=rng.randrange(3, 20)))

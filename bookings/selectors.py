@@ -24,7 +24,7 @@ Public contract (keyword-only arguments, aware datetimes, Europe/Paris wall cloc
 - ``recurring_availability_clash(...)`` / ``one_off_availability_clash(...)``: the period a new
   one would overlap (used by the services and the admin forms).
 - ``appointments_upcoming_for_youth(*, youth, now)``, ``appointment_get_for_youth(*, youth,
-  public_id)``, ``appointments_for_advisor(*, advisor, start, end)``.
+  public_id)``.
 
 Rules: recurring and one-off availability, minus absences, French public holidays
 (metropolitan) and active appointments (confirmed, or pending with a hold not yet expired);
@@ -117,10 +117,6 @@ def _french_holidays(year: int) -> holidays.HolidayBase:
 
 def is_public_holiday(day: dt.date) -> bool:
     return day in _french_holidays(day.year)
-
-
-def public_holiday_name(day: dt.date) -> str | None:
-    return _french_holidays(day.year).get(day)
 
 
 def _days(first: dt.date, last: dt.date) -> Iterator[dt.date]:
@@ -705,12 +701,3 @@ def appointment_get_for_youth(*, youth: User, public_id: uuid.UUID | str) -> App
         return None
     return (Appointment.objects.filter(youth=youth, public_id=public_id)
             .select_related("structure", "advisor__user").first())
-
-
-def appointments_for_advisor(
-    *, advisor: Advisor, start: dt.datetime, end: dt.datetime,
-) -> QuerySet[Appointment]:
-    return (Appointment.objects.filter(advisor=advisor, starts_at__gte=start, starts_at__lt=end)
-            .exclude(status__in=[AppointmentStatus.PENDING, AppointmentStatus.EXPIRED])
-            .select_related("youth", "structure")
-            .order_by("starts_at"))

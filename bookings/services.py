@@ -13,7 +13,7 @@ Public contract (keyword-only arguments, aware datetimes):
 - ``availability_create_recurring(*, advisor, weekday, start_time, end_time, valid_from,
   valid_until=None, modes, place="") -> RecurringAvailability``,
   ``availability_create_one_off(*, advisor, date, start_time, end_time, modes, place="", now)
-  -> OneOffAvailability``, ``availability_delete(*, availability)``.
+  -> OneOffAvailability``.
 - ``absence_preview(*, advisor, starts_at, ends_at) -> list[Appointment]`` and
   ``absence_create(*, advisor, starts_at, ends_at, kind, reason, confirm_cancellations, now)
   -> Absence`` (raises ``AbsenceOverlapsAppointments`` listing them when not confirmed).
@@ -532,11 +532,6 @@ def availability_create_one_off(
             raise BookingError(_("Cette plage chevauche une disponibilité déjà publiée.")) from None
         notifications.offer_to_waiting_list(advisor_ids=[advisor.pk])
     return availability
-
-
-def availability_delete(*, availability: RecurringAvailability | OneOffAvailability) -> None:
-    """Unpublish a period. Appointments already booked in it are kept."""
-    availability.delete()
 
 
 # --- Absences -------------------------------------------------------------------------------
