@@ -44,7 +44,7 @@ PROJECTS = [
     ("job", "Travailler une saison à l'étranger."),
 ]
 POSTAL_CODES = ["33000", "87000", "86000", "64100", "17000", "16000", "24000", "40000"]
-STATUSES = ["student", "pupil", "job_seeker", "apprentice", "employee"]
+STATUSES = ["student", "pupil", "job_seeker", "vet_apprentice", "employee"]
 # The structure whose advisors publish only two hours a week (below the three-hour minimum).
 BELOW_MINIMUM_SLUG = "info-jeunes-agen"
 

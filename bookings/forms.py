@@ -5,6 +5,7 @@ import datetime as dt
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
@@ -14,8 +15,10 @@ from advisors.validators import (
     departement_of_postal_code,
     validate_postal_code_in_region,
 )
+from matching.engine import age_on
+from matching.vocabulary import Domain, Status
 
-from .models import Mode, ProjectDomain, YouthStatus
+from .models import Mode
 from .services import CONSENT_TEXT
 
 MAX_AGE = 35
@@ -23,9 +26,10 @@ GUARDIAN_AGE = 15
 DEPARTEMENT_LIST = ", ".join(NOUVELLE_AQUITAINE_DEPARTEMENTS)
 
 
-def age_on(birth_date: dt.date, day: dt.date) -> int:
-    """Age in whole years on ``day`` (a birthday on 29 February counts from 1 March)."""
-    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+def capitalised(choices):
+    """The vocabulary's labels are lower case (they are used inside sentences); form options
+    start with a capital."""
+    return [(value, capfirst(label)) for value, label in choices]
 
 
 def parse_place(value: str) -> str:
@@ -104,9 +108,9 @@ class BookingForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"}),
     )
     youth_status = forms.ChoiceField(label=_("Votre situation"),
-                                     choices=[("", "---------"), *YouthStatus.choices])
+                                     choices=[("", "---------"), *capitalised(Status.choices)])
     domains = forms.MultipleChoiceField(
-        label=_("Votre projet concerne"), required=False, choices=ProjectDomain.choices,
+        label=_("Votre projet concerne"), required=False, choices=capitalised(Domain.choices),
         widget=forms.CheckboxSelectMultiple,
     )
     project = forms.CharField(

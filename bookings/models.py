@@ -28,6 +28,7 @@ from simple_history.models import HistoricalRecords
 
 from advisors.models import Advisor, Structure
 from advisors.validators import DEPARTEMENT_CHOICES
+from matching.vocabulary import Status
 
 
 class Mode(models.TextChoices):
@@ -55,28 +56,6 @@ ACTIVE_STATUSES = (AppointmentStatus.PENDING, AppointmentStatus.CONFIRMED)
 class AbsenceKind(models.TextChoices):
     SHORT = "short", _("Absence courte (heures, jours)")
     LONG = "long", _("Absence longue (semaines, mois)")
-
-
-class YouthStatus(models.TextChoices):
-    PUPIL = "pupil", _("Collégien·ne ou lycéen·ne")
-    STUDENT = "student", _("Étudiant·e")
-    APPRENTICE = "apprentice", _("Apprenti·e ou alternant·e")
-    JOB_SEEKER = "job_seeker", _("En recherche d'emploi")
-    EMPLOYEE = "employee", _("Salarié·e")
-    VOLUNTEER = "volunteer", _("En service civique ou volontariat")
-    OTHER = "other", _("Autre situation")
-
-
-class ProjectDomain(models.TextChoices):
-    STUDIES = "studies", _("Études")
-    INTERNSHIP = "internship", _("Stage")
-    JOB = "job", _("Emploi")
-    VOLUNTEERING = "volunteering", _("Volontariat")
-    EXCHANGE = "exchange", _("Échange")
-    WORKING_HOLIDAY = "working_holiday", _("Permis vacances-travail (PVT)")
-    AU_PAIR = "au_pair", _("Au pair")
-    LANGUAGE_STAY = "language_stay", _("Séjour linguistique")
-    OTHER = "other", _("Autre")
 
 
 class ModesMixin(models.Model):
@@ -237,9 +216,13 @@ class Appointment(models.Model):
     first_name = models.CharField(_("prénom"), max_length=150)
     last_name = models.CharField(_("nom"), max_length=150)
     phone = PhoneNumberField(_("téléphone"), blank=True)
-    birth_date = models.DateField(_("date de naissance"))
-    postal_code = models.CharField(_("code postal"), max_length=5)
-    youth_status = models.CharField(_("situation"), max_length=20, choices=YouthStatus.choices)
+    birth_date = models.DateField(_("date de naissance"), null=True, blank=True)
+    postal_code = models.CharField(_("code postal"), max_length=5, blank=True)
+    youth_status = models.CharField(_("situation"), max_length=20, choices=Status.choices)
+    # Kept when the person is anonymised: the statistics need no more than these.
+    age_at_interview = models.PositiveSmallIntegerField(_("âge le jour de l'entretien"),
+                                                        null=True, blank=True)
+    departement = models.CharField(_("département du domicile"), max_length=2, blank=True)
     domains = models.JSONField(_("domaines du projet"), default=list, blank=True)
     project = models.TextField(_("le projet en quelques mots"), blank=True)
     consent_at = models.DateTimeField(_("consentement donné le"))

@@ -35,7 +35,6 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -45,7 +44,13 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from advisors.models import Advisor
-from advisors.validators import NOUVELLE_AQUITAINE_DEPARTEMENTS, validate_postal_code_in_region
+from advisors.validators import (
+    NOUVELLE_AQUITAINE_DEPARTEMENTS,
+    departement_of_postal_code,
+    validate_postal_code_in_region,
+)
+from matching.engine import age_on
+from matching.vocabulary import Domain, Status
 
 from . import notifications
 from .models import (
@@ -57,10 +62,8 @@ from .models import (
     Mode,
     NotificationKind,
     OneOffAvailability,
-    ProjectDomain,
     RecurringAvailability,
     WaitingListEntry,
-    YouthStatus,
     new_video_room,
 )
 from .selectors import (
@@ -129,10 +132,6 @@ def _fmt(moment: dt.datetime) -> str:
     return moment.astimezone(PARIS).strftime("%d/%m/%Y à %H:%M")
 
 
-def _age_on(birth_date: dt.date, day: dt.date) -> int:
-    return relativedelta(day, birth_date).years
-
-
 def _check_eligibility(*, details: BookingDetails, mode: str, starts_at: dt.datetime,
                        now: dt.datetime) -> None:
     problems: list[str] = []
@@ -145,10 +144,10 @@ def _check_eligibility(*, details: BookingDetails, mode: str, starts_at: dt.date
                           "téléphone."))
     if details.birth_date >= today:
         problems.append(_("La date de naissance doit être dans le passé."))
-    elif _age_on(details.birth_date, interview_day) > MAX_AGE:
+    elif age_on(details.birth_date, interview_day) > MAX_AGE:
         problems.append(_("Les entretiens So Mobilité sont réservés aux jeunes de 35 ans ou moins "
                           "le jour de l'entretien."))
-    elif _age_on(details.birth_date, today) < DIGITAL_CONSENT_AGE:
+    elif age_on(details.birth_date, today) < DIGITAL_CONSENT_AGE:
         if not details.guardian_email or not details.guardian_consent:
             problems.append(_("Avant 15 ans, l'adresse e-mail et l'accord d'un parent ou d'un·e "
                               "tuteur·rice sont nécessaires."))
@@ -166,9 +165,9 @@ def _check_eligibility(*, details: BookingDetails, mode: str, starts_at: dt.date
     if mode == Mode.PHONE and not details.phone.strip():
         problems.append(_("Un numéro de téléphone est nécessaire pour un entretien par "
                           "téléphone."))
-    if details.youth_status not in YouthStatus.values:
+    if details.youth_status not in Status.values:
         problems.append(_("Indiquez votre situation."))
-    if any(domain not in ProjectDomain.values for domain in details.domains):
+    if any(domain not in Domain.values for domain in details.domains):
         problems.append(_("Domaine de projet inconnu."))
     if not details.consent:
         problems.append(_("Votre accord au traitement de vos données est nécessaire pour "
@@ -272,6 +271,9 @@ def appointment_hold(
                         last_name=details.last_name.strip(),
                         phone=details.phone.strip(), birth_date=details.birth_date,
                         postal_code=details.postal_code, youth_status=details.youth_status,
+                        age_at_interview=age_on(details.birth_date,
+                                                slot.starts_at.astimezone(PARIS).date()),
+                        departement=departement_of_postal_code(details.postal_code),
                         domains=list(details.domains), project=details.project.strip(),
                         consent_at=now, consent_text_version=CONSENT_TEXT_VERSION,
                         guardian_email=details.guardian_email.strip(),

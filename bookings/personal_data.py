@@ -1,0 +1,102 @@
+"""Appointments, waiting-list entries and emails in the personal-data export and erasure.
+
+On erasure, future appointments are cancelled (the advisor is told) and every appointment
+keeps only what the statistics need: age at the interview, département, status, domains,
+mode, structure, dates and status. Their change history, which copies the personal fields,
+is deleted.
+"""
+
+import datetime as dt
+
+from django.utils.timezone import localtime
+
+from privacy.registry import register
+
+from .models import (
+    ACTIVE_STATUSES,
+    Appointment,
+    AppointmentStatus,
+    Notification,
+    WaitingListEntry,
+)
+from .services import appointment_cancel
+
+#: Unconfirmed bookings are deleted this long after their hold expired.
+EXPIRED_HOLD_KEPT = dt.timedelta(days=1)
+
+PERSONAL_FIELDS = {
+    "first_name": "", "last_name": "", "phone": "", "birth_date": None, "postal_code": "",
+    "project": "", "guardian_email": "", "cancel_reason": "",
+}
+
+
+def _appointment(appointment: Appointment) -> dict:
+    return {
+        "date": localtime(appointment.starts_at).isoformat(),
+        "end": localtime(appointment.ends_at).isoformat(),
+        "structure": appointment.structure.public_name,
+        "advisor": appointment.advisor.user.get_full_name(),
+        "mode": appointment.get_mode_display(),
+        "place": appointment.place,
+        "status": appointment.get_status_display(),
+        "first_name": appointment.first_name,
+        "last_name": appointment.last_name,
+        "phone": str(appointment.phone or ""),
+        "birth_date": appointment.birth_date.isoformat() if appointment.birth_date else None,
+        "postal_code": appointment.postal_code,
+        "situation": appointment.get_youth_status_display(),
+        "domains": appointment.domains,
+        "project": appointment.project,
+        "consent_given_at": appointment.consent_at.isoformat(),
+        "consent_text_version": appointment.consent_text_version,
+        "guardian_email": appointment.guardian_email,
+        "guardian_consent": appointment.guardian_consent,
+        "cancel_reason": appointment.cancel_reason,
+    }
+
+
+def export(user) -> dict:
+    appointments = (Appointment.objects.filter(youth=user)
+                    .select_related("structure", "advisor__user").order_by("starts_at"))
+    return {
+        "appointments": [_appointment(a) for a in appointments],
+        "waiting_list": [
+            {"departement": e.departement, "mode": e.get_mode_display(),
+             "registered_at": e.created_at.isoformat()}
+            for e in WaitingListEntry.objects.filter(email__iexact=user.email)
+        ],
+        "emails_sent": [
+            {"kind": n.get_kind_display(), "created_at": n.created_at.isoformat(),
+             "sent_at": n.sent_at.isoformat() if n.sent_at else None}
+            for n in Notification.objects.filter(to__iexact=user.email).order_by("created_at")
+        ],
+    }
+
+
+def erase(user, *, now: dt.datetime) -> None:
+    future = Appointment.objects.filter(youth=user, status__in=ACTIVE_STATUSES,
+                                        starts_at__gt=now)
+    for appointment in future:
+        appointment_cancel(appointment=appointment, by_youth=True,
+                           reason="Compte supprimé à la demande de la personne", now=now)
+    appointments = Appointment.objects.filter(youth=user)
+    Appointment.history.filter(id__in=appointments.values("id")).delete()
+    appointments.update(**PERSONAL_FIELDS)
+    Notification.objects.filter(to__iexact=user.email).delete()
+    Notification.objects.filter(appointment__youth=user).update(payload={})
+    WaitingListEntry.objects.filter(email__iexact=user.email).delete()
+
+
+def purge_expired(*, now: dt.datetime) -> dict[str, int]:
+    """Unconfirmed bookings a day after their hold expired, and expired waiting-list entries."""
+    expired = Appointment.objects.filter(status=AppointmentStatus.EXPIRED,
+                                         hold_expires_at__lt=now - EXPIRED_HOLD_KEPT)
+    Appointment.history.filter(id__in=expired.values("id")).delete()
+    _, deleted = expired.delete()
+    unconfirmed = deleted.get(Appointment._meta.label, 0)
+    waiting, _ = WaitingListEntry.objects.filter(expires_at__lt=now).delete()
+    return {"unconfirmed_bookings_deleted": unconfirmed, "waiting_list_entries_deleted": waiting}
+
+
+register("bookings", export=export, erase=erase, order=100,
+         activity_lookups=("appointments__ends_at",), purge_expired=purge_expired)

@@ -1,0 +1,124 @@
+"""A young person's appointments in the export, the erasure and the retention run; the
+statistics of past years do not move when people are erased."""
+
+import datetime as dt
+
+import pytest
+from django.apps import apps
+from django.core import mail
+from django.db import models
+
+from bookings.models import Appointment, AppointmentStatus, Notification, WaitingListEntry
+from bookings.statistics import interview_statistics
+from privacy.services import retention_run, user_data_export, user_erase
+from tests.factories import AppointmentFactory, BookableAdvisorFactory, YouthFactory
+
+pytestmark = pytest.mark.django_db
+
+NOW = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
+NAME, SURNAME, EMAIL = "Zéphyrine", "Voyageuse", "zephyrine.voyageuse@exemple.fr"
+
+
+@pytest.fixture
+def youth(django_capture_on_commit_callbacks):
+    person = YouthFactory(email=EMAIL, first_name=NAME, last_name=SURNAME)
+    advisor = BookableAdvisorFactory()
+    common = {"youth": person, "advisor": advisor, "first_name": NAME, "last_name": SURNAME,
+              "project": f"Projet de {NAME} au Québec", "phone": "+33611223344"}
+    AppointmentFactory(starts_at=dt.datetime(2025, 3, 14, 9, tzinfo=dt.UTC),
+                       status=AppointmentStatus.DONE, age_at_interview=21, departement="33",
+                       youth_status="student", domains=["studies", "internship"], **common)
+    AppointmentFactory(starts_at=dt.datetime(2026, 12, 4, 9, tzinfo=dt.UTC), **common)
+    WaitingListEntry.objects.create(email=EMAIL, departement="33", mode="video",
+                                    created_at=NOW, expires_at=NOW + dt.timedelta(days=60))
+    return person
+
+
+def identifying_rows(*needles: str) -> list[str]:
+    """Every text or JSON column of every table (history tables included) that still holds
+    one of ``needles``."""
+    found = []
+    for model in apps.get_models():
+        for field in model._meta.concrete_fields:
+            if not isinstance(field, models.CharField | models.TextField | models.JSONField):
+                continue
+            for needle in needles:
+                lookup = f"{field.name}__icontains"
+                if isinstance(field, models.JSONField):
+                    values = model.objects.exclude(**{f"{field.name}__isnull": True})
+                    if any(needle.lower() in str(v).lower()
+                           for v in values.values_list(field.name, flat=True)):
+                        found.append(f"{model._meta.label}.{field.name} ∋ {needle}")
+                elif model.objects.filter(**{lookup: needle}).exists():
+                    found.append(f"{model._meta.label}.{field.name} ∋ {needle}")
+    return found
+
+
+def test_export_lists_the_appointments_waiting_list_and_emails(youth):
+    data = user_data_export(user=youth, now=NOW)["bookings"]
+    assert [a["project"] for a in data["appointments"]] == [f"Projet de {NAME} au Québec"] * 2
+    assert data["appointments"][0]["consent_text_version"]
+    assert data["waiting_list"][0]["departement"] == "33"
+
+
+def test_erasure_leaves_nothing_identifying_and_tells_the_advisor(youth,
+                                                                   django_capture_on_commit_callbacks):
+    assert identifying_rows(NAME, SURNAME, "zephyrine", "+33611223344")  # the scan works
+    with django_capture_on_commit_callbacks(execute=True):
+        user_erase(user=youth, now=NOW)
+
+    assert identifying_rows(NAME, SURNAME, "zephyrine", "611223344") == []
+    future = Appointment.objects.get(starts_at__gt=NOW)
+    assert future.status == AppointmentStatus.CANCELLED_BY_YOUTH
+    advisor_email = future.advisor.user.email
+    assert any(advisor_email in m.to for m in mail.outbox)
+    assert not any(EMAIL in m.to for m in mail.outbox)
+    past = Appointment.objects.get(starts_at__lt=NOW)
+    assert (past.age_at_interview, past.departement, past.youth_status, past.domains) == (
+        21, "33", "student", ["studies", "internship"])
+    assert past.birth_date is None
+    assert not WaitingListEntry.objects.exists()
+
+
+def test_statistics_of_past_years_do_not_change_when_people_are_erased(
+        youth, settings, django_capture_on_commit_callbacks):
+    year = (dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+    before = interview_statistics(start=year[0], end=year[1])
+    assert before.booked == 1 and before.by_age_band["18-25 ans"] == 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        user_erase(user=youth, now=NOW)
+    assert interview_statistics(start=year[0], end=year[1]) == before
+
+    settings.PERSONAL_DATA_RETENTION_MONTHS = 1
+    other = YouthFactory(date_joined=dt.datetime(2025, 5, 1, tzinfo=dt.UTC))
+    AppointmentFactory(youth=other, starts_at=dt.datetime(2025, 6, 2, 9, tzinfo=dt.UTC),
+                       status=AppointmentStatus.NO_SHOW, age_at_interview=30,
+                       departement="64")
+    before = interview_statistics(start=year[0], end=year[1])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert retention_run(now=NOW)["anonymised"] == 1
+        assert retention_run(now=NOW)["anonymised"] == 0
+    assert interview_statistics(start=year[0], end=year[1]) == before
+
+
+def test_retention_purges_unconfirmed_bookings_and_old_waiting_list_entries():
+    advisor = BookableAdvisorFactory()
+    stale = AppointmentFactory(advisor=advisor, status=AppointmentStatus.EXPIRED,
+                               starts_at=dt.datetime(2026, 12, 1, 9, tzinfo=dt.UTC),
+                               hold_expires_at=NOW - dt.timedelta(days=2))
+    fresh = AppointmentFactory(advisor=advisor, status=AppointmentStatus.EXPIRED,
+                               starts_at=dt.datetime(2026, 12, 1, 10, tzinfo=dt.UTC),
+                               hold_expires_at=NOW - dt.timedelta(hours=2))
+    WaitingListEntry.objects.create(email="vieux@exemple.fr", departement="33", mode="video",
+                                    created_at=NOW - dt.timedelta(days=90),
+                                    expires_at=NOW - dt.timedelta(days=1))
+
+    report = retention_run(now=NOW)
+    again = retention_run(now=NOW)
+
+    assert report["unconfirmed_bookings_deleted"] == 1
+    assert report["waiting_list_entries_deleted"] == 1
+    assert again["unconfirmed_bookings_deleted"] == again["waiting_list_entries_deleted"] == 0
+    assert list(Appointment.objects.values_list("pk", flat=True)) == [fresh.pk]
+    assert not Notification.objects.filter(appointment_id=stale.pk).exists()
