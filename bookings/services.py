@@ -50,6 +50,7 @@ from advisors.validators import (
     validate_postal_code_in_region,
 )
 from matching.engine import age_on
+from matching.services import profile_prefill_from_booking
 from matching.vocabulary import Domain, Status
 
 from . import notifications
@@ -325,6 +326,10 @@ def appointment_confirm(*, appointment: Appointment, now: dt.datetime) -> Appoin
                                 to=appointment.youth.email, appointment=appointment, now=now)
             notifications.queue(kind=NotificationKind.ADVISOR_NEW, to=advisor.user.email,
                                 appointment=appointment, now=now)
+            profile_prefill_from_booking(
+                youth=appointment.youth, birth_date=appointment.birth_date,
+                postal_code=appointment.postal_code, status=appointment.youth_status,
+                domains=appointment.domains, project=appointment.project, now=now)
     if refusal is not None:
         raise refusal
     return appointment

@@ -37,7 +37,7 @@ def _author(record, user) -> str:
 def _history(user) -> list[dict]:
     """Each change: when, who, why and which fields (values are those of the profile)."""
     records = list(MobilityProfile.history.filter(user_id=user.pk)
-                   .select_related("history_user").order_by("history_date", "history_id"))
+                   .select_related("history_user").order_by("history_id"))
     labels = {name: str(MobilityProfile._meta.get_field(name).verbose_name)
               for name in sorted(PROFILE_EDITABLE_FIELDS)}
     entries = []

@@ -185,6 +185,20 @@ def profile_update(*, profile: MobilityProfile, data: dict, by: User, now: datet
     return locked
 
 
+def profile_prefill_from_booking(*, youth: User, birth_date, postal_code: str, status: str,
+                                 domains: list[str], project: str, now: datetime
+                                 ) -> MobilityProfile:
+    """What the young person said when booking starts their profile: only empty fields are
+    filled, so nothing they or an advisor wrote later is overwritten."""
+    profile = profile_get_or_create_for(youth=youth)
+    given = {"birth_date": birth_date, "postal_code": postal_code, "status": status,
+             "wish_domains": list(domains), "project_text": project}
+    missing = {name: value for name, value in given.items()
+               if value and not getattr(profile, name)}
+    return profile_update(profile=profile, data=missing, by=youth, now=now,
+                          reason="Informations données lors de la réservation")
+
+
 def staff_may_see_youth(*, user: User, youth: User) -> bool:
     """Coordinators see everyone; an advisor sees the young people who have an appointment
     with a structure they currently belong to."""

@@ -135,7 +135,7 @@ def test_youth_space_shows_only_own_data(client):
     assert "12 janvier 2026" in content and "entretien réalisé" in content
     assert "21 mars" not in content
     assert "/rendez-vous/gerer/" in content
-    assert "2 rubriques sur 6 remplies." in content
+    assert "Rubriques remplies : 2 sur 6." in content
     assert "PVT de test" in content and "Âge : 22 ans" in content
     assert "Pensez au visa !" in content and "par Conseillère Fictive" in content
     assert "Secret de B" not in content and "Programme de B" not in content

@@ -1,0 +1,65 @@
+"""A young person prepares the interview and downloads their data, in headless Chromium."""
+
+import json
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
+from playwright.sync_api import expect
+
+from matching.models import MobilityProfile
+from tests.factories import UserFactory
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_young_person_prepares_the_interview_and_downloads_the_data(page, live_server, client):
+    youth = UserFactory(email="noa.navigateur@exemple.fr", first_name="Noa")
+    client.force_login(youth)
+    page.context.add_cookies([{
+        "name": settings.SESSION_COOKIE_NAME,
+        "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+        "url": live_server.url,
+    }])
+    page.set_default_timeout(10_000)
+
+    page.goto(live_server.url + "/mon-espace/")
+    expect(page.get_by_role("heading", name="Mon espace", level=1)).to_be_visible()
+    expect(page.get_by_text("Rubriques remplies : 0 sur 6.")).to_be_visible()
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+    page.get_by_role("link", name="Préparer mon entretien").click()
+
+    expect(page.get_by_role("heading", name="Préparer mon entretien", level=1)).to_be_visible()
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+
+    page.get_by_label("Vous êtes").select_option("student")
+    page.get_by_label("Langue 1", exact=True).select_option("es")
+    page.get_by_label("Niveau 1", exact=True).select_option("B2")
+    page.get_by_label("Budget dont vous pourriez disposer (en euros)").fill("2400")
+    page.get_by_label("stage", exact=True).check()
+    page.get_by_label("Durée maximum (en semaines)").fill("26")
+    page.get_by_label("Vos loisirs et passions").fill("Handball et photographie")
+    page.get_by_role("button", name="Enregistrer mon profil").click()
+
+    expect(page.get_by_text("Votre profil est enregistré.")).to_be_visible()
+    expect(page.get_by_text("Rubriques remplies : 5 sur 6.")).to_be_visible()
+    assert MobilityProfile.objects.get(user=youth).budget_eur == 2400
+
+    page.get_by_role("navigation", name="Navigation principale").get_by_role(
+        "link", name="Mes données").click()
+    expect(page.get_by_role("heading", name="Mes données personnelles")).to_be_visible()
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Télécharger mes données (JSON)").click()
+    with open(download_info.value.path(), encoding="utf-8") as file:
+        data = json.load(file)
+    assert data["account"]["email"] == "noa.navigateur@exemple.fr"
+    profile = data["mobility_profile"]
+    assert profile["profile"]["status"] == "student"
+    assert profile["profile"]["languages"] == [{"language": "es", "level": "B2"}]
+    assert profile["profile"]["budget_eur"] == 2400
+    assert profile["profile"]["wishes"]["domains"] == ["internship"]
+    assert profile["profile"]["wishes"]["duration_weeks"]["max"] == 26
+    assert profile["situation"]["hobbies"] == "Handball et photographie"
+    assert profile["history"][-1]["by"] == "vous"
