@@ -10,6 +10,7 @@ from django.db import models
 
 from bookings.models import Appointment, AppointmentStatus, Notification, WaitingListEntry
 from bookings.statistics import interview_statistics
+from matching.models import MobilityProfile, ProgrammeRecommendation
 from privacy.services import retention_run, user_data_export, user_erase
 from tests.factories import AppointmentFactory, BookableAdvisorFactory, YouthFactory
 
@@ -31,6 +32,13 @@ def youth(django_capture_on_commit_callbacks):
     AppointmentFactory(starts_at=dt.datetime(2026, 12, 4, 9, tzinfo=dt.UTC), **common)
     WaitingListEntry.objects.create(email=EMAIL, departement="33", mode="video",
                                     created_at=NOW, expires_at=NOW + dt.timedelta(days=60))
+    profile = MobilityProfile.objects.create(user=person, hobbies=f"{NAME} fait de l'escalade",
+                                             project_text=f"{SURNAME} veut partir")
+    profile.hobbies += " et du violon"
+    profile.save()  # a second history row
+    ProgrammeRecommendation.objects.create(
+        youth=person, advisor=advisor.user, created_at=NOW, message=f"Bonjour {NAME} !",
+        items=[{"slug": "pvt-canada", "met": [f"{NAME}, 21 ans"], "missing": []}])
     return person
 
 
@@ -78,6 +86,8 @@ def test_erasure_leaves_nothing_identifying_and_tells_the_advisor(youth,
         21, "33", "student", ["studies", "internship"])
     assert past.birth_date is None
     assert not WaitingListEntry.objects.exists()
+    assert not MobilityProfile.objects.exists()
+    assert ProgrammeRecommendation.objects.get().youth == youth  # kept for the statistics
 
 
 def test_statistics_of_past_years_do_not_change_when_people_are_erased(

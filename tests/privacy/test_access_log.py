@@ -112,3 +112,16 @@ def test_nightly_jobs_are_scheduled_in_celery_beat():
     assert tasks["privacy.purge_access_log"] == "4"
     app.loader.import_default_modules()
     assert {"privacy.retention", "privacy.purge_access_log"} <= set(app.tasks)
+
+
+def test_opening_a_profile_or_a_selection_in_admin_is_logged(coordinator_client):
+    from matching.models import MobilityProfile, ProgrammeRecommendation
+
+    youth = UserFactory(role=Role.YOUTH)
+    profile = MobilityProfile.objects.create(user=youth, hobbies="Escalade")
+    selection = ProgrammeRecommendation.objects.create(
+        youth=youth, created_at=dt.datetime(2026, 11, 2, 10, tzinfo=dt.UTC))
+    for url in (reverse("admin:matching_mobilityprofile_change", args=[profile.pk]),
+                reverse("admin:matching_programmerecommendation_change", args=[selection.pk])):
+        assert coordinator_client.get(url).status_code == 200
+    assert list(StaffAccessLog.objects.values_list("subject_id", flat=True)) == [youth.pk] * 2
