@@ -18,7 +18,7 @@ from advisors.models import Structure, StructureStatus
 from . import selectors
 from .models import Mode
 from .selectors import PARIS, Slot
-from .views import booking_url, distinct_slots
+from .views import booking_query, distinct_slots
 
 DEFAULT_RANGE_DAYS = 7
 MAX_RANGE_DAYS = 62
@@ -76,13 +76,13 @@ def _date_param(request: HttpRequest, name: str, default: dt.date) -> dt.date:
 def structures(request: HttpRequest) -> JsonResponse:
     """Active structures with the modes they have free slots in and their next free slot."""
     now = timezone.now()
-    next_by_mode = {mode: selectors.next_free_slot_by_structure(now=now, mode=mode)
-                    for mode in Mode.values}
+    next_by_structure = selectors.next_free_slot_by_structure_and_mode(now=now)
     items = []
     for structure in Structure.objects.filter(status=StructureStatus.ACTIVE).order_by(
         "departement", "public_name"
     ):
-        by_mode = {mode: slots.get(structure.pk) for mode, slots in next_by_mode.items()}
+        per_mode = next_by_structure.get(structure.pk, {})
+        by_mode = {mode: per_mode.get(mode) for mode in Mode.values}
         firsts = [slot for slot in by_mode.values() if slot is not None]
         first = min(firsts, key=lambda s: s.starts_at) if firsts else None
         items.append({
@@ -110,7 +110,7 @@ def structures(request: HttpRequest) -> JsonResponse:
 @require_GET
 def structure_slots(request: HttpRequest, slug: str) -> JsonResponse:
     """Free slots of one structure between two dates (both included)."""
-    structure = Structure.objects.filter(slug=slug, status=StructureStatus.ACTIVE).first()
+    structure = selectors.structure_get_active(slug=slug)
     if structure is None:
         return _error(_("Structure inconnue ou inactive : « %(slug)s ».") % {"slug": slug}, 404)
     now = timezone.now()
@@ -131,6 +131,8 @@ def structure_slots(request: HttpRequest, slug: str) -> JsonResponse:
     end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, tzinfo=PARIS)
     slots = distinct_slots(selectors.free_slots_for_structure(
         structure=structure, start=start, end=end, now=now, mode=mode))
+    # Built once: the address is the same for every slot but its query string.
+    booking_page = request.build_absolute_uri(reverse("bookings:book", args=[structure.slug]))
     return _json({
         "structure": {"slug": structure.slug, "public_name": structure.public_name,
                       "commune": structure.commune, "departement": structure.departement},
@@ -138,15 +140,15 @@ def structure_slots(request: HttpRequest, slug: str) -> JsonResponse:
         "to": last.isoformat(),
         "mode": mode,
         "count": len(slots),
-        "slots": [_slot_json(request, structure, slot, mode) for slot in slots],
+        "slots": [_slot_json(booking_page, slot, mode) for slot in slots],
     })
 
 
-def _slot_json(request: HttpRequest, structure: Structure, slot: Slot, mode: str | None) -> dict:
+def _slot_json(booking_page: str, slot: Slot, mode: str | None) -> dict:
     return {
         "starts_at": _iso(slot.starts_at),
         "ends_at": _iso(slot.ends_at),
         "modes": list(slot.modes),
         "place": slot.place,
-        "booking_url": request.build_absolute_uri(booking_url(structure, slot, mode)),
+        "booking_url": f"{booking_page}?{booking_query(slot, mode)}",
     }

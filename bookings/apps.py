@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class BookingsConfig(AppConfig):
     name = "bookings"
     verbose_name = _("Rendez-vous")
+
+    def ready(self) -> None:
+        # Connects the receivers that invalidate the free-slot cache (see bookings.slot_cache).
+        from . import slot_cache  # noqa: F401

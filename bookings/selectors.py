@@ -9,6 +9,7 @@ Public contract (keyword-only arguments, aware datetimes, Europe/Paris wall cloc
 - ``free_slots(*, advisors, start, end, now, mode=None) -> list[Slot]``: free slots of the
   advisors of a queryset starting in ``[start, end)``, sorted by start then advisor.
 - ``free_slots_for_structure(*, structure, start, end, now, mode=None) -> list[Slot]``.
+- ``structure_get_active(*, slug) -> Structure | None`` (cached, for the free-slot pages).
 - ``next_free_slots_for_structure(*, structure, now, mode=None, limit=3) -> list[Slot]``.
 - ``next_free_slot_by_structure(*, now, mode=None, departement=None) -> dict[int, Slot]``:
   the region-wide list (structure id → first free slot within the horizon); ``departement``
@@ -35,22 +36,29 @@ later than ``now + BOOKING_HORIZON_WEEKS``.
 
 Cost: four queries (advisors with their training date, their structures' conventions, weekly
 and one-off availability, absences and active appointments of the window), then pure Python,
-whatever the amount of data.
+whatever the amount of data. The listing functions (``free_slots_for_structure``, ``next_free_*``)
+keep what is *offered* (availability net of holidays, absences and bookability, over the booking
+window) in ``slot_cache``, which every change of those inputs invalidates; a read from the cache
+costs one query, the live one of the active appointments (hand-written SQL, indexed). The
+authority used under lock (``slot_is_free``), ``free_slots`` on any queryset and
+``weekly_compliance`` always read everything live.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import groupby
+from itertools import accumulate, groupby, islice
 from zoneinfo import ZoneInfo
 
 import holidays
 from django.conf import settings
+from django.db import connection
 from django.db.models import (
     BigIntegerField,
     CharField,
@@ -69,6 +77,7 @@ from advisors.conventions import convention_status
 from advisors.models import Advisor, Convention, Structure, StructureStatus, TrainingKind
 from advisors.selectors import pick_current_convention
 
+from . import slot_cache
 from .models import (
     Absence,
     AbsenceKind,
@@ -187,6 +196,65 @@ def _place(place: str, structure: Structure, modes: tuple[str, ...]) -> str:
     return place or f"{structure.address}, {structure.postal_code} {structure.commune}"
 
 
+def _day_start(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=PARIS)
+
+
+def _active_appointments(
+    *, advisor_ids, first_day: dt.date, last_day: dt.date, now: dt.datetime,
+    exclude_appointment_id: int | None = None,
+) -> QuerySet[Appointment]:
+    """Active appointments (confirmed, or pending with a hold still running) of ``advisor_ids``
+    (all advisors when None) overlapping the days ``first_day``–``last_day``, annotated with
+    ``start_s``/``end_s`` epoch seconds."""
+    appointments = Appointment.objects.filter(
+        Q(status=AppointmentStatus.CONFIRMED)
+        | Q(status=AppointmentStatus.PENDING, hold_expires_at__gt=now),
+        starts_at__lt=_day_start(last_day + dt.timedelta(days=1)),
+        ends_at__gt=_day_start(first_day),
+    )
+    if advisor_ids is not None:
+        appointments = appointments.filter(advisor_id__in=advisor_ids)
+    if exclude_appointment_id is not None:
+        appointments = appointments.exclude(pk=exclude_appointment_id)
+    return appointments.order_by().annotate(start_s=_EpochSeconds("starts_at"),
+                                            end_s=_EpochSeconds("ends_at"))
+
+
+@lru_cache(maxsize=64)
+def _active_appointments_sql(vendor: str, id_count: int | None) -> str:
+    """The SQL of ``_active_appointments(...).values_list("advisor_id", "start_s", "end_s")``,
+    written out: it is the one query of a read served from the offers cache, and building it
+    through the ORM takes longer than running it. Parameters: confirmed, pending, now, start of
+    the first day, end of the last day, then the advisor ids (``test_slot_cache`` checks both
+    give the same rows)."""
+    table = Appointment._meta.db_table
+    epoch = ("CAST(strftime('%%s', {}) AS INTEGER)" if vendor == "sqlite"
+             else "CAST(EXTRACT(EPOCH FROM {}) AS BIGINT)")
+    sql = (f"SELECT advisor_id, {epoch.format('starts_at')}, {epoch.format('ends_at')} "
+           f"FROM {table} WHERE (status = %s OR (status = %s AND hold_expires_at > %s)) "
+           "AND ends_at > %s AND starts_at < %s")
+    if id_count is not None:
+        sql += f" AND advisor_id IN ({', '.join(['%s'] * id_count)})"
+    return sql
+
+
+def _active_appointment_rows(
+    *, advisor_ids: list[int] | None, first_day: dt.date, last_day: dt.date, now: dt.datetime,
+) -> list[tuple[int, int, int]]:
+    """(advisor id, start, end epoch seconds) of ``_active_appointments``."""
+    adapt = connection.ops.adapt_datetimefield_value
+    params = [AppointmentStatus.CONFIRMED.value, AppointmentStatus.PENDING.value, adapt(now),
+              adapt(_day_start(first_day)), adapt(_day_start(last_day + dt.timedelta(days=1)))]
+    if advisor_ids is not None:
+        params.extend(advisor_ids)
+    sql = _active_appointments_sql(connection.vendor,
+                                   None if advisor_ids is None else len(advisor_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 class _Calendar:
     """Availability, absences and appointments of some advisors over a period, loaded in a
     fixed number of queries; answers "what is offered / free for this advisor on this day".
@@ -301,17 +369,11 @@ class _Calendar:
             .values_list("advisor_id", "start_s", "end_s", "kind")
         )
         if with_appointments:
-            appointments = Appointment.objects.filter(
-                Q(status=AppointmentStatus.CONFIRMED)
-                | Q(status=AppointmentStatus.PENDING, hold_expires_at__gt=now),
-                advisor_id__in=ids, starts_at__lt=period_end, ends_at__gt=period_start,
-            )
-            if exclude_appointment_id is not None:
-                appointments = appointments.exclude(pk=exclude_appointment_id)
+            appointments = _active_appointments(
+                advisor_ids=ids, first_day=first_day, last_day=last_day, now=now,
+                exclude_appointment_id=exclude_appointment_id)
             busy = busy.union(
-                appointments.order_by()
-                .annotate(start_s=_EpochSeconds("starts_at"), end_s=_EpochSeconds("ends_at"),
-                          busy_kind=Value(_APPOINTMENT, output_field=CharField()))
+                appointments.annotate(busy_kind=Value(_APPOINTMENT, output_field=CharField()))
                 .values_list("advisor_id", "start_s", "end_s", "busy_kind"),
                 all=True,
             )
@@ -420,6 +482,166 @@ class _Calendar:
             return []
         return self._slots(advisor, day, candidates)
 
+    def offers(self, first_day: dt.date, last_day: dt.date) -> _Offers:
+        """Everything offered from ``first_day`` to ``last_day`` (see ``offered``), compact."""
+        days = [(day, day.weekday()) for day in _days(first_day, last_day)]
+        # Days an advisor publishes nothing on are skipped without looking at them.
+        weekdays: dict[int, set[int]] = defaultdict(set)
+        for advisor_id, weekday in self.recurring:
+            weekdays[advisor_id].add(weekday)
+        one_off_days: dict[int, set[dt.date]] = defaultdict(set)
+        for advisor_id, day in self.one_off:
+            one_off_days[advisor_id].add(day)
+        by_structure: dict[int, list[_Offer]] = defaultdict(list)
+        for advisor in self.advisors:
+            offers = by_structure[advisor.structure_id]
+            published, extra = weekdays.get(advisor.id, ()), one_off_days.get(advisor.id, ())
+            for day, weekday in days:
+                if weekday not in published and day not in extra:
+                    continue
+                candidates = self._candidates(advisor.id, day)
+                if candidates and self.is_bookable(advisor, day):
+                    ordinal = day.toordinal()
+                    offers.extend(
+                        (start, end, advisor.id, ordinal, _minute(start_time), _minute(end_time),
+                         modes, place)
+                        for start, end, start_time, end_time, modes, place in candidates)
+        for offers in by_structure.values():
+            # The order of ``free_slots``: start (wall clock, as Europe/Paris datetimes
+            # compare), then advisor.
+            offers.sort(key=lambda offer: (offer[3], offer[4], offer[2]))
+        return _Offers([advisor.pk for advisor in self.advisors],
+                       {structure_id: offers for structure_id, offers in by_structure.items()
+                        if offers})
+
+
+# --- Offers cached between requests (see slot_cache), appointments read live ----------------
+
+_Offer = tuple[int, int, int, int, int, int, tuple[str, ...], str]
+"""An offered slot: start and end (UTC epoch seconds), advisor id, Europe/Paris date (ordinal),
+wall-clock start and end (minutes since midnight), modes, place. Plain tuples of small values:
+a region-wide list of them is unpickled from the cache several times faster than ``Slot``s."""
+
+
+class _Offers:
+    """What the bookable advisors of a scope offer over the booking window, net of public
+    holidays and absences, booked slots included: the slow part, cached.
+
+    ``by_structure``: per structure, offers sorted by start then advisor (structures offering
+    nothing left out). ``Slot``s are built on demand and kept with the entry (they are
+    immutable), not pickled.
+    """
+
+    def __init__(self, advisor_ids: list[int], by_structure: dict[int, list[_Offer]]) -> None:
+        self.advisor_ids = advisor_ids
+        self.by_structure = by_structure
+        self._slots: dict[int, Slot] = {}
+
+    def __getstate__(self) -> tuple:
+        return self.advisor_ids, self.by_structure
+
+    def __setstate__(self, state: tuple) -> None:
+        self.__init__(*state)
+
+    def slot(self, structure_id: int, offer: _Offer) -> Slot:
+        # Keyed by identity: the entry holds its offers as long as it lives.
+        slot = self._slots.get(id(offer))
+        if slot is None:
+            slot = self._slots[id(offer)] = _slot(structure_id, offer)
+        return slot
+
+
+def _minute(value: dt.time) -> int:
+    return value.hour * 60 + value.minute
+
+
+@lru_cache(maxsize=2048)
+def _time(minute: int) -> dt.time:
+    return dt.time(minute // 60, minute % 60)
+
+
+def _slot(structure_id: int, offer: _Offer) -> Slot:
+    _start, _end, advisor_id, ordinal, start_minute, end_minute, modes, place = offer
+    day = dt.date.fromordinal(ordinal)
+    return Slot(advisor_id, structure_id,
+                dt.datetime.combine(day, _time(start_minute), tzinfo=PARIS),
+                dt.datetime.combine(day, _time(end_minute), tzinfo=PARIS), modes, place)
+
+
+class _Busy:
+    """Active appointments per advisor, asked "does one overlap [start, end)?" by bisection."""
+
+    def __init__(self, intervals: dict[int, list[tuple[int, int]]]) -> None:
+        self._index: dict[int, tuple[list[int], list[int]]] = {}
+        for advisor_id, items in intervals.items():
+            items = sorted(items)
+            # Starts, and the latest end among the intervals starting up to each one.
+            self._index[advisor_id] = ([start for start, _end in items],
+                                       list(accumulate((end for _start, end in items), max)))
+
+    def overlaps(self, advisor_id: int, start: int, end: int) -> bool:
+        index = self._index.get(advisor_id)
+        if index is None:
+            return False
+        starts, latest_ends = index
+        before = bisect_left(starts, end)  # intervals starting before ``end``
+        return before > 0 and latest_ends[before - 1] > start
+
+
+def _offers_and_busy(
+    *, scope: str, advisors: QuerySet[Advisor], now: dt.datetime, mode: str | None,
+    busy_days: tuple[dt.date, dt.date], all_advisors: bool = False,
+) -> tuple[_Offers, _Busy]:
+    """The offers of ``advisors`` (named ``scope`` in the cache) over the booking window of
+    ``now``, and their active appointments over ``busy_days``.
+
+    Cache hit: one query (the appointments), none when no advisor is bookable. Miss: the four
+    queries of ``_Calendar``, whose appointments cover the whole booking window.
+    ``all_advisors`` says ``advisors`` is every advisor: the appointment query then needs no
+    list of ids.
+    """
+    earliest, latest = booking_window(now)
+    first_day, last_day = earliest.astimezone(PARIS).date(), latest.astimezone(PARIS).date()
+    version = slot_cache.availability_version()
+    parts = (scope, mode or "all", first_day.isoformat(), last_day.isoformat())
+    offers = slot_cache.get(version, parts)
+    if offers is None:
+        calendar = _Calendar(advisors=advisors, first_day=first_day, last_day=last_day,
+                             now=now, mode=mode, with_appointments=True)
+        offers = calendar.offers(first_day, last_day)
+        slot_cache.put(version, parts, offers)
+        return offers, _Busy(calendar.busy)
+    if not offers.advisor_ids:
+        return offers, _Busy({})
+    busy: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for advisor_id, start, end in _active_appointment_rows(
+        advisor_ids=None if all_advisors else offers.advisor_ids, first_day=busy_days[0],
+        last_day=busy_days[1], now=now,
+    ):
+        busy[advisor_id].append((start, end))
+    return offers, _Busy(busy)
+
+
+def _free(offers: list[_Offer], busy: _Busy, lo: float, hi: float) -> Iterator[_Offer]:
+    """Offers starting in ``[lo, hi]`` (epoch seconds) that no active appointment overlaps,
+    in order."""
+    for offer in offers:
+        if lo <= offer[0] <= hi and not busy.overlaps(offer[2], offer[0], offer[1]):
+            yield offer
+
+
+def _horizon(now: dt.datetime) -> tuple[float, float, tuple[dt.date, dt.date]]:
+    earliest, latest = booking_window(now)
+    return (earliest.timestamp(), latest.timestamp(),
+            (earliest.astimezone(PARIS).date(), latest.astimezone(PARIS).date()))
+
+
+def _region_scope(departement: str | None) -> tuple[str, QuerySet[Advisor]]:
+    if departement:
+        return (f"departement-{departement}",
+                Advisor.objects.filter(structure__departement=departement))
+    return "region", Advisor.objects.all()
+
 
 def _clamp(start: dt.datetime, end: dt.datetime, now: dt.datetime,
            ) -> tuple[dt.datetime, dt.datetime] | None:
@@ -460,87 +682,92 @@ def free_slots(
     return slots
 
 
+def structure_get_active(*, slug: str) -> Structure | None:
+    """The active structure of ``slug``, or None. Kept with the offers in ``slot_cache`` (any
+    change of a structure invalidates it), so that a free-slot page runs a single query."""
+    if len(slug) > Structure._meta.get_field("slug").max_length:
+        return None  # cannot exist (and would make too long a cache key)
+    version = slot_cache.availability_version()
+    parts = ("active-structure", slug)
+    found = slot_cache.get(version, parts)
+    if found is None:
+        found = Structure.objects.filter(slug=slug, status=StructureStatus.ACTIVE).first()
+        slot_cache.put(version, parts, found or False)
+    return found or None
+
+
 def free_slots_for_structure(
     *, structure: Structure, start: dt.datetime, end: dt.datetime, now: dt.datetime,
     mode: str | None = None,
 ) -> list[Slot]:
-    return free_slots(advisors=Advisor.objects.filter(structure=structure), start=start, end=end,
-                      now=now, mode=mode)
+    """``free_slots`` of the structure's advisors, from the cached offers."""
+    window = _clamp(start, end, now)
+    if window is None:
+        return []
+    lo, hi = window
+    offers, busy = _offers_and_busy(
+        scope=f"structure-{structure.pk}", advisors=Advisor.objects.filter(structure=structure),
+        now=now, mode=mode,
+        busy_days=(lo.astimezone(PARIS).date(), hi.astimezone(PARIS).date()))
+    structure_id = structure.pk
+    return [offers.slot(structure_id, offer)
+            for offer in _free(offers.by_structure.get(structure_id, []), busy, lo.timestamp(),
+                               hi.timestamp())]
 
 
 def _first_free_by_structure(
-    advisors: QuerySet[Advisor], now: dt.datetime, mode: str | None, limit: int,
+    offers: _Offers, busy: _Busy, now: dt.datetime, limit: int,
 ) -> dict[int, list[Slot]]:
-    """Up to ``limit`` first free slots per structure, scanning day by day and stopping early."""
-    earliest, latest = booking_window(now)
-    lo_s, hi_s = earliest.timestamp(), latest.timestamp()
-    first_day, last_day = earliest.astimezone(PARIS).date(), latest.astimezone(PARIS).date()
-    calendar = _Calendar(advisors=advisors, first_day=first_day, last_day=last_day, now=now,
-                         mode=mode, with_appointments=True)
+    """Up to ``limit`` first free slots per structure."""
+    lo_s, hi_s, _busy_days = _horizon(now)
     found: dict[int, list[Slot]] = {}
-    by_structure = {
-        structure_id: list(group)
-        for structure_id, group in groupby(calendar.advisors, key=lambda a: a.structure_id)
-    }
-    for structure_id, structure_advisors in by_structure.items():
-        slots: list[Slot] = []
-        for day in _days(first_day, last_day):
-            for advisor in structure_advisors:
-                slots.extend(calendar.free(advisor, day, lo_s, hi_s))
-            if len(slots) >= limit:
-                break
+    for structure_id, structure_offers in offers.by_structure.items():
+        slots = [offers.slot(structure_id, offer)
+                 for offer in islice(_free(structure_offers, busy, lo_s, hi_s), limit)]
         if slots:
-            slots.sort(key=lambda s: (s.starts_at, s.advisor_id))
-            found[structure_id] = slots[:limit]
+            found[structure_id] = slots
     return found
 
 
 def next_free_slots_for_structure(
     *, structure: Structure, now: dt.datetime, mode: str | None = None, limit: int = 3,
 ) -> list[Slot]:
-    found = _first_free_by_structure(Advisor.objects.filter(structure=structure), now, mode,
-                                     limit)
-    return found.get(structure.pk, [])
+    offers, busy = _offers_and_busy(
+        scope=f"structure-{structure.pk}", advisors=Advisor.objects.filter(structure=structure),
+        now=now, mode=mode, busy_days=_horizon(now)[2])
+    return _first_free_by_structure(offers, busy, now, limit).get(structure.pk, [])
 
 
 def next_free_slot_by_structure(
     *, now: dt.datetime, mode: str | None = None, departement: str | None = None,
 ) -> dict[int, Slot]:
     """Region-wide: the first free slot of every structure that has one within the horizon."""
-    advisors = Advisor.objects.all()
-    if departement:
-        advisors = advisors.filter(structure__departement=departement)
-    return {
-        structure_id: slots[0]
-        for structure_id, slots in _first_free_by_structure(advisors, now, mode, 1).items()
-    }
+    scope, advisors = _region_scope(departement)
+    offers, busy = _offers_and_busy(scope=scope, advisors=advisors, now=now, mode=mode,
+                                    busy_days=_horizon(now)[2], all_advisors=not departement)
+    return {structure_id: slots[0]
+            for structure_id, slots in _first_free_by_structure(offers, busy, now, 1).items()}
 
 
 def next_free_slot_by_structure_and_mode(
     *, now: dt.datetime, departement: str | None = None,
 ) -> dict[int, dict[str, Slot]]:
     """Region-wide, in one pass: structure id → {mode → first free slot offering that mode}."""
-    earliest, latest = booking_window(now)
-    lo_s, hi_s = earliest.timestamp(), latest.timestamp()
-    first_day, last_day = earliest.astimezone(PARIS).date(), latest.astimezone(PARIS).date()
-    advisors = Advisor.objects.all()
-    if departement:
-        advisors = advisors.filter(structure__departement=departement)
-    calendar = _Calendar(advisors=advisors, first_day=first_day, last_day=last_day, now=now,
-                         mode=None, with_appointments=True)
+    lo_s, hi_s, busy_days = _horizon(now)
+    scope, advisors = _region_scope(departement)
+    offers, busy = _offers_and_busy(scope=scope, advisors=advisors, now=now, mode=None,
+                                    busy_days=busy_days, all_advisors=not departement)
+    all_modes = len(Mode.values)
     result: dict[int, dict[str, Slot]] = {}
-    for structure_id, group in groupby(calendar.advisors, key=lambda a: a.structure_id):
-        structure_advisors = list(group)
+    for structure_id, structure_offers in offers.by_structure.items():
         firsts: dict[str, Slot] = {}
-        for day in _days(first_day, last_day):
-            day_slots = sorted(
-                (slot for advisor in structure_advisors
-                 for slot in calendar.free(advisor, day, lo_s, hi_s)),
-                key=lambda s: (s.starts_at, s.advisor_id))
-            for slot in day_slots:
-                for mode in slot.modes:
-                    firsts.setdefault(mode, slot)
-            if len(firsts) == len(Mode.values):
+        for offer in _free(structure_offers, busy, lo_s, hi_s):
+            slot = None
+            for mode in offer[6]:
+                if mode not in firsts:
+                    slot = slot or offers.slot(structure_id, offer)
+                    firsts[mode] = slot
+            if len(firsts) == all_modes:
                 break
         if firsts:
             result[structure_id] = firsts

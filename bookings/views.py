@@ -60,11 +60,15 @@ def distinct_slots(slots: list[Slot]) -> list[Slot]:
     return result
 
 
-def booking_url(structure: Structure, slot: Slot, mode: str | None = None) -> str:
+def booking_query(slot: Slot, mode: str | None = None) -> str:
     params = {"conseiller": slot.advisor_id, "debut": slot.starts_at.isoformat()}
     if mode and mode in slot.modes:
         params["mode"] = mode
-    return f"{reverse('bookings:book', args=[structure.slug])}?{urlencode(params)}"
+    return urlencode(params)
+
+
+def booking_url(structure: Structure, slot: Slot, mode: str | None = None) -> str:
+    return f"{reverse('bookings:book', args=[structure.slug])}?{booking_query(slot, mode)}"
 
 
 def _week_monday(day: dt.date) -> dt.date:
@@ -161,21 +165,46 @@ def waiting_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET"])
 def structure_slots(request: HttpRequest, slug: str) -> HttpResponse:
-    structure = get_object_or_404(Structure, slug=slug, status=StructureStatus.ACTIVE)
+    structure = selectors.structure_get_active(slug=slug)
+    if structure is None:
+        raise Http404
     mode = _mode_or_none(request.GET.get("mode"))
     now = timezone.now()
-    week, weeks = _week_from_request(request, now, lambda: selectors.next_free_slots_for_structure(
-        structure=structure, now=now, mode=mode, limit=1))
-    start = dt.datetime.combine(week, dt.time.min, tzinfo=PARIS)
-    end = dt.datetime.combine(week + dt.timedelta(days=7), dt.time.min, tzinfo=PARIS)
-    slots = distinct_slots(selectors.free_slots_for_structure(
-        structure=structure, start=start, end=end, now=now, mode=mode))
+    week, weeks, slots = _week_and_slots(request, structure, now, mode)
     days = [(day, [(slot, booking_url(structure, slot, mode)) for slot in day_slots])
             for day, day_slots in selectors.slots_by_day(slots)]
     return render(request, "bookings/structure_slots.html", {
         "structure": structure, "mode": mode, "modes": Mode.choices, "days": days,
         **_week_navigation(request, week, weeks, mode),
     })
+
+
+def _week_and_slots(
+    request, structure: Structure, now: dt.datetime, mode: str | None,
+) -> tuple[dt.date, tuple[dt.date, dt.date], list[Slot]]:
+    """The week to show (see ``_week_from_request``), the first and last weeks of the booking
+    window, and the distinct free slots of the week.
+
+    By default the week is that of the next free slot: then one selector call over the whole
+    booking window gives both the next free slot and the slots of its week."""
+    window: list[list[Slot]] = []  # the free slots of the booking window, once read
+
+    def first_free() -> list[Slot]:
+        earliest, latest = selectors.booking_window(now)
+        window.append(selectors.free_slots_for_structure(
+            structure=structure, start=earliest, end=latest + dt.timedelta(microseconds=1),
+            now=now, mode=mode))
+        return window[0][:1]
+
+    week, weeks = _week_from_request(request, now, first_free)
+    start = dt.datetime.combine(week, dt.time.min, tzinfo=PARIS)
+    end = dt.datetime.combine(week + dt.timedelta(days=7), dt.time.min, tzinfo=PARIS)
+    if window:
+        slots = [slot for slot in window[0] if start <= slot.starts_at < end]
+    else:
+        slots = selectors.free_slots_for_structure(structure=structure, start=start, end=end,
+                                                   now=now, mode=mode)
+    return week, weeks, distinct_slots(slots)
 
 
 def _week_from_request(request, now, first_free) -> tuple[dt.date, tuple[dt.date, dt.date]]:
@@ -531,13 +560,8 @@ def appointment_move(request: HttpRequest, token: str) -> HttpResponse:
             return render(request, "bookings/move_confirm.html", {
                 **context, "new_starts_at": _local(starts_at),
                 "new_ends_at": _local(starts_at + selectors.interview_duration())})
-    week, weeks = _week_from_request(request, now, lambda: selectors.next_free_slots_for_structure(
-        structure=structure, now=now, mode=mode, limit=1))
-    start = dt.datetime.combine(week, dt.time.min, tzinfo=PARIS)
-    end = dt.datetime.combine(week + dt.timedelta(days=7), dt.time.min, tzinfo=PARIS)
+    week, weeks, slots = _week_and_slots(request, structure, now, mode)
     move_url = reverse("bookings:appointment_move", kwargs={"token": token})
-    slots = distinct_slots(selectors.free_slots_for_structure(
-        structure=structure, start=start, end=end, now=now, mode=mode))
     days = [
         (day, [(slot, f"{move_url}?{urlencode(_move_params(slot, mode))}")
                for slot in day_slots])

@@ -33,7 +33,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", "mot-de-passe-solide-42")
 
     @factory.post_generation
-    def _save(obj, create, extracted, **kwargs):  # noqa: N805
+    def _save(obj, create, extracted, **kwargs):
         if create:
             obj.save()
 
@@ -44,7 +44,7 @@ class CoordinatorFactory(UserFactory):
     is_superuser = True
 
     @factory.post_generation
-    def with_totp(obj, create, extracted, **kwargs):  # noqa: N805
+    def with_totp(obj, create, extracted, **kwargs):
         """Pass with_totp=True to give the coordinator an activated TOTP authenticator."""
         if create and extracted:
             Authenticator.objects.create(

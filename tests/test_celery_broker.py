@@ -18,7 +18,7 @@ def test_without_redis_tasks_run_in_process(settings):
 
 
 @pytest.mark.skipif(not REDIS_URL, reason="needs REDIS_URL (CI starts Redis)")
-# Celery's Redis result backend still calls redis-py's deprecated setex; only the test reads results.
+# Celery's Redis result backend calls redis-py's deprecated setex; only this test reads results.
 @pytest.mark.filterwarnings("ignore:Call to deprecated setex:DeprecationWarning")
 def test_a_worker_consumes_tasks_from_redis():
     from celery.backends.redis import RedisBackend

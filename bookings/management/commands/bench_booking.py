@@ -7,9 +7,12 @@ appointments (bulk inserts), then measures in the same run, as the median of sev
 - the free slots of one structure over the horizon: the selector, the page and the JSON;
 - the region-wide list of next free slots: the selector, and the public JSON when it exists;
 
-each in milliseconds, as a ratio to the floor, and with its number of SQL queries. The data goes
-into a throwaway database (``bench_<name>`` on PostgreSQL, in memory on SQLite) dropped at the
-end; with ``--keep`` it goes into the configured database and stays.
+each in milliseconds, as a ratio to the floor, and with its number of SQL queries. Measures that
+read the offers cache (``bookings.slot_cache``) are taken twice: cold (the cache invalidated
+before each run, as after any change of availability) and warm. The data goes into a throwaway
+database (``bench_<name>`` on PostgreSQL, in memory on SQLite) dropped at the end; with
+``--keep`` it goes into the configured database and stays, and ``--reuse`` measures again the
+data a ``--keep`` run left there.
 """
 
 from __future__ import annotations
@@ -22,8 +25,9 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+from django.db.models import Count
 from django.http import HttpResponse
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
@@ -40,6 +44,7 @@ from advisors.models import (
     TrainingKind,
     TrainingSession,
 )
+from bookings import slot_cache
 from bookings.models import Appointment, AppointmentStatus, RecurringAvailability
 from bookings.selectors import (
     PARIS,
@@ -75,8 +80,13 @@ class Command(BaseCommand):
         parser.add_argument("--runs", type=int, default=15)
         parser.add_argument("--keep", action="store_true",
                             help="Garder les données créées (sinon tout est annulé à la fin).")
+        parser.add_argument("--reuse", action="store_true",
+                            help="Mesurer les données laissées par un --keep précédent.")
 
     def handle(self, *args, **options):
+        if options["reuse"]:
+            self._run(options)
+            return
         if options["keep"]:
             if Structure.objects.filter(slug__startswith=f"{PREFIX}-").exists():
                 self.stderr.write("Des données de benchmark existent déjà : utilisez une base "
@@ -196,23 +206,50 @@ class Command(BaseCommand):
 
     # --- measures -------------------------------------------------------------------------
 
-    def _measure(self, runs: int, func: Callable[[], Any]) -> tuple[float, int, Any]:
-        func()  # warm up (caches, holidays table, template loading)
-        timings = []
-        result = None
+    def _measure(self, runs: int, lines: list[tuple[Callable[[], Any], bool]],
+                 ) -> list[tuple[float, int, Any]]:
+        """Median time, queries of the last run and its result, per line (function, cold).
+
+        Lines are measured in turn within each round, so that the noise of a shared machine
+        weighs on all of them alike; a cold line invalidates the offers cache first (outside
+        the timing), and the warm line of the same measure comes right after it."""
+        for func, _cold in lines:
+            func()  # warm up (caches, holidays table, template loading)
+        timings: list[list[float]] = [[] for _ in lines]
+        last: list[tuple[int, Any]] = [(0, None)] * len(lines)
         for _ in range(runs):
-            with CaptureQueriesContext(connection) as queries:
-                started = time.perf_counter()
-                result = func()
-                timings.append((time.perf_counter() - started) * 1000)
-        return statistics.median(timings), len(queries), result
+            for index, (func, cold) in enumerate(lines):
+                if cold:
+                    slot_cache.bump_availability_version()
+                with CaptureQueriesContext(connection) as queries:
+                    started = time.perf_counter()
+                    result = func()
+                    timings[index].append((time.perf_counter() - started) * 1000)
+                last[index] = (len(queries), result)
+        return [(statistics.median(times), queries, result)
+                for times, (queries, result) in zip(timings, last, strict=True)]
+
+    def _structure(self, options, now: dt.datetime) -> Structure:
+        if not options["reuse"]:
+            structure = self._build(options, now)
+        else:
+            structure = (Structure.objects.filter(slug__startswith=f"{PREFIX}-")
+                         .annotate(n=Count("advisors")).order_by("-n", "pk").first())
+            if structure is None:
+                raise CommandError("Aucune donnée de benchmark : lancez d'abord avec --keep.")
+        # Bulk inserts send no signal: forget offers cached for an older data set.
+        slot_cache.bump_availability_version()
+        return structure
 
     def _run(self, options) -> None:
         now = timezone.now()
-        structure = self._build(options, now)
+        structure = self._structure(options, now)
         runs = options["runs"]
         start, end = now, now + dt.timedelta(weeks=settings.BOOKING_HORIZON_WEEKS)
+        weeks = settings.BOOKING_HORIZON_WEEKS
         client = Client()
+        one_structure = "≤ 10× plancher"
+        region = "≤ 100 ms"
 
         def get(url: str) -> Callable[[], HttpResponse]:
             def call():
@@ -221,49 +258,67 @@ class Command(BaseCommand):
                 return response
             return call
 
-        measures: list[tuple[str, Callable[[], Any]]] = [
-            ("Vue Django nue (plancher)", get("/__bench__/bare/")),
+        # (label, function, reads the offers cache, target)
+        measures: list[tuple[str, Callable[[], Any], bool, str]] = [
+            ("Vue Django nue (plancher)", get("/__bench__/bare/"), False, ""),
             ("Référence : une requête ORM triviale (structure par slug)",
-             lambda: Structure.objects.get(slug=structure.slug)),
-            (f"Créneaux d'une structure sur {settings.BOOKING_HORIZON_WEEKS} semaines "
-             "(sélecteur)",
+             lambda: Structure.objects.get(slug=structure.slug), False, ""),
+            (f"Créneaux d'une structure sur {weeks} semaines (sélecteur)",
              lambda: free_slots_for_structure(structure=structure, start=start, end=end,
-                                              now=timezone.now())),
+                                              now=timezone.now()), True, ""),
         ]
         pages = [
-            ("Créneaux d'une structure (page)", "bookings:structure_slots", [structure.slug], ""),
-            (f"Créneaux d'une structure (JSON, {settings.BOOKING_HORIZON_WEEKS} semaines)",
+            ("Créneaux d'une structure (page)", "bookings:structure_slots", [structure.slug], "",
+             one_structure),
+            (f"Créneaux d'une structure (JSON, {weeks} semaines)",
              "api:structure_slots", [structure.slug],
-             f"?from={start.astimezone(PARIS).date()}&to={end.astimezone(PARIS).date()}"),
+             f"?from={start.astimezone(PARIS).date()}&to={end.astimezone(PARIS).date()}",
+             one_structure),
         ]
         region_pages = [
-            ("Liste régionale (JSON /api/v1/structures/)", "api:structures", [], ""),
-            ("Liste régionale (page de recherche)", "bookings:search", [], ""),
+            ("Liste régionale (JSON /api/v1/structures/)", "api:structures", [], "", ""),
+            ("Liste régionale (page de recherche)", "bookings:search", [], "", ""),
         ]
         with override_settings(ROOT_URLCONF=_bench_urlconf(),
                                ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"]):
-            for label, name, args, query in pages:
+            for label, name, args, query, target in pages:
                 try:
-                    measures.append((label, get(reverse(name, args=args) + query)))
+                    measures.append((label, get(reverse(name, args=args) + query), True, target))
                 except NoReverseMatch:
                     self.stdout.write(f"{label} : vue absente, non mesurée.")
             measures.append(("Prochain créneau libre, toute la région (sélecteur)",
-                             lambda: next_free_slot_by_structure(now=timezone.now())))
+                             lambda: next_free_slot_by_structure(now=timezone.now()), True,
+                             region))
             measures.append(("Prochain créneau par modalité, toute la région (sélecteur)",
-                             lambda: next_free_slot_by_structure_and_mode(now=timezone.now())))
-            for label, name, args, query in region_pages:
+                             lambda: next_free_slot_by_structure_and_mode(now=timezone.now()),
+                             True, region))
+            for label, name, args, query, target in region_pages:
                 try:
-                    measures.append((label, get(reverse(name, args=args) + query)))
+                    measures.append((label, get(reverse(name, args=args) + query), True, target))
                 except NoReverseMatch:
                     self.stdout.write(f"{label} : vue absente, non mesurée.")
 
-            floor = None
-            self.stdout.write(f"\n{'Mesure':<68} {'médiane':>9} {'× plancher':>11} "
-                              f"{'requêtes':>9}")
-            for label, func in measures:
-                median, queries, result = self._measure(runs, func)
-                floor = floor or median
-                extra = f"  ({len(result)} résultats)" if isinstance(result, list | dict) else ""
-                self.stdout.write(f"{label:<68} {median:>7.2f} ms {median / floor:>10.1f} "
-                                  f"{queries:>9}{extra}")
-        self.stdout.write(f"\nBase : {connection.vendor}, {runs} mesures par ligne (médiane).")
+            lines = [(label, func, cold, target)
+                     for label, func, cached, target in measures
+                     for cold in ((True, False) if cached else (None,))]
+            results = self._measure(runs, [(func, bool(cold)) for _l, func, cold, _t in lines])
+            floor = results[0][0]
+            self.stdout.write(f"\n{'Mesure':<68} {'cache':<6} {'médiane':>9} {'× plancher':>11} "
+                              f"{'requêtes':>9}  {'cible':<16}")
+            for (label, _func, cold, target), (median, queries, result) in zip(
+                lines, results, strict=True
+            ):
+                ratio = median / floor
+                verdict = ""
+                if target and cold is False:
+                    met = ratio <= 10 if target == one_structure else median <= 100
+                    verdict = f"{target} {'OK' if met else 'NON'}"
+                extra = (f"  ({len(result)} résultats)" if isinstance(result, list | dict)
+                         else "")
+                state = {True: "froid", False: "chaud", None: "-"}[cold]
+                self.stdout.write(f"{label:<68} {state:<6} {median:>7.2f} ms {ratio:>10.1f} "
+                                  f"{queries:>9}  {verdict:<16}{extra}")
+        self.stdout.write(f"\nBase : {connection.vendor}, cache : "
+                          f"{settings.CACHES['default']['BACKEND'].rsplit('.', 1)[-1]}, "
+                          f"{runs} tours, mesures entrelacées (médiane). Froid : cache des "
+                          "créneaux offerts invalidé avant chaque mesure ; chaud : déjà rempli.")
