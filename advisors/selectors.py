@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from accounts.models import User
 
@@ -76,10 +77,18 @@ class DirectoryGroup:
 
 
 def modes_offered(structures: list[Structure]) -> dict[int, list[str]]:
-    """Hook for the booking app: the interview modes (labels) each structure offers, by
-    structure id, computed for all the listed structures at once. Empty until availability
-    exists."""
-    return {structure.pk: [] for structure in structures}
+    """The interview modes (labels) in which each structure has a free slot within the booking
+    horizon, by structure id, for all the listed structures at once. The booking app computes
+    them (imported here, not at module level: bookings builds on this app)."""
+    from bookings.models import Mode
+    from bookings.selectors import next_free_slot_by_structure_and_mode
+
+    wanted = {structure.pk for structure in structures}
+    firsts = next_free_slot_by_structure_and_mode(now=timezone.now())
+    return {
+        structure_id: [mode.label for mode in Mode if mode in by_mode]
+        for structure_id, by_mode in firsts.items() if structure_id in wanted
+    }
 
 
 def public_structures() -> QuerySet[Structure]:

@@ -65,19 +65,37 @@ def test_invalid_departement_is_a_french_message(client, structures, value):
     assert len(response.context["groups"]) == 2  # everything is listed
 
 
-def test_directory_query_count_does_not_grow(client, django_assert_num_queries):
+def test_directory_query_count_does_not_grow(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     StructureFactory.create_batch(3)
-    with django_assert_num_queries(1):
+    client.get(DIRECTORY)  # fills the free-slot cache
+    with CaptureQueriesContext(connection) as few:
         client.get(DIRECTORY)
     StructureFactory.create_batch(12, departement="87", postal_code="87000")
-    with django_assert_num_queries(1):
+    client.get(DIRECTORY)
+    with CaptureQueriesContext(connection) as many:
         response = client.get(DIRECTORY)
+    assert len(many) == len(few) <= 3
     assert sum(len(g.structures) for g in response.context["groups"]) == 15
 
 
-def test_structure_detail(client, structures, django_assert_num_queries):
+def test_directory_shows_the_modes_with_free_slots(client):
+    from tests.bookings.web_support import bookable_advisor
+
+    advisor = bookable_advisor(public_name="Info Jeunes Modes", modes=("video", "phone"))
+    response = client.get(DIRECTORY)
+    structure = next(s for g in response.context["groups"] for s in g.structures
+                     if s.pk == advisor.structure_id)
+    assert structure.modes_offered == ["en visio", "par téléphone"]
+    assert "par téléphone" in response.content.decode()
+
+
+def test_structure_detail(client, structures, django_assert_max_num_queries):
     url = reverse("advisors:structure_detail", kwargs={"slug": structures[0].slug})
-    with django_assert_num_queries(1):
+    client.get(url)  # fills the free-slot cache
+    with django_assert_max_num_queries(2):  # the structure, and live appointments if any
         response = client.get(url)
     assert response.status_code == 200
     content = response.content.decode()
