@@ -12,7 +12,7 @@ check:
 	.venv/bin/ruff check .
 	.venv/bin/python manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=somobilite.settings.production SECRET_KEY=check-only-not-secret-0123456789-abcdefghijklmnopqrstuvwxyz \
-	ALLOWED_HOSTS=somobilite.example.org .venv/bin/python manage.py check --deploy --fail-level WARNING
+	ALLOWED_HOSTS=somobilite.example.org SITE_URL=https://somobilite.example.org .venv/bin/python manage.py check --deploy --fail-level WARNING
 
 bench:
 	.venv/bin/python manage.py bench_booking
