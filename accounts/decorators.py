@@ -1,4 +1,4 @@
-"""Access decorators for the young person's own pages."""
+"""Access decorators for the young person's own pages and the advisors' back-office."""
 
 from functools import wraps
 
@@ -16,6 +16,22 @@ def youth_required(view):
     def wrapper(request, *args, **kwargs):
         if not request.user.is_youth:
             raise PermissionDenied(_("Cette page est réservée aux jeunes."))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def advisor_required(view):
+    """Advisors with a current designation only: anonymous visitors go to the login page,
+    anyone else (young people, coordinators, withdrawn advisors) gets a 403."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        user = request.user
+        if not (user.is_advisor
+                and user.advisor_designations.filter(withdrawn_on__isnull=True).exists()):
+            raise PermissionDenied(_("Réservé aux conseillers et conseillères So Mobilité."))
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -14,6 +14,7 @@ Public contract (keyword-only arguments, aware datetimes):
   valid_until=None, modes, place="") -> RecurringAvailability``,
   ``availability_create_one_off(*, advisor, date, start_time, end_time, modes, place="", now)
   -> OneOffAvailability``.
+- ``availability_delete(*, availability)``.
 - ``absence_preview(*, advisor, starts_at, ends_at) -> list[Appointment]`` and
   ``absence_create(*, advisor, starts_at, ends_at, kind, reason, confirm_cancellations, now)
   -> Absence`` (raises ``AbsenceOverlapsAppointments`` listing them when not confirmed).
@@ -539,6 +540,13 @@ def availability_create_one_off(
             raise BookingError(_("Cette plage chevauche une disponibilité déjà publiée.")) from None
         notifications.offer_to_waiting_list(advisor_ids=[advisor.pk])
     return availability
+
+
+def availability_delete(*, availability: RecurringAvailability | OneOffAvailability) -> None:
+    """Withdraw a published availability. Appointments already booked in it keep their own
+    times and stay booked; only the slots still free disappear (the slot cache follows)."""
+    with transaction.atomic():
+        availability.delete()
 
 
 # --- Absences -------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ urlpatterns = [
     path("structures/", include("advisors.urls")),
     path("programmes/", include("programmes.urls")),
     path("espace-conseil/fiches/", include("programmes.advisor_urls")),
+    path("espace-conseil/disponibilites/", include("bookings.advisor_urls")),
     path("rendez-vous/", include("bookings.urls")),
     path("api/v1/", include("bookings.api_urls")),
     path("mon-espace/", include("matching.profile_urls")),

@@ -20,7 +20,9 @@ from tests.factories import (
     AppointmentFactory,
     BookableAdvisorFactory,
     CoordinatorFactory,
+    OneOffAvailabilityFactory,
     ProgrammeSheetFactory,
+    RecurringAvailabilityFactory,
     UserFactory,
 )
 
@@ -43,6 +45,7 @@ YOUTH_ONLY = {"anonymous": LOGIN, "youth_a": OK, "youth_b": OK, "advisor_x": 403
 # Advisors with a current designation (trained or not).
 ADVISORS_ONLY = {"anonymous": LOGIN, "youth_a": 403, "youth_b": 403, "advisor_x": OK,
                  "advisor_y": OK, "untrained": OK, "coordinator": 403}
+ADVISORS_POST_ONLY = {**ADVISORS_ONLY, "advisor_x": 405, "advisor_y": 405, "untrained": 405}
 
 
 @dataclass(frozen=True)
@@ -100,6 +103,15 @@ EXPECTATIONS: dict[str, Case] = {
     "programme_proposals:list": Case(_no_kwargs, ADVISORS_ONLY),
     "programme_proposals:new": Case(_no_kwargs, ADVISORS_ONLY),
     "programme_proposals:update": Case(lambda w: {"slug": w.sheet.slug}, ADVISORS_ONLY),
+    "advisor_availability:page": Case(_no_kwargs, ADVISORS_ONLY),
+    # Form targets (POST only): the access check comes first, then the method.
+    "advisor_availability:recurring_create": Case(_no_kwargs, ADVISORS_POST_ONLY),
+    "advisor_availability:one_off_create": Case(_no_kwargs, ADVISORS_POST_ONLY),
+    "advisor_availability:absence_create": Case(_no_kwargs, ADVISORS_POST_ONLY),
+    "advisor_availability:recurring_delete": Case(lambda w: {"pk": w.availability_x.pk},
+                                                  ADVISORS_POST_ONLY),
+    "advisor_availability:one_off_delete": Case(lambda w: {"pk": w.one_off_x.pk},
+                                                ADVISORS_POST_ONLY),
     "youth:space": Case(_no_kwargs, YOUTH_ONLY),
     "youth:profile": Case(_no_kwargs, YOUTH_ONLY),
     "privacy:my_data": Case(_no_kwargs, YOUTH_ONLY),
@@ -155,6 +167,8 @@ class World:
             starts_at=dt.datetime(2026, 3, 20, 9, 0, tzinfo=dt.UTC),
         )
         self.token_a = appointment_manage_token(self.appointment_a)
+        self.availability_x = RecurringAvailabilityFactory(advisor=self.advisor_x)
+        self.one_off_x = OneOffAvailabilityFactory(advisor=self.advisor_x)
         self.sheet = ProgrammeSheetFactory()
         from matching.models import ProgrammeRecommendation
 

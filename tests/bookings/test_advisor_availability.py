@@ -1,0 +1,226 @@
+"""The advisor's own availability page: weekly and one-off availability, absences."""
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from bookings.models import (
+    Absence,
+    Appointment,
+    AppointmentStatus,
+    OneOffAvailability,
+    RecurringAvailability,
+)
+from tests.factories import (
+    AdvisorFactory,
+    AppointmentFactory,
+    BookableAdvisorFactory,
+    CoordinatorFactory,
+    OneOffAvailabilityFactory,
+    RecurringAvailabilityFactory,
+    UserFactory,
+)
+
+from .conftest import paris
+
+pytestmark = pytest.mark.django_db
+
+PAGE = reverse("advisor_availability:page")
+
+
+@pytest.fixture(autouse=True)
+def _clock(frozen_now):
+    """Wednesday 18 March 2026, noon in Paris."""
+
+
+@pytest.fixture
+def advisor_client(client, advisor):
+    client.force_login(advisor.user)
+    return client
+
+
+def _recurring(**overrides):
+    data = {"recurring-weekday": "0", "recurring-start_time": "14:00",
+            "recurring-end_time": "17:00", "recurring-valid_from": "2026-03-23",
+            "recurring-valid_until": "", "recurring-modes": ["in_person", "video"],
+            "recurring-place": "Salle 2"}
+    data.update(overrides)
+    return data
+
+
+def _absence(**overrides):
+    data = {"absence-starts_at": "2026-03-27T08:00", "absence-ends_at": "2026-03-27T18:00",
+            "absence-kind": "short", "absence-reason": "Formation"}
+    data.update(overrides)
+    return data
+
+
+def test_page_lists_own_availability_only(advisor_client, advisor):
+    OneOffAvailabilityFactory(advisor=advisor, date=dt.date(2026, 3, 25), place="Salle 4")
+    OneOffAvailabilityFactory(advisor=advisor, date=dt.date(2026, 3, 10), place="Salle passée")
+    RecurringAvailabilityFactory(advisor=BookableAdvisorFactory(), weekday=2, place="Ailleurs")
+    Absence.objects.create(advisor=advisor, starts_at=paris(2026, 4, 6), ends_at=paris(2026, 4, 7),
+                           kind="short", reason="Congés")
+    response = advisor_client.get(PAGE)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Vendredi" in page and "09:00 – 12:00" in page and "à partir du 01/01/2024" in page
+    assert "sur place, en visio, par téléphone" in page
+    assert "mercredi 25 mars 2026" in page and "Salle 4" in page
+    assert "Salle passée" not in page and "Ailleurs" not in page
+    assert "Congés" in page and "06/04/2026 00:00" in page
+    assert "Mes disponibilités" in page  # the advisors' nav link
+
+
+def test_page_queries_do_not_grow_with_rows(advisor_client, advisor,
+                                            django_assert_max_num_queries):
+    for day in range(20, 30):
+        OneOffAvailabilityFactory(advisor=advisor, date=dt.date(2026, 4, day))
+    with django_assert_max_num_queries(8):
+        assert advisor_client.get(PAGE).status_code == 200
+
+
+def test_add_recurring_availability(advisor_client, advisor):
+    response = advisor_client.post(reverse("advisor_availability:recurring_create"), _recurring())
+    assert response.status_code == 302 and response.url == PAGE
+    created = RecurringAvailability.objects.get(advisor=advisor, weekday=0)
+    assert (created.start_time, created.end_time) == (dt.time(14), dt.time(17))
+    assert created.valid_from == dt.date(2026, 3, 23) and created.valid_until is None
+    assert created.modes == ("in_person", "video") and created.place == "Salle 2"
+    assert "Lundi" in advisor_client.get(PAGE).content.decode()
+
+
+def test_overlapping_recurring_is_refused_with_the_service_message(advisor_client, advisor):
+    response = advisor_client.post(reverse("advisor_availability:recurring_create"), _recurring(
+        **{"recurring-weekday": "4", "recurring-start_time": "11:00",
+           "recurring-end_time": "13:00"}))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Cette plage chevauche une disponibilité déjà publiée" in page
+    assert 'value="11:00"' in page and 'value="Salle 2"' in page  # input kept
+    assert RecurringAvailability.objects.filter(advisor=advisor).count() == 1
+
+
+def test_recurring_without_mode_is_refused(advisor_client, advisor):
+    response = advisor_client.post(reverse("advisor_availability:recurring_create"),
+                                   _recurring(**{"recurring-modes": []}))
+    assert response.status_code == 200
+    assert "Choisissez au moins une modalité" in response.content.decode()
+
+
+def test_add_one_off_availability_and_past_date_refused(advisor_client, advisor):
+    url = reverse("advisor_availability:one_off_create")
+    data = {"one_off-date": "2026-03-25", "one_off-start_time": "14:00",
+            "one_off-end_time": "16:00", "one_off-modes": ["phone"], "one_off-place": ""}
+    assert advisor_client.post(url, data).status_code == 302
+    created = OneOffAvailability.objects.get(advisor=advisor)
+    assert (created.date, created.start_time, created.modes) == (
+        dt.date(2026, 3, 25), dt.time(14), ("phone",))
+    refused = advisor_client.post(url, {**data, "one_off-date": "2026-03-10"})
+    assert refused.status_code == 200 and "La date est passée." in refused.content.decode()
+    assert OneOffAvailability.objects.filter(advisor=advisor).count() == 1
+
+
+def test_absence_without_appointments_is_saved_on_paris_wall_clock(advisor_client, advisor):
+    response = advisor_client.post(reverse("advisor_availability:absence_create"), _absence(
+        **{"absence-starts_at": "2026-04-06T00:00", "absence-ends_at": "2026-04-10T23:59",
+           "absence-kind": "long", "absence-reason": "Congés"}))
+    assert response.status_code == 302
+    absence = Absence.objects.get(advisor=advisor)
+    assert absence.starts_at == paris(2026, 4, 6) and absence.ends_at == paris(2026, 4, 10, 23, 59)
+    assert (absence.kind, absence.reason) == ("long", "Congés")
+
+
+def test_absence_end_before_start_is_refused(advisor_client, advisor):
+    response = advisor_client.post(reverse("advisor_availability:absence_create"), _absence(
+        **{"absence-ends_at": "2026-03-27T07:00"}))
+    assert response.status_code == 200
+    assert "absence doit suivre son début." in response.content.decode()
+    assert not Absence.objects.exists()
+
+
+def test_absence_over_appointments_asks_then_cancels_and_tells(
+        advisor_client, advisor, django_capture_on_commit_callbacks):
+    booked = AppointmentFactory(advisor=advisor, starts_at=paris(2026, 3, 27, 9),
+                                first_name="Alix", mode="video")
+    other = AppointmentFactory(advisor=advisor, starts_at=paris(2026, 4, 3, 9))
+    url = reverse("advisor_availability:absence_create")
+    preview = advisor_client.post(url, _absence())
+    page = preview.content.decode()
+    assert preview.status_code == 200
+    assert "couvre 1 rendez-vous" in page
+    assert "vendredi 27 mars 2026" in page and "09:00" in page
+    assert "Alix" in page and "en visio" in page and "Fictif" not in page
+    assert 'name="absence-confirm_cancellations" value="1"' in page
+    assert not Absence.objects.exists()
+    assert Appointment.objects.get(pk=booked.pk).status == AppointmentStatus.CONFIRMED
+
+    with django_capture_on_commit_callbacks(execute=True):
+        saved = advisor_client.post(url, _absence(**{"absence-confirm_cancellations": "1"}))
+    assert saved.status_code == 302
+    assert Absence.objects.get(advisor=advisor).reason == "Formation"
+    assert Appointment.objects.get(pk=booked.pk).status == AppointmentStatus.CANCELLED_BY_STRUCTURE
+    assert Appointment.objects.get(pk=other.pk).status == AppointmentStatus.CONFIRMED
+    assert booked.youth.email in [message.to[0] for message in mail.outbox]
+    assert other.youth.email not in [message.to[0] for message in mail.outbox]
+
+
+def test_delete_own_availability(advisor_client, advisor):
+    recurring = advisor.recurring_availabilities.get()
+    one_off = OneOffAvailabilityFactory(advisor=advisor)
+    assert advisor_client.post(reverse("advisor_availability:recurring_delete",
+                                       kwargs={"pk": recurring.pk})).status_code == 302
+    assert advisor_client.post(reverse("advisor_availability:one_off_delete",
+                                       kwargs={"pk": one_off.pk})).status_code == 302
+    assert not advisor.recurring_availabilities.exists()
+    assert not advisor.one_off_availabilities.exists()
+
+
+def test_cannot_delete_another_advisors_availability(advisor_client):
+    someone_else = BookableAdvisorFactory()
+    recurring = RecurringAvailabilityFactory(advisor=someone_else)
+    one_off = OneOffAvailabilityFactory(advisor=someone_else)
+    assert advisor_client.post(reverse("advisor_availability:recurring_delete",
+                                       kwargs={"pk": recurring.pk})).status_code == 404
+    assert advisor_client.post(reverse("advisor_availability:one_off_delete",
+                                       kwargs={"pk": one_off.pk})).status_code == 404
+    assert RecurringAvailability.objects.filter(pk=recurring.pk).exists()
+    assert OneOffAvailability.objects.filter(pk=one_off.pk).exists()
+
+
+def test_delete_is_post_only(advisor_client, advisor):
+    recurring = advisor.recurring_availabilities.get()
+    url = reverse("advisor_availability:recurring_delete", kwargs={"pk": recurring.pk})
+    assert advisor_client.get(url).status_code == 405
+    assert RecurringAvailability.objects.filter(pk=recurring.pk).exists()
+
+
+def test_untrained_advisor_may_publish(client):
+    untrained = AdvisorFactory()
+    client.force_login(untrained.user)
+    assert client.get(PAGE).status_code == 200
+
+
+@pytest.mark.parametrize("who", ["youth", "coordinator", "withdrawn_advisor"])
+def test_others_are_refused(client, who):
+    if who == "youth":
+        user = UserFactory()
+    elif who == "coordinator":
+        user = CoordinatorFactory(with_totp=True)
+    else:
+        designation = AdvisorFactory(withdrawn_on=dt.date(2026, 3, 1))
+        user = designation.user
+    client.force_login(user)
+    assert client.get(PAGE).status_code == 403
+    assert client.post(reverse("advisor_availability:recurring_create"),
+                       _recurring()).status_code == 403
+
+
+def test_anonymous_goes_to_login(client):
+    response = client.get(PAGE)
+    assert response.status_code == 302 and response.url.startswith(reverse("account_login"))
+    response = client.post(reverse("advisor_availability:absence_create"), _absence())
+    assert response.status_code == 302 and response.url.startswith(reverse("account_login"))
+    assert not Absence.objects.exists()
