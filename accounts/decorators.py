@@ -6,6 +6,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
+from advisors.selectors import user_is_current_advisor
+
 
 def youth_required(view):
     """Anonymous visitors go to the login page; staff get a 403 (these pages are a young
@@ -28,9 +30,7 @@ def advisor_required(view):
     @login_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        user = request.user
-        if not (user.is_advisor
-                and user.advisor_designations.filter(withdrawn_on__isnull=True).exists()):
+        if not user_is_current_advisor(request.user):
             raise PermissionDenied(_("Réservé aux conseillers et conseillères So Mobilité."))
         return view(request, *args, **kwargs)
 

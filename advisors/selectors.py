@@ -141,6 +141,13 @@ def advisor_is_trained(advisor_or_user: Advisor | User, on: date | None = None) 
     return initial_training_attended(on).filter(user=_user_of(advisor_or_user)).exists()
 
 
+def user_is_current_advisor(user) -> bool:
+    """A logged-in advisor with a designation not withdrawn (trained or not): who may use the
+    advisors' back-office pages."""
+    return bool(user.is_authenticated and user.is_advisor
+                and user.advisor_designations.filter(withdrawn_on__isnull=True).exists())
+
+
 def designation_current_q(on: date, prefix: str = "") -> Q:
     return Q(**{f"{prefix}designated_on__lte": on}) & (
         Q(**{f"{prefix}withdrawn_on__isnull": True}) | Q(**{f"{prefix}withdrawn_on__gt": on})

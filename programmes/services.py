@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from advisors.selectors import user_is_current_advisor
 from matching import vocabulary as voc
 from matching.exchange import weeks_to_json
 
@@ -142,11 +143,6 @@ MERGED_FIELDS = tuple(name for name in IMPORTED_FIELDS
                       if name not in ("publication", "last_reviewed"))
 
 
-def is_current_advisor(user) -> bool:
-    return bool(user.is_authenticated and user.is_advisor
-                and user.advisor_designations.filter(withdrawn_on__isnull=True).exists())
-
-
 def proposal_fields(content) -> dict:
     """The sheet field values of a proposal's content, checked by the import parser."""
     errors: list[str] = []
@@ -208,7 +204,7 @@ def proposal_submit(*, proposer, content: dict, note: str = "",
                     sheet: ProgrammeSheet | None = None) -> ProgrammeProposal:
     """Record an advisor's proposal: a new sheet, or a change to the published ``sheet``.
     The content is checked with the import parser (ProposalError.errors by format path)."""
-    if not is_current_advisor(proposer):
+    if not user_is_current_advisor(proposer):
         raise ProposalError(_("Seuls les conseillers et conseillères désignés par une "
                               "structure peuvent proposer une fiche."))
     content = dict(content)

@@ -1,19 +1,18 @@
 """Public catalogue of programme sheets, and the advisors' proposals of sheets."""
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from accounts.decorators import advisor_required
+from advisors.selectors import user_is_current_advisor
+
 from .forms import CatalogueFilterForm, ProposalForm
 from .models import ProgrammeSheet
 from .selectors import catalogue_sheets, proposals_for_proposer, published_sheet_get
-from .services import ProposalError, is_current_advisor, proposal_content_build, proposal_submit
+from .services import ProposalError, proposal_content_build, proposal_submit
 
 PAGE_SIZE = 20
 
@@ -35,23 +34,12 @@ def sheet_detail(request, slug: str):
     except ProgrammeSheet.DoesNotExist as exc:
         raise Http404("Fiche inconnue ou non publiée.") from exc
     return render(request, "programmes/detail.html", {
-        "sheet": sheet, "may_propose": is_current_advisor(request.user)})
+        "sheet": sheet, "may_propose": user_is_current_advisor(request.user)})
 
 
 # --- Advisors' proposals (their back-office) ------------------------------------------------
 
-def current_advisor_required(view):
-    """Advisors with a current designation only: anonymous → login, anyone else → 403."""
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not is_current_advisor(request.user):
-            raise PermissionDenied(_("Réservé aux conseillers et conseillères So Mobilité."))
-        return view(request, *args, **kwargs)
-    return wrapper
-
-
-@current_advisor_required
+@advisor_required
 def proposal_list(request):
     return render(request, "programmes/proposals.html", {
         "proposals": proposals_for_proposer(user=request.user),
@@ -77,12 +65,12 @@ def _proposal_form_page(request, *, sheet: ProgrammeSheet | None):
     return render(request, "programmes/proposal_form.html", {"form": form, "sheet": sheet})
 
 
-@current_advisor_required
+@advisor_required
 def proposal_new(request):
     return _proposal_form_page(request, sheet=None)
 
 
-@current_advisor_required
+@advisor_required
 def proposal_update(request, slug: str):
     try:
         sheet = published_sheet_get(slug=slug)
