@@ -60,8 +60,7 @@ class RecurringAvailabilityForm(forms.ModelForm):
                 end_time=data["end_time"], valid_from=data["valid_from"],
                 valid_until=data.get("valid_until"), exclude_pk=self.instance.pk)
             if clash is not None:
-                raise ValidationError(_("Cette plage chevauche une disponibilité déjà publiée "
-                                        "(%(existing)s).") % {"existing": clash})
+                raise ValidationError(services.availability_overlap_message(clash))
         return data
 
 
@@ -78,8 +77,7 @@ class OneOffAvailabilityForm(forms.ModelForm):
                 advisor=data["advisor"], date=data["date"], start_time=data["start_time"],
                 end_time=data["end_time"], exclude_pk=self.instance.pk)
             if clash is not None:
-                raise ValidationError(_("Cette plage chevauche une disponibilité déjà publiée "
-                                        "(%(existing)s).") % {"existing": clash})
+                raise ValidationError(services.availability_overlap_message(clash))
         return data
 
 

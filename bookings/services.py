@@ -466,7 +466,7 @@ def _check_times(start_time: dt.time, end_time: dt.time) -> None:
                            % {"minutes": settings.INTERVIEW_DURATION_MINUTES})
 
 
-def _overlap_message(existing: RecurringAvailability | OneOffAvailability) -> str:
+def availability_overlap_message(existing: RecurringAvailability | OneOffAvailability) -> str:
     return _("Cette plage chevauche une disponibilité déjà publiée (%(existing)s) : modifiez "
              "les horaires ou les dates.") % {"existing": existing}
 
@@ -494,7 +494,7 @@ def availability_create_recurring(
             advisor=advisor, weekday=weekday, start_time=start_time, end_time=end_time,
             valid_from=valid_from, valid_until=valid_until)
         if clash is not None:
-            raise BookingError(_overlap_message(clash))
+            raise BookingError(availability_overlap_message(clash))
         try:
             with transaction.atomic():
                 availability = RecurringAvailability.objects.create(
@@ -528,7 +528,7 @@ def availability_create_one_off(
         clash = one_off_availability_clash(advisor=advisor, date=date, start_time=start_time,
                                            end_time=end_time)
         if clash is not None:
-            raise BookingError(_overlap_message(clash))
+            raise BookingError(availability_overlap_message(clash))
         try:
             with transaction.atomic():
                 availability = OneOffAvailability.objects.create(
