@@ -7,6 +7,13 @@ from django.db.models import Q, QuerySet
 from .models import ProgrammeRecommendation
 
 
+def followed_by_advisor_q(advisor_user, *, prefix: str = "") -> Q:
+    """Young people an advisor follows: those with an appointment at a structure the advisor
+    currently belongs to. ``prefix`` reaches the young person from another model ("youth__")."""
+    return Q(**{f"{prefix}appointments__structure__advisors__user": advisor_user,
+                f"{prefix}appointments__structure__advisors__withdrawn_on__isnull": True})
+
+
 def recommendation_get_for_user(*, user, public_id: UUID) -> ProgrammeRecommendation:
     """A selection of programmes, for those who may see it (DoesNotExist otherwise): the young
     person it was sent to, the advisors of a structure the young person booked with (the
@@ -16,9 +23,7 @@ def recommendation_get_for_user(*, user, public_id: UUID) -> ProgrammeRecommenda
         pass
     elif user.is_advisor:
         recommendations = recommendations.filter(
-            Q(advisor=user)
-            | Q(youth__appointments__structure__advisors__user=user,
-                youth__appointments__structure__advisors__withdrawn_on__isnull=True)
+            Q(advisor=user) | followed_by_advisor_q(user, prefix="youth__")
         ).distinct()
     else:
         recommendations = recommendations.filter(youth=user)

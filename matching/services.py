@@ -17,6 +17,7 @@ from programmes.selectors import sheet_data
 from . import exchange
 from .engine import Profile, Wishes, explain
 from .models import MobilityProfile, ProgrammeRecommendation
+from .selectors import followed_by_advisor_q
 
 
 class MatchingError(Exception):
@@ -206,8 +207,7 @@ def staff_may_see_youth(*, user: User, youth: User) -> bool:
         return True
     if not user.is_advisor:
         return False
-    return youth.appointments.filter(structure__advisors__user=user,
-                                     structure__advisors__withdrawn_on__isnull=True).exists()
+    return User.objects.filter(followed_by_advisor_q(user), pk=youth.pk).exists()
 
 
 def profile_get_for_staff(*, user: User, youth_id, request: HttpRequest | None = None
