@@ -23,9 +23,10 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
         form, formset = profile_forms(data=request.POST, profile=profile)
         if form.is_valid() and formset.is_valid():
             try:
-                profile_update(profile=profile_get_or_create_for(youth=request.user),
+                now = timezone.now()
+                profile_update(profile=profile_get_or_create_for(youth=request.user, now=now),
                                data=profile_cleaned_data(form, formset), by=request.user,
-                               now=timezone.now(), reason=_("Complété par le ou la jeune"))
+                               now=now, reason=_("Complété par le ou la jeune"))
             except MatchingError as error:
                 form.add_error(None, error.message)
             else:

@@ -154,10 +154,19 @@ class ProfileAccessDenied(MatchingError, PermissionDenied):
     """Staff asked for the profile of a young person they do not follow (a 403 if uncaught)."""
 
 
-def profile_get_or_create_for(*, youth: User) -> MobilityProfile:
+def profile_get_or_create_for(*, youth: User, now: datetime) -> MobilityProfile:
+    """The mobility profile of young person ``youth``, created empty if they have none.
+
+    ``now`` (aware) stamps the creation row of the history, so the creation and the update
+    that usually follows it come from the same clock. Raises MatchingError for staff accounts.
+    """
     if not youth.is_youth:
         raise MatchingError(_("Seul un ou une jeune a un profil de mobilité."))
-    profile, _created = MobilityProfile.objects.get_or_create(user=youth)
+    profile = MobilityProfile.objects.filter(user=youth).first()
+    if profile is None:
+        profile = MobilityProfile(user=youth)
+        profile._history_date = now
+        profile.save()
     return profile
 
 
@@ -191,7 +200,7 @@ def profile_prefill_from_booking(*, youth: User, birth_date, postal_code: str, s
                                  ) -> MobilityProfile:
     """What the young person said when booking starts their profile: only empty fields are
     filled, so nothing they or an advisor wrote later is overwritten."""
-    profile = profile_get_or_create_for(youth=youth)
+    profile = profile_get_or_create_for(youth=youth, now=now)
     given = {"birth_date": birth_date, "postal_code": postal_code, "status": status,
              "wish_domains": list(domains), "project_text": project}
     missing = {name: value for name, value in given.items()
@@ -241,7 +250,7 @@ def profile_update_by_advisor(*, advisor_user: User, youth: User, data: dict,
     now = now or timezone.now()
     with transaction.atomic():
         profile = profile_update(
-            profile=profile_get_or_create_for(youth=youth), data=data, by=advisor_user,
+            profile=profile_get_or_create_for(youth=youth, now=now), data=data, by=advisor_user,
             now=now, reason=str(_("Mis à jour par %(name)s pendant l'entretien")
                                 % {"name": advisor_user.get_full_name() or advisor_user.email}))
         access_log_record(request=request, subject_id=youth.pk, action=AccessAction.CHANGE,

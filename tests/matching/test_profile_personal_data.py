@@ -16,7 +16,7 @@ NOW = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
 
 
 def _profile(youth, advisor_user):
-    profile = profile_get_or_create_for(youth=youth)
+    profile = profile_get_or_create_for(youth=youth, now=NOW - dt.timedelta(days=3))
     profile_update(profile=profile, data={"hobbies": "Plongée en apnée", "budget_eur": 900,
                                           "wish_countries": ["NZ"]},
                    by=youth, now=NOW - dt.timedelta(days=2), reason="Complété par le ou la jeune")

@@ -32,15 +32,15 @@ NOW = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
 
 def test_get_or_create_is_for_young_people_only():
     youth = YouthFactory()
-    assert profile_get_or_create_for(youth=youth) == profile_get_or_create_for(youth=youth)
+    assert profile_get_or_create_for(youth=youth, now=NOW) == profile_get_or_create_for(youth=youth, now=NOW)
     assert MobilityProfile.objects.count() == 1
     with pytest.raises(MatchingError):
-        profile_get_or_create_for(youth=AdvisorFactory().user)
+        profile_get_or_create_for(youth=AdvisorFactory().user, now=NOW)
 
 
 def test_update_records_who_when_and_why():
     youth = YouthFactory()
-    profile = profile_get_or_create_for(youth=youth)
+    profile = profile_get_or_create_for(youth=youth, now=NOW)
     profile_update(profile=profile, data={"hobbies": "Escalade", "budget_eur": 1500,
                                           "wish_domains": ["job"]},
                    by=youth, now=NOW, reason="Complété par le ou la jeune")
@@ -56,7 +56,7 @@ def test_update_records_who_when_and_why():
 
 def test_update_without_change_adds_no_history_row():
     youth = YouthFactory()
-    profile = profile_get_or_create_for(youth=youth)
+    profile = profile_get_or_create_for(youth=youth, now=NOW)
     profile_update(profile=profile, data={"hobbies": "Voile"}, by=youth, now=NOW)
     rows = profile.history.count()
     profile_update(profile=profile, data={"hobbies": "Voile"}, by=youth, now=NOW)
@@ -65,7 +65,7 @@ def test_update_without_change_adds_no_history_row():
 
 def test_update_refuses_unknown_fields_and_unordered_durations():
     youth = YouthFactory()
-    profile = profile_get_or_create_for(youth=youth)
+    profile = profile_get_or_create_for(youth=youth, now=NOW)
     with pytest.raises(MatchingError, match="inconnus"):
         profile_update(profile=profile, data={"user_id": 3}, by=youth, now=NOW)
     with pytest.raises(MatchingError, match="durée minimum"):
@@ -142,7 +142,7 @@ def test_coordinator_updates_any_profile(rf, network):
 
 def test_staff_fetcher_checks_the_structure_and_logs_views(rf, network):
     youth = network["youth"]
-    profile_get_or_create_for(youth=youth)
+    profile_get_or_create_for(youth=youth, now=NOW)
     for user in (network["x"], network["colleague_x"], CoordinatorFactory()):
         profile = profile_get_for_staff(user=user, youth_id=youth.pk,
                                         request=_request(rf, user))
