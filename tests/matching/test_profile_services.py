@@ -32,7 +32,8 @@ NOW = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
 
 def test_get_or_create_is_for_young_people_only():
     youth = YouthFactory()
-    assert profile_get_or_create_for(youth=youth, now=NOW) == profile_get_or_create_for(youth=youth, now=NOW)
+    first = profile_get_or_create_for(youth=youth, now=NOW)
+    assert profile_get_or_create_for(youth=youth, now=NOW) == first
     assert MobilityProfile.objects.count() == 1
     with pytest.raises(MatchingError):
         profile_get_or_create_for(youth=AdvisorFactory().user, now=NOW)
