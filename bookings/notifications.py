@@ -29,6 +29,8 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress, vText
 
+from somobilite.celery import publish_on_commit
+
 from .links import appointment_manage_url, booking_search_url
 from .models import Appointment, AppointmentStatus, Mode, Notification, NotificationKind
 from .selectors import PARIS, weekly_compliance
@@ -36,7 +38,6 @@ from .selectors import PARIS, weekly_compliance
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 10
-SWEEP_GRACE = dt.timedelta(minutes=2)
 
 SUBJECTS = {
     NotificationKind.YOUTH_CONFIRMATION: "Votre rendez-vous So Mobilité du {when} est confirmé",
@@ -66,7 +67,7 @@ def queue(*, kind: str, to: str, now: dt.datetime, appointment: Appointment | No
 
     notification = Notification.objects.create(kind=kind, to=to, appointment=appointment,
                                                payload=payload or {}, created_at=now)
-    transaction.on_commit(lambda: deliver_notification.delay(notification.pk), robust=True)
+    publish_on_commit(deliver_notification, notification.pk)
     return notification
 
 
@@ -74,7 +75,7 @@ def offer_to_waiting_list(*, advisor_ids: list[int]) -> None:
     """After commit, tell people waiting about the free slots of these advisors."""
     from .tasks import offer_slots_to_waiting_list
 
-    transaction.on_commit(lambda: offer_slots_to_waiting_list.delay(advisor_ids), robust=True)
+    publish_on_commit(offer_slots_to_waiting_list, advisor_ids)
 
 
 def _local(moment: dt.datetime) -> dt.datetime:
@@ -202,9 +203,12 @@ def deliver(*, notification_id: int, now: dt.datetime) -> bool:
 
 
 def send_pending(*, now: dt.datetime) -> int:
-    """Sweep: deliver outbox rows whose task was lost (older than a short grace period)."""
+    """Sweep: deliver outbox rows whose task was lost or failed, once they are older than
+    ``OUTBOX_SWEEP_DELAY_SECONDS`` (the time their own task normally takes). Returns how many
+    left now."""
+    grace = dt.timedelta(seconds=settings.OUTBOX_SWEEP_DELAY_SECONDS)
     ids = list(Notification.objects.filter(
-        sent_at__isnull=True, created_at__lte=now - SWEEP_GRACE, attempts__lt=MAX_ATTEMPTS,
+        sent_at__isnull=True, created_at__lte=now - grace, attempts__lt=MAX_ATTEMPTS,
     ).order_by("created_at").values_list("pk", flat=True)[:500])
     return sum(deliver(notification_id=pk, now=now) for pk in ids)
 

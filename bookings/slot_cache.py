@@ -18,6 +18,13 @@ computed from data that may still be rolled back). Writes that send no signal
 The receivers are connected by ``BookingsConfig.ready`` (and whenever ``bookings.selectors``
 imports this module).
 
+The cache is an optimisation, never a point of failure: when the shared cache cannot be reached
+(``somobilite.cache``: reads miss, writes are dropped) there is no token, ``get`` misses and
+``put`` keeps nothing, so every read is computed live. Invalidations made during the outage are
+lost, so a process that saw it replaces the token when the cache answers again
+(``cache_recovered``); a process that dies before that leaves entries at most ``ENTRY_SECONDS``
+old.
+
 Entries are read through a small per-process memo (keyed by the token, so no stale read): a
 region-wide entry is then not unpickled on every request. Within one HTTP request the shared
 token is read once (the request sees the offers as they were when it started, as if served a
@@ -40,6 +47,7 @@ from django.db.models.signals import post_delete, post_init, post_save
 
 from accounts.models import User
 from advisors.models import Advisor, Convention, Structure, TrainingAttendance, TrainingSession
+from somobilite.cache import cache_recovered
 
 from .models import Absence, OneOffAvailability, RecurringAvailability
 
@@ -69,10 +77,11 @@ def _version_key() -> str:
     return f"bookings:offers-version:{connection.settings_dict['NAME']}"
 
 
-def availability_version() -> str:
+def availability_version() -> str | None:
     """The token to read and fill entries with: the private one of the current transaction
     when it wrote an input, else the shared one (created when missing, e.g. after the cache
-    was cleared), read once per HTTP request."""
+    was cleared), read once per HTTP request. None when the shared cache is unavailable: then
+    nothing is read from or kept in the cache."""
     private = _private_token()
     if private is not None:
         return private
@@ -84,6 +93,8 @@ def availability_version() -> str:
     if version is None:
         cache.add(key, uuid.uuid4().hex, timeout=None)
         version = cache.get(key)
+    if version is None:
+        return None
     if getattr(_request, "active", False):
         _request.version = version
     return version
@@ -114,8 +125,10 @@ def _entry_key(version: str, parts: tuple) -> str:
                      str(settings.INTERVIEW_DURATION_MINUTES), *map(str, parts)])
 
 
-def get(version: str, parts: tuple) -> Any | None:
-    """The entry stored under ``parts`` for ``version``, or None."""
+def get(version: str | None, parts: tuple) -> Any | None:
+    """The entry stored under ``parts`` for ``version``, or None (always without a version)."""
+    if version is None:
+        return None
     key = _entry_key(version, parts)
     with _memo_lock:
         if key in _memo:
@@ -129,8 +142,11 @@ def get(version: str, parts: tuple) -> Any | None:
     return value
 
 
-def put(version: str, parts: tuple, value: Any) -> None:
-    """Store ``value`` (treated as read-only from now on) under ``parts`` for ``version``."""
+def put(version: str | None, parts: tuple, value: Any) -> None:
+    """Store ``value`` (treated as read-only from now on) under ``parts`` for ``version``
+    (nothing without a version)."""
+    if version is None:
+        return
     key = _entry_key(version, parts)
     if not version.startswith(PRIVATE_PREFIX):
         cache.set(key, value, timeout=ENTRY_SECONDS)
@@ -170,6 +186,10 @@ def _invalidate() -> None:
     stack.append((f"{PRIVATE_PREFIX}{uuid.uuid4().hex}", publish))
 
 
+def _cache_recovered(sender, **kwargs) -> None:
+    bump_availability_version()
+
+
 def _input_saved(sender, **kwargs) -> None:
     _invalidate()
 
@@ -196,6 +216,7 @@ for _model in INPUT_MODELS:
     post_save.connect(_input_saved, sender=_model, dispatch_uid=f"slot_cache_{_model.__name__}")
     post_delete.connect(_input_saved, sender=_model,
                         dispatch_uid=f"slot_cache_del_{_model.__name__}")
+cache_recovered.connect(_cache_recovered, dispatch_uid="slot_cache_recovered")
 request_started.connect(_request_started, dispatch_uid="slot_cache_request_started")
 request_finished.connect(_request_finished, dispatch_uid="slot_cache_request_finished")
 post_init.connect(_user_loaded, sender=User, dispatch_uid="slot_cache_user_init")

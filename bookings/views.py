@@ -358,7 +358,9 @@ def _is_slot_taken(exc: services.BookingError) -> bool:
 
 
 def _booking_allowed(request: HttpRequest, email: str) -> bool:
-    """Booking attempts are limited per address and per IP (``ACCOUNT_RATE_LIMITS``)."""
+    """Booking attempts are limited per address and per IP (``ACCOUNT_RATE_LIMITS``). The
+    counts live in the cache: while it is unavailable the limit fails open (booking goes on;
+    ``somobilite.cache`` logs a warning saying limits are not enforced)."""
     return ratelimit.consume(request, action=BOOKING_RATE_LIMIT_ACTION, key=email.lower())
 
 

@@ -13,6 +13,7 @@ from privacy.models import AccessAction
 from privacy.services import access_log_record
 from programmes.models import ProgrammeSheet, Publication
 from programmes.selectors import sheet_data
+from somobilite.celery import publish_on_commit
 
 from . import exchange
 from .engine import Profile, Wishes, explain
@@ -135,7 +136,7 @@ def programmes_send(*, advisor_user, youth_user, sheets: list[ProgrammeSheet], m
             youth=youth_user, advisor=advisor_user, created_at=now, message=message.strip(),
             advisor_contact=_advisor_contact(advisor_user), items=items)
         recommendation.sheets.set(sheets)
-        transaction.on_commit(lambda: recommendation_email_send.delay(recommendation.pk))
+        publish_on_commit(recommendation_email_send, recommendation.pk)
     return recommendation
 
 

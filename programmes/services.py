@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from advisors.selectors import user_is_current_advisor
 from matching import vocabulary as voc
 from matching.exchange import weeks_to_json
+from somobilite.celery import publish_on_commit
 
 from . import validators
 from .exchange import IMPORTED_FIELDS, parse_programme, sheet_to_exchange
@@ -249,7 +250,7 @@ def _unique_slug(slug: str) -> str:
 def _notify_after_commit(proposal: ProgrammeProposal) -> None:
     from .tasks import proposal_outcome_email_send
 
-    transaction.on_commit(lambda: proposal_outcome_email_send.delay(proposal.pk))
+    publish_on_commit(proposal_outcome_email_send, proposal.pk)
 
 
 def proposal_accept(*, proposal: ProgrammeProposal, reviewer, now: datetime,

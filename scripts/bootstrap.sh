@@ -40,7 +40,8 @@ bootstrap_project() {
   # WeasyPrint (PDF) needs Pango and HarfBuzz; gettext compiles translations.
   apt_install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext
   if [ "$with_tests" = "test" ]; then
-    apt_install chromium poppler-utils fonts-dejavu-core
+    # redis-server: tests start and stop Redis servers of their own (cache outages).
+    apt_install chromium poppler-utils fonts-dejavu-core redis-server
   fi
   ensure_uv
   cd "$PROJECT_ROOT"

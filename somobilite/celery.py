@@ -1,8 +1,16 @@
-"""Celery application. Without REDIS_URL the settings make tasks run in-process (eager)."""
+"""Celery application (without a broker URL the settings make tasks run in-process), and the one
+way the apps queue a task after commit."""
 
+import logging
 import os
+from typing import Any
 
 from celery import Celery
+from django.db import transaction
+from kombu.exceptions import KombuError
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "somobilite.settings.local")
 
@@ -10,3 +18,25 @@ app = Celery("somobilite")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 app.autodiscover_tasks(["somobilite"])
+
+
+def publish_on_commit(task, *args: Any) -> None:
+    """Queue ``task(*args)`` once the current transaction commits (at once outside one).
+
+    Publishing is bounded (one connection attempt by default, ``CELERY_PUBLISH_MAX_RETRIES``;
+    ``CELERY_BROKER_CONNECT_TIMEOUT_SECONDS``): when the broker is down the request is not held
+    and gets no error; a warning is logged and the work is left to its periodic sweep, which
+    finds it from the database state (the outbox for emails, the expired holds, …). Only use it
+    for work that such a sweep picks up."""
+
+    def publish() -> None:
+        if task.app.conf.task_always_eager:  # no broker: the task runs here, errors surface
+            task.apply_async(args)
+            return
+        try:
+            task.apply_async(args)
+        except (KombuError, RedisError, OSError) as exc:
+            logger.warning("Broker unavailable, %s not queued (%s: %s); its periodic sweep "
+                           "will do it.", task.name, type(exc).__name__, exc)
+
+    transaction.on_commit(publish)

@@ -51,6 +51,20 @@ def _clear_cache():
     yield
 
 
+@pytest.fixture
+def redis_server():
+    """A Redis of the test's own on loopback, that the test may stop and start again (its data
+    survive); see tests.loopback."""
+    from somobilite import cache
+    from tests.loopback import RedisServer
+
+    server = RedisServer().start()
+    yield server
+    server.close()
+    cache._down_until.pop(server.url, None)  # the port serves another test next
+    cache._outage.discard(server.url)
+
+
 def pytest_collection_modifyitems(config, items):
     if settings.IS_POSTGRES:
         return

@@ -118,22 +118,49 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# One Redis may serve both the cache and the Celery broker (REDIS_URL), or each its own.
 REDIS_URL = env("REDIS_URL", default="")
-if REDIS_URL:
+CACHE_URL = env("CACHE_URL", default=REDIS_URL)
+# The cache is an optimisation, never a point of failure (see somobilite/cache.py): when Redis
+# is down, reads miss, writes are dropped, rate limits fail open, each with a logged warning.
+CACHE_TIMEOUT_SECONDS = env.float("CACHE_TIMEOUT_SECONDS", default=0.5)
+CACHE_RETRY_AFTER_SECONDS = env.float("CACHE_RETRY_AFTER_SECONDS", default=5)
+if CACHE_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
+            "BACKEND": "somobilite.cache.FailSoftRedisCache",
+            "LOCATION": CACHE_URL,
             "KEY_PREFIX": "somobilite",
+            "OPTIONS": {
+                "socket_connect_timeout": CACHE_TIMEOUT_SECONDS,
+                "socket_timeout": CACHE_TIMEOUT_SECONDS,
+                "RETRY_AFTER_SECONDS": CACHE_RETRY_AFTER_SECONDS,
+            },
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Celery: a real broker when REDIS_URL is set, otherwise tasks run in-process.
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# Celery: a real broker when CELERY_BROKER_URL (default REDIS_URL) is set, else tasks run
+# in-process. Publishing a task after commit makes one connection attempt, bounded in time: with
+# the broker down the request goes on and the outbox sweep sends the email later.
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL) or "memory://"
 CELERY_RESULT_BACKEND = None
-CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL == "memory://"
+_publish_retries = env.int("CELERY_PUBLISH_MAX_RETRIES", default=0)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": _publish_retries,
+    "interval_start": 0,
+    "interval_step": 0.1,
+    "interval_max": 0.2,
+    "socket_connect_timeout": env.float("CELERY_BROKER_CONNECT_TIMEOUT_SECONDS", default=1),
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": _publish_retries,
+    "interval_start": 0,
+    "interval_step": 0.1,
+    "interval_max": 0.2,
+}
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -141,6 +168,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# The outbox sweep (a periodic task) sends emails whose own task was lost or failed, once they
+# are this old (seconds).
+OUTBOX_SWEEP_DELAY_SECONDS = env.int("OUTBOX_SWEEP_DELAY_SECONDS", default=120)
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 if env("EMAIL_URL", default=""):

@@ -7,6 +7,7 @@ from icalendar import Calendar
 from bookings import notifications, services
 from bookings.models import Notification, NotificationKind
 from tests.factories import AppointmentFactory
+from tests.loopback import celery_broker, free_port
 
 from .conftest import NOW, details, paris
 
@@ -143,6 +144,25 @@ def test_a_lost_task_is_caught_by_the_sweep_and_failures_are_kept(booked, settin
     assert notifications.send_pending(now=NOW + dt.timedelta(minutes=15)) == 0
     assert len(mail.outbox) == 1
     assert notifications.deliver(notification_id=row.pk, now=NOW) is False  # already sent
+
+
+def test_with_the_broker_down_a_confirmation_waits_in_the_outbox_for_the_sweep(
+    advisor, settings, frozen_now, django_capture_on_commit_callbacks,
+):
+    settings.OUTBOX_SWEEP_DELAY_SECONDS = 30
+    appointment = services.appointment_hold(advisor=advisor, starts_at=FRIDAY_9, mode="video",
+                                            details=details(), email="lea@exemple.fr", now=NOW)
+    mail.outbox.clear()
+    with celery_broker(f"redis://127.0.0.1:{free_port()}/0"), \
+            django_capture_on_commit_callbacks(execute=True):
+        services.appointment_confirm(appointment=appointment, now=NOW)
+    rows = Notification.objects.filter(appointment=appointment)
+    assert rows.count() == 2 and not rows.filter(sent_at__isnull=False).exists()
+    assert mail.outbox == []
+    assert notifications.send_pending(now=NOW + dt.timedelta(seconds=29)) == 0
+    assert notifications.send_pending(now=NOW + dt.timedelta(seconds=30)) == 2
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(rows.values_list("to", flat=True))
+    assert notifications.send_pending(now=NOW + dt.timedelta(minutes=5)) == 0
 
 
 class BrokenBackend:

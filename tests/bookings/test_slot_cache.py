@@ -28,6 +28,7 @@ from tests.factories import (
     StructureFactory,
     YouthFactory,
 )
+from tests.loopback import fail_soft_caches
 
 from .conftest import NOW, paris
 
@@ -247,3 +248,31 @@ def test_a_request_reads_the_shared_token_once(db):
         slot_cache._request_finished()
     cache.set(shared, "changed-by-another-process")
     assert slot_cache.availability_version() == "changed-by-another-process"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_during_a_cache_outage_offers_are_live_and_none_is_stale_after_it(
+    settings, redis_server, django_assert_num_queries, caplog,
+):
+    settings.CACHES = fail_soft_caches(redis_server.url)
+    advisor = BookableAdvisorFactory()
+    RecurringAvailabilityFactory(advisor=advisor, weekday=4, start_time=dt.time(9),
+                                 end_time=dt.time(12))
+    assert week(advisor) == FRIDAY
+    with django_assert_num_queries(1):
+        assert week(advisor) == FRIDAY  # from the cache
+    redis_server.stop()
+    absence = Absence.objects.create(advisor=advisor, starts_at=paris(2026, 3, 27, 10),
+                                     ends_at=paris(2026, 3, 27, 11), kind="short",
+                                     reason="Formation")  # its invalidation cannot reach Redis
+    with django_assert_num_queries(4):  # computed live
+        assert week(advisor) == [FRIDAY[0], FRIDAY[2]]
+    assert "Cache unavailable" in caplog.text
+    # Back with the old token and its entries (the append-only file kept them): the process
+    # that saw the outage replaces the token before reading again.
+    redis_server.start()
+    assert week(advisor) == [FRIDAY[0], FRIDAY[2]]
+    with django_assert_num_queries(1):
+        assert week(advisor) == [FRIDAY[0], FRIDAY[2]]
+    absence.delete()
+    assert week(advisor) == FRIDAY

@@ -2,6 +2,7 @@
 managing an appointment by signed link."""
 
 import datetime as dt
+import logging
 import re
 
 import pytest
@@ -16,6 +17,7 @@ from accounts.models import User
 from bookings.links import appointment_manage_token
 from bookings.models import Appointment, AppointmentStatus, WaitingListEntry
 from tests.factories import StructureFactory
+from tests.loopback import fail_soft_caches, free_port
 
 from .web_support import (
     FIRST_SLOT,
@@ -469,3 +471,45 @@ def test_my_appointments_needs_login(client, frozen):
     assert response.status_code == 302
     assert "/compte/login/" in response["Location"]
 
+
+
+# --- Redis down: the cache is an optimisation, never a point of failure -------------------------
+
+
+@pytest.fixture
+def redis_down(settings):
+    """The production cache backend pointed at a loopback port where nothing listens."""
+    settings.CACHES = fail_soft_caches(f"redis://127.0.0.1:{free_port()}/0")
+
+
+def test_with_redis_down_young_people_search_browse_and_book(
+    client, advisor, redis_down, caplog, django_capture_on_commit_callbacks,
+):
+    with caplog.at_level(logging.WARNING, logger="somobilite.cache"):
+        search = client.get(reverse("bookings:search"), {"lieu": "33"})
+        assert search.status_code == 200 and "mercredi 4 mars à 09:00" in text(search)
+        slots = client.get(reverse("bookings:structure_slots", args=["ij-bordeaux"]))
+        assert slots.status_code == 200 and book_url(advisor, FIRST_SLOT) in text(slots)
+        api = client.get("/api/v1/structures/")
+        assert api.status_code == 200
+        assert api.json()["structures"][0]["next_free_slot"] == "2026-03-04T09:00:00+01:00"
+        api_slots = client.get("/api/v1/structures/ij-bordeaux/slots/")
+        assert api_slots.status_code == 200 and api_slots.json()["count"] == 12
+        assert client.get(book_url(advisor, FIRST_SLOT)).status_code == 200
+        confirm_url, code = _book_and_get_code(client, advisor)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(confirm_url, {"code": code, "action": "verify"})
+    assert response.status_code == 302
+    assert Appointment.objects.get().status == AppointmentStatus.CONFIRMED
+    assert any("est confirmé" in m.subject for m in mail.outbox)
+    assert "rate limits are not enforced" in caplog.text
+
+
+def test_with_redis_down_the_booking_rate_limit_fails_open(client, advisor, redis_down, caplog):
+    slots = [FIRST_SLOT + dt.timedelta(days=day, hours=hour)
+             for day in (0, 1) for hour in (0, 1, 2)]
+    with caplog.at_level(logging.WARNING, logger="somobilite.cache"):
+        for starts_at in slots:  # one more than the limit per address
+            assert Client().post(book_url(advisor, starts_at), form_data()).status_code == 302
+    assert Appointment.objects.count() == 6
+    assert "rate limits are not enforced" in caplog.text

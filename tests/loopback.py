@@ -1,0 +1,161 @@
+"""Real servers on loopback for the tests that need a service to fail: Redis started and stopped
+by the test, a port where nothing listens, a port that accepts and hangs up at once.
+
+Ports come from the range 21800–21899 (kept for these tests on shared machines), the first
+one free at the time of the call.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import redis
+
+PORTS = range(21800, 21900)
+
+
+def free_port() -> int:
+    """A loopback port of ``PORTS`` where nothing listens now."""
+    for port in PORTS:
+        with socket.socket() as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no free loopback port in {PORTS.start}–{PORTS.stop - 1}")
+
+
+def fail_soft_caches(url: str, *, retry_after: float = 0) -> dict:
+    """A ``CACHES`` setting with the production backend on ``url`` (no pause after a failure
+    unless ``retry_after``)."""
+    return {"default": {
+        "BACKEND": "somobilite.cache.FailSoftRedisCache", "LOCATION": url,
+        "KEY_PREFIX": "somobilite",
+        "OPTIONS": {"RETRY_AFTER_SECONDS": retry_after, "socket_connect_timeout": 0.5,
+                    "socket_timeout": 0.5},
+    }}
+
+
+def wait_for_port(port: int, *, up: bool, timeout: float = 10.0) -> None:
+    """Wait until ``port`` accepts connections (``up``) or refuses them; TimeoutError after
+    ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as probe:
+            probe.settimeout(0.2)
+            if (probe.connect_ex(("127.0.0.1", port)) == 0) == up:
+                return
+        time.sleep(0.02)
+    raise TimeoutError(f"port {port} still {'closed' if up else 'open'} after {timeout} s")
+
+
+class RedisServer:
+    """A ``redis-server`` of its own on a free loopback port, with an append-only file in a
+    temporary directory, so that ``stop`` then ``start`` keeps the data (as the production
+    compose file does)."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.directory = Path(tempfile.mkdtemp(prefix="somobilite-redis-"))
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> RedisServer:
+        self.process = subprocess.Popen(
+            ["redis-server", "--bind", "127.0.0.1", "--port", str(self.port), "--save", "",
+             "--appendonly", "yes", "--dir", str(self.directory)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_for_port(self.port, up=True)
+        client = redis.Redis(port=self.port)
+        deadline = time.monotonic() + 10
+        while True:  # answers LOADING while it reads its append-only file
+            try:
+                client.get("-")
+                break
+            except redis.exceptions.BusyLoadingError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
+        client.close()
+        return self
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()  # SIGTERM: Redis writes the append-only file and exits
+            self.process.wait(timeout=10)
+        self.process = None
+        wait_for_port(self.port, up=False)
+
+    def close(self) -> None:
+        self.stop()
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+
+class HangingUpServer:
+    """Accepts connections on a free loopback port and closes each at once, counting them: a
+    broken server that shows how many connection attempts a client makes."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.accepted = 0
+        self._socket = socket.socket()
+        self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._socket.bind(("127.0.0.1", self.port))
+        self._socket.listen(64)
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                connection, _address = self._socket.accept()
+            except OSError:  # closed
+                return
+            self.accepted += 1
+            connection.close()
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            self._socket.shutdown(socket.SHUT_RDWR)  # wakes the blocked accept (Linux)
+        self._socket.close()
+        self._thread.join(timeout=5)
+
+
+@contextlib.contextmanager
+def celery_broker(url: str) -> Iterator[None]:
+    """Point the Celery app at ``url`` as a real broker (no eager tasks) for the block, with no
+    pooled connection or producer kept from before or after it."""
+    from kombu import pools
+
+    from somobilite.celery import app
+
+    def forget_pools() -> None:
+        pools.reset()  # kombu's connection and producer pools, shared by broker URL
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
+    forget_pools()
+    app.conf.update(broker_url=url, task_always_eager=False)
+    try:
+        yield
+    finally:
+        forget_pools()
+        app.conf.update(saved)
