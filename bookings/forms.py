@@ -12,11 +12,11 @@ from phonenumber_field.formfields import PhoneNumberField
 from advisors.validators import (
     DEPARTEMENT_CHOICES,
     NOUVELLE_AQUITAINE_DEPARTEMENTS,
-    departement_of_postal_code,
     validate_postal_code_in_region,
 )
 from matching.engine import age_on
 from matching.vocabulary import Domain, Status
+from territory.places import Place, PlaceError, place_find
 
 from .models import Mode
 from .services import CONSENT_TEXT
@@ -32,44 +32,34 @@ def capitalised(choices):
     return [(value, capfirst(label)) for value, label in choices]
 
 
-def parse_place(value: str) -> str:
-    """Département code from a département number or a postal code; ValidationError if outside
-    Nouvelle-Aquitaine or not understood."""
-    value = value.replace(" ", "").strip()
-    if len(value) == 2 and value.isdigit():
-        departement = value
-    elif len(value) == 5 and value.isdigit():
-        departement = departement_of_postal_code(value)
-    else:
-        raise ValidationError(
-            _("Indiquez un numéro de département (par exemple 33) ou un code postal à 5 chiffres "
-              "(par exemple 33000)."),
-            code="place_format",
-        )
-    if departement not in NOUVELLE_AQUITAINE_DEPARTEMENTS:
-        raise ValidationError(
-            _("« %(value)s » n'est pas en Nouvelle-Aquitaine : So Mobilité accueille les jeunes "
-              "des départements %(list)s."),
-            params={"value": value, "list": DEPARTEMENT_LIST},
-            code="place_outside_region",
-        )
-    return departement
-
-
 class SearchForm(forms.Form):
+    """Where the young person lives and the interview mode. ``lieu`` cleans to a
+    ``territory.places.Place`` (or None when left empty); when it names several places or
+    none, ``suggestions`` holds the places to offer."""
+
     lieu = forms.CharField(
-        label=_("Votre département ou code postal"), required=False, max_length=10,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code",
-                                      "placeholder": _("ex. 33 ou 86000")}),
+        label=_("Votre commune, code postal ou département"), required=False, max_length=80,
+        widget=forms.TextInput(attrs={"autocomplete": "address-level2",
+                                      "placeholder": _("ex. Pessac, 87200 ou 33")}),
     )
     mode = forms.ChoiceField(
         label=_("Type d'entretien"), required=False,
         choices=[("", _("Tous les types")), *Mode.choices],
     )
 
-    def clean_lieu(self) -> str:
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.suggestions: tuple[Place, ...] = ()
+
+    def clean_lieu(self) -> Place | None:
         value = self.cleaned_data["lieu"]
-        return parse_place(value) if value.strip() else ""
+        if not value.strip():
+            return None
+        try:
+            return place_find(value)
+        except PlaceError as exc:
+            self.suggestions = exc.suggestions
+            raise ValidationError(exc.message, code=exc.code) from exc
 
 
 class WaitingListForm(forms.Form):

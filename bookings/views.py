@@ -35,8 +35,9 @@ from advisors.models import Advisor, Structure, StructureStatus
 from . import selectors, services
 from .forms import BookingForm, CancelForm, CodeForm, SearchForm, WaitingListForm
 from .links import appointment_from_manage_token, appointment_manage_token
-from .models import REMOTE_MODES, Appointment, AppointmentStatus, Mode
+from .models import Appointment, AppointmentStatus, Mode
 from .notifications import appointment_ics as appointment_ics_file
+from .search import structures_near
 from .selectors import PARIS, Slot
 
 PENDING_SESSION_KEY = "bookings_pending_appointment"
@@ -101,43 +102,37 @@ def _local(value: dt.datetime) -> dt.datetime:
 
 @require_http_methods(["GET"])
 def search(request: HttpRequest) -> HttpResponse:
-    """Structures of a département (or of the whole region for remote interviews) with their
-    next free slot: a fixed number of queries whatever the number of structures."""
+    """Structures near where the young person lives (a commune, a postal code or a
+    département), nearest first, with their next free slot (see ``bookings.search``)."""
     form = SearchForm(request.GET or None)
     context: dict = {"form": form, "searched": bool(request.GET)}
-    departement, mode = "", None
     if form.is_bound and not form.is_valid():
+        mode_param = request.GET.get("mode", "")
+        context["suggestions"] = [
+            (place, f"{request.path}?{urlencode({'lieu': place.query, 'mode': mode_param})}")
+            for place in form.suggestions]
         return render(request, "bookings/search.html", context)
+    place, mode = None, None
     if form.is_bound:
-        departement, mode = form.cleaned_data["lieu"], _mode_or_none(form.cleaned_data["mode"])
-    now = timezone.now()
-    region_wide = mode in REMOTE_MODES
-    next_slots = selectors.next_free_slot_by_structure(
-        now=now, mode=mode, departement=None if region_wide else (departement or None))
-    structures = Structure.objects.filter(status=StructureStatus.ACTIVE)
-    if region_wide:
-        structures = structures.filter(pk__in=list(next_slots))
-    elif departement:
-        structures = structures.filter(departement=departement)
-    rows = [(structure, next_slots.get(structure.pk)) for structure in structures]
-    # Structures with a free slot first (soonest first), then the others, in a stable order.
-    far = dt.datetime.max.replace(tzinfo=dt.UTC)
-    rows.sort(key=lambda row: (
-        not (region_wide and row[0].departement == departement),
-        row[1].starts_at if row[1] else far,
-        row[0].departement, row[0].public_name,
-    ))
+        place, mode = form.cleaned_data["lieu"], _mode_or_none(form.cleaned_data["mode"])
+    results = structures_near(place=place, mode=mode, now=timezone.now())
+
+    def rows(group):
+        return [{"structure": row.structure, "slot": row.slot,
+                 "slot_url": _slots_page_url(row.structure, row.mode)} for row in group]
+
     context.update({
         "show_results": True,
-        "rows": [{"structure": s, "slot": slot, "slot_url": _slots_page_url(s, mode)}
-                 for s, slot in rows],
-        "departement": departement,
+        "place": place,
+        "local_rows": rows(results.local),
+        "departement_rows": rows(results.departement),
+        "remote_rows": rows(results.remote),
+        "results_empty": results.empty,
         "mode": mode,
         "mode_label": Mode(mode).label if mode else "",
-        "region_wide": region_wide,
-        "any_free": any(slot for _s, slot in rows),
-        "waiting_form": WaitingListForm(prefix="attente",
-                                        initial={"departement": departement, "mode": mode}),
+        "any_free": results.any_free,
+        "waiting_form": WaitingListForm(prefix="attente", initial={
+            "departement": place.departement if place else "", "mode": mode}),
     })
     return render(request, "bookings/search.html", context)
 

@@ -23,7 +23,7 @@ def test_young_person_books_from_home_page_to_confirmation(page, live_server):
 
     page.set_default_timeout(10_000)
     page.goto(live_server.url + "/")
-    page.get_by_label("Votre département ou code postal").fill("33000")
+    page.get_by_label("Votre commune, code postal ou département").fill("33000")
     page.get_by_role("button", name="Chercher un créneau").click()
     expect(page.get_by_role("heading", name="Info Jeunes Gironde Test")).to_be_visible()
     page.get_by_role("link", name="Voir les créneaux").first.click()
@@ -55,3 +55,51 @@ def test_young_person_books_from_home_page_to_confirmation(page, live_server):
     appointment = Appointment.objects.get()
     assert appointment.status == AppointmentStatus.CONFIRMED
     assert appointment.youth.email == EMAIL
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_young_person_books_from_a_town_name_on_a_phone(page, live_server):
+    bookable_advisor(public_name="Info Jeunes Saint-Junien Test", slug="ij-saint-junien",
+                     departement="87", postal_code="87200", commune="Saint-Junien",
+                     weekdays=range(7), start=dt.time(9), end=dt.time(17))
+    bookable_advisor(public_name="Info Jeunes Limoges Test", slug="ij-limoges",
+                     departement="87", postal_code="87000", commune="Limoges",
+                     weekdays=range(7), start=dt.time(9), end=dt.time(17))
+    email = "sacha.telephone@exemple.fr"
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.set_default_timeout(10_000)
+    page.goto(live_server.url + "/")
+    brand = page.get_by_role("link", name="So Mobilité").bounding_box()
+    assert brand["x"] >= 12, brand  # not against the edge of the screen
+
+    page.get_by_label("Votre commune, code postal ou département").fill("st junien")
+    page.get_by_role("button", name="Chercher un créneau").click()
+    expect(page.get_by_role("heading", name="Structures près de Saint-Junien (87)")).to_be_visible()
+    assert Axe().run(page).violations_count == 0
+    cards = page.locator("li.card h3, li.card h4")
+    expect(cards.first).to_have_text("Info Jeunes Saint-Junien Test")
+    page.screenshot(path="/tmp/h16-search-390.png", full_page=True)
+    page.get_by_role("link", name="Voir les créneaux").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Info Jeunes Saint-Junien Test")
+    page.locator("a.slot-link").first.click()
+
+    expect(page.get_by_role("heading", name="Réserver votre entretien")).to_be_visible()
+    page.get_by_label("sur place").check()
+    page.get_by_label("Prénom").fill("Sacha")
+    page.get_by_role("textbox", name=re.compile(r"^Nom")).fill("Téléphone")
+    page.get_by_label("Adresse e-mail").fill(email)
+    page.get_by_label("Date de naissance").fill("2003-02-11")
+    page.get_by_label("Code postal de votre domicile").fill("87200")
+    page.get_by_label("Votre situation").select_option("job_seeker")
+    page.get_by_label("J'accepte que le CRIJ").check()
+    page.get_by_role("button", name="Recevoir mon code de confirmation").click()
+
+    expect(page.get_by_role("heading", name="Confirmez votre adresse e-mail")).to_be_visible()
+    page.get_by_label("Code reçu par e-mail").fill(last_code(email))
+    page.get_by_role("button", name="Confirmer mon rendez-vous").click()
+    expect(page.get_by_role("heading", name="Votre rendez-vous est confirmé")).to_be_visible()
+    assert Axe().run(page).violations_count == 0
+    appointment = Appointment.objects.get()
+    assert appointment.structure.public_name == "Info Jeunes Saint-Junien Test"
+    assert appointment.status == AppointmentStatus.CONFIRMED

@@ -54,28 +54,83 @@ def _book_and_get_code(client, advisor, starts_at=FIRST_SLOT, **overrides):
 # --- Search -------------------------------------------------------------------------------------
 
 
-def test_search_lists_structures_of_the_departement_with_next_free_slot(client, advisor):
+def _order(content: str, *names: str) -> list[str]:
+    """The names, in the order they appear on the page (each must appear)."""
+    return sorted(names, key=content.index)
+
+
+def test_search_by_departement_then_remote_structures_of_other_departements(client, advisor):
     bookable_advisor(public_name="Info Jeunes Poitiers Test", departement="86",
-                     postal_code="86000", commune="Poitiers")
+                     postal_code="86000", commune="Poitiers", modes=("in_person", "phone"))
+    bookable_advisor(public_name="Info Jeunes Angoulême Test", departement="16",
+                     postal_code="16000", commune="Angoulême", modes=("in_person",))
     response = client.get(reverse("bookings:search"), {"lieu": "33", "mode": ""})
     content = text(response)
     assert response.status_code == 200
-    assert "Info Jeunes Bordeaux Test" in content
-    assert "Info Jeunes Poitiers Test" not in content
+    assert "Structures près de Gironde (33)" in content
     assert "mercredi 4 mars à 09:00" in content
+    assert _order(content, "Info Jeunes Bordeaux Test", "À distance, avec une structure",
+                  "Info Jeunes Poitiers Test") == [
+        "Info Jeunes Bordeaux Test", "À distance, avec une structure",
+        "Info Jeunes Poitiers Test"]
+    assert "Info Jeunes Angoulême Test" not in content  # no remote interviews there
+    # The remote structure's slots open on its remote mode.
+    assert "/rendez-vous/info-jeunes-test-" in content and "?mode=phone" in content
 
 
-def test_search_by_postal_code_uses_its_departement(client, advisor):
-    bookable_advisor(public_name="Info Jeunes Poitiers Test", departement="86",
-                     postal_code="86000", commune="Poitiers")
-    content = text(client.get(reverse("bookings:search"), {"lieu": "86190"}))
-    assert "Info Jeunes Poitiers Test" in content
-    assert "Info Jeunes Bordeaux Test" not in content
+def test_search_by_town_lists_its_structures_then_the_departement_then_remote(client, advisor):
+    bookable_advisor(public_name="Info Jeunes Pessac Test", postal_code="33600",
+                     commune="Pessac")
+    bookable_advisor(public_name="Info Jeunes Pau Test", departement="64",
+                     postal_code="64000", commune="Pau", modes=("video",))
+    for typed in ("Pessac", "pessac", "PESSAC", "Péssac", "  pessac ", "33600"):
+        content = text(client.get(reverse("bookings:search"), {"lieu": typed}))
+        assert "Structures près de Pessac (33)" in content, typed
+        assert _order(content, "Info Jeunes Pau Test", "Info Jeunes Bordeaux Test",
+                      "Info Jeunes Pessac Test") == [
+            "Info Jeunes Pessac Test", "Info Jeunes Bordeaux Test", "Info Jeunes Pau Test"]
+        assert "Ailleurs dans le département (Gironde, 33)" in content
+
+
+def test_search_by_town_with_accents_and_saint_abbreviated(client, advisor):
+    bookable_advisor(public_name="Info Jeunes Saint-Junien Test", departement="87",
+                     postal_code="87200", commune="Saint-Junien")
+    for typed in ("Saint-Junien", "saint junien", "ST JUNIEN", "St-Junien (87)"):
+        content = text(client.get(reverse("bookings:search"), {"lieu": typed}))
+        assert "Structures près de Saint-Junien (87)" in content, typed
+        assert content.index("Info Jeunes Saint-Junien Test") < content.index(
+            "Info Jeunes Bordeaux Test")
+
+
+def test_search_town_shared_by_several_communes_offers_choices(client, advisor):
+    response = client.get(reverse("bookings:search"), {"lieu": "merignac", "mode": "video"})
+    content = text(response)
+    assert response.status_code == 200
+    assert "Plusieurs lieux s'appellent « merignac » : choisissez le vôtre." in content
+    assert "Structures près de" not in content
+    # Largest first; each suggestion is a link that finds that commune again, mode kept.
+    assert _order(content, "Mérignac (16)", "Mérignac (17)", "Mérignac (33)") == [
+        "Mérignac (33)", "Mérignac (16)", "Mérignac (17)"]
+    assert "?lieu=M%C3%A9rignac+%2833%29&amp;mode=video" in response.content.decode()
+    chosen = text(client.get(reverse("bookings:search"), {"lieu": "Mérignac (33)"}))
+    assert "Structures près de Mérignac (33)" in chosen
+
+
+def test_search_unknown_town_says_so_and_suggests_close_names(client, frozen):
+    content = text(client.get(reverse("bookings:search"), {"lieu": "Bordaux"}))
+    assert ("Nous ne trouvons pas « Bordaux » parmi les communes de Nouvelle-Aquitaine"
+            in content)
+    assert "Vouliez-vous dire" in content and "Bordeaux (33)" in content
+    content = text(client.get(reverse("bookings:search"), {"lieu": "Toulouse"}))
+    assert "Nous ne trouvons pas « Toulouse »" in content
+    assert "Vouliez-vous dire" not in content
 
 
 @pytest.mark.parametrize(("value", "message"), [
     ("75001", "n'est pas en Nouvelle-Aquitaine"),
-    ("abc", "Indiquez un numéro de département"),
+    ("31", "n'est pas en Nouvelle-Aquitaine"),
+    ("33999", "Le code postal 33999 n'existe pas en Nouvelle-Aquitaine"),
+    ("123", "Un code postal a 5 chiffres"),
 ])
 def test_search_refuses_a_place_outside_the_region_in_french(client, frozen, value, message):
     response = client.get(reverse("bookings:search"), {"lieu": value})
