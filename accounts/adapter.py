@@ -1,6 +1,16 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
+from django.http import HttpRequest
 from django.urls import reverse
+
+_SILENCED = "_account_messages_silenced"
+
+
+def account_messages_silence(request: HttpRequest) -> None:
+    """For the rest of this request, allauth adds no flash message ("Connexion réussie",
+    "Vous avez confirmé …"): for pages that say what happened themselves, such as the booking
+    confirmation, where a login is a side effect of typing the code."""
+    setattr(request, _SILENCED, True)
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -17,6 +27,13 @@ class AccountAdapter(DefaultAccountAdapter):
         if user.is_authenticated and user.is_youth:
             return reverse("youth:space")
         return super().get_login_redirect_url(request)
+
+    def add_message(self, request, level, message_template=None, message_context=None,
+                    extra_tags="", message=None):
+        if getattr(request, _SILENCED, False):
+            return
+        super().add_message(request, level, message_template, message_context, extra_tags,
+                            message)
 
     def send_mail(self, template_prefix, email, context):
         context.setdefault("site_url", settings.SITE_URL)

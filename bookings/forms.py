@@ -123,13 +123,39 @@ class BookingForm(forms.Form):
     )
 
     def __init__(self, *args, modes: tuple[str, ...], interview_day: dt.date, today: dt.date,
-                 **kwargs):
+                 account_email: str = "", **kwargs):
+        """``account_email``: the address of the logged-in young person, who books with it
+        (the field is then shown but not editable, and no code is needed)."""
         super().__init__(*args, **kwargs)
         self.interview_day = interview_day
         self.today = today
         self.fields["mode"].choices = [(m, Mode(m).label) for m in modes]
         if len(modes) == 1:
             self.fields["mode"].initial = modes[0]
+        if account_email:
+            email = self.fields["email"]
+            email.disabled = True
+            email.initial = account_email
+            email.help_text = _("L'adresse de votre compte.")
+
+    def guardian_needed(self) -> bool:
+        """Whether to show the parent or guardian block: the birth date typed (or known)
+        makes the young person younger than ``GUARDIAN_AGE`` today, or the block already
+        holds something. Without a birth date, False: the block appears when one is given
+        (by the page's script, or by the server after a submit)."""
+        if self.is_bound:
+            if self.data.get(self.add_prefix("guardian_email")) or self.data.get(
+                    self.add_prefix("guardian_consent")):
+                return True
+            try:
+                birth_date = self.fields["birth_date"].to_python(
+                    self.data.get(self.add_prefix("birth_date"), ""))
+            except ValidationError:
+                birth_date = None
+        else:
+            birth_date = self.get_initial_for_field(self.fields["birth_date"], "birth_date")
+        return (isinstance(birth_date, dt.date) and birth_date < self.today
+                and age_on(birth_date, self.today) < GUARDIAN_AGE)
 
     def clean_postal_code(self) -> str:
         value = self.cleaned_data["postal_code"].strip()

@@ -52,6 +52,18 @@ class AppointmentStatus(models.TextChoices):
 
 ACTIVE_STATUSES = (AppointmentStatus.PENDING, AppointmentStatus.CONFIRMED)
 
+#: The statuses in words addressed to the young person (the pages and emails they read);
+#: ``AppointmentStatus`` labels are the back-office's, about the young person.
+STATUS_LABELS_FOR_YOUTH = {
+    AppointmentStatus.PENDING: _("En attente de votre code de confirmation"),
+    AppointmentStatus.CONFIRMED: _("Confirmé"),
+    AppointmentStatus.EXPIRED: _("Non confirmé (délai dépassé)"),
+    AppointmentStatus.CANCELLED_BY_YOUTH: _("Annulé par vous"),
+    AppointmentStatus.CANCELLED_BY_STRUCTURE: _("Annulé par la structure"),
+    AppointmentStatus.DONE: _("Entretien réalisé"),
+    AppointmentStatus.NO_SHOW: _("Vous n'êtes pas venu·e"),
+}
+
 
 class AbsenceKind(models.TextChoices):
     SHORT = "short", _("Absence courte (heures, jours)")
@@ -270,6 +282,11 @@ class Appointment(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE_STATUSES
+
+    @property
+    def status_for_youth(self) -> str:
+        """The status in words addressed to the young person (see STATUS_LABELS_FOR_YOUTH)."""
+        return str(STATUS_LABELS_FOR_YOUTH[self.status])
 
     @property
     def video_url(self) -> str:

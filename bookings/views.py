@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import urlencode
 
-from allauth.account.internal.flows.login_by_code import LoginCodeVerificationProcess
 from allauth.account.internal.stagekit import clear_login
 from allauth.account.internal.userkit import user_id_to_str
 from allauth.account.models import EmailAddress
@@ -29,14 +28,24 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.adapter import account_messages_silence
 from accounts.decorators import youth_required
 from advisors.models import Advisor, Structure, StructureStatus
 
 from . import selectors, services
-from .forms import BookingForm, CancelForm, CodeForm, SearchForm, WaitingListForm
+from .code_email import BookingCodeProcess
+from .forms import (
+    GUARDIAN_AGE,
+    BookingForm,
+    CancelForm,
+    CodeForm,
+    SearchForm,
+    WaitingListForm,
+)
 from .links import appointment_from_manage_token, appointment_manage_token
 from .models import Appointment, AppointmentStatus, Mode
 from .notifications import appointment_ics as appointment_ics_file
+from .prefill import booking_initial_for_youth
 from .search import structures_near
 from .selectors import PARIS, Slot
 
@@ -297,17 +306,28 @@ def book(request: HttpRequest, slug: str) -> HttpResponse:
     held = _held_in_session(request, advisor, starts_at, now)
     if held is not None:
         return redirect("bookings:confirm_code", public_id=held.public_id)
+    youth = request.user if getattr(request.user, "is_youth", False) else None
+    if youth is not None:
+        upcoming = _confirmed_upcoming(youth, now)
+        if len(upcoming) >= services.MAX_UPCOMING_APPOINTMENTS:
+            return render(request, "bookings/limit_reached.html", {
+                "structure": structure, "upcoming": upcoming,
+                "limit": services.MAX_UPCOMING_APPOINTMENTS})
     slot = selectors.slot_is_free(advisor=advisor, starts_at=starts_at, mode=mode, now=now)
     if slot is None:
+        if request.method == "POST":
+            return _book_again(request, structure, starts_at, now, youth=youth,
+                               message=services.slot_taken_message())
         return _slot_taken(request, structure, now, mode)
-    interview_day = _local(slot.starts_at).date()
-    initial = {"mode": mode} if mode else {}
-    if request.user.is_authenticated:
-        initial.update(email=request.user.email, first_name=request.user.first_name,
-                       last_name=request.user.last_name)
-    form = BookingForm(request.POST or None, modes=slot.modes, interview_day=interview_day,
-                       today=_local(now).date(), initial=initial)
-    context = {"structure": structure, "slot": slot, "form": form, "advisor": advisor}
+    initial = booking_initial_for_youth(youth=youth) if youth is not None else {}
+    if mode:
+        initial["mode"] = mode
+    form = BookingForm(request.POST or None, modes=slot.modes,
+                       interview_day=_local(slot.starts_at).date(), today=_local(now).date(),
+                       initial=initial, account_email=youth.email if youth else "")
+    context = {"structure": structure, "slot": slot, "form": form, "advisor": advisor,
+               "logged_in_youth": youth is not None, "today": _local(now).date(),
+               "guardian_age": GUARDIAN_AGE}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if not _booking_allowed(request, data["email"]):
@@ -320,11 +340,37 @@ def book(request: HttpRequest, slug: str) -> HttpResponse:
             )
         except services.BookingError as exc:
             if _is_slot_taken(exc):
-                return _slot_taken(request, structure, now, mode, message=exc.message)
+                return _book_again(request, structure, starts_at, now, youth=youth,
+                                   message=exc.message)
             form.add_error(None, str(exc))
         else:
             return _after_hold(request, appointment)
     return render(request, "bookings/book.html", context)
+
+
+def _confirmed_upcoming(youth, now: dt.datetime) -> list[Appointment]:
+    return [appointment
+            for appointment in selectors.appointments_upcoming_for_youth(youth=youth, now=now)
+            if appointment.status == AppointmentStatus.CONFIRMED]
+
+
+def _book_again(request: HttpRequest, structure: Structure, starts_at: dt.datetime,
+                now: dt.datetime, *, youth, message: str) -> HttpResponse:
+    """The chosen slot was taken while the form was being filled in: the form comes back
+    with everything typed, and each of the next free slots (in the mode chosen) is a button
+    that sends the same answers to book that slot instead — no script needed."""
+    posted_mode = _mode_or_none(request.POST.get("mode"))
+    form = BookingForm(request.POST, modes=(posted_mode,) if posted_mode else tuple(Mode.values),
+                       interview_day=_local(starts_at).date(), today=_local(now).date(),
+                       account_email=youth.email if youth else "")
+    return render(request, "bookings/book.html", {
+        "structure": structure, "form": form, "taken_message": message,
+        "taken_starts_at": _local(starts_at),
+        "next_slots": _next_slots(structure, now, posted_mode),
+        "slots_url": _slots_page_url(structure, posted_mode),
+        "logged_in_youth": youth is not None, "today": _local(now).date(),
+        "guardian_age": GUARDIAN_AGE,
+    })
 
 
 def _held_in_session(request: HttpRequest, advisor: Advisor, starts_at: dt.datetime,
@@ -364,8 +410,7 @@ def _after_hold(request: HttpRequest, appointment: Appointment) -> HttpResponse:
     the code by email."""
     if request.user.is_authenticated and request.user.pk == appointment.youth_id:
         return _confirm(request, appointment, process=None)
-    LoginCodeVerificationProcess.initiate(request=request, user=appointment.youth,
-                                          email=appointment.youth.email)
+    BookingCodeProcess.initiate(request=request, appointment=appointment)
     request.session[PENDING_SESSION_KEY] = str(appointment.public_id)
     return redirect("bookings:confirm_code", public_id=appointment.public_id)
 
@@ -376,7 +421,7 @@ def _code_process(request: HttpRequest, appointment: Appointment):
     stage = LoginStageController.enter(request, LoginByCodeStage.key)
     if stage is None or stage.state.get("user_id") != user_id_to_str(appointment.youth):
         return None
-    return LoginCodeVerificationProcess.resume(stage)
+    return BookingCodeProcess.resume(stage)
 
 
 def _pending_appointment(request: HttpRequest, public_id) -> Appointment:
@@ -431,8 +476,7 @@ def _send_new_code(request: HttpRequest, appointment: Appointment, process) -> N
     elif process is not None and process.can_resend:
         process.resend()
     else:
-        LoginCodeVerificationProcess.initiate(request=request, user=appointment.youth,
-                                              email=appointment.youth.email)
+        BookingCodeProcess.initiate(request=request, appointment=appointment)
 
 
 def _confirm(request: HttpRequest, appointment: Appointment, process) -> HttpResponse:
@@ -451,6 +495,7 @@ def _confirm(request: HttpRequest, appointment: Appointment, process) -> HttpRes
     done_url = reverse("bookings:booked", kwargs={"public_id": appointment.public_id})
     if process is None:
         return redirect(done_url)
+    account_messages_silence(request)  # the confirmation page says it all
     # allauth marks the address verified only if it knows it: record it, the code proves it.
     EmailAddress.objects.get_or_create(
         user=appointment.youth, email__iexact=appointment.youth.email,

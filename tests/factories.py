@@ -166,6 +166,15 @@ class YouthFactory(UserFactory):
 
     password = factory.PostGenerationMethodCall("set_unusable_password")
 
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        """Declared again so that it runs after ``password`` (post-generation hooks run in
+        declaration order, and a redeclared ``password`` comes after the parent's save):
+        otherwise the stored password differs from the object's, and a session made with
+        ``force_login`` is dropped on the next request."""
+        if create:
+            obj.save()
+
 
 class AppointmentFactory(factory.django.DjangoModelFactory):
     """A confirmed appointment; pass ``advisor`` and ``starts_at`` (aware)."""

@@ -386,8 +386,9 @@ def test_slot_taken_meanwhile_shows_the_next_free_slots(client, advisor):
     response = client.post(url, form_data())
     content = text(response)
     assert response.status_code == 200
-    assert "Ce créneau vient d'être réservé" in content or "plus disponible" in content
+    assert "Ce créneau vient d'être réservé" in content
     assert "Mercredi 4 mars à 10:00" in content
+    assert 'value="Lou"' in content  # what was typed is kept (tests/bookings/test_booking_form)
     assert Appointment.objects.count() == 1
 
 
