@@ -26,6 +26,8 @@ class AccountAdapter(DefaultAccountAdapter):
             return "/admin/"
         if user.is_authenticated and user.is_youth:
             return reverse("youth:space")
+        if user.is_authenticated and user.is_advisor:
+            return reverse("backoffice:agenda")
         return super().get_login_redirect_url(request)
 
     def add_message(self, request, level, message_template=None, message_context=None,

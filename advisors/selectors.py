@@ -8,6 +8,7 @@ from datetime import date
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 
@@ -154,18 +155,30 @@ def designation_current_q(on: date, prefix: str = "") -> Q:
     )
 
 
+def advisor_unbookable_reasons(advisor: Advisor, on: date) -> list[str]:
+    """Why the advisor's slots on ``on`` may not be booked, in French, for the advisor
+    (empty: bookable). The single rule the booking uses (``advisor_is_bookable``): current
+    designation, active account, active structure, initial training attended (SPEC §2),
+    convention in force with services started (convention article 5)."""
+    reasons = []
+    if not (advisor.designated_on <= on
+            and (advisor.withdrawn_on is None or on < advisor.withdrawn_on)):
+        reasons.append(_("votre désignation dans la structure n'est pas en cours"))
+    if not advisor.user.is_active:
+        reasons.append(_("votre compte est désactivé"))
+    if advisor.structure.status != StructureStatus.ACTIVE:
+        reasons.append(_("votre structure n'est pas active dans le réseau"))
+    if not advisor_is_trained(advisor, on):
+        reasons.append(_("vous n'avez pas encore suivi la formation initiale obligatoire"))
+    if not structure_services_open(advisor.structure, on):
+        reasons.append(_("la convention de votre structure n'est pas en vigueur ou ses "
+                         "services n'ont pas commencé"))
+    return reasons
+
+
 def advisor_is_bookable(advisor: Advisor, on: date) -> bool:
     """Whether the advisor's slots on ``on`` may be booked (the single rule the booking uses)."""
-    designation_current = advisor.designated_on <= on and (
-        advisor.withdrawn_on is None or on < advisor.withdrawn_on
-    )
-    return (
-        designation_current
-        and advisor.user.is_active
-        and advisor.structure.status == StructureStatus.ACTIVE
-        and advisor_is_trained(advisor, on)
-        and structure_services_open(advisor.structure, on)
-    )
+    return not advisor_unbookable_reasons(advisor, on)
 
 
 def bookable_advisors(on: date) -> QuerySet[Advisor]:

@@ -48,9 +48,13 @@ class AppointmentStatus(models.TextChoices):
     CANCELLED_BY_STRUCTURE = "cancelled_by_structure", _("Annulé par la structure")
     DONE = "done", _("Entretien réalisé")
     NO_SHOW = "no_show", _("Absence du ou de la jeune")
+    LATE_CANCELLED = "late_cancelled", _("Annulé au dernier moment par le ou la jeune")
 
 
 ACTIVE_STATUSES = (AppointmentStatus.PENDING, AppointmentStatus.CONFIRMED)
+#: What the advisor records once the interview's start has passed (SPEC §6, issue 12).
+ATTENDANCE_STATUSES = (AppointmentStatus.DONE, AppointmentStatus.NO_SHOW,
+                       AppointmentStatus.LATE_CANCELLED)
 
 #: The statuses in words addressed to the young person (the pages and emails they read);
 #: ``AppointmentStatus`` labels are the back-office's, about the young person.
@@ -241,9 +245,18 @@ class Appointment(models.Model):
     consent_text_version = models.CharField(_("version du texte de consentement"), max_length=20)
     guardian_email = models.EmailField(_("e-mail du parent ou tuteur·rice"), blank=True)
     guardian_consent = models.BooleanField(_("accord du parent ou tuteur·rice"), default=False)
+    # Booked at the desk or on the phone by an advisor for the young person (no 48-hour
+    # notice); they confirm with the code or the link of the email (``confirmation_secret``).
+    booked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                  null=True, blank=True, related_name="+",
+                                  verbose_name=_("réservé par"))
+    confirmation_secret = models.CharField(_("secret du code de confirmation"), max_length=64,
+                                           blank=True, editable=False)
+    confirmation_attempts = models.PositiveSmallIntegerField(_("codes incorrects"), default=0)
+    follow_up_on = models.DateField(_("à relancer le"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["confirmation_secret", "confirmation_attempts"])
 
     class Meta:
         verbose_name = _("rendez-vous")
@@ -270,6 +283,8 @@ class Appointment(models.Model):
         ]
         indexes = [
             models.Index(fields=["advisor", "starts_at"]),
+            models.Index(fields=["advisor", "follow_up_on"],
+                         condition=Q(follow_up_on__isnull=False), name="appointment_follow_up"),
             models.Index(fields=["structure", "starts_at"]),
             models.Index(fields=["starts_at", "status"]),
             models.Index(fields=["reminder_due_at"], condition=Q(reminder_sent_at__isnull=True),
@@ -294,6 +309,97 @@ class Appointment(models.Model):
             return ""
         return settings.VIDEO_MEETING_URL_TEMPLATE.format(room=self.video_room)
 
+    @property
+    def attendance_recorded(self) -> bool:
+        return self.status in ATTENDANCE_STATUSES
+
+
+class AttendanceRecord(models.Model):
+    """Each recording or correction of an interview's outcome: who, when, from what to what.
+
+    Written in the same transaction as the appointment's new status (bookings.interviews)."""
+
+    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE,
+                                    related_name="attendance_records")
+    status = models.CharField(_("résultat"), max_length=25, choices=AppointmentStatus.choices)
+    previous_status = models.CharField(_("statut précédent"), max_length=25,
+                                       choices=AppointmentStatus.choices)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                    null=True, related_name="+", verbose_name=_("par"))
+    recorded_by_name = models.CharField(_("nom de l'auteur"), max_length=255)
+    recorded_at = models.DateTimeField(_("le"))
+
+    class Meta:
+        verbose_name = _("présence enregistrée")
+        verbose_name_plural = _("présences enregistrées")
+        ordering = ["appointment", "recorded_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in ATTENDANCE_STATUSES]),
+                name="attendance_record_status_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} ({self.recorded_by_name}, {self.recorded_at:%d/%m/%Y})"
+
+
+class InterviewNote(models.Model):
+    """A confidential note on one interview: read by the advisors of the appointment's
+    structure and by coordinators only, each reading logged; erased with the account."""
+
+    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE,
+                                    related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                               related_name="+", verbose_name=_("auteur"))
+    author_name = models.CharField(_("nom de l'auteur"), max_length=255)
+    text = models.TextField(_("note"))
+    created_at = models.DateTimeField(_("écrite le"))
+
+    class Meta:
+        verbose_name = _("note d'entretien")
+        verbose_name_plural = _("notes d'entretien")
+        ordering = ["appointment", "created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="interview_note_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author_name}, {self.created_at:%d/%m/%Y}"
+
+
+class FollowUpChannel(models.TextChoices):
+    EMAIL = "email", _("e-mail")
+    PHONE = "phone", _("téléphone")
+    IN_PERSON = "in_person", _("sur place")
+    VIDEO = "video", _("visio")
+    MESSAGE = "message", _("SMS ou messagerie")
+
+
+class FollowUpEntry(models.Model):
+    """What an advisor did for the young person after the interview (SPEC §6)."""
+
+    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE,
+                                    related_name="follow_ups")
+    happened_on = models.DateField(_("date"))
+    channel = models.CharField(_("par"), max_length=20, choices=FollowUpChannel.choices)
+    summary = models.TextField(_("ce qui a été fait"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                               related_name="+", verbose_name=_("auteur"))
+    author_name = models.CharField(_("nom de l'auteur"), max_length=255)
+    created_at = models.DateTimeField(_("enregistré le"))
+
+    class Meta:
+        verbose_name = _("suivi")
+        verbose_name_plural = _("suivis")
+        ordering = ["appointment", "happened_on", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(channel__in=[c.value for c in FollowUpChannel]),
+                                   name="follow_up_channel_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.happened_on:%d/%m/%Y} ({self.get_channel_display()})"
+
 
 class NotificationKind(models.TextChoices):
     YOUTH_CONFIRMATION = "youth_confirmation", _("Confirmation au ou à la jeune")
@@ -305,6 +411,7 @@ class NotificationKind(models.TextChoices):
     ADVISOR_CANCELLED = "advisor_cancelled", _("Rendez-vous annulé (conseiller·ère)")
     WAITING_LIST_SLOT = "waiting_list_slot", _("Créneau libéré (liste d'attente)")
     COMPLIANCE_DIGEST = "compliance_digest", _("Synthèse hebdomadaire de conformité")
+    YOUTH_STAFF_HOLD = "youth_staff_hold", _("Réservé par un·e conseiller·ère : code à confirmer")
 
 
 class Notification(models.Model):

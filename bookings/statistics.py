@@ -29,6 +29,9 @@ class InterviewStatistics:
     booked: int = 0
     done: int = 0
     no_show: int = 0
+    #: Cancelled by the young person at the last minute (recorded by the advisor after the
+    #: start): a booked interview that did not take place, apart from no-shows.
+    late_cancelled: int = 0
     cancelled: int = 0
     by_structure: Counter = field(default_factory=Counter)
     by_departement: Counter = field(default_factory=Counter)
@@ -56,6 +59,7 @@ def interview_statistics(*, start: date, end: date) -> InterviewStatistics:
         stats.booked += 1
         stats.done += status == AppointmentStatus.DONE
         stats.no_show += status == AppointmentStatus.NO_SHOW
+        stats.late_cancelled += status == AppointmentStatus.LATE_CANCELLED
         stats.by_structure[structure] += 1
         stats.by_departement[departement] += 1
         stats.by_mode[mode] += 1

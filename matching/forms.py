@@ -143,8 +143,9 @@ class ProfileForm(forms.Form):
         widget=forms.CheckboxSelectMultiple)
     wish_countries = forms.MultipleChoiceField(
         label=_("Pays précis"), required=False, choices=_country_choices,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text=_("Pour en choisir plusieurs, maintenez Ctrl (ou Cmd sur Mac) en cliquant."))
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Cochez un ou plusieurs pays ; le champ « Filtrer les pays » aide à les "
+                    "trouver."))
     wish_duration_min_weeks = forms.DecimalField(
         label=_("Durée minimum (en semaines)"), required=False, min_value=Decimal("0.01"),
         max_value=Decimal("9999"), decimal_places=2,

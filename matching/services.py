@@ -1,6 +1,6 @@
 """Writes of the matching app: the mobility profile and the programmes sent to a young person."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -12,11 +12,11 @@ from accounts.models import Role, User
 from privacy.models import AccessAction
 from privacy.services import access_log_record
 from programmes.models import ProgrammeSheet, Publication
-from programmes.selectors import sheet_data
+from programmes.selectors import published_sheet_data, sheet_data
 from somobilite.celery import publish_on_commit
 
 from . import exchange
-from .engine import Profile, Wishes, explain
+from .engine import MatchResult, Profile, Wishes, explain, match
 from .models import MobilityProfile, ProgrammeRecommendation
 from .selectors import followed_by_advisor_q
 
@@ -47,6 +47,13 @@ def profile_data(profile: MobilityProfile) -> Profile:
             duration_max_weeks=profile.wish_duration_max_weeks,
             departure=profile.wish_departure),
     )
+
+
+def profile_match(*, profile: MobilityProfile, on: date) -> MatchResult:
+    """The matching of ``profile`` on the Paris date ``on`` against the published sheets only
+    (``programmes.selectors.published_sheet_data``: one version query when they are cached).
+    Raises MatchingError while the birth date is unknown. (A read, beside ``profile_data``.)"""
+    return match(profile_data(profile), published_sheet_data(), on=on)
 
 
 def profile_to_exchange(profile: MobilityProfile) -> dict:
@@ -98,6 +105,25 @@ def _advisor_contact(advisor_user) -> dict:
     return contact
 
 
+def recommendation_items(*, person: Profile, sheets: list[ProgrammeSheet], on: date,
+                         ) -> list[dict]:
+    """What a young person receives for each selected sheet: its facts and the explanation
+    lines of the day ``on`` (``met``; ``missing`` = blocking conditions first, then unmet
+    wishes). The send stores them; the advisor's preview shows the same."""
+    items = []
+    for sheet in sheets:
+        met, missing, blocking = explain(person, sheet_data(sheet), on=on)
+        items.append({
+            "slug": sheet.slug, "title": sheet.title, "summary": sheet.summary,
+            "url": sheet.url, "organiser": sheet.organiser,
+            "application_periods": sheet.application_periods,
+            "application_deadline": (sheet.application_deadline.isoformat()
+                                     if sheet.application_deadline else None),
+            "met": list(met), "missing": list(blocking) + list(missing),
+        })
+    return items
+
+
 def programmes_send(*, advisor_user, youth_user, sheets: list[ProgrammeSheet], message: str,
                     now: datetime) -> ProgrammeRecommendation:
     """Store the selected programmes with their explanation for the young person (lines as
@@ -119,18 +145,7 @@ def programmes_send(*, advisor_user, youth_user, sheets: list[ProgrammeSheet], m
         person = profile_data(MobilityProfile.objects.get(user=youth_user))
     except MobilityProfile.DoesNotExist as error:
         raise MatchingError(_("Le profil de mobilité du jeune n'est pas encore rempli.")) from error
-    on = now.date()
-    items = []
-    for sheet in sheets:
-        met, missing, blocking = explain(person, sheet_data(sheet), on=on)
-        items.append({
-            "slug": sheet.slug, "title": sheet.title, "summary": sheet.summary,
-            "url": sheet.url, "organiser": sheet.organiser,
-            "application_periods": sheet.application_periods,
-            "application_deadline": (sheet.application_deadline.isoformat()
-                                     if sheet.application_deadline else None),
-            "met": list(met), "missing": list(blocking) + list(missing),
-        })
+    items = recommendation_items(person=person, sheets=sheets, on=timezone.localdate(now))
     with transaction.atomic():
         recommendation = ProgrammeRecommendation.objects.create(
             youth=youth_user, advisor=advisor_user, created_at=now, message=message.strip(),

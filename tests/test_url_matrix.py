@@ -46,6 +46,11 @@ YOUTH_ONLY = {"anonymous": LOGIN, "youth_a": OK, "youth_b": OK, "advisor_x": 403
 ADVISORS_ONLY = {"anonymous": LOGIN, "youth_a": 403, "youth_b": 403, "advisor_x": OK,
                  "advisor_y": OK, "untrained": OK, "coordinator": 403}
 ADVISORS_POST_ONLY = {**ADVISORS_ONLY, "advisor_x": 405, "advisor_y": 405, "untrained": 405}
+# An appointment of structure X: its advisors (trained or not); others get a 404.
+STRUCTURE_X_STAFF = {"anonymous": LOGIN, "youth_a": 403, "youth_b": 403, "advisor_x": OK,
+                     "advisor_y": 404, "untrained": OK, "coordinator": 404}
+STAFF_POST_ONLY = {**STRUCTURE_X_STAFF, "advisor_x": 405, "advisor_y": 405, "untrained": 405,
+                   "coordinator": 405}
 
 
 @dataclass(frozen=True)
@@ -112,6 +117,17 @@ EXPECTATIONS: dict[str, Case] = {
                                                   ADVISORS_POST_ONLY),
     "advisor_availability:one_off_delete": Case(lambda w: {"pk": w.one_off_x.pk},
                                                 ADVISORS_POST_ONLY),
+    # The advisors' back-office: the agenda is an advisor's own; an appointment's pages are
+    # for the advisors of its structure and coordinators whose session passed MFA (not here).
+    "backoffice:agenda": Case(_no_kwargs, ADVISORS_ONLY),
+    "backoffice:interview": Case(lambda w: {"public_id": w.appointment_a.public_id},
+                                 STRUCTURE_X_STAFF),
+    "backoffice:matching": Case(lambda w: {"public_id": w.appointment_a.public_id},
+                                STRUCTURE_X_STAFF),
+    **{f"backoffice:{name}": Case(lambda w: {"public_id": w.appointment_a.public_id},
+                                  STAFF_POST_ONLY)
+       for name in ("profile", "attendance", "note", "follow_up", "follow_up_date",
+                    "matching_send")},
     "youth:space": Case(_no_kwargs, YOUTH_ONLY),
     "youth:profile": Case(_no_kwargs, YOUTH_ONLY),
     "privacy:my_data": Case(_no_kwargs, YOUTH_ONLY),

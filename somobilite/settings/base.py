@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "programmes",
     "matching",
     "privacy",
+    "backoffice",
 ]
 
 MIDDLEWARE = [

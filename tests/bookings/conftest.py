@@ -46,3 +46,15 @@ def details(**overrides):
     }
     values.update(overrides)
     return BookingDetails(**values)
+
+
+@pytest.fixture
+def staff_world(db):
+    """The back-office world (tests/staff_world.py), the clock frozen at its NOW."""
+    import time_machine
+
+    from tests.staff_world import NOW as STAFF_NOW
+    from tests.staff_world import World
+
+    with time_machine.travel(STAFF_NOW, tick=False):
+        yield World()

@@ -1,0 +1,75 @@
+"""Who may enter the back-office, and the current advisor of a request.
+
+The objects themselves are fetched through the domain fetchers (``bookings.agenda``), which
+take the facts decided here (is this a coordinator whose session passed MFA?).
+"""
+
+from functools import wraps
+
+from allauth.account.authentication import get_authentication_records
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+
+from advisors.models import Advisor
+
+
+def session_passed_mfa(request: HttpRequest) -> bool:
+    """Whether this browser session logged in with a second factor, as allauth records it."""
+    return any(record.get("method") == "mfa"
+               for record in get_authentication_records(request, request.user))
+
+
+def coordinator_mfa(request: HttpRequest) -> bool:
+    """A coordinator whose session passed two-factor authentication."""
+    return bool(request.user.is_authenticated and request.user.is_coordinator
+                and session_passed_mfa(request))
+
+
+def current_advisor(request: HttpRequest) -> Advisor | None:
+    """The current designation of the logged-in advisor (None for anybody else), loaded once
+    per request."""
+    if not hasattr(request, "_backoffice_advisor"):
+        user = request.user
+        request._backoffice_advisor = (
+            user.advisor_designations.filter(withdrawn_on__isnull=True)
+            .select_related("structure", "user").first()
+            if user.is_authenticated and user.is_advisor else None)
+    return request._backoffice_advisor
+
+
+def advisor_space(view):
+    """Pages of the advisor's own space (agenda, booking for a young person): advisors with a
+    current designation, trained or not. Anonymous visitors go to the login page; young
+    people, coordinators and withdrawn advisors get a 403."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        advisor = current_advisor(request)
+        if advisor is None:
+            raise PermissionDenied(_("Réservé aux conseillers et conseillères So Mobilité."))
+        return view(request, advisor, *args, **kwargs)
+
+    return wrapper
+
+
+def staff_space(view):
+    """Pages about one appointment (the interview screen and its actions): advisors with a
+    current designation and coordinators; the appointment's fetcher then decides (own
+    structure for advisors, a session that passed MFA for coordinators)."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        user = request.user
+        if not (current_advisor(request) is not None or user.is_coordinator):
+            raise PermissionDenied(_("Réservé aux conseillers et conseillères So Mobilité."))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def not_found() -> Http404:
+    return Http404(_("Rendez-vous introuvable, ou d'une autre structure."))

@@ -1,0 +1,190 @@
+"""The interview screen (/espace-conseil/rendez-vous/<id>/): the young person's situation and
+project (their profile, what they prepared marked), attendance, confidential notes and the
+follow-up. Each form posts to its own URL and calls one domain service; a refused form is
+shown again on the page with what was typed.
+
+Every request goes through ``bookings.agenda.appointment_get_for_staff``; reading the profile
+and the notes writes the staff access log.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from bookings.agenda import appointment_get_for_staff
+from bookings.interviews import (
+    appointment_attendance_record,
+    appointment_follow_up_date_set,
+    follow_up_add,
+    interview_note_add,
+    interview_notes_read,
+)
+from bookings.models import Appointment, AppointmentStatus, Mode
+from bookings.selectors import PARIS
+from bookings.services import BookingError
+from matching.forms import AdvisorProfileForm, profile_cleaned_data, profile_forms
+from matching.selectors import profile_fields_set_by_youth, recommendations_for_youth
+from matching.services import MatchingError, profile_get_for_staff, profile_update_by_advisor
+
+from .access import coordinator_mfa, not_found, staff_space
+from .forms import AttendanceForm, FollowUpDateForm, FollowUpForm, NoteForm
+
+TEMPLATE = "backoffice/interview.html"
+
+
+def interview_appointment(request: HttpRequest, public_id) -> Appointment:
+    """The appointment of the URL through the one fetcher, or 404."""
+    try:
+        return appointment_get_for_staff(user=request.user, public_id=public_id,
+                                         coordinator_mfa=coordinator_mfa(request))
+    except Appointment.DoesNotExist:
+        raise not_found() from None
+
+
+def interview_url(appointment: Appointment, anchor: str = "") -> str:
+    url = reverse("backoffice:interview", args=[appointment.public_id])
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _page(request: HttpRequest, appointment: Appointment, *, profile_form=None,
+          language_formset=None, attendance_form=None, note_form=None, follow_up_form=None,
+          follow_up_date_form=None) -> HttpResponse:
+    now = timezone.now()
+    profile = profile_get_for_staff(user=request.user, youth_id=appointment.youth_id,
+                                    request=request)
+    if profile_form is None:
+        profile_form, language_formset = profile_forms(profile=profile,
+                                                       form_class=AdvisorProfileForm)
+    started = appointment.starts_at <= now
+    today = now.astimezone(PARIS).date()
+    context = {
+        "appointment": appointment,
+        "starts_at": appointment.starts_at.astimezone(PARIS),
+        "ends_at": appointment.ends_at.astimezone(PARIS),
+        "mode_label": Mode(appointment.mode).label,
+        "youth": appointment.youth,
+        "profile": profile,
+        "prepared": profile_fields_set_by_youth(profile=profile),
+        "form": profile_form,
+        "formset": language_formset,
+        "started": started,
+        "attendance_open": started and appointment.status in (
+            AppointmentStatus.CONFIRMED, AppointmentStatus.DONE, AppointmentStatus.NO_SHOW,
+            AppointmentStatus.LATE_CANCELLED),
+        "attendance_form": attendance_form or AttendanceForm(
+            initial={"status": appointment.status}),
+        "attendance_records": list(appointment.attendance_records.order_by("recorded_at",
+                                                                           "id")),
+        "notes": interview_notes_read(appointment=appointment, request=request, now=now),
+        "note_form": note_form or NoteForm(),
+        "follow_ups": list(appointment.follow_ups.order_by("happened_on", "id")),
+        "follow_up_form": follow_up_form or FollowUpForm(initial={"happened_on": today}),
+        "follow_up_date_form": follow_up_date_form or FollowUpDateForm(
+            initial={"on": appointment.follow_up_on}),
+        "recommendations": recommendations_for_youth(youth=appointment.youth),
+        "matching_url": reverse("backoffice:matching", args=[appointment.public_id]),
+    }
+    return render(request, TEMPLATE, context)
+
+
+@staff_space
+@require_GET
+def interview(request: HttpRequest, public_id) -> HttpResponse:
+    return _page(request, interview_appointment(request, public_id))
+
+
+@staff_space
+@require_POST
+def profile_save(request: HttpRequest, public_id) -> HttpResponse:
+    appointment = interview_appointment(request, public_id)
+    form, formset = profile_forms(data=request.POST, form_class=AdvisorProfileForm)
+    if form.is_valid() and formset.is_valid():
+        try:
+            profile_update_by_advisor(advisor_user=request.user, youth=appointment.youth,
+                                      data=profile_cleaned_data(form, formset),
+                                      request=request, now=timezone.now())
+        except MatchingError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Le profil est enregistré. Relancez la recherche de "
+                                        "programmes pour en tenir compte."))
+            return redirect(interview_url(appointment, "profil"))
+    return _page(request, appointment, profile_form=form, language_formset=formset)
+
+
+@staff_space
+@require_POST
+def attendance_save(request: HttpRequest, public_id) -> HttpResponse:
+    appointment = interview_appointment(request, public_id)
+    form = AttendanceForm(request.POST)
+    if form.is_valid():
+        try:
+            appointment = appointment_attendance_record(
+                appointment=appointment, status=form.cleaned_data["status"], by=request.user,
+                now=timezone.now())
+        except BookingError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Présence enregistrée : %(status)s.")
+                             % {"status": appointment.get_status_display()})
+            return redirect(interview_url(appointment, "presence"))
+    return _page(request, appointment, attendance_form=form)
+
+
+@staff_space
+@require_POST
+def note_add(request: HttpRequest, public_id) -> HttpResponse:
+    appointment = interview_appointment(request, public_id)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            interview_note_add(appointment=appointment, text=form.cleaned_data["text"],
+                               by=request.user, now=timezone.now())
+        except BookingError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Note enregistrée."))
+            return redirect(interview_url(appointment, "notes"))
+    return _page(request, appointment, note_form=form)
+
+
+@staff_space
+@require_POST
+def follow_up_save(request: HttpRequest, public_id) -> HttpResponse:
+    appointment = interview_appointment(request, public_id)
+    form = FollowUpForm(request.POST)
+    if form.is_valid():
+        try:
+            follow_up_add(appointment=appointment, by=request.user, now=timezone.now(),
+                          **form.cleaned_data)
+        except BookingError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Suivi enregistré."))
+            return redirect(interview_url(appointment, "suivi"))
+    return _page(request, appointment, follow_up_form=form)
+
+
+@staff_space
+@require_POST
+def follow_up_date_save(request: HttpRequest, public_id) -> HttpResponse:
+    appointment = interview_appointment(request, public_id)
+    form = FollowUpDateForm(request.POST)
+    if form.is_valid():
+        try:
+            appointment = appointment_follow_up_date_set(
+                appointment=appointment, on=form.cleaned_data["on"], by=request.user,
+                now=timezone.now())
+        except BookingError as error:
+            form.add_error("on", error.message)
+        else:
+            messages.success(request, _("Date de relance enregistrée.")
+                             if appointment.follow_up_on else _("Plus de relance prévue."))
+            return redirect(interview_url(appointment, "suivi"))
+    return _page(request, appointment, follow_up_date_form=form)

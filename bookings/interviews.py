@@ -1,0 +1,171 @@
+"""Writes (and the logged reads) of what happens at and after an interview: attendance, the
+advisor's confidential notes, follow-up entries and the "follow up on" date.
+
+They sit in the booking domain because each of them belongs to one appointment and follows
+its rules: who may see it is decided by the appointment's structure (``bookings.agenda``), and
+it lives and dies with the young person's appointments (export and erasure in
+``bookings.personal_data``).
+
+Public contract (keyword-only arguments, aware datetimes; every function raises
+``BookingError`` with a French message when a rule refuses the change):
+
+- ``appointment_attendance_record(*, appointment, status, by, now) -> Appointment``
+- ``interview_note_add(*, appointment, text, by, now) -> InterviewNote``
+- ``interview_notes_read(*, appointment, request, now) -> list[InterviewNote]`` (logged)
+- ``follow_up_add(*, appointment, happened_on, channel, summary, by, now) -> FollowUpEntry``
+- ``appointment_follow_up_date_set(*, appointment, on, by, now) -> Appointment``
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from privacy.models import AccessAction
+from privacy.services import access_log_record
+
+from .models import (
+    ATTENDANCE_STATUSES,
+    Appointment,
+    AppointmentStatus,
+    AttendanceRecord,
+    FollowUpChannel,
+    FollowUpEntry,
+    InterviewNote,
+)
+from .selectors import PARIS
+from .services import BookingError
+
+NOTE_MAX_LENGTH = 10_000
+FOLLOW_UP_MAX_LENGTH = 5_000
+#: How far ahead a "follow up on" date may be set (a year is plenty for a reminder).
+FOLLOW_UP_HORIZON = dt.timedelta(days=366)
+
+
+def _name(user: User) -> str:
+    return user.get_full_name() or user.email
+
+
+def _started(appointment: Appointment, now: dt.datetime) -> bool:
+    return appointment.starts_at <= now
+
+
+def _lock(appointment: Appointment) -> Appointment:
+    return Appointment.objects.select_for_update(of=("self",)).get(pk=appointment.pk)
+
+
+def appointment_attendance_record(*, appointment: Appointment, status: str, by: User,
+                                  now: dt.datetime) -> Appointment:
+    """Record whether the interview took place: ``done``, ``no_show`` or ``late_cancelled``
+    (the young person cancelled at the last minute, counted apart in the statistics).
+
+    Allowed once the start time has passed (Europe/Paris), on a confirmed appointment or one
+    whose attendance is already recorded (a correction). Each recording or correction writes
+    an ``AttendanceRecord`` (who, when, from and to) in the same transaction; recording the
+    status it already has changes nothing. Rule source: SPEC §6 and issue 12.
+    """
+    if status not in ATTENDANCE_STATUSES:
+        raise BookingError(_("Choisissez : entretien réalisé, absence, ou annulation au dernier "
+                             "moment."))
+    with transaction.atomic():
+        locked = _lock(appointment)
+        if not _started(locked, now):
+            raise BookingError(
+                _("L'entretien n'a pas encore commencé : la présence s'enregistre à partir du "
+                  "%(when)s.") % {"when": locked.starts_at.astimezone(PARIS)
+                                  .strftime("%d/%m/%Y à %H:%M")})
+        if locked.status not in (AppointmentStatus.CONFIRMED, *ATTENDANCE_STATUSES):
+            raise BookingError(_("Ce rendez-vous n'a pas eu lieu (%(status)s) : il n'y a pas de "
+                                 "présence à enregistrer.")
+                               % {"status": locked.get_status_display()})
+        if locked.status == status:
+            return locked
+        previous = locked.status
+        locked.status = status
+        locked._history_user = by
+        locked._history_date = now
+        locked.save(update_fields=["status", "updated_at"])
+        AttendanceRecord.objects.create(appointment=locked, status=status,
+                                        previous_status=previous, recorded_by=by,
+                                        recorded_by_name=_name(by), recorded_at=now)
+    return locked
+
+
+def interview_note_add(*, appointment: Appointment, text: str, by: User,
+                       now: dt.datetime) -> InterviewNote:
+    """Add a confidential note to an interview that was confirmed (the fetcher checked who
+    may write). Notes are kept as written (no edition): a correction is a new note."""
+    text = text.strip()
+    if not text:
+        raise BookingError(_("La note est vide."))
+    if len(text) > NOTE_MAX_LENGTH:
+        raise BookingError(_("Une note ne peut dépasser %(count)s caractères.")
+                           % {"count": NOTE_MAX_LENGTH})
+    if appointment.confirmed_at is None:
+        raise BookingError(_("Ce rendez-vous n'est pas confirmé : pas de note possible."))
+    return InterviewNote.objects.create(appointment=appointment, author=by,
+                                        author_name=_name(by), text=text, created_at=now)
+
+
+def interview_notes_read(*, appointment: Appointment, request: HttpRequest,
+                         now: dt.datetime) -> list[InterviewNote]:
+    """The notes of every interview of this young person with the appointment's structure,
+    oldest first, each with its ``appointment`` loaded; the reading is written to the staff
+    access log (one entry per reading, even when there is no note yet: the log records that
+    the file was opened). One query plus the log entry."""
+    notes = list(InterviewNote.objects.filter(
+        appointment__youth_id=appointment.youth_id,
+        appointment__structure_id=appointment.structure_id,
+    ).select_related("appointment").order_by("created_at", "id"))
+    access_log_record(request=request, subject_id=appointment.youth_id,
+                      action=AccessAction.VIEW, what=str(_("Notes d'entretien")), now=now)
+    return notes
+
+
+def follow_up_add(*, appointment: Appointment, happened_on: dt.date, channel: str,
+                  summary: str, by: User, now: dt.datetime) -> FollowUpEntry:
+    """Record a follow-up action after the interview: its date (between the interview's day
+    and today, Europe/Paris), the channel and what was done."""
+    today = now.astimezone(PARIS).date()
+    if not _started(appointment, now) or appointment.confirmed_at is None:
+        raise BookingError(_("Le suivi s'enregistre après l'entretien."))
+    if channel not in FollowUpChannel.values:
+        raise BookingError(_("Choisissez comment le suivi a eu lieu."))
+    if happened_on > today:
+        raise BookingError(_("La date du suivi ne peut pas être dans le futur."))
+    if happened_on < appointment.starts_at.astimezone(PARIS).date():
+        raise BookingError(_("La date du suivi ne peut pas précéder l'entretien."))
+    summary = summary.strip()
+    if not summary:
+        raise BookingError(_("Décrivez en quelques mots ce qui a été fait."))
+    if len(summary) > FOLLOW_UP_MAX_LENGTH:
+        raise BookingError(_("Le suivi ne peut dépasser %(count)s caractères.")
+                           % {"count": FOLLOW_UP_MAX_LENGTH})
+    return FollowUpEntry.objects.create(appointment=appointment, happened_on=happened_on,
+                                        channel=channel, summary=summary, author=by,
+                                        author_name=_name(by), created_at=now)
+
+
+def appointment_follow_up_date_set(*, appointment: Appointment, on: dt.date | None, by: User,
+                                   now: dt.datetime) -> Appointment:
+    """Set (or clear, with ``on=None``) the date on which to follow the young person up; it
+    shows in the agenda of the appointment's advisor. The date is after today (Paris) and
+    within a year."""
+    today = now.astimezone(PARIS).date()
+    if on is not None and not today < on <= today + FOLLOW_UP_HORIZON:
+        raise BookingError(_("La date de relance doit être dans les douze prochains mois, à "
+                             "partir de demain."))
+    with transaction.atomic():
+        locked = _lock(appointment)
+        if locked.confirmed_at is None:
+            raise BookingError(_("Ce rendez-vous n'est pas confirmé."))
+        if locked.follow_up_on != on:
+            locked.follow_up_on = on
+            locked._history_user = by
+            locked._history_date = now
+            locked.save(update_fields=["follow_up_on", "updated_at"])
+    return locked

@@ -1,0 +1,138 @@
+"""The interview screen: profile, attendance, notes and follow-up, and who may do what."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from bookings.models import AttendanceRecord, InterviewNote
+from matching.models import MobilityProfile
+from matching.services import profile_prefill_from_booking
+from privacy.models import StaffAccessLog
+from tests.factories import AppointmentFactory, UserFactory
+from tests.staff_world import NOW, login_coordinator_with_mfa, paris, withdrawn_advisor
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name, appointment):
+    return reverse(f"backoffice:{name}", args=[appointment.public_id])
+
+
+PROFILE_POST = {
+    "birth_date": "2004-05-17", "postal_code": "33000", "status": "student",
+    "education_level": "bac+2", "wish_domains": ["internship"], "wish_countries": ["DE", "AT"],
+    "langues-TOTAL_FORMS": "2", "langues-INITIAL_FORMS": "0",
+    "langues-0-language": "de", "langues-0-level": "B1", "budget_eur": "1500",
+}
+
+
+def test_the_screen_marks_what_the_young_person_prepared_and_logs_the_reading(client, world):
+    profile_prefill_from_booking(youth=world.youth, birth_date=dt.date(2004, 5, 17),
+                                 postal_code="33000", status="student", domains=["internship"],
+                                 project="Stage", now=NOW)
+    client.force_login(world.advisor.user)
+    page = client.get(url("interview", world.appointment)).content.decode()
+    assert "Entretien avec Lina Jeune" in page
+    assert page.count("renseigné par le ou la jeune") == 5
+    assert set(StaffAccessLog.objects.values_list("what", flat=True)) == {
+        "Profil de mobilité", "Notes d'entretien"}
+
+
+def test_the_advisor_edits_the_profile_with_history_and_log(client, world):
+    client.force_login(world.colleague.user)
+    response = client.post(url("profile", world.appointment), PROFILE_POST)
+    assert response.status_code == 302
+    profile = MobilityProfile.objects.get(user=world.youth)
+    assert profile.wish_countries == ["DE", "AT"]
+    assert profile.languages == [{"language": "de", "level": "B1"}]
+    assert profile.history.order_by("-history_id").first().history_user == world.colleague.user
+    assert StaffAccessLog.objects.filter(action="change", actor=world.colleague.user).exists()
+    page = client.get(url("interview", world.appointment)).content.decode()
+    # Checkboxes (with a filter), not the Ctrl-click multi-select.
+    assert 'id="id_wish_countries_0"' in page and '<select name="wish_countries"' not in page
+
+
+def test_a_bad_profile_is_shown_again_in_french(client, world):
+    client.force_login(world.advisor.user)
+    response = client.post(url("profile", world.appointment),
+                           {**PROFILE_POST, "postal_code": "33", "budget_eur": "-4"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Le code postal doit comporter 5 chiffres." in page
+    assert not MobilityProfile.objects.filter(user=world.youth).exists()
+
+
+def test_attendance_only_after_the_start_then_corrected(client, world):
+    later = AppointmentFactory(advisor=world.advisor, youth=world.youth,
+                               starts_at=paris(2026, 3, 19, 14))
+    client.force_login(world.advisor.user)
+    response = client.post(url("attendance", later), {"status": "done"})
+    assert "L&#x27;entretien n&#x27;a pas encore commencé" in response.content.decode()
+    assert client.post(url("attendance", world.appointment), {"status": "no_show"}
+                       ).status_code == 302
+    client.force_login(world.colleague.user)
+    client.post(url("attendance", world.appointment), {"status": "done"})
+    world.appointment.refresh_from_db()
+    assert world.appointment.status == "done"
+    assert list(AttendanceRecord.objects.values_list("status", "recorded_by")) == [
+        ("no_show", world.advisor.user.pk), ("done", world.colleague.user.pk)]
+    page = client.get(url("interview", world.appointment)).content.decode()
+    assert "(avant : Absence du ou de la jeune)" in page
+
+
+def test_notes_are_for_the_structure_and_coordinators_with_mfa(client, world):
+    client.force_login(world.advisor.user)
+    client.post(url("note", world.appointment), {"text": "A déjà un passeport."})
+    assert InterviewNote.objects.get().author == world.advisor.user
+    client.force_login(world.colleague.user)
+    assert "A déjà un passeport." in client.get(url("interview", world.appointment)
+                                                ).content.decode()
+    for user in (world.other.user, withdrawn_advisor(world.structure).user, world.coordinator):
+        client.force_login(user)
+        assert client.get(url("interview", world.appointment)).status_code in (403, 404)
+        assert client.post(url("note", world.appointment), {"text": "x"}).status_code in (403,
+                                                                                         404)
+    login_coordinator_with_mfa(client, world.coordinator)
+    assert "A déjà un passeport." in client.get(url("interview", world.appointment)
+                                                ).content.decode()
+    assert StaffAccessLog.objects.filter(actor=world.coordinator,
+                                         what="Notes d'entretien").count() == 1
+    youth = UserFactory()
+    client.force_login(youth)
+    assert client.get(url("interview", world.appointment)).status_code == 403
+
+
+def test_follow_up_entry_and_date(client, world):
+    client.force_login(world.advisor.user)
+    client.post(url("follow_up", world.appointment),
+                {"happened_on": "2026-03-19", "channel": "email", "summary": "Liens envoyés."})
+    client.post(url("follow_up_date", world.appointment), {"on": "2026-04-02"})
+    world.appointment.refresh_from_db()
+    assert world.appointment.follow_up_on == dt.date(2026, 4, 2)
+    assert world.appointment.follow_ups.get().summary == "Liens envoyés."
+    response = client.post(url("follow_up_date", world.appointment), {"on": "2025-01-01"})
+    assert "douze prochains mois" in response.content.decode()
+
+
+def test_the_screen_costs_the_same_queries_whatever_the_history(client, world,
+                                                                django_assert_num_queries):
+    client.force_login(world.advisor.user)
+    client.post(url("profile", world.appointment), PROFILE_POST)
+    queries = 14
+    with django_assert_num_queries(queries):
+        client.get(url("interview", world.appointment))
+    for day in range(1, 6):
+        earlier = AppointmentFactory(advisor=world.colleague, youth=world.youth,
+                                     starts_at=paris(2026, 2, day, 9))
+        client.post(url("note", earlier), {"text": f"Note {day}"})
+        client.post(url("note", world.appointment), {"text": f"Note bis {day}"})
+        client.post(url("follow_up", world.appointment),
+                    {"happened_on": "2026-03-19", "channel": "phone", "summary": "Appel."})
+        client.post(url("attendance", world.appointment),
+                    {"status": "done" if day % 2 else "no_show"})
+        client.post(url("profile", world.appointment), {**PROFILE_POST,
+                                                        "budget_eur": str(1000 + day)})
+    with django_assert_num_queries(queries):
+        page = client.get(url("interview", world.appointment)).content.decode()
+    assert page.count("Note bis") == 5
