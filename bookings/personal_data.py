@@ -16,6 +16,8 @@ from .models import (
     ACTIVE_STATUSES,
     Appointment,
     AppointmentStatus,
+    FollowUpEntry,
+    InterviewNote,
     Notification,
     WaitingListEntry,
 )
@@ -98,5 +100,41 @@ def purge_expired(*, now: dt.datetime) -> dict[str, int]:
     return {"unconfirmed_bookings_deleted": unconfirmed, "waiting_list_entries_deleted": waiting}
 
 
+def export_interview_record(user) -> dict:
+    """The advisors' confidential notes and follow-up entries about this person.
+
+    Included on purpose: the GDPR right of access (article 15) covers every piece of personal
+    data held about a person, and these notes are kept in a file shared by the structure's
+    advisors and the coordination, not as one worker's private memo; no exception of
+    article 15(4) or of French law (article 23 restrictions) applies to this information
+    service. Advisors are told so on the interview screen, next to the notes."""
+    notes = (InterviewNote.objects.filter(appointment__youth=user)
+             .select_related("appointment__structure").order_by("created_at", "id"))
+    entries = (FollowUpEntry.objects.filter(appointment__youth=user)
+               .select_related("appointment__structure").order_by("happened_on", "id"))
+    return {
+        "interview_notes": [
+            {"date": note.created_at.isoformat(), "author": note.author_name,
+             "structure": note.appointment.structure.public_name,
+             "interview": localtime(note.appointment.starts_at).isoformat(), "text": note.text}
+            for note in notes],
+        "follow_ups": [
+            {"date": entry.happened_on.isoformat(), "channel": entry.get_channel_display(),
+             "author": entry.author_name, "structure": entry.appointment.structure.public_name,
+             "summary": entry.summary}
+            for entry in entries],
+    }
+
+
+def erase_interview_record(user, *, now: dt.datetime) -> None:
+    """Notes and follow-up texts go with the account; the attendance trace (outcomes, who
+    recorded them) stays with the anonymised appointment for the statistics."""
+    InterviewNote.objects.filter(appointment__youth=user).delete()
+    FollowUpEntry.objects.filter(appointment__youth=user).delete()
+    Appointment.objects.filter(youth=user).update(follow_up_on=None)
+
+
+register("interview_record", export=export_interview_record, erase=erase_interview_record,
+         order=90)
 register("bookings", export=export, erase=erase, order=100,
          activity_lookups=("appointments__ends_at",), purge_expired=purge_expired)

@@ -136,3 +136,15 @@ def test_the_screen_costs_the_same_queries_whatever_the_history(client, world,
     with django_assert_num_queries(queries):
         page = client.get(url("interview", world.appointment)).content.decode()
     assert page.count("Note bis") == 5
+
+
+def test_the_new_appointment_email_links_to_the_interview_screen(world):
+    from bookings.models import Notification, NotificationKind
+    from bookings.notifications import build_message
+
+    notification = Notification.objects.create(
+        kind=NotificationKind.ADVISOR_NEW, to=world.advisor.user.email,
+        appointment=world.appointment, created_at=NOW)
+    message = build_message(notification, now=NOW)
+    link = f"/espace-conseil/rendez-vous/{world.appointment.public_id}/"
+    assert link in message.body and link in message.alternatives[0][0]

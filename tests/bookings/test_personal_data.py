@@ -8,6 +8,7 @@ from django.apps import apps
 from django.core import mail
 from django.db import models
 
+from bookings.interviews import follow_up_add, interview_note_add
 from bookings.models import Appointment, AppointmentStatus, Notification, WaitingListEntry
 from bookings.statistics import interview_statistics
 from matching.models import MobilityProfile, ProgrammeRecommendation
@@ -26,9 +27,14 @@ def youth(django_capture_on_commit_callbacks):
     advisor = BookableAdvisorFactory()
     common = {"youth": person, "advisor": advisor, "first_name": NAME, "last_name": SURNAME,
               "project": f"Projet de {NAME} au Québec", "phone": "+33611223344"}
-    AppointmentFactory(starts_at=dt.datetime(2025, 3, 14, 9, tzinfo=dt.UTC),
-                       status=AppointmentStatus.DONE, age_at_interview=21, departement="33",
-                       youth_status="student", domains=["studies", "internship"], **common)
+    past = AppointmentFactory(starts_at=dt.datetime(2025, 3, 14, 9, tzinfo=dt.UTC),
+                              status=AppointmentStatus.DONE, age_at_interview=21,
+                              departement="33", youth_status="student",
+                              domains=["studies", "internship"], **common)
+    interview_note_add(appointment=past, text=f"{NAME} hésite entre Montréal et Québec.",
+                       by=advisor.user, now=NOW)
+    follow_up_add(appointment=past, happened_on=dt.date(2025, 3, 20), channel="phone",
+                  summary=f"Appelé {SURNAME} pour le PVT.", by=advisor.user, now=NOW)
     AppointmentFactory(starts_at=dt.datetime(2026, 12, 4, 9, tzinfo=dt.UTC), **common)
     WaitingListEntry.objects.create(email=EMAIL, departement="33", mode="video",
                                     created_at=NOW, expires_at=NOW + dt.timedelta(days=60))

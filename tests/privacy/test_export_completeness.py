@@ -5,6 +5,7 @@ import json
 
 import pytest
 
+from bookings.interviews import follow_up_add, interview_note_add
 from matching.models import MobilityProfile, ProgrammeRecommendation
 from privacy.services import user_data_export
 from tests.factories import AppointmentFactory, BookableAdvisorFactory, UserFactory
@@ -18,8 +19,12 @@ APPOINTMENT_PROJECT = "Un service civique au Sénégal (texte unique de l'export
 def test_every_kind_of_personal_data_is_exported():
     youth = UserFactory(email="maelys.export@exemple.fr", first_name="Maëlys")
     advisor = BookableAdvisorFactory()
-    AppointmentFactory(advisor=advisor, youth=youth, project=APPOINTMENT_PROJECT,
-                       starts_at=dt.datetime(2026, 11, 10, 9, tzinfo=dt.UTC))
+    appointment = AppointmentFactory(advisor=advisor, youth=youth, project=APPOINTMENT_PROJECT,
+                                     starts_at=dt.datetime(2026, 11, 10, 9, tzinfo=dt.UTC))
+    interview_note_add(appointment=appointment, text="Parle wolof et anglais B2.",
+                       by=advisor.user, now=NOW)
+    follow_up_add(appointment=appointment, happened_on=dt.date(2026, 11, 20), channel="email",
+                  summary="Envoyé le lien de candidature.", by=advisor.user, now=NOW)
     MobilityProfile.objects.create(user=youth, birth_date=dt.date(2005, 1, 30),
                                    hobbies="Slam et poésie", wish_domains=["volunteering"])
     ProgrammeRecommendation.objects.create(
@@ -38,4 +43,7 @@ def test_every_kind_of_personal_data_is_exported():
     assert data["programme_selections"][0]["programmes"][0]["met"] == ["Âge : 21 ans"]
     assert [a["project"] for a in data["bookings"]["appointments"]] == [APPOINTMENT_PROJECT]
     assert APPOINTMENT_PROJECT in dump
-    # Later kinds (interview notes, evaluation answers) add their assertions here.
+    record = data["interview_record"]
+    assert [n["text"] for n in record["interview_notes"]] == ["Parle wolof et anglais B2."]
+    assert record["follow_ups"][0]["summary"] == "Envoyé le lien de candidature."
+    # Later kinds (evaluation answers) add their assertions here.
