@@ -12,8 +12,8 @@ from bookings.agenda import (
     staff_hold_get,
 )
 from bookings.models import Appointment
-from tests.staff_world import NOW, paris, withdrawn_advisor
 from tests.factories import AppointmentFactory, CoordinatorFactory
+from tests.staff_world import NOW, paris, withdrawn_advisor
 
 pytestmark = pytest.mark.django_db
 

@@ -30,7 +30,7 @@ def appointment():
 
 def test_attendance_is_refused_before_the_start(appointment):
     advisor = appointment.advisor.user
-    with pytest.raises(BookingError, match="pas encore commencé.*19/03/2026 à 09:00"):
+    with pytest.raises(BookingError, match=r"pas encore commencé.*19/03/2026 à 09:00"):
         appointment_attendance_record(appointment=appointment, status=AppointmentStatus.DONE,
                                       by=advisor, now=STARTS - dt.timedelta(minutes=1))
     appointment.refresh_from_db()
