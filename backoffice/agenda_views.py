@@ -194,6 +194,7 @@ def agenda(request: HttpRequest, advisor: Advisor) -> HttpResponse:
         "to_fill_in": to_fill_in,
         "follow_ups": follow_ups,
         "unbookable_reasons": advisor_unbookable_reasons(advisor, today),
+        "book_url": reverse("backoffice:book_for_youth"),
     }
     if view == "apercu":
         context["today_rows"] = [row for row in rows if row.starts_at.date() == today]

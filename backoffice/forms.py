@@ -3,8 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from bookings.forms import BookingForm
 from bookings.interviews import FOLLOW_UP_MAX_LENGTH, NOTE_MAX_LENGTH
 from bookings.models import ATTENDANCE_STATUSES, AppointmentStatus, FollowUpChannel
+from bookings.services import CONSENT_TEXT
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -42,3 +44,39 @@ class FollowUpDateForm(forms.Form):
     on = forms.DateField(label=_("À relancer le"), required=False, widget=DATE_WIDGET,
                          help_text=_("Laisser vide pour ne plus relancer. La date apparaît "
                                      "dans votre agenda."))
+
+
+class StaffBookingForm(BookingForm):
+    """The booking form, filled in by the advisor with the young person at the desk or on the
+    phone: the same fields and checks, worded for the advisor."""
+
+    LABELS = {
+        "email": (_("Adresse e-mail du ou de la jeune"),
+                  _("Obligatoire : c'est son identifiant. Le code de confirmation y est "
+                    "envoyé.")),
+        "postal_code": (_("Code postal de son domicile"), None),
+        "youth_status": (_("Sa situation"), None),
+        "domains": (_("Son projet concerne"), None),
+        "project": (_("Son projet en quelques mots"), None),
+        "guardian_email": (_("E-mail d'un parent ou tuteur·rice"),
+                           _("Obligatoire avant 15 ans.")),
+        "guardian_consent": (_("Son parent ou tuteur·rice est d'accord pour ce rendez-vous et "
+                               "le traitement de ses données."), None),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, (label, help_text) in self.LABELS.items():
+            self.fields[name].label = label
+            if help_text is not None:
+                self.fields[name].help_text = help_text
+        self.fields["consent"].label = _("Je lui ai lu ce texte et il ou elle est d'accord : « "
+                                         "%(text)s »") % {"text": CONSENT_TEXT}
+        self.fields["consent"].error_messages["required"] = _(
+            "Son accord au traitement de ses données est nécessaire.")
+
+
+class HoldCodeForm(forms.Form):
+    code = forms.CharField(label=_("Code lu par le ou la jeune (6 chiffres)"), max_length=12,
+                           widget=forms.TextInput(attrs={"inputmode": "numeric",
+                                                         "autocomplete": "off"}))

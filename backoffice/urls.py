@@ -3,12 +3,20 @@ prefixes there, served by their domain apps)."""
 
 from django.urls import path
 
-from . import agenda_views, interview_views, matching_views
+from . import agenda_views, booking_views, interview_views, matching_views
 
 app_name = "backoffice"
 
 urlpatterns = [
     path("", agenda_views.agenda, name="agenda"),
+    path("reserver/", booking_views.book_for_youth, name="book_for_youth"),
+    path("reserver/jeune/", booking_views.book_for_youth_form, name="book_for_youth_form"),
+    path("reservations/<uuid:public_id>/", booking_views.hold, name="hold"),
+    path("reservations/<uuid:public_id>/code/", booking_views.hold_code, name="hold_code"),
+    path("reservations/<uuid:public_id>/renvoyer/", booking_views.hold_resend,
+         name="hold_resend"),
+    path("reservations/<uuid:public_id>/annuler/", booking_views.hold_cancel,
+         name="hold_cancel"),
     path("rendez-vous/<uuid:public_id>/", interview_views.interview, name="interview"),
     path("rendez-vous/<uuid:public_id>/profil/", interview_views.profile_save, name="profile"),
     path("rendez-vous/<uuid:public_id>/presence/", interview_views.attendance_save,

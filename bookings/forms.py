@@ -19,7 +19,7 @@ from matching.vocabulary import Domain, Status
 from territory.places import Place, PlaceError, place_find
 
 from .models import Mode
-from .services import CONSENT_TEXT
+from .services import CONSENT_TEXT, BookingDetails
 
 MAX_AGE = 35
 GUARDIAN_AGE = 15
@@ -156,6 +156,18 @@ class BookingForm(forms.Form):
             birth_date = self.get_initial_for_field(self.fields["birth_date"], "birth_date")
         return (isinstance(birth_date, dt.date) and birth_date < self.today
                 and age_on(birth_date, self.today) < GUARDIAN_AGE)
+
+    def details(self) -> BookingDetails:
+        """What the service needs, from a valid form."""
+        data = self.cleaned_data
+        return BookingDetails(
+            first_name=data["first_name"], last_name=data["last_name"],
+            birth_date=data["birth_date"], postal_code=data["postal_code"],
+            youth_status=data["youth_status"],
+            phone=data["phone"].as_e164 if data["phone"] else "",
+            domains=tuple(data["domains"]), project=data["project"], consent=data["consent"],
+            guardian_email=data["guardian_email"], guardian_consent=data["guardian_consent"],
+        )
 
     def clean_postal_code(self) -> str:
         value = self.cleaned_data["postal_code"].strip()

@@ -8,6 +8,9 @@ Pages contract: the management page is the URL named ``bookings:appointment_mana
 fixed paths so emails stay valid.
 """
 
+import hashlib
+import hmac
+import secrets
 import uuid
 
 from django.conf import settings
@@ -48,3 +51,56 @@ def appointment_manage_url(appointment: Appointment) -> str:
 
 def booking_search_url() -> str:
     return _absolute("bookings:search", "/rendez-vous/")
+
+
+# --- Bookings made by an advisor for a young person -------------------------------------------
+# The young person confirms with a 6-digit code (read out at the desk or on the phone) or the
+# link of the email. Both derive from the appointment's random ``confirmation_secret`` with the
+# site's SECRET_KEY, so no code is stored in clear; a new secret (on resend) kills the old ones.
+
+STAFF_HOLD_SALT = "bookings.staff-hold-confirm"
+STAFF_HOLD_CODE_DIGITS = 6
+
+
+def new_confirmation_secret() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def staff_hold_code(appointment: Appointment) -> str:
+    """The code the young person gives to the advisor (6 digits)."""
+    digest = hmac.new(settings.SECRET_KEY.encode(),
+                      f"{STAFF_HOLD_SALT}:{appointment.public_id}:"
+                      f"{appointment.confirmation_secret}".encode(), hashlib.sha256).digest()
+    return f"{int.from_bytes(digest[:8], 'big') % 10**STAFF_HOLD_CODE_DIGITS:06d}"
+
+
+def staff_hold_code_matches(appointment: Appointment, code: str) -> bool:
+    typed = "".join(code.split())
+    return bool(appointment.confirmation_secret) and hmac.compare_digest(
+        typed, staff_hold_code(appointment))
+
+
+def staff_hold_token(appointment: Appointment) -> str:
+    return signing.dumps([str(appointment.public_id), appointment.confirmation_secret],
+                         salt=STAFF_HOLD_SALT)
+
+
+def appointment_from_staff_hold_token(token: str) -> Appointment | None:
+    """The appointment a confirmation link names, while its secret is the current one."""
+    try:
+        public_id, secret = signing.loads(token, salt=STAFF_HOLD_SALT)
+        public_id = uuid.UUID(public_id)
+    except (signing.BadSignature, TypeError, ValueError):
+        return None
+    appointment = (Appointment.objects.filter(public_id=public_id)
+                   .select_related("structure", "advisor__user", "youth").first())
+    if appointment is None or not secret or not hmac.compare_digest(
+            secret, appointment.confirmation_secret):
+        return None
+    return appointment
+
+
+def staff_hold_confirm_url(appointment: Appointment) -> str:
+    token = staff_hold_token(appointment)
+    return _absolute("bookings:staff_hold_confirm", f"/rendez-vous/confirmer/{token}/",
+                     token=token)

@@ -31,7 +31,12 @@ from icalendar import Calendar, Event, vCalAddress, vText
 
 from somobilite.celery import publish_on_commit
 
-from .links import appointment_manage_url, booking_search_url
+from .links import (
+    appointment_manage_url,
+    booking_search_url,
+    staff_hold_code,
+    staff_hold_confirm_url,
+)
 from .models import Appointment, AppointmentStatus, Mode, Notification, NotificationKind
 from .selectors import PARIS, weekly_compliance
 
@@ -49,6 +54,7 @@ SUBJECTS = {
     NotificationKind.ADVISOR_CANCELLED: "Rendez-vous annulé : {when}",
     NotificationKind.WAITING_LIST_SLOT: "Un créneau So Mobilité s'est libéré",
     NotificationKind.COMPLIANCE_DIGEST: "Conformité hebdomadaire des structures",
+    NotificationKind.YOUTH_STAFF_HOLD: "Confirmez votre rendez-vous So Mobilité du {when}",
 }
 ICS_METHOD = {
     NotificationKind.YOUTH_CONFIRMATION: "REQUEST",
@@ -149,6 +155,10 @@ def _context(notification: Notification) -> dict[str, Any]:
             manage_url=appointment_manage_url(appointment),
             by_structure=appointment.status == AppointmentStatus.CANCELLED_BY_STRUCTURE,
         )
+    if notification.kind == NotificationKind.YOUTH_STAFF_HOLD and appointment is not None:
+        context.update(code=staff_hold_code(appointment),
+                       confirm_url=staff_hold_confirm_url(appointment),
+                       hold_expires_at=_local(appointment.hold_expires_at))
     if notification.kind == NotificationKind.WAITING_LIST_SLOT:
         context["slot_starts_at"] = _local(dt.datetime.fromisoformat(
             notification.payload["starts_at"]))

@@ -111,10 +111,15 @@ def interview_duration() -> dt.timedelta:
     return dt.timedelta(minutes=settings.INTERVIEW_DURATION_MINUTES)
 
 
-def booking_window(now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
-    """Earliest and latest start a booking made at ``now`` may have (both inclusive)."""
+def booking_window(now: dt.datetime, *, notice: bool = True,
+                   ) -> tuple[dt.datetime, dt.datetime]:
+    """Earliest and latest start a booking made at ``now`` may have (both inclusive).
+
+    ``notice=False`` for an advisor booking for a young person: the 48-hour notice, which
+    protects the advisor, does not apply (SPEC §3); the slot must still start after ``now``.
+    """
     return (
-        now + dt.timedelta(hours=settings.BOOKING_MIN_NOTICE_HOURS),
+        now + dt.timedelta(hours=settings.BOOKING_MIN_NOTICE_HOURS if notice else 0),
         now + dt.timedelta(weeks=settings.BOOKING_HORIZON_WEEKS),
     )
 
@@ -643,11 +648,11 @@ def _region_scope(departement: str | None) -> tuple[str, QuerySet[Advisor]]:
     return "region", Advisor.objects.all()
 
 
-def _clamp(start: dt.datetime, end: dt.datetime, now: dt.datetime,
+def _clamp(start: dt.datetime, end: dt.datetime, now: dt.datetime, *, notice: bool = True,
            ) -> tuple[dt.datetime, dt.datetime] | None:
     """The part of ``[start, end)`` that the 48-hour rule and the horizon allow, as an inclusive
     range of slot starts."""
-    earliest, latest = booking_window(now)
+    earliest, latest = booking_window(now, notice=notice)
     lo = max(start, earliest)
     hi = min(end - dt.timedelta(microseconds=1), latest)
     return (lo, hi) if lo <= hi else None
@@ -661,9 +666,11 @@ def free_slots(
     now: dt.datetime,
     mode: str | None = None,
     exclude_appointment_id: int | None = None,
+    notice: bool = True,
 ) -> list[Slot]:
-    """Free slots of ``advisors`` starting in ``[start, end)``; see the module docstring."""
-    window = _clamp(start, end, now)
+    """Free slots of ``advisors`` starting in ``[start, end)``; see the module docstring
+    (``notice=False``: booked by an advisor, see ``booking_window``)."""
+    window = _clamp(start, end, now, notice=notice)
     if window is None:
         return []
     lo, hi = window
@@ -776,13 +783,13 @@ def next_free_slot_by_structure_and_mode(
 
 def slot_is_free(
     *, advisor: Advisor, starts_at: dt.datetime, mode: str, now: dt.datetime,
-    exclude_appointment_id: int | None = None,
+    exclude_appointment_id: int | None = None, notice: bool = True,
 ) -> Slot | None:
     """The free slot of ``advisor`` starting exactly at ``starts_at`` offering ``mode``."""
     slots = free_slots(
         advisors=Advisor.objects.filter(pk=advisor.pk), start=starts_at,
         end=starts_at + dt.timedelta(minutes=1), now=now, mode=mode,
-        exclude_appointment_id=exclude_appointment_id,
+        exclude_appointment_id=exclude_appointment_id, notice=notice,
     )
     return next((s for s in slots if s.starts_at == starts_at), None)
 

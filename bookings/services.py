@@ -55,6 +55,7 @@ from matching.services import profile_prefill_from_booking
 from matching.vocabulary import Domain, Status
 
 from . import notifications
+from .links import new_confirmation_secret, staff_hold_code_matches
 from .models import (
     ACTIVE_STATUSES,
     Absence,
@@ -81,6 +82,7 @@ from .selectors import (
 )
 
 MAX_UPCOMING_APPOINTMENTS = 2
+STAFF_HOLD_MAX_ATTEMPTS = 5
 MAX_AGE = 35
 DIGITAL_CONSENT_AGE = 15
 CONSENT_TEXT_VERSION = "2025-1"
@@ -227,20 +229,35 @@ def appointment_hold(
     details: BookingDetails,
     email: str,
     now: dt.datetime,
+    booked_by: User | None = None,
 ) -> Appointment:
     """Hold the slot for the young person while they confirm their email address.
 
     Creates (or reuses) their passwordless youth account. A person holds one slot at a time:
     a new hold replaces their previous unconfirmed one.
+
+    ``booked_by``: an advisor booking at the desk or on the phone for the young person. She
+    must be a current advisor of the slot's structure. The 48-hour notice does not apply (it
+    protects the advisor, who chooses here: SPEC §3); every other rule does, and the slot must
+    start after ``now``. The hold lasts ``STAFF_HOLD_HOURS`` (never past the start) and the
+    young person gets a code and a link by email to confirm (``appointment_confirm_by_code``,
+    ``bookings.links.staff_hold_confirm_url``). Until then it opens nothing of their account.
     """
     email = email.strip().lower()
     try:
         validate_email(email)
     except ValidationError:
         raise BookingError(_("Adresse e-mail invalide.")) from None
+    if booked_by is not None and not Advisor.objects.filter(
+            user=booked_by, structure_id=advisor.structure_id,
+            withdrawn_on__isnull=True).exists():
+        raise BookingError(_("Vous ne pouvez réserver que les créneaux de votre structure."))
     _check_eligibility(details=details, mode=mode, starts_at=starts_at, now=now)
-    earliest, latest = booking_window(now)
+    notice = booked_by is None
+    earliest, latest = booking_window(now, notice=notice)
     if starts_at < earliest:
+        if not notice:
+            raise BookingError(_("Ce créneau a déjà commencé : choisissez-en un autre."))
         raise BookingError(_("Un rendez-vous se réserve au moins %(hours)s heures à l'avance.")
                            % {"hours": settings.BOOKING_MIN_NOTICE_HOURS})
     if starts_at > latest:
@@ -258,17 +275,22 @@ def appointment_hold(
                 raise BookingError(_(
                     "Vous avez déjà %(count)s rendez-vous à venir : annulez-en un avant d'en "
                     "réserver un autre.") % {"count": upcoming})
-            slot = slot_is_free(advisor=advisor, starts_at=starts_at, mode=mode, now=now)
+            slot = slot_is_free(advisor=advisor, starts_at=starts_at, mode=mode, now=now,
+                                notice=notice)
             if slot is None:
                 raise _SlotTaken
+            hold_expires_at = (
+                now + dt.timedelta(minutes=settings.BOOKING_HOLD_MINUTES) if notice
+                else min(now + dt.timedelta(hours=settings.STAFF_HOLD_HOURS), slot.starts_at))
             try:
                 with transaction.atomic():
-                    return Appointment.objects.create(
+                    appointment = Appointment.objects.create(
                         advisor=advisor, structure=advisor.structure, youth=youth,
                         starts_at=slot.starts_at, ends_at=slot.ends_at, mode=mode,
                         place=slot.place if mode == Mode.IN_PERSON else "",
-                        status=AppointmentStatus.PENDING,
-                        hold_expires_at=now + dt.timedelta(minutes=settings.BOOKING_HOLD_MINUTES),
+                        status=AppointmentStatus.PENDING, booked_by=booked_by,
+                        confirmation_secret="" if notice else new_confirmation_secret(),
+                        hold_expires_at=hold_expires_at,
                         first_name=details.first_name.strip(),
                         last_name=details.last_name.strip(),
                         phone=details.phone.strip(), birth_date=details.birth_date,
@@ -283,8 +305,53 @@ def appointment_hold(
                     )
             except IntegrityError:
                 raise _SlotTaken from None
+            if not notice:
+                notifications.queue(kind=NotificationKind.YOUTH_STAFF_HOLD, to=youth.email,
+                                    appointment=appointment, now=now)
+            return appointment
     except _SlotTaken:
         raise _slot_taken(advisor, mode, now) from None
+
+
+def appointment_confirm_by_code(*, appointment: Appointment, code: str,
+                                now: dt.datetime) -> Appointment:
+    """The young person read out the code of the email sent when an advisor booked for them:
+    confirm as ``appointment_confirm`` does. After ``STAFF_HOLD_MAX_ATTEMPTS`` wrong codes the
+    code is refused until a new one is sent (``staff_hold_resend``)."""
+    wrong = False
+    with transaction.atomic():
+        locked = Appointment.objects.select_for_update(of=("self",)).get(pk=appointment.pk)
+        if locked.status != AppointmentStatus.PENDING or locked.booked_by_id is None:
+            raise BookingError(_("Cette réservation n'attend plus de code."))
+        if locked.confirmation_attempts >= STAFF_HOLD_MAX_ATTEMPTS:
+            raise BookingError(_("Trop de codes incorrects : envoyez un nouveau code au ou à la "
+                                 "jeune."))
+        if not staff_hold_code_matches(locked, code):
+            locked.confirmation_attempts += 1
+            locked.save(update_fields=["confirmation_attempts", "updated_at"])
+            wrong = True
+    if wrong:
+        raise BookingError(_("Code incorrect : vérifiez le dernier e-mail reçu par le ou la "
+                             "jeune."))
+    return appointment_confirm(appointment=locked, now=now)
+
+
+def staff_hold_resend(*, appointment: Appointment, now: dt.datetime) -> Appointment:
+    """Send a new code and link for a booking made by an advisor (the previous ones stop
+    working, the count of wrong codes starts again)."""
+    with transaction.atomic():
+        locked = (Appointment.objects.select_for_update(of=("self",)).select_related("youth")
+                  .get(pk=appointment.pk))
+        if (locked.status != AppointmentStatus.PENDING or locked.booked_by_id is None
+                or locked.hold_expires_at <= now):
+            raise BookingError(_("Cette réservation n'est plus en attente de confirmation."))
+        locked.confirmation_secret = new_confirmation_secret()
+        locked.confirmation_attempts = 0
+        locked.save(update_fields=["confirmation_secret", "confirmation_attempts",
+                                   "updated_at"])
+        notifications.queue(kind=NotificationKind.YOUTH_STAFF_HOLD, to=locked.youth.email,
+                            appointment=locked, now=now)
+    return locked
 
 
 def appointment_confirm(*, appointment: Appointment, now: dt.datetime) -> Appointment:
@@ -300,17 +367,21 @@ def appointment_confirm(*, appointment: Appointment, now: dt.datetime) -> Appoin
             raise BookingError(_("Cette réservation n'est plus valable : choisissez un nouveau "
                                  "créneau."))
         advisor = _lock_advisor(appointment.advisor)
-        earliest, _latest = booking_window(now)
+        notice = appointment.booked_by_id is None
+        earliest, _latest = booking_window(now, notice=notice)
         if appointment.hold_expires_at <= now:
             refusal = BookingError(_("Le délai pour confirmer est dépassé et le créneau a été "
                                      "libéré : choisissez à nouveau un créneau."))
+        elif not notice and appointment.starts_at < earliest:
+            refusal = BookingError(_("Ce rendez-vous a déjà commencé : il ne peut plus être "
+                                     "confirmé."))
         elif appointment.starts_at < earliest:
             refusal = BookingError(
                 _("Ce créneau commence dans moins de %(hours)s heures : il ne peut plus être "
                   "réservé. Choisissez un autre créneau.")
                 % {"hours": settings.BOOKING_MIN_NOTICE_HOURS})
         elif slot_is_free(advisor=advisor, starts_at=appointment.starts_at,
-                          mode=appointment.mode, now=now,
+                          mode=appointment.mode, now=now, notice=notice,
                           exclude_appointment_id=appointment.pk) is None:
             refusal = _slot_taken(advisor, appointment.mode, now)
         if refusal is not None:
@@ -319,6 +390,7 @@ def appointment_confirm(*, appointment: Appointment, now: dt.datetime) -> Appoin
         else:
             appointment.status = AppointmentStatus.CONFIRMED
             appointment.confirmed_at = now
+            appointment.confirmation_secret = ""  # the code and link of a staff hold die
             appointment.reminder_due_at = _reminder_due(appointment.starts_at)
             if appointment.mode == Mode.VIDEO and not appointment.video_room:
                 appointment.video_room = new_video_room()

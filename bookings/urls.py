@@ -10,6 +10,7 @@ urlpatterns = [
     path("mes-rendez-vous/", views.my_appointments, name="my_appointments"),
     path("confirmation/<uuid:public_id>/", views.confirm_code, name="confirm_code"),
     path("reserve/<uuid:public_id>/", views.booked, name="booked"),
+    path("confirmer/<str:token>/", views.staff_hold_confirm, name="staff_hold_confirm"),
     path("gerer/<str:token>/", views.appointment_manage, name="appointment_manage"),
     path("gerer/<str:token>/annuler/", views.appointment_cancel, name="appointment_cancel"),
     path("gerer/<str:token>/deplacer/", views.appointment_move, name="appointment_move"),

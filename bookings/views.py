@@ -42,7 +42,11 @@ from .forms import (
     SearchForm,
     WaitingListForm,
 )
-from .links import appointment_from_manage_token, appointment_manage_token
+from .links import (
+    appointment_from_manage_token,
+    appointment_from_staff_hold_token,
+    appointment_manage_token,
+)
 from .models import Appointment, AppointmentStatus, Mode
 from .notifications import appointment_ics as appointment_ics_file
 from .prefill import booking_initial_for_youth
@@ -336,7 +340,7 @@ def book(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             appointment = services.appointment_hold(
                 advisor=advisor, starts_at=slot.starts_at, mode=data["mode"],
-                details=_booking_details(data), email=data["email"], now=now,
+                details=form.details(), email=data["email"], now=now,
             )
         except services.BookingError as exc:
             if _is_slot_taken(exc):
@@ -382,16 +386,6 @@ def _held_in_session(request: HttpRequest, advisor: Advisor, starts_at: dt.datet
     return Appointment.objects.filter(
         public_id=public_id, advisor=advisor, starts_at=starts_at,
         status=AppointmentStatus.PENDING, hold_expires_at__gt=now).first()
-
-
-def _booking_details(data: dict) -> services.BookingDetails:
-    return services.BookingDetails(
-        first_name=data["first_name"], last_name=data["last_name"],
-        birth_date=data["birth_date"], postal_code=data["postal_code"],
-        youth_status=data["youth_status"], phone=data["phone"].as_e164 if data["phone"] else "",
-        domains=tuple(data["domains"]), project=data["project"], consent=data["consent"],
-        guardian_email=data["guardian_email"], guardian_consent=data["guardian_consent"],
-    )
 
 
 def _is_slot_taken(exc: services.BookingError) -> bool:
@@ -522,6 +516,29 @@ def _appointment_context(appointment: Appointment) -> dict:
         "ics_url": reverse("bookings:appointment_ics", kwargs={"token": token}),
         "can_change": appointment.is_active and appointment.starts_at > timezone.now(),
     }
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def staff_hold_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The link of the email sent when an advisor booked for the young person: a button
+    confirms (a GET changes nothing, so that mail scanners opening links confirm nothing)."""
+    appointment = appointment_from_staff_hold_token(token)
+    if appointment is None:
+        if request.method == "POST":
+            return _invalid_link(request)
+        return render(request, "bookings/link_invalid.html", status=404)
+    context = _appointment_context(appointment)
+    if request.method == "POST":
+        try:
+            appointment = services.appointment_confirm(appointment=appointment,
+                                                       now=timezone.now())
+        except services.BookingError as exc:
+            return render(request, "bookings/staff_hold_confirm.html",
+                          {**context, "error": exc.message}, status=409)
+        return render(request, "bookings/staff_hold_confirmed.html",
+                      _appointment_context(appointment))
+    return render(request, "bookings/staff_hold_confirm.html", context)
 
 
 # --- Managing an appointment by signed link ---------------------------------------------------

@@ -128,6 +128,19 @@ EXPECTATIONS: dict[str, Case] = {
                                   STAFF_POST_ONLY)
        for name in ("profile", "attendance", "note", "follow_up", "follow_up_date",
                     "matching_send")},
+    # Booking for a young person: an advisor's own structure; without a chosen slot the form
+    # sends back to the list of free slots. appointment_a is no hold: nobody finds it there.
+    "backoffice:book_for_youth": Case(_no_kwargs, ADVISORS_ONLY),
+    "backoffice:book_for_youth_form": Case(_no_kwargs, {**ADVISORS_ONLY, "advisor_x": 302,
+                                                        "advisor_y": 302, "untrained": 302}),
+    "backoffice:hold": Case(lambda w: {"public_id": w.appointment_a.public_id},
+                            {**ADVISORS_ONLY, "advisor_x": 404, "advisor_y": 404,
+                             "untrained": 404}),
+    **{f"backoffice:{name}": Case(lambda w: {"public_id": w.appointment_a.public_id},
+                                  ADVISORS_POST_ONLY)
+       for name in ("hold_code", "hold_resend", "hold_cancel")},
+    # The confirmation link of a booking made by an advisor: a forged token finds nothing.
+    "bookings:staff_hold_confirm": Case(lambda w: {"token": "faux-jeton"}, everyone(404)),
     "youth:space": Case(_no_kwargs, YOUTH_ONLY),
     "youth:profile": Case(_no_kwargs, YOUTH_ONLY),
     "privacy:my_data": Case(_no_kwargs, YOUTH_ONLY),

@@ -231,6 +231,9 @@ WEEKLY_MINIMUM_HOURS = env.int("WEEKLY_MINIMUM_HOURS", default=3)
 REMINDER_HOURS_BEFORE = env.int("REMINDER_HOURS_BEFORE", default=24)
 # How long a slot stays held while the young person types the code sent by email.
 BOOKING_HOLD_MINUTES = env.int("BOOKING_HOLD_MINUTES", default=15)
+# How long a booking made by an advisor for a young person waits for their code or link
+# (never past the interview's start).
+STAFF_HOLD_HOURS = env.int("STAFF_HOLD_HOURS", default=24)
 # How many people on the waiting list are told about one freed slot.
 WAITING_LIST_BATCH_SIZE = env.int("WAITING_LIST_BATCH_SIZE", default=3)
 VIDEO_MEETING_URL_TEMPLATE = env(

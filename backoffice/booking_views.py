@@ -1,0 +1,202 @@
+"""Booking for a young person who phones or walks in (/espace-conseil/reserver/): the advisor
+picks a free slot of her own or of a colleague of the structure (no 48-hour notice), types
+the young person's details, and the booking service holds the slot. The young person confirms
+with the emailed code (read out to the advisor) or later with the email's link; until then
+the hold opens nothing of their account (``bookings.agenda.staff_hold_get`` shows only what
+the advisor typed).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from advisors.models import Advisor
+from bookings.agenda import staff_hold_get, structure_advisors
+from bookings.models import Appointment, Mode
+from bookings.selectors import PARIS, Slot, free_slots, slots_by_day
+from bookings.services import (
+    BookingError,
+    appointment_cancel,
+    appointment_confirm_by_code,
+    appointment_hold,
+    staff_hold_resend,
+)
+
+from .access import advisor_space, not_found
+from .forms import HoldCodeForm, StaffBookingForm
+
+DAYS_SHOWN = 7
+
+
+def _slot_url(slot: Slot) -> str:
+    return (f"{reverse('backoffice:book_for_youth_form')}?"
+            f"{urlencode({'conseiller': slot.advisor_id, 'debut': slot.starts_at.isoformat()})}")
+
+
+def _first_day(request: HttpRequest, today: dt.date) -> dt.date:
+    try:
+        day = dt.date.fromisoformat(request.GET.get("du", ""))
+    except ValueError:
+        return today
+    horizon = today + dt.timedelta(weeks=settings.BOOKING_HORIZON_WEEKS)
+    return min(max(day, today), horizon)
+
+
+@advisor_space
+@require_GET
+def book_for_youth(request: HttpRequest, advisor: Advisor) -> HttpResponse:
+    """The structure's free slots, seven days at a time from today (from now, not 48 h)."""
+    now = timezone.now()
+    today = now.astimezone(PARIS).date()
+    first = _first_day(request, today)
+    colleagues = structure_advisors(structure_id=advisor.structure_id)
+    names = {colleague.pk: colleague.user.get_full_name() for colleague in colleagues}
+    start = dt.datetime.combine(first, dt.time.min, tzinfo=PARIS)
+    slots = free_slots(advisors=Advisor.objects.filter(pk__in=list(names)), start=start,
+                       end=start + dt.timedelta(days=DAYS_SHOWN), now=now, notice=False)
+    days = [(day, [(slot, names.get(slot.advisor_id, ""), _slot_url(slot),
+                    ", ".join(str(Mode(mode).label) for mode in slot.modes))
+                   for slot in day_slots])
+            for day, day_slots in slots_by_day(slots)]
+    here = reverse("backoffice:book_for_youth")
+    previous = first - dt.timedelta(days=DAYS_SHOWN)
+    following = first + dt.timedelta(days=DAYS_SHOWN)
+    horizon = today + dt.timedelta(weeks=settings.BOOKING_HORIZON_WEEKS)
+    return render(request, "backoffice/book_slots.html", {
+        "advisor": advisor, "days": days, "first": first,
+        "last": following - dt.timedelta(days=1),
+        "previous_url": f"{here}?du={max(previous, today).isoformat()}" if first > today else "",
+        "next_url": f"{here}?du={following.isoformat()}" if following <= horizon else "",
+    })
+
+
+def _requested_slot(request: HttpRequest, advisor: Advisor, now: dt.datetime):
+    """(colleague, slot) named in the query string, or None when it is not a free slot of the
+    structure any more."""
+    try:
+        colleague_id = int(request.GET.get("conseiller", ""))
+        starts_at = dt.datetime.fromisoformat(request.GET.get("debut", "").replace(" ", "+"))
+    except (ValueError, OverflowError):
+        return None
+    if timezone.is_naive(starts_at):
+        return None
+    colleague = next((c for c in structure_advisors(structure_id=advisor.structure_id)
+                      if c.pk == colleague_id), None)
+    if colleague is None:
+        return None
+    slot = next((slot for slot in free_slots(
+        advisors=Advisor.objects.filter(pk=colleague.pk), start=starts_at,
+        end=starts_at + dt.timedelta(minutes=1), now=now, notice=False)
+        if slot.starts_at == starts_at), None)
+    return (colleague, slot) if slot else None
+
+
+@advisor_space
+@require_http_methods(["GET", "POST"])
+def book_for_youth_form(request: HttpRequest, advisor: Advisor) -> HttpResponse:
+    now = timezone.now()
+    requested = _requested_slot(request, advisor, now)
+    if requested is None:
+        messages.error(request, _("Ce créneau n'est plus libre : choisissez-en un autre."))
+        return redirect("backoffice:book_for_youth")
+    colleague, slot = requested
+    today = now.astimezone(PARIS).date()
+    form = StaffBookingForm(request.POST or None, modes=slot.modes, today=today,
+                            interview_day=slot.starts_at.astimezone(PARIS).date())
+    if request.method == "POST" and form.is_valid():
+        try:
+            appointment = appointment_hold(
+                advisor=colleague, starts_at=slot.starts_at, mode=form.cleaned_data["mode"],
+                details=form.details(), email=form.cleaned_data["email"], now=now,
+                booked_by=request.user)
+        except BookingError as error:
+            if error.next_slots:
+                messages.error(request, error.message)
+                return redirect("backoffice:book_for_youth")
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Créneau réservé. Un code a été envoyé à %(email)s : "
+                                        "saisissez-le quand le ou la jeune vous le lit.")
+                             % {"email": appointment.youth.email})
+            return redirect("backoffice:hold", public_id=appointment.public_id)
+    return render(request, "backoffice/book_form.html", {
+        "form": form, "slot": slot, "colleague": colleague,
+        "starts_at": slot.starts_at.astimezone(PARIS),
+    })
+
+
+def _hold(request: HttpRequest, public_id) -> Appointment:
+    try:
+        return staff_hold_get(user=request.user, public_id=public_id)
+    except Appointment.DoesNotExist:
+        raise not_found() from None
+
+
+def _hold_page(request: HttpRequest, appointment: Appointment, form=None) -> HttpResponse:
+    return render(request, "backoffice/hold.html", {
+        "appointment": appointment, "starts_at": appointment.starts_at.astimezone(PARIS),
+        "hold_expires_at": appointment.hold_expires_at.astimezone(PARIS),
+        "expired": appointment.hold_expires_at <= timezone.now(),
+        "form": form or HoldCodeForm(),
+    })
+
+
+@advisor_space
+@require_GET
+def hold(request: HttpRequest, advisor: Advisor, public_id) -> HttpResponse:
+    return _hold_page(request, _hold(request, public_id))
+
+
+@advisor_space
+@require_POST
+def hold_code(request: HttpRequest, advisor: Advisor, public_id) -> HttpResponse:
+    appointment = _hold(request, public_id)
+    form = HoldCodeForm(request.POST)
+    if form.is_valid():
+        try:
+            appointment = appointment_confirm_by_code(
+                appointment=appointment, code=form.cleaned_data["code"], now=timezone.now())
+        except BookingError as error:
+            form.add_error("code", error.message)
+        else:
+            messages.success(request, _("Rendez-vous confirmé : la confirmation et "
+                                        "l'invitation d'agenda partent par e-mail."))
+            return redirect("backoffice:interview", public_id=appointment.public_id)
+    return _hold_page(request, appointment, form)
+
+
+@advisor_space
+@require_POST
+def hold_resend(request: HttpRequest, advisor: Advisor, public_id) -> HttpResponse:
+    appointment = _hold(request, public_id)
+    try:
+        staff_hold_resend(appointment=appointment, now=timezone.now())
+    except BookingError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Nouveau code envoyé ; l'ancien ne fonctionne plus."))
+    return redirect("backoffice:hold", public_id=appointment.public_id)
+
+
+@advisor_space
+@require_POST
+def hold_cancel(request: HttpRequest, advisor: Advisor, public_id) -> HttpResponse:
+    appointment = _hold(request, public_id)
+    try:
+        appointment_cancel(appointment=appointment, by_youth=False, now=timezone.now(),
+                           reason=_("Réservation non confirmée, libérée par la structure"))
+    except BookingError as error:
+        messages.error(request, error.message)
+        return redirect("backoffice:hold", public_id=appointment.public_id)
+    messages.success(request, _("Réservation annulée : le créneau est de nouveau libre."))
+    return redirect("backoffice:agenda")

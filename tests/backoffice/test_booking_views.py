@@ -1,0 +1,166 @@
+"""Booking for a young person who phones or walks in: within 48 hours, the same rules, the
+code read out or the email's link, and no access before the young person confirms."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from bookings.models import Appointment, AppointmentStatus
+from bookings.services import BookingError, appointment_hold
+from matching.models import MobilityProfile
+from tests.bookings.conftest import details
+from tests.factories import RecurringAvailabilityFactory, UserFactory
+from tests.staff_world import NOW, paris
+
+pytestmark = pytest.mark.django_db
+
+ELEVEN = paris(2026, 3, 19, 11)  # today, 30 minutes from NOW
+FORM = {"mode": "in_person", "first_name": "Yanis", "last_name": "Guichet",
+        "email": "yanis.guichet@exemple.fr", "birth_date": "2003-02-01", "postal_code": "33800",
+        "youth_status": "job_seeker", "domains": ["job"], "project": "Un job au Canada",
+        "consent": "on"}
+
+
+@pytest.fixture
+def thursday_slots(world):
+    RecurringAvailabilityFactory(advisor=world.colleague, weekday=3, start_time=dt.time(9),
+                                 end_time=dt.time(12), offers_phone=False)
+    return world
+
+
+def form_url(advisor, starts_at):
+    return (reverse("backoffice:book_for_youth_form")
+            + f"?conseiller={advisor.pk}&debut={starts_at.isoformat().replace('+', '%2B')}")
+
+
+def book(client, world, data=None):
+    client.force_login(world.advisor.user)
+    return client.post(form_url(world.colleague, ELEVEN), data or FORM)
+
+
+def test_the_advisor_sees_free_slots_within_48_hours(client, thursday_slots):
+    client.force_login(thursday_slots.advisor.user)
+    page = client.get(reverse("backoffice:book_for_youth")).content.decode()
+    assert "11:00 · Bastien Collègue" in page and "10:00 · Bastien Collègue" not in page
+
+
+def test_a_colleague_slot_within_48_hours_is_held_and_the_code_sent(
+        client, thursday_slots, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = book(client, thursday_slots)
+    hold = Appointment.objects.get(first_name="Yanis")
+    assert response.url == reverse("backoffice:hold", args=[hold.public_id])
+    assert (hold.status, hold.advisor, hold.booked_by) == (
+        AppointmentStatus.PENDING, thursday_slots.colleague, thursday_slots.advisor.user)
+    assert hold.hold_expires_at == ELEVEN  # never past the start
+    (message,) = mail.outbox
+    assert message.to == ["yanis.guichet@exemple.fr"]
+    assert re.search(r"\b\d{6}\b", message.body)
+    assert "/rendez-vous/confirmer/" in message.body
+    # The public form still keeps 48 hours' notice.
+    with pytest.raises(BookingError, match="48 heures"):
+        appointment_hold(advisor=thursday_slots.colleague, starts_at=paris(2026, 3, 19, 10),
+                         mode="in_person", details=details(), email="autre@exemple.fr", now=NOW)
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"birth_date": "1980-01-01"}, "35 ans ou moins"),
+    ({"postal_code": "75011"}, "Nouvelle-Aquitaine"),
+    ({"email": ""}, "Ce champ est obligatoire."),
+])
+def test_the_other_rules_apply(client, thursday_slots, change, message):
+    response = book(client, thursday_slots, {**FORM, **change})
+    assert message in response.content.decode()
+    assert not Appointment.objects.filter(first_name="Yanis").exists()
+
+
+def test_the_code_read_out_confirms_and_wrong_codes_are_counted(
+        client, thursday_slots, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        book(client, thursday_slots)
+    hold = Appointment.objects.get(first_name="Yanis")
+    code = re.search(r"\b(\d{6})\b", mail.outbox[0].body).group(1)
+    wrong = f"{(int(code) + 1) % 1_000_000:06d}"
+    response = client.post(reverse("backoffice:hold_code", args=[hold.public_id]),
+                           {"code": wrong})
+    assert "Code incorrect" in response.content.decode()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("backoffice:hold_code", args=[hold.public_id]),
+                               {"code": code})
+    assert response.url == reverse("backoffice:interview", args=[hold.public_id])
+    hold.refresh_from_db()
+    assert hold.status == AppointmentStatus.CONFIRMED and hold.confirmed_at == NOW
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        ["yanis.guichet@exemple.fr", thursday_slots.colleague.user.email])
+    assert any(a[0] == "rendez-vous.ics" for m in mail.outbox for a in m.attachments)
+
+
+def test_the_emailed_link_confirms_on_a_button_only(client, thursday_slots,
+                                                    django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        book(client, thursday_slots)
+    link = re.search(r"(/rendez-vous/confirmer/[^/\s]+/)", mail.outbox[0].body).group(1)
+    anonymous = client.__class__()
+    assert "Je confirme ce rendez-vous" in anonymous.get(link).content.decode()
+    hold = Appointment.objects.get(first_name="Yanis")
+    assert hold.status == AppointmentStatus.PENDING
+    response = anonymous.post(link)
+    assert "Votre rendez-vous est confirmé" in response.content.decode()
+    hold.refresh_from_db()
+    assert hold.status == AppointmentStatus.CONFIRMED
+    assert anonymous.get(link).status_code == 404  # the link dies once used
+
+
+def test_a_resent_code_replaces_the_old_one(client, thursday_slots,
+                                            django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        book(client, thursday_slots)
+        hold = Appointment.objects.get(first_name="Yanis")
+        client.post(reverse("backoffice:hold_resend", args=[hold.public_id]))
+    first, second = (re.search(r"\b(\d{6})\b", m.body).group(1) for m in mail.outbox)
+    if first != second:
+        response = client.post(reverse("backoffice:hold_code", args=[hold.public_id]),
+                               {"code": first})
+        assert "Code incorrect" in response.content.decode()
+    client.post(reverse("backoffice:hold_code", args=[hold.public_id]), {"code": second})
+    hold.refresh_from_db()
+    assert hold.status == AppointmentStatus.CONFIRMED
+
+
+def test_no_access_to_an_existing_account_before_confirmation(client, thursday_slots):
+    existing = UserFactory(email="yanis.guichet@exemple.fr")
+    MobilityProfile.objects.create(user=existing, project_text="Projet secret de Yanis",
+                                   hobbies="Escalade")
+    book(client, thursday_slots, {**FORM, "project": ""})
+    hold = Appointment.objects.get(first_name="Yanis")
+    assert hold.youth == existing
+    assert client.get(reverse("backoffice:interview", args=[hold.public_id])).status_code == 404
+    assert client.get(reverse("backoffice:matching", args=[hold.public_id])).status_code == 404
+    for page in (client.get(reverse("backoffice:hold", args=[hold.public_id])),
+                 client.get(reverse("backoffice:agenda"), {"conseiller": "tous"})):
+        text = page.content.decode()
+        assert "Yanis" in text and "Projet secret" not in text and "profil préparé" not in text
+
+
+def test_cancel_a_hold_frees_the_slot(client, thursday_slots):
+    book(client, thursday_slots)
+    hold = Appointment.objects.get(first_name="Yanis")
+    client.post(reverse("backoffice:hold_cancel", args=[hold.public_id]))
+    hold.refresh_from_db()
+    assert hold.status == AppointmentStatus.CANCELLED_BY_STRUCTURE
+    page = client.get(reverse("backoffice:book_for_youth")).content.decode()
+    assert "11:00 · Bastien Collègue" in page
+
+
+def test_another_structure_cannot_book_here_nor_see_the_hold(client, thursday_slots):
+    client.force_login(thursday_slots.other.user)
+    response = client.get(form_url(thursday_slots.colleague, ELEVEN))
+    assert response.url == reverse("backoffice:book_for_youth")
+    book(client, thursday_slots)
+    hold = Appointment.objects.get(first_name="Yanis")
+    client.force_login(thursday_slots.other.user)
+    assert client.get(reverse("backoffice:hold", args=[hold.public_id])).status_code == 404
