@@ -17,3 +17,4 @@ check:
 bench:
 	.venv/bin/python manage.py bench_booking
 	.venv/bin/python manage.py bench_matching
+	.venv/bin/python manage.py bench_matching_panel

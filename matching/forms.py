@@ -200,6 +200,26 @@ class AdvisorProfileForm(ProfileForm):
         label=_("Code postal"), required=False, max_length=5,
         validators=[RegexValidator(r"^\d{5}$", _("Le code postal doit comporter 5 chiffres."))])
 
+    #: The young person's form speaks to them; the advisor's speaks about them.
+    LABELS = {
+        "status": _("Situation"),
+        "education_level": _("Plus haut diplôme"),
+        "studies_field": _("Études ou formation (filière, domaine)"),
+        "professional_experience": _("Expérience professionnelle"),
+        "budget_eur": _("Budget disponible (en euros)"),
+        "wish_domains": _("Ce qui l'intéresse"),
+        "project_text": _("Le projet en quelques mots"),
+        "hobbies": _("Loisirs et passions"),
+        "disability": _("Situation de handicap déclarée"),
+        "nationality": _("Nationalité"),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, label in self.LABELS.items():
+            self.fields[name].label = label
+        self.fields["budget_eur"].help_text = ""
+
 
 def profile_forms(*, data=None, profile: MobilityProfile | None = None,
                   form_class: type[ProfileForm] = ProfileForm):
