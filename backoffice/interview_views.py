@@ -9,6 +9,8 @@ and the notes writes the staff access log.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -118,73 +120,64 @@ def profile_save(request: HttpRequest, public_id) -> HttpResponse:
     return _page(request, appointment, profile_form=form, language_formset=formset)
 
 
+def _action(request: HttpRequest, public_id, *, form_class, page_key: str, anchor: str,
+            perform: Callable[[Appointment, dict], object],
+            success: Callable[[object], str], error_field: str | None = None) -> HttpResponse:
+    """The adapter shared by the screen's small forms: parse, call one service, show its
+    refusal on the page (in the form ``page_key`` of ``_page``) or redirect to ``anchor``."""
+    appointment = interview_appointment(request, public_id)
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            result = perform(appointment, form.cleaned_data)
+        except BookingError as error:
+            form.add_error(error_field, error.message)
+        else:
+            messages.success(request, success(result))
+            return redirect(interview_url(appointment, anchor))
+    return _page(request, appointment, **{page_key: form})
+
+
 @staff_space
 @require_POST
 def attendance_save(request: HttpRequest, public_id) -> HttpResponse:
-    appointment = interview_appointment(request, public_id)
-    form = AttendanceForm(request.POST)
-    if form.is_valid():
-        try:
-            appointment = appointment_attendance_record(
-                appointment=appointment, status=form.cleaned_data["status"], by=request.user,
-                now=timezone.now())
-        except BookingError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("Présence enregistrée : %(status)s.")
-                             % {"status": appointment.get_status_display()})
-            return redirect(interview_url(appointment, "presence"))
-    return _page(request, appointment, attendance_form=form)
+    return _action(
+        request, public_id, form_class=AttendanceForm, page_key="attendance_form",
+        anchor="presence",
+        perform=lambda appointment, data: appointment_attendance_record(
+            appointment=appointment, status=data["status"], by=request.user,
+            now=timezone.now()),
+        success=lambda appointment: _("Présence enregistrée : %(status)s.")
+        % {"status": appointment.get_status_display()})
 
 
 @staff_space
 @require_POST
 def note_add(request: HttpRequest, public_id) -> HttpResponse:
-    appointment = interview_appointment(request, public_id)
-    form = NoteForm(request.POST)
-    if form.is_valid():
-        try:
-            interview_note_add(appointment=appointment, text=form.cleaned_data["text"],
-                               by=request.user, now=timezone.now())
-        except BookingError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("Note enregistrée."))
-            return redirect(interview_url(appointment, "notes"))
-    return _page(request, appointment, note_form=form)
+    return _action(
+        request, public_id, form_class=NoteForm, page_key="note_form", anchor="notes",
+        perform=lambda appointment, data: interview_note_add(
+            appointment=appointment, text=data["text"], by=request.user, now=timezone.now()),
+        success=lambda _note: _("Note enregistrée."))
 
 
 @staff_space
 @require_POST
 def follow_up_save(request: HttpRequest, public_id) -> HttpResponse:
-    appointment = interview_appointment(request, public_id)
-    form = FollowUpForm(request.POST)
-    if form.is_valid():
-        try:
-            follow_up_add(appointment=appointment, by=request.user, now=timezone.now(),
-                          **form.cleaned_data)
-        except BookingError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("Suivi enregistré."))
-            return redirect(interview_url(appointment, "suivi"))
-    return _page(request, appointment, follow_up_form=form)
+    return _action(
+        request, public_id, form_class=FollowUpForm, page_key="follow_up_form", anchor="suivi",
+        perform=lambda appointment, data: follow_up_add(
+            appointment=appointment, by=request.user, now=timezone.now(), **data),
+        success=lambda _entry: _("Suivi enregistré."))
 
 
 @staff_space
 @require_POST
 def follow_up_date_save(request: HttpRequest, public_id) -> HttpResponse:
-    appointment = interview_appointment(request, public_id)
-    form = FollowUpDateForm(request.POST)
-    if form.is_valid():
-        try:
-            appointment = appointment_follow_up_date_set(
-                appointment=appointment, on=form.cleaned_data["on"], by=request.user,
-                now=timezone.now())
-        except BookingError as error:
-            form.add_error("on", error.message)
-        else:
-            messages.success(request, _("Date de relance enregistrée.")
-                             if appointment.follow_up_on else _("Plus de relance prévue."))
-            return redirect(interview_url(appointment, "suivi"))
-    return _page(request, appointment, follow_up_date_form=form)
+    return _action(
+        request, public_id, form_class=FollowUpDateForm, page_key="follow_up_date_form",
+        anchor="suivi", error_field="on",
+        perform=lambda appointment, data: appointment_follow_up_date_set(
+            appointment=appointment, on=data["on"], by=request.user, now=timezone.now()),
+        success=lambda appointment: _("Date de relance enregistrée.")
+        if appointment.follow_up_on else _("Plus de relance prévue."))

@@ -21,6 +21,7 @@ from tests.factories import (
     AppointmentFactory,
     BookableAdvisorFactory,
     ProgrammeSheetFactory,
+    RecurringAvailabilityFactory,
     UserFactory,
 )
 
@@ -65,6 +66,7 @@ def test_an_advisors_day_then_the_young_person_gets_the_programmes(page, live_se
                                  ("stage-munich", "Stage à Munich", "DE")):
         ProgrammeSheetFactory(slug=slug, title=title, domains=["internship"],
                               destination_countries=[country])
+    RecurringAvailabilityFactory(advisor=advisor, place="Bureau 2, Maison des associations")
     page.set_default_timeout(15_000)
 
     page.goto(live_server.url + "/compte/login/")
@@ -115,6 +117,10 @@ def test_an_advisors_day_then_the_young_person_gets_the_programmes(page, live_se
     _shots(page, "apercu")
     page.get_by_role("button", name="Envoyer ces 2 programmes").click()
     expect(page.get_by_text("Programmes envoyés à Inès")).to_be_visible()
+    page.get_by_role("navigation", name="Navigation principale").get_by_role(
+        "link", name="Disponibilités").click()
+    expect(page.get_by_role("heading", name="Mes disponibilités")).to_be_visible()
+    _shots(page, "disponibilites")
     recommendation = ProgrammeRecommendation.objects.get()
     assert sorted(recommendation.sheets.values_list("slug", flat=True)) == [
         "stage-berlin", "stage-vienne"]
