@@ -23,4 +23,5 @@ RUN SECRET_KEY=build-only ALLOWED_HOSTS=localhost SITE_URL=http://localhost pyth
 USER somobilite
 
 EXPOSE 8000
-CMD ["gunicorn", "somobilite.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# No gunicorn access log: the app logs each request (by URL pattern, without IP) itself.
+CMD ["gunicorn", "somobilite.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]

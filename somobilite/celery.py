@@ -2,11 +2,13 @@
 way the apps queue a task after commit."""
 
 import logging
+import logging.config
 import os
 from typing import Any
 
-from celery import Celery
+from celery import Celery, signals
 from django.db import transaction
+from django_structlog.celery.steps import DjangoStructLogInitStep
 from kombu.exceptions import KombuError
 from redis.exceptions import RedisError
 
@@ -18,6 +20,17 @@ app = Celery("somobilite")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 app.autodiscover_tasks(["somobilite"])
+# Worker side of django-structlog: each task's lines carry its id and the request id of the
+# request that queued it (somobilite/log.py).
+app.steps["worker"].add(DjangoStructLogInitStep)
+
+
+@signals.setup_logging.connect
+def _logging_from_django_settings(**kwargs: Any) -> None:
+    """Workers and beat log like the web app (settings.LOGGING), not Celery's own format."""
+    from django.conf import settings
+
+    logging.config.dictConfig(settings.LOGGING)
 
 
 def publish_on_commit(task, *args: Any) -> None:

@@ -2,11 +2,14 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from operations.views import health
+
 from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("confidentialite/", views.privacy, name="privacy"),
+    path("sante/", health, name="health"),
     path("admin/", admin.site.urls),
     path("compte/", include("allauth.urls")),
     path("compte/", include("accounts.urls")),

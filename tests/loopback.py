@@ -22,9 +22,12 @@ import redis
 PORTS = range(21800, 21900)
 
 
-def free_port() -> int:
-    """A loopback port of ``PORTS`` where nothing listens now."""
+def free_port(skip: set[int] | frozenset[int] = frozenset()) -> int:
+    """A loopback port of ``PORTS`` where nothing listens now (other than those of ``skip``,
+    chosen for servers not started yet)."""
     for port in PORTS:
+        if port in skip:
+            continue
         with socket.socket() as probe:
             probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
@@ -64,8 +67,8 @@ class RedisServer:
     temporary directory, so that ``stop`` then ``start`` keeps the data (as the production
     compose file does)."""
 
-    def __init__(self) -> None:
-        self.port = free_port()
+    def __init__(self, port: int | None = None) -> None:
+        self.port = port or free_port()
         self.directory = Path(tempfile.mkdtemp(prefix="somobilite-redis-"))
         self.process: subprocess.Popen | None = None
 

@@ -6,6 +6,8 @@ from pathlib import Path
 import environ
 from django.utils.translation import gettext_lazy as _
 
+from somobilite.log import configure_structlog, logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -37,6 +39,7 @@ INSTALLED_APPS = [
     "phonenumber_field",
     "django_countries",
     "import_export",
+    "django_structlog",
     "accounts",
     "territory",
     "advisors",
@@ -44,6 +47,7 @@ INSTALLED_APPS = [
     "programmes",
     "matching",
     "privacy",
+    "operations",
     "backoffice",
 ]
 
@@ -55,6 +59,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A request id on every log line of the request and of the tasks it queues (see log.py).
+    "django_structlog.middlewares.RequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -173,6 +179,10 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
+# The health endpoint reports a worker as missing when the heartbeat task (every minute) has not
+# run for this long (seconds).
+CELERY_HEARTBEAT_MAX_AGE_SECONDS = env.int("CELERY_HEARTBEAT_MAX_AGE_SECONDS", default=180)
+
 # The outbox sweep (a periodic task) sends emails whose own task was lost or failed, once they
 # are this old (seconds).
 OUTBOX_SWEEP_DELAY_SECONDS = env.int("OUTBOX_SWEEP_DELAY_SECONDS", default=120)
@@ -203,7 +213,10 @@ ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[So Mobilité] "
-ACCOUNT_RATE_LIMITS = {
+# Rate limits (allauth's format, "amount/period/per", comma-separated); each may be set from the
+# environment as RATE_LIMIT_<ACTION> (e.g. RATE_LIMIT_BOOKING_HOLD="30/h/ip,5/h/key"; empty: none).
+# Counts live in the cache: while it is unavailable they fail open (see somobilite/cache.py).
+_RATE_LIMIT_DEFAULTS = {
     "login": "30/m/ip",
     "login_failed": "5/5m/ip,5/5m/key",
     "request_login_code": "10/m/ip,3/m/key",
@@ -213,6 +226,8 @@ ACCOUNT_RATE_LIMITS = {
     # Booking form submissions that reach the hold of a slot (bookings.views.book).
     "booking_hold": "30/h/ip,5/h/key",
 }
+ACCOUNT_RATE_LIMITS = {action: env(f"RATE_LIMIT_{action.upper()}", default=rate)
+                       for action, rate in _RATE_LIMIT_DEFAULTS.items()}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "So Mobilité"
 
@@ -250,11 +265,12 @@ PROGRAMME_GENERAL_END_DATE = date.fromisoformat(_programme_end) if _programme_en
 # A programme sheet not reviewed for this many months is flagged « à revoir » in admin.
 PROGRAMME_REVIEW_MONTHS = env.int("PROGRAMME_REVIEW_MONTHS", default=12)
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    # WeasyPrint logs every layout step at INFO.
-    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
-}
+# Structured logs without personal data (somobilite/log.py): LOG_FORMAT "json" (production's
+# default) or "console" (development's).
+LOGGING = logging_config(fmt=env("LOG_FORMAT", default="console"),
+                         level=env("LOG_LEVEL", default="INFO"))
+configure_structlog()
+DJANGO_STRUCTLOG_IP_LOGGING_ENABLED = False
+DJANGO_STRUCTLOG_CELERY_ENABLED = True
+# Celery workers keep this configuration (see somobilite/celery.py).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False

@@ -1,5 +1,7 @@
 """Production settings: every secret comes from the environment; HTTPS everywhere."""
 
+from somobilite.log import logging_config
+
 from .base import *  # noqa: F403
 from .base import env
 
@@ -10,6 +12,8 @@ SITE_URL = env("SITE_URL")  # required: the links in emails (manage, .ics, PDF) 
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+# The load balancer probes the health endpoint over plain HTTP on the node itself.
+SECURE_REDIRECT_EXEMPT = [r"^sante/$"]
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
@@ -20,3 +24,7 @@ CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+
+# One JSON object per line, for the log collector.
+LOGGING = logging_config(fmt=env("LOG_FORMAT", default="json"),
+                         level=env("LOG_LEVEL", default="INFO"))

@@ -2,13 +2,10 @@
 Redis that is stopped and started again, a port where nothing listens, and one that hangs up."""
 
 import logging
-import runpy
-from pathlib import Path
 
 import pytest
 
 from somobilite.cache import FailSoftRedisCache, cache_recovered
-from somobilite.settings import base as settings_base
 from tests.loopback import HangingUpServer, fail_soft_caches, free_port
 
 
@@ -86,29 +83,3 @@ def test_a_working_redis_is_used_normally(redis_server):
     assert cache.add("k", 2) is False
     assert cache.incr("k") == 2
     assert cache.get_many(["k", "x"]) == {"k": 2}
-
-
-def _settings_with(monkeypatch, **environ) -> dict:
-    """The base settings as a fresh process with this environment would compute them."""
-    for name in ("REDIS_URL", "CACHE_URL", "CELERY_BROKER_URL"):
-        monkeypatch.delenv(name, raising=False)
-    for name, value in environ.items():
-        monkeypatch.setenv(name, value)
-    return runpy.run_path(str(Path(settings_base.__file__)))
-
-
-def test_cache_and_broker_have_their_own_settings_both_defaulting_to_redis_url(monkeypatch):
-    both = _settings_with(monkeypatch, REDIS_URL="redis://one:6379/0")
-    assert both["CACHES"]["default"]["LOCATION"] == "redis://one:6379/0"
-    assert both["CELERY_BROKER_URL"] == "redis://one:6379/0"
-    assert both["CACHES"]["default"]["BACKEND"] == "somobilite.cache.FailSoftRedisCache"
-    assert both["CELERY_TASK_ALWAYS_EAGER"] is False
-    apart = _settings_with(monkeypatch, REDIS_URL="redis://one:6379/0",
-                           CACHE_URL="redis://cache:6379/1",
-                           CELERY_BROKER_URL="redis://broker:6379/2")
-    assert apart["CACHES"]["default"]["LOCATION"] == "redis://cache:6379/1"
-    assert apart["CELERY_BROKER_URL"] == "redis://broker:6379/2"
-    none = _settings_with(monkeypatch)
-    assert none["CACHES"]["default"]["BACKEND"].endswith("LocMemCache")
-    assert none["CELERY_BROKER_URL"] == "memory://"
-    assert none["CELERY_TASK_ALWAYS_EAGER"] is True
