@@ -14,9 +14,9 @@ from advisors.validators import (
     NOUVELLE_AQUITAINE_DEPARTEMENTS,
     validate_postal_code_in_region,
 )
-from matching.engine import age_on
-from matching.vocabulary import Domain, Status
 from territory.places import Place, PlaceError, place_find
+from vocabulary.ages import age_on
+from vocabulary.codes import Domain, Status
 
 from .models import Mode
 from .services import CONSENT_TEXT, BookingDetails

@@ -28,7 +28,7 @@ from simple_history.models import HistoricalRecords
 
 from advisors.models import Advisor, Structure
 from advisors.validators import DEPARTEMENT_CHOICES
-from matching.vocabulary import Status
+from vocabulary.codes import Status
 
 
 class Mode(models.TextChoices):

@@ -50,9 +50,9 @@ from advisors.validators import (
     departement_of_postal_code,
     validate_postal_code_in_region,
 )
-from matching.engine import age_on
 from matching.services import profile_prefill_from_booking
-from matching.vocabulary import Domain, Status
+from vocabulary.ages import age_on
+from vocabulary.codes import Domain, Status
 
 from . import notifications
 from .links import new_confirmation_secret, staff_hold_code_matches

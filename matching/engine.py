@@ -1,9 +1,9 @@
 """The matching engine: a pure, deterministic function from a profile, a date and programme
 sheets to ranked, explained results (format: /work/shared/formats/exchange-format.md).
 
-It works on plain dataclasses, never on ORM objects: ``SheetData.from_fields`` builds a sheet
-from the model's field values (programmes.selectors) or from an imported JSON sheet
-(programmes.exchange); ``Profile`` comes from matching.exchange or the MobilityProfile model.
+It works on plain dataclasses, never on ORM objects: ``programmes.sheet_data.SheetData`` is a
+sheet (built from the model's field values or from an imported JSON sheet); ``Profile`` comes
+from matching.exchange or the MobilityProfile model.
 
 Rules, in short:
 - Hard conditions exclude: age on the sheet's reference date (``application`` = the matching
@@ -15,10 +15,8 @@ Rules, in short:
 - Wishes rank (see WEIGHTS). A profile without any wish gets every eligible sheet, ranked by
   the resources criteria only (budget, recommended languages), ties by slug, and no near miss
   (a near miss must match a wish).
-- Age is counted in whole years; a person born on 29 February turns a year older on
-  28 February in non-leap years (the last day of February: circular of the Ministry of the
-  Interior of 25 July 2013 on majority, in line with article 641 of the code de procédure
-  civile; dateutil's relativedelta gives the same).
+- Age is counted in whole years by ``vocabulary.ages.age_on`` (a person born on 29 February
+  turns a year older on 28 February in non-leap years).
 """
 
 from __future__ import annotations
@@ -29,7 +27,10 @@ from datetime import date
 from decimal import Decimal
 from functools import cache
 
-from . import vocabulary as voc
+from programmes.sheet_data import SheetData
+from vocabulary import codes as voc
+from vocabulary.ages import age_on
+from vocabulary.formatting import format_date, format_eur, format_weeks_range
 
 #: Weight of each ranking criterion. The score of a sheet is the weighted mean of the
 #: criteria that apply to the person, each worth between 0 and 1:
@@ -65,115 +66,6 @@ _W_LANGUAGES = WEIGHTS["languages"]
 
 
 # --- Input data ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class LanguageRequirement:
-    language: str
-    level: str
-    required: bool
-
-
-@dataclass(frozen=True, slots=True)
-class SheetData:
-    """A programme sheet as the engine needs it, with derived sets precomputed once."""
-
-    slug: str
-    domains: tuple[str, ...]
-    destination_zones: tuple[str, ...] = ()
-    destination_countries: tuple[str, ...] = ()
-    age_min: int | None = None
-    age_max: int | None = None
-    age_reference: str = voc.AgeReference.APPLICATION.value
-    disability_age_max: int | None = None
-    statuses: tuple[str, ...] = (voc.ANY_STATUS,)
-    nationalities: tuple[str, ...] | None = None
-    education_min: str | None = None
-    languages: tuple[LanguageRequirement, ...] = ()
-    duration_min_weeks: Decimal | None = None
-    duration_max_weeks: Decimal | None = None
-    budget_min_eur: int | None = None
-    application_deadline: date | None = None
-    # Derived once here, so that matching is only set and integer operations.
-    _countries: frozenset[str] = field(init=False, repr=False, compare=False)
-    _zones_touched: frozenset[str] = field(init=False, repr=False, compare=False)
-    _status_set: frozenset[str] | None = field(init=False, repr=False, compare=False)
-    _nationality_set: frozenset[str] | None = field(init=False, repr=False, compare=False)
-    _education_rank: int | None = field(init=False, repr=False, compare=False)
-    # (language, rank, line prefix « Niveau d'anglais B2 demandé : »)
-    _required: tuple[tuple[str, int, str], ...] = field(init=False, repr=False, compare=False)
-    _recommended: tuple[tuple[str, int, str], ...] = field(init=False, repr=False,
-                                                           compare=False)
-    _duration: tuple[float, float] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        zone_countries = voc.zone_countries()
-        if voc.Zone.WORLDWIDE in self.destination_zones:
-            countries = zone_countries[voc.Zone.WORLDWIDE]
-            touched = frozenset(zone_countries)
-        else:
-            countries = frozenset(self.destination_countries).union(
-                *(zone_countries[zone] for zone in self.destination_zones))
-            touched = frozenset(zone for zone, members in zone_countries.items()
-                                if not members.isdisjoint(countries))
-        nationalities = None
-        if self.nationalities is not None:
-            nationalities = frozenset(self.nationalities).union(
-                *(voc.NATIONALITY_GROUPS.get(code, ()) for code in self.nationalities))
-        of = _labels().of_language
-        setattr_ = object.__setattr__
-        setattr_(self, "_countries", countries)
-        setattr_(self, "_zones_touched", touched)
-        setattr_(self, "_status_set",
-                 None if voc.ANY_STATUS in self.statuses else frozenset(self.statuses))
-        setattr_(self, "_nationality_set", nationalities)
-        setattr_(self, "_education_rank",
-                 None if self.education_min is None else voc.EDUCATION_RANK[self.education_min])
-        setattr_(self, "_required", tuple(
-            (lang.language, voc.CEFR_RANK[lang.level],
-             f"Niveau {of[lang.language]} {lang.level} demandé : ")
-            for lang in self.languages if lang.required))
-        setattr_(self, "_recommended", tuple(
-            (lang.language, voc.CEFR_RANK[lang.level],
-             f"Niveau {of[lang.language]} {lang.level} conseillé : ")
-            for lang in self.languages if not lang.required))
-        setattr_(self, "_duration", (
-            _NO_MIN if self.duration_min_weeks is None else float(self.duration_min_weeks),
-            _NO_MAX if self.duration_max_weeks is None else float(self.duration_max_weeks)))
-
-    @classmethod
-    def from_fields(cls, fields: Mapping) -> SheetData:
-        """Build from ProgrammeSheet field values (a model instance's or a ``.values()`` row)."""
-        return cls(
-            slug=fields["slug"],
-            domains=tuple(fields["domains"]),
-            destination_zones=tuple(fields.get("destination_zones") or ()),
-            destination_countries=tuple(fields.get("destination_countries") or ()),
-            age_min=fields.get("age_min"),
-            age_max=fields.get("age_max"),
-            age_reference=fields.get("age_reference") or voc.AgeReference.APPLICATION.value,
-            disability_age_max=fields.get("disability_age_max"),
-            statuses=tuple(fields.get("statuses") or (voc.ANY_STATUS,)),
-            nationalities=(None if fields.get("nationalities") is None
-                           else tuple(fields["nationalities"])),
-            education_min=fields.get("education_min"),
-            languages=tuple(LanguageRequirement(item["language"], item["level"],
-                                                bool(item["required"]))
-                            for item in fields.get("languages") or ()),
-            duration_min_weeks=fields.get("duration_min_weeks"),
-            duration_max_weeks=fields.get("duration_max_weeks"),
-            budget_min_eur=fields.get("budget_min_eur"),
-            application_deadline=fields.get("application_deadline"),
-        )
-
-
-#: The ProgrammeSheet fields SheetData.from_fields reads (for ``.values(*SHEET_FIELDS)``).
-SHEET_FIELDS = (
-    "slug", "domains", "destination_zones", "destination_countries", "age_min", "age_max",
-    "age_reference", "disability_age_max", "statuses", "nationalities", "education_min",
-    "languages", "duration_min_weeks", "duration_max_weeks", "budget_min_eur",
-    "application_deadline",
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,60 +166,11 @@ class MatchResult:
 
 # --- French formatting ---------------------------------------------------------------------
 
-_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-           "septembre", "octobre", "novembre", "décembre")
-
-
-def format_date(value: date) -> str:
-    day = "1er" if value.day == 1 else str(value.day)
-    return f"{day} {_MONTHS[value.month - 1]} {value.year}"
-
-
-def format_int(value: int) -> str:
-    """1700 → « 1 700 » (a plain space as thousands separator, everywhere)."""
-    return f"{value:,}".replace(",", " ")
-
-
-def format_eur(value: int) -> str:
-    return f"{format_int(value)} €"
-
-
-def format_weeks(value: Decimal) -> str:
-    text = f"{value.normalize():f}" if value != value.to_integral() else str(int(value))
-    return text.replace(".", ",")
-
-
-def format_weeks_range(low: Decimal | None, high: Decimal | None) -> str:
-    if low is None and high is None:
-        return "libre"
-    if high is None:
-        return f"à partir de {format_weeks(low)} semaines"
-    if low is None:
-        return f"jusqu'à {format_weeks(high)} semaines"
-    if low == high:
-        return f"{format_weeks(low)} semaines"
-    return f"de {format_weeks(low)} à {format_weeks(high)} semaines"
-
 
 def _join(items: Sequence[str], limit: int = 5) -> str:
     if len(items) > limit:
         return ", ".join(items[:limit]) + "…"
     return ", ".join(items)
-
-
-def age_on(birth_date: date, on: date) -> int:
-    """Whole years; a 29-February birth counts its anniversary on 28 February (see module)."""
-    years = on.year - birth_date.year
-    month_day = (birth_date.month, birth_date.day)
-    if month_day == (2, 29) and not _is_leap(on.year):
-        month_day = (2, 28)
-    if (on.month, on.day) < month_day:
-        years -= 1
-    return years
-
-
-def _is_leap(year: int) -> bool:
-    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
 
 
 # --- Matching ------------------------------------------------------------------------------
@@ -353,11 +196,6 @@ class _Labels:
         return {**self.country, **self.nationality_group}
 
 
-class _OfLanguage(dict):
-    def __missing__(self, code: str) -> str:
-        return voc.of_language(code)
-
-
 @cache
 def _labels() -> _Labels:
     return _Labels(
@@ -368,7 +206,7 @@ def _labels() -> _Labels:
         country=voc.country_names_fr(),
         nationality_group={code: str(label)
                            for code, label in voc.NATIONALITY_GROUP_LABELS.items()},
-        of_language=_OfLanguage({code: voc.of_language(code) for code in voc.LANGUAGE_NAMES}),
+        of_language=voc.of_language_labels(),
     )
 
 

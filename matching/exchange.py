@@ -4,10 +4,10 @@
 engine's Profile; errors are collected and raised together in a ProfileFormatError.
 """
 
-from datetime import date
-from decimal import Decimal, InvalidOperation
 
-from . import vocabulary as voc
+from vocabulary import codes as voc
+from vocabulary.exchange import parse_code_list, parse_date, parse_weeks_range, weeks_to_json
+
 from .engine import Profile, Wishes
 
 PROFILE_KEYS = {"birth_date", "postal_code", "nationality", "status", "education_level",
@@ -20,64 +20,6 @@ class ProfileFormatError(ValueError):
     def __init__(self, errors: list[str]):
         self.errors = errors
         super().__init__("\n".join(errors))
-
-
-def parse_date(value, errors: list[str], where: str) -> date | None:
-    if value is None:
-        return None
-    if isinstance(value, str) and len(value) == 10:
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            pass
-    errors.append(f"{where} : date attendue au format AAAA-MM-JJ")
-    return None
-
-
-def parse_weeks(value, errors: list[str], where: str) -> Decimal | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
-        errors.append(f"{where} : nombre de semaines attendu")
-        return None
-    try:
-        weeks = Decimal(str(value))
-    except InvalidOperation:
-        errors.append(f"{where} : nombre de semaines attendu")
-        return None
-    if weeks <= 0 or weeks >= 10000 or weeks != weeks.quantize(Decimal("0.01")):
-        errors.append(f"{where} : nombre positif d'au plus 2 décimales attendu")
-        return None
-    return weeks
-
-
-def parse_weeks_range(value, errors: list[str], where: str):
-    if value is None:
-        return None, None
-    if not isinstance(value, dict):
-        errors.append(f"{where} : objet {{\"min\", \"max\"}} attendu")
-        return None, None
-    for key in sorted(set(value) - {"min", "max"}):
-        errors.append(f"{where}.{key} : clé inconnue")
-    low = parse_weeks(value.get("min"), errors, f"{where}.min")
-    high = parse_weeks(value.get("max"), errors, f"{where}.max")
-    if low is not None and high is not None and low > high:
-        errors.append(f"{where} : le minimum dépasse le maximum")
-    return low, high
-
-
-def parse_code_list(value, allowed, errors: list[str], where: str) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        errors.append(f"{where} : liste de codes attendue")
-        return ()
-    unknown = [item for item in value if item not in allowed]
-    if unknown:
-        errors.append(f"{where} : code(s) inconnu(s) : {', '.join(unknown)}")
-    if len(set(value)) != len(value):
-        errors.append(f"{where} : contient des doublons")
-    return tuple(value)
 
 
 def profile_from_exchange(data) -> Profile:
@@ -158,13 +100,6 @@ def _parse_wishes(value, errors: list[str]) -> Wishes:
         duration_max_weeks=high,
         departure=parse_date(value.get("departure"), errors, "wishes.departure"),
     )
-
-
-def weeks_to_json(value: Decimal | None):
-    """Decimal weeks as a JSON number: an int when whole, else a float (4.35)."""
-    if value is None:
-        return None
-    return int(value) if value == value.to_integral() else float(value)
 
 
 def profile_to_exchange(profile: Profile) -> dict:

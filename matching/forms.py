@@ -10,8 +10,7 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
-from .models import MobilityProfile
-from .vocabulary import (
+from vocabulary.codes import (
     LANGUAGE_NAMES,
     CefrLevel,
     Domain,
@@ -21,6 +20,8 @@ from .vocabulary import (
     country_names_fr,
     language_name,
 )
+
+from .models import MobilityProfile
 
 CEFR_LABELS = {
     CefrLevel.A1: _("A1 – débutant"),

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from .vocabulary import EducationLevel, Status
+from vocabulary.codes import EducationLevel, Status
 
 
 class MobilityProfile(models.Model):

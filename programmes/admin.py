@@ -16,7 +16,7 @@ from import_export import fields, resources, widgets
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from matching.vocabulary import ANY_STATUS, NATIONALITY_GROUP_LABELS, Domain, Status, Zone
+from vocabulary.codes import ANY_STATUS, NATIONALITY_GROUP_LABELS, Domain, Status, Zone
 
 from .models import ProgrammeProposal, ProgrammeSheet, ProposalStatus, ReviewDigest
 from .selectors import proposal_diff, review_limit, to_review_q

@@ -11,8 +11,8 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
-from matching.exchange import parse_date, parse_weeks_range, weeks_to_json
-from matching.vocabulary import AgeReference, EducationLevel
+from vocabulary.codes import AgeReference, EducationLevel
+from vocabulary.exchange import parse_date, parse_weeks_range, weeks_to_json
 
 from . import validators
 from .models import Publication

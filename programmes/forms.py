@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from matching.vocabulary import (
+from vocabulary.codes import (
     ANY_STATUS,
     LANGUAGE_NAMES,
     CefrLevel,

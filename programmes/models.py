@@ -13,8 +13,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from matching.engine import format_weeks_range
-from matching.vocabulary import (
+from vocabulary.codes import (
     ANY_STATUS,
     NATIONALITY_GROUP_LABELS,
     AgeReference,
@@ -26,6 +25,7 @@ from matching.vocabulary import (
     country_name,
     language_name,
 )
+from vocabulary.formatting import format_weeks_range
 
 from . import validators
 

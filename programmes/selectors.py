@@ -12,8 +12,9 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
-from matching import vocabulary as voc
-from matching.engine import SHEET_FIELDS, SheetData, format_date, format_weeks
+from programmes.sheet_data import SHEET_FIELDS, SheetData
+from vocabulary import codes as voc
+from vocabulary.formatting import format_date, format_weeks
 
 from .models import ProgrammeProposal, ProgrammeSheet, ProposalKind
 from .services import (

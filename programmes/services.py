@@ -12,9 +12,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from advisors.selectors import user_is_current_advisor
-from matching import vocabulary as voc
-from matching.exchange import weeks_to_json
 from somobilite.celery import publish_on_commit
+from vocabulary import codes as voc
+from vocabulary.exchange import weeks_to_json
 
 from . import validators
 from .exchange import IMPORTED_FIELDS, parse_programme, sheet_to_exchange

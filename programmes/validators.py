@@ -4,7 +4,7 @@ and the JSON importer (programmes.exchange). Each ``check_*`` returns a French r
 
 from django.core.exceptions import ValidationError
 
-from matching.vocabulary import (
+from vocabulary.codes import (
     ANY_STATUS,
     CEFR_RANK,
     ISO_639_1,

@@ -7,16 +7,10 @@ from decimal import Decimal
 import pytest
 from dateutil.relativedelta import relativedelta
 
-from matching.engine import (
-    WEIGHTS,
-    LanguageRequirement,
-    Profile,
-    SheetData,
-    Wishes,
-    age_on,
-    format_eur,
-    match,
-)
+from matching.engine import WEIGHTS, Profile, Wishes, match
+from programmes.sheet_data import LanguageRequirement, SheetData
+from vocabulary.ages import age_on
+from vocabulary.formatting import format_eur
 
 ON = date(2026, 11, 23)
 

@@ -17,10 +17,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from matching import vocabulary as voc
-from matching.engine import Profile, SheetData, Wishes, match
+from matching.engine import Profile, Wishes, match
 from programmes.models import ProgrammeSheet, Publication
 from programmes.selectors import published_sheet_data, sheet_data_cache
+from programmes.sheet_data import SheetData
+from vocabulary import codes as voc
 
 ON = date(2026, 11, 23)
 PROFILE = Profile(

@@ -210,3 +210,15 @@ def of_language(code: str) -> str:
 
 def choices_dict(choices: type[models.TextChoices]) -> dict[str, str]:
     return {value: str(label) for value, label in choices.choices}
+
+
+class _OfLanguage(dict[str, str]):
+    def __missing__(self, code: str) -> str:
+        return of_language(code)
+
+
+@cache
+def of_language_labels() -> dict[str, str]:
+    """Language code → « d'anglais », « de russe » as plain strings (resolved once: lazy
+    translations are slow in a loop); an unnamed code gets « de langue « xx » »."""
+    return _OfLanguage({code: of_language(code) for code in LANGUAGE_NAMES})
