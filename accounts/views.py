@@ -4,20 +4,10 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.tokens import default_token_generator
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
 
-from bookings.links import appointment_manage_token
-from bookings.models import Appointment, AppointmentStatus
-from bookings.selectors import appointments_upcoming_for_youth
-from matching.forms import profile_completion
-from matching.models import MobilityProfile
-from matching.selectors import recommendations_for_youth
-
-from .decorators import youth_required
 from .models import Role, User
 from .permissions import has_totp
 
@@ -54,36 +44,3 @@ def mfa_required(request):
     if has_totp(request.user):
         return redirect("admin:index")
     return render(request, "accounts/mfa_required.html")
-
-
-@youth_required
-def youth_space(request):
-    """The young person's home: appointments, profile completion, programmes sent, their data.
-
-    A fixed number of queries whatever the number of appointments or selections."""
-    now = timezone.now()
-    upcoming = [
-        {"appointment": appointment,
-         "manage_url": reverse("bookings:appointment_manage",
-                               kwargs={"token": appointment_manage_token(appointment)})
-         if appointment.status == AppointmentStatus.CONFIRMED else None}
-        for appointment in appointments_upcoming_for_youth(youth=request.user, now=now)
-    ]
-    upcoming_ids = {row["appointment"].pk for row in upcoming}
-    past = [
-        appointment for appointment in (
-            Appointment.objects.filter(youth=request.user)
-            .exclude(status__in=[AppointmentStatus.PENDING, AppointmentStatus.EXPIRED])
-            .select_related("structure").order_by("-starts_at")
-        )
-        if appointment.pk not in upcoming_ids
-    ]
-    profile = MobilityProfile.objects.filter(user=request.user).first()
-    completion = profile_completion(profile)
-    return render(request, "accounts/youth_space.html", {
-        "upcoming": upcoming,
-        "past": past,
-        "completion": completion,
-        "filled_count": sum(section["filled"] for section in completion),
-        "recommendations": recommendations_for_youth(youth=request.user),
-    })

@@ -21,10 +21,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from accounts.services import InvitationError, advisor_invite
-
 from . import forms, services
 from .conventions import ConventionState, ConventionStatus, convention_status
+from .invitations import InvitationError, advisor_invite
 from .models import (
     Advisor,
     Convention,

@@ -8,7 +8,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import Structure, StructureStatus
-from .validators import DEPARTEMENT_CHOICES
 
 
 class DateInput(forms.DateInput):
@@ -59,26 +58,3 @@ class AdvisorInviteForm(forms.Form):
         queryset=Structure.objects.exclude(status=StructureStatus.ENDED).order_by("public_name"),
     )
     designated_on = date_field(_("Désigné·e le"), initial=timezone.localdate)
-
-
-class DirectoryFilterForm(forms.Form):
-    departement = forms.ChoiceField(
-        label=_("Département"),
-        choices=[("", _("Tous les départements")), *DEPARTEMENT_CHOICES],
-        required=False,
-        widget=forms.Select(attrs={"class": "form-select"}),
-        error_messages={
-            "invalid_choice": _("Ce département n'est pas en Nouvelle-Aquitaine : choisissez-en "
-                                "un dans la liste.")
-        },
-    )
-
-    def is_valid(self) -> bool:
-        valid = super().is_valid()
-        if not valid:
-            self.fields["departement"].widget.attrs.update({
-                "class": "form-select is-invalid",
-                "aria-invalid": "true",
-                "aria-describedby": "departement-erreur",
-            })
-        return valid

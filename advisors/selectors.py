@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -21,7 +19,6 @@ from .models import (
     TrainingAttendance,
     TrainingKind,
 )
-from .validators import NOUVELLE_AQUITAINE_DEPARTEMENTS
 
 
 def pick_current_convention(conventions: Iterable[Convention], on: date) -> Convention | None:
@@ -70,57 +67,9 @@ def structures_with_services_open(on: date) -> set[int]:
     return {s.pk for s in structures if structure_services_open(s, on)}
 
 
-@dataclass(frozen=True)
-class DirectoryGroup:
-    code: str
-    name: str
-    structures: list[Structure]
-
-
-def modes_offered(structures: list[Structure]) -> dict[int, list[str]]:
-    """The interview modes (labels) in which each structure has a free slot within the booking
-    horizon, by structure id, for all the listed structures at once. The booking app computes
-    them (imported here, not at module level: bookings builds on this app)."""
-    from bookings.models import Mode
-    from bookings.selectors import next_free_slot_by_structure_and_mode
-
-    wanted = {structure.pk for structure in structures}
-    firsts = next_free_slot_by_structure_and_mode(now=timezone.now())
-    return {
-        structure_id: [mode.label for mode in Mode if mode in by_mode]
-        for structure_id, by_mode in firsts.items() if structure_id in wanted
-    }
-
-
 def public_structures() -> QuerySet[Structure]:
     """Structures shown to the public: those active in the network."""
     return Structure.objects.filter(status=StructureStatus.ACTIVE)
-
-
-def directory_groups(*, departement: str | None = None) -> list[DirectoryGroup]:
-    """Active structures by département (in the département order), each with its
-    ``modes_offered`` list attached."""
-    structures = public_structures().order_by("departement", "public_name")
-    if departement:
-        structures = structures.filter(departement=departement)
-    structures = list(structures)
-    modes = modes_offered(structures)
-    groups: dict[str, DirectoryGroup] = {}
-    for structure in structures:
-        structure.modes_offered = modes.get(structure.pk, [])
-        code = structure.departement
-        if code not in groups:
-            groups[code] = DirectoryGroup(code, NOUVELLE_AQUITAINE_DEPARTEMENTS[code], [])
-        groups[code].structures.append(structure)
-    return list(groups.values())
-
-
-def structure_get_public(*, slug: str) -> Structure:
-    """The public page's structure (active only), with ``modes_offered`` attached; raises
-    ``Structure.DoesNotExist``."""
-    structure = public_structures().get(slug=slug)
-    structure.modes_offered = modes_offered([structure]).get(structure.pk, [])
-    return structure
 
 
 def _user_of(advisor_or_user: Advisor | User) -> User:

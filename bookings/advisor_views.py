@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.decorators import advisor_required
+from advisors.decorators import advisor_required
 from advisors.models import Advisor
 
 from . import services

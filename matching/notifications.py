@@ -21,7 +21,7 @@ def recommendation_email_send(*, recommendation_id: int, now: datetime) -> bool:
             return False
         context = {
             "recommendation": recommendation,
-            "pdf_url": settings.SITE_URL + reverse("programmes:recommendation_pdf",
+            "pdf_url": settings.SITE_URL + reverse("youth:recommendation_pdf",
                                                    kwargs={"public_id": recommendation.public_id}),
         }
         email = EmailMultiAlternatives(

@@ -1,33 +1,8 @@
-"""Reads of the matching app."""
+"""Reads of the matching app (who may see a selection: bookings.followup)."""
 
-from uuid import UUID
-
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from .models import MobilityProfile, ProgrammeRecommendation
-
-
-def followed_by_advisor_q(advisor_user, *, prefix: str = "") -> Q:
-    """Young people an advisor follows: those with an appointment at a structure the advisor
-    currently belongs to. ``prefix`` reaches the young person from another model ("youth__")."""
-    return Q(**{f"{prefix}appointments__structure__advisors__user": advisor_user,
-                f"{prefix}appointments__structure__advisors__withdrawn_on__isnull": True})
-
-
-def recommendation_get_for_user(*, user, public_id: UUID) -> ProgrammeRecommendation:
-    """A selection of programmes, for those who may see it (DoesNotExist otherwise): the young
-    person it was sent to, the advisors of a structure the young person booked with (the
-    sender included), and coordinators."""
-    recommendations = ProgrammeRecommendation.objects.select_related("youth")
-    if user.is_coordinator:
-        pass
-    elif user.is_advisor:
-        recommendations = recommendations.filter(
-            Q(advisor=user) | followed_by_advisor_q(user, prefix="youth__")
-        ).distinct()
-    else:
-        recommendations = recommendations.filter(youth=user)
-    return recommendations.get(public_id=public_id)
 
 
 def recommendations_for_youth(*, youth) -> QuerySet[ProgrammeRecommendation]:

@@ -2,15 +2,10 @@
 
 from datetime import date, datetime
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, User
-from privacy.models import AccessAction
-from privacy.services import access_log_record
+from accounts.models import User
 from programmes.models import ProgrammeSheet, Publication
 from programmes.selectors import published_sheet_data, sheet_data
 from somobilite.celery import publish_on_commit
@@ -18,7 +13,6 @@ from somobilite.celery import publish_on_commit
 from . import exchange
 from .engine import MatchResult, Profile, Wishes, explain, match
 from .models import MobilityProfile, ProgrammeRecommendation
-from .selectors import followed_by_advisor_q
 
 
 class MatchingError(Exception):
@@ -166,10 +160,6 @@ PROFILE_EDITABLE_FIELDS = frozenset({
 })
 
 
-class ProfileAccessDenied(MatchingError, PermissionDenied):
-    """Staff asked for the profile of a young person they do not follow (a 403 if uncaught)."""
-
-
 def profile_get_or_create_for(*, youth: User, now: datetime) -> MobilityProfile:
     """The mobility profile of young person ``youth``, created empty if they have none.
 
@@ -223,52 +213,3 @@ def profile_prefill_from_booking(*, youth: User, birth_date, postal_code: str, s
                if value and not getattr(profile, name)}
     return profile_update(profile=profile, data=missing, by=youth, now=now,
                           reason="Informations données lors de la réservation")
-
-
-def staff_may_see_youth(*, user: User, youth: User) -> bool:
-    """Coordinators see everyone; an advisor sees the young people who have an appointment
-    with a structure they currently belong to."""
-    if user.is_coordinator:
-        return True
-    if not user.is_advisor:
-        return False
-    return User.objects.filter(followed_by_advisor_q(user), pk=youth.pk).exists()
-
-
-def profile_get_for_staff(*, user: User, youth_id, request: HttpRequest | None = None
-                          ) -> MobilityProfile:
-    """The profile of young person ``youth_id`` for a staff member who may see it, else
-    MobilityProfile.DoesNotExist (also for an unknown id, so nothing tells them apart).
-
-    A young person without a profile yet gets an empty, unsaved one. With ``request`` the
-    view is written to the access log. (A read, kept here because it writes that log.)
-    """
-    try:
-        youth = User.objects.get(pk=int(youth_id), role=Role.YOUTH, anonymised_at__isnull=True)
-    except (TypeError, ValueError, User.DoesNotExist) as error:
-        raise MobilityProfile.DoesNotExist from error
-    if not staff_may_see_youth(user=user, youth=youth):
-        raise MobilityProfile.DoesNotExist
-    profile = MobilityProfile.objects.filter(user=youth).first() or MobilityProfile(user=youth)
-    if request is not None:
-        access_log_record(request=request, subject_id=youth.pk, action=AccessAction.VIEW,
-                          what=str(_("Profil de mobilité")))
-    return profile
-
-
-def profile_update_by_advisor(*, advisor_user: User, youth: User, data: dict,
-                              request: HttpRequest, now: datetime | None = None
-                              ) -> MobilityProfile:
-    """The advisor completes the profile during the interview; the change is logged."""
-    if not staff_may_see_youth(user=advisor_user, youth=youth):
-        raise ProfileAccessDenied(_("Ce ou cette jeune n'a pas de rendez-vous avec votre "
-                                    "structure : vous ne pouvez pas modifier son profil."))
-    now = now or timezone.now()
-    with transaction.atomic():
-        profile = profile_update(
-            profile=profile_get_or_create_for(youth=youth, now=now), data=data, by=advisor_user,
-            now=now, reason=str(_("Mis à jour par %(name)s pendant l'entretien")
-                                % {"name": advisor_user.get_full_name() or advisor_user.email}))
-        access_log_record(request=request, subject_id=youth.pk, action=AccessAction.CHANGE,
-                          what=str(_("Profil de mobilité")), now=now)
-    return profile

@@ -1,4 +1,8 @@
 from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
 
 from .models import AccessAction, StaffAccessLog
 from .services import access_log_record
@@ -52,3 +56,34 @@ class YouthRecordAdminMixin:
                 action=AccessAction.CHANGE,
                 what=f"{obj._meta.verbose_name} : {obj} ({', '.join(form.changed_data)})",
             )
+
+
+# The account's admin is registered here, not in accounts: it writes the access log, and
+# accounts (the ground) imports no other app.
+@admin.register(User)
+class UserAdmin(YouthRecordAdminMixin, DjangoUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "first_name", "last_name", "role", "is_active", "last_login"]
+    list_filter = ["role", "is_active", "is_staff"]
+    search_fields = ["email", "first_name", "last_name"]
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (_("Identité"), {"fields": ("first_name", "last_name", "role")}),
+        (
+            _("Droits"),
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
+        (_("Dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("email", "first_name", "last_name", "role", "password1", "password2"),
+            },
+        ),
+    )
+
+    def youth_id_of(self, obj) -> int | None:
+        return obj.pk if obj.is_youth else None

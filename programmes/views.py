@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from accounts.decorators import advisor_required
+from advisors.decorators import advisor_required
 from advisors.selectors import user_is_current_advisor
 
 from .forms import CatalogueFilterForm, ProposalForm

@@ -13,14 +13,16 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("compte/", include("allauth.urls")),
     path("compte/", include("accounts.urls")),
-    path("structures/", include("advisors.urls")),
+    path("structures/", include("bookings.directory_urls")),
+    # The young person's space (/mon-espace/) and a selection's PDF (/programmes/selections/…),
+    # before programmes' own pages so "selections" is never taken for a sheet.
+    path("", include("youth.urls")),
     path("programmes/", include("programmes.urls")),
     path("espace-conseil/fiches/", include("programmes.advisor_urls")),
     path("espace-conseil/disponibilites/", include("bookings.advisor_urls")),
     path("espace-conseil/", include("backoffice.urls")),
     path("rendez-vous/", include("bookings.urls")),
     path("api/v1/", include("bookings.api_urls")),
-    path("mon-espace/", include("matching.profile_urls")),
     path("mon-espace/", include("privacy.urls")),
 ]
 

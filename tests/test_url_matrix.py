@@ -69,11 +69,11 @@ EXPECTATIONS: dict[str, Case] = {
     "privacy": Case(_no_kwargs, PUBLIC),
     # Tasks run in-process here: no broker or worker to miss (details: tests/operations).
     "health": Case(_no_kwargs, PUBLIC),
-    "advisors:directory": Case(_no_kwargs, PUBLIC),
-    "advisors:structure_detail": Case(lambda w: {"slug": w.structure_x.slug}, PUBLIC),
+    "directory:index": Case(_no_kwargs, PUBLIC),
+    "directory:structure_detail": Case(lambda w: {"slug": w.structure_x.slug}, PUBLIC),
     "programmes:catalogue": Case(_no_kwargs, PUBLIC),
     "programmes:detail": Case(lambda w: {"slug": w.sheet.slug}, PUBLIC),
-    "programmes:recommendation_pdf": Case(
+    "youth:recommendation_pdf": Case(
         lambda w: {"public_id": w.recommendation.public_id},
         {"anonymous": LOGIN, "youth_a": OK, "youth_b": 404, "advisor_x": OK, "advisor_y": 404,
          "untrained": OK, "coordinator": OK},

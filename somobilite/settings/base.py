@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "privacy",
     "operations",
     "backoffice",
+    "youth",
 ]
 
 MIDDLEWARE = [

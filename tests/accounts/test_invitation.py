@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 
 from accounts.models import Role, User
-from accounts.services import InvitationError, advisor_invite
+from advisors.invitations import InvitationError, advisor_invite
 from advisors.models import Advisor
 from tests.factories import AdvisorFactory, CoordinatorFactory, StructureFactory, UserFactory
 

@@ -6,16 +6,14 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from matching.forms import AdvisorProfileForm, profile_cleaned_data, profile_forms
-from matching.models import MobilityProfile
-from matching.services import (
-    MatchingError,
+from bookings.followup import (
     ProfileAccessDenied,
     profile_get_for_staff,
-    profile_get_or_create_for,
-    profile_update,
     profile_update_by_advisor,
 )
+from matching.forms import AdvisorProfileForm, profile_cleaned_data, profile_forms
+from matching.models import MobilityProfile
+from matching.services import MatchingError, profile_get_or_create_for, profile_update
 from privacy.models import AccessAction, StaffAccessLog
 from tests.factories import (
     AdvisorFactory,

@@ -135,7 +135,7 @@ def test_pdf_download_is_for_the_youth_and_renders(client, youth, advisor_user, 
     profile_update_from_exchange(profile=youth.mobility_profile, data=PROFILE, by=advisor_user)
     recommendation = programmes_send(advisor_user=advisor_user, youth_user=youth,
                                      sheets=sheets, message="Bon courage !", now=NOW)
-    url = reverse("programmes:recommendation_pdf", kwargs={"public_id": recommendation.public_id})
+    url = reverse("youth:recommendation_pdf", kwargs={"public_id": recommendation.public_id})
     client.force_login(UserFactory())
     assert client.get(url).status_code == 404
     client.force_login(youth)

@@ -6,7 +6,7 @@ from tests.factories import StructureFactory
 
 pytestmark = pytest.mark.django_db
 
-DIRECTORY = reverse("advisors:directory")
+DIRECTORY = reverse("directory:index")
 
 
 @pytest.fixture
@@ -93,7 +93,7 @@ def test_directory_shows_the_modes_with_free_slots(client):
 
 
 def test_structure_detail(client, structures, django_assert_max_num_queries):
-    url = reverse("advisors:structure_detail", kwargs={"slug": structures[0].slug})
+    url = reverse("directory:structure_detail", kwargs={"slug": structures[0].slug})
     client.get(url)  # fills the free-slot cache
     with django_assert_max_num_queries(2):  # the structure, and live appointments if any
         response = client.get(url)
@@ -106,10 +106,10 @@ def test_structure_detail(client, structures, django_assert_max_num_queries):
 
 @pytest.mark.parametrize("index", [2, 3])
 def test_structure_detail_hidden_when_not_active(client, structures, index):
-    url = reverse("advisors:structure_detail", kwargs={"slug": structures[index].slug})
+    url = reverse("directory:structure_detail", kwargs={"slug": structures[index].slug})
     assert client.get(url).status_code == 404
 
 
 def test_structure_detail_unknown(client):
-    url = reverse("advisors:structure_detail", kwargs={"slug": "inconnue"})
+    url = reverse("directory:structure_detail", kwargs={"slug": "inconnue"})
     assert client.get(url).status_code == 404

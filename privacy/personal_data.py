@@ -1,13 +1,17 @@
-"""The account itself in the personal-data export and erasure (see privacy.registry)."""
+"""The account itself in the personal-data export and erasure (see privacy.registry).
+
+It lives here, not in accounts: accounts is the ground every app stands on and imports no
+other app, while privacy (the layer above it) knows the account and registers it like any
+other provider."""
 
 from datetime import datetime
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 
-from privacy.registry import register
+from accounts.models import User
 
-from .models import User
+from .registry import register
 
 
 def export(user: User) -> dict:

@@ -1,4 +1,6 @@
-"""Account writes: inviting an advisor and accepting the invitation."""
+"""Inviting an advisor into the network: the account (created or reused), the designation in
+the structure and the email with a one-time link to choose a password (the page that accepts it
+is ``accounts:invitation_accept``)."""
 
 from datetime import date
 
@@ -11,9 +13,9 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from advisors.models import Advisor, Structure
+from accounts.models import Role, User
 
-from .models import Role, User
+from .models import Advisor, Structure
 
 
 class InvitationError(Exception):

@@ -1,0 +1,64 @@
+"""The young person's space (/mon-espace/) and the PDF of a selection of programmes."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.decorators import youth_required
+from bookings.followup import recommendation_get_for_user
+from bookings.links import appointment_manage_token
+from bookings.models import Appointment, AppointmentStatus
+from bookings.selectors import appointments_upcoming_for_youth
+from matching.forms import profile_completion
+from matching.models import MobilityProfile, ProgrammeRecommendation
+from matching.pdf import recommendation_pdf
+from matching.selectors import recommendations_for_youth
+
+
+@youth_required
+def youth_space(request):
+    """The young person's home: appointments, profile completion, programmes sent, their data.
+
+    A fixed number of queries whatever the number of appointments or selections."""
+    now = timezone.now()
+    upcoming = [
+        {"appointment": appointment,
+         "manage_url": reverse("bookings:appointment_manage",
+                               kwargs={"token": appointment_manage_token(appointment)})
+         if appointment.status == AppointmentStatus.CONFIRMED else None}
+        for appointment in appointments_upcoming_for_youth(youth=request.user, now=now)
+    ]
+    upcoming_ids = {row["appointment"].pk for row in upcoming}
+    past = [
+        appointment for appointment in (
+            Appointment.objects.filter(youth=request.user)
+            .exclude(status__in=[AppointmentStatus.PENDING, AppointmentStatus.EXPIRED])
+            .select_related("structure").order_by("-starts_at")
+        )
+        if appointment.pk not in upcoming_ids
+    ]
+    profile = MobilityProfile.objects.filter(user=request.user).first()
+    completion = profile_completion(profile)
+    return render(request, "youth/space.html", {
+        "upcoming": upcoming,
+        "past": past,
+        "completion": completion,
+        "filled_count": sum(section["filled"] for section in completion),
+        "recommendations": recommendations_for_youth(youth=request.user),
+    })
+
+
+@login_required
+def recommendation_pdf_download(request, public_id):
+    """A selection of programmes as PDF, for the young person it was sent to and the staff who
+    may see it (bookings.followup); 404 for anyone else."""
+    try:
+        recommendation = recommendation_get_for_user(user=request.user, public_id=public_id)
+    except ProgrammeRecommendation.DoesNotExist as exc:
+        raise Http404("Sélection introuvable.") from exc
+    response = HttpResponse(recommendation_pdf(recommendation), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="so-mobilite-programmes-{recommendation.created_at:%Y-%m-%d}.pdf"')
+    return response
