@@ -28,7 +28,7 @@ from bookings.agenda import (
     structure_advisors,
 )
 from bookings.models import Appointment, AppointmentStatus, Mode
-from bookings.selectors import PARIS
+from bookings.slots import PARIS
 from matching.forms import PROFILE_SECTIONS, profile_completion
 
 from .access import advisor_space

@@ -23,7 +23,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from advisors.models import Advisor
 from bookings.agenda import staff_hold_get, structure_advisors
 from bookings.models import Appointment, Mode
-from bookings.selectors import PARIS, Slot, free_slots, slots_by_day
 from bookings.services import (
     BookingError,
     appointment_cancel,
@@ -31,6 +30,7 @@ from bookings.services import (
     appointment_hold,
     staff_hold_resend,
 )
+from bookings.slots import PARIS, Slot, free_slots, slots_by_day
 
 from .access import advisor_space, not_found
 from .forms import HoldCodeForm, StaffBookingForm

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from bookings.agenda import appointment_get_for_staff
+from bookings.followup import profile_get_for_staff, profile_update_by_advisor
 from bookings.interviews import (
     appointment_attendance_record,
     appointment_follow_up_date_set,
@@ -28,11 +29,11 @@ from bookings.interviews import (
     interview_notes_read,
 )
 from bookings.models import Appointment, AppointmentStatus, Mode
-from bookings.selectors import PARIS
 from bookings.services import BookingError
+from bookings.slots import PARIS
 from matching.forms import AdvisorProfileForm, profile_cleaned_data, profile_forms
 from matching.selectors import profile_fields_set_by_youth, recommendations_for_youth
-from matching.services import MatchingError, profile_get_for_staff, profile_update_by_advisor
+from matching.services import MatchingError
 
 from .access import coordinator_mfa, not_found, staff_space
 from .forms import AttendanceForm, FollowUpDateForm, FollowUpForm, NoteForm

@@ -17,12 +17,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from bookings.followup import profile_get_for_staff
 from bookings.models import Appointment
 from matching.engine import MatchResult
 from matching.services import (
     MatchingError,
     profile_data,
-    profile_get_for_staff,
     profile_match,
     programmes_send,
     recommendation_items,

@@ -23,6 +23,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from privacy.admin import YouthRecordAdminMixin
 
 from . import services
+from .availability import one_off_availability_clash, recurring_availability_clash
+from .compliance import weekly_compliance
 from .models import (
     Absence,
     Appointment,
@@ -33,12 +35,7 @@ from .models import (
     RecurringAvailability,
     WaitingListEntry,
 )
-from .selectors import (
-    PARIS,
-    one_off_availability_clash,
-    recurring_availability_clash,
-    weekly_compliance,
-)
+from .slots import PARIS
 
 
 def _modes_display(obj) -> str:

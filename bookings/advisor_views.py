@@ -20,7 +20,7 @@ from advisors.models import Advisor
 from . import services
 from .advisor_forms import AbsenceForm, OneOffAvailabilityForm, RecurringAvailabilityForm
 from .models import Absence, Appointment, Mode, OneOffAvailability, RecurringAvailability
-from .selectors import PARIS
+from .slots import PARIS
 
 TEMPLATE = "bookings/advisor/availability.html"
 

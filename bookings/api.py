@@ -15,9 +15,14 @@ from django.views.decorators.http import require_GET
 
 from advisors.models import Structure, StructureStatus
 
-from . import selectors
 from .models import Mode
-from .selectors import PARIS, Slot
+from .slots import (
+    PARIS,
+    Slot,
+    free_slots_for_structure,
+    next_free_slot_by_structure_and_mode,
+    structure_get_active,
+)
 from .views import booking_query, distinct_slots
 
 DEFAULT_RANGE_DAYS = 7
@@ -76,7 +81,7 @@ def _date_param(request: HttpRequest, name: str, default: dt.date) -> dt.date:
 def structures(request: HttpRequest) -> JsonResponse:
     """Active structures with the modes they have free slots in and their next free slot."""
     now = timezone.now()
-    next_by_structure = selectors.next_free_slot_by_structure_and_mode(now=now)
+    next_by_structure = next_free_slot_by_structure_and_mode(now=now)
     items = []
     for structure in Structure.objects.filter(status=StructureStatus.ACTIVE).order_by(
         "departement", "public_name"
@@ -110,7 +115,7 @@ def structures(request: HttpRequest) -> JsonResponse:
 @require_GET
 def structure_slots(request: HttpRequest, slug: str) -> JsonResponse:
     """Free slots of one structure between two dates (both included)."""
-    structure = selectors.structure_get_active(slug=slug)
+    structure = structure_get_active(slug=slug)
     if structure is None:
         return _error(_("Structure inconnue ou inactive : « %(slug)s ».") % {"slug": slug}, 404)
     now = timezone.now()
@@ -129,7 +134,7 @@ def structure_slots(request: HttpRequest, slug: str) -> JsonResponse:
         return _error(str(exc))
     start = dt.datetime.combine(first, dt.time.min, tzinfo=PARIS)
     end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, tzinfo=PARIS)
-    slots = distinct_slots(selectors.free_slots_for_structure(
+    slots = distinct_slots(free_slots_for_structure(
         structure=structure, start=start, end=end, now=now, mode=mode))
     # Built once: the address is the same for every slot but its query string.
     booking_page = request.build_absolute_uri(reverse("bookings:book", args=[structure.slug]))

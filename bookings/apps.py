@@ -7,5 +7,5 @@ class BookingsConfig(AppConfig):
     verbose_name = _("Rendez-vous")
 
     def ready(self) -> None:
-        # Connects the receivers that invalidate the free-slot cache (see bookings.slot_cache).
-        from . import slot_cache  # noqa: F401
+        # Connects the receivers that invalidate the free-slot cache (see bookings.slots.cache).
+        from .slots import cache  # noqa: F401

@@ -19,7 +19,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from .models import Appointment
-from .selectors import PARIS
+from .slots import PARIS
 
 APPOINTMENT_STATE_KEY = "booking_appointment_id"
 

@@ -28,7 +28,7 @@ from .models import (
     RecurringAvailability,
     new_video_room,
 )
-from .selectors import PARIS, free_slots
+from .slots import PARIS, free_slots
 
 SEED = 2026
 YOUTH_EMAIL_DOMAIN = "jeunes.somobilite.test"

@@ -19,7 +19,7 @@ from advisors.selectors import public_structures
 from advisors.validators import DEPARTEMENT_CHOICES, NOUVELLE_AQUITAINE_DEPARTEMENTS
 
 from .models import Mode
-from .selectors import next_free_slot_by_structure_and_mode
+from .slots import next_free_slot_by_structure_and_mode
 
 
 class DirectoryFilterForm(forms.Form):

@@ -37,8 +37,8 @@ from .models import (
     FollowUpEntry,
     InterviewNote,
 )
-from .selectors import PARIS
 from .services import BookingError
+from .slots import PARIS
 
 NOTE_MAX_LENGTH = 10_000
 FOLLOW_UP_MAX_LENGTH = 5_000

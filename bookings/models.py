@@ -1,6 +1,6 @@
 """Availability, absences, appointments, outgoing notifications and the waiting list.
 
-Rules live in ``selectors.py`` (what is free) and ``services.py`` (writes). The database has the
+Rules live in ``slots/`` (what is free) and ``services.py`` (writes). The database has the
 last word on double booking:
 
 - on every database, ``appointment_one_active_per_advisor_start`` (a partial unique index on

@@ -31,6 +31,7 @@ from icalendar import Calendar, Event, vCalAddress, vText
 
 from somobilite.celery import publish_on_commit
 
+from .compliance import weekly_compliance
 from .links import (
     appointment_manage_url,
     booking_search_url,
@@ -38,7 +39,7 @@ from .links import (
     staff_hold_confirm_url,
 )
 from .models import Appointment, AppointmentStatus, Mode, Notification, NotificationKind
-from .selectors import PARIS, weekly_compliance
+from .slots import PARIS
 
 logger = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ Public contract:
   last, then by name. A mode of ``None`` means any mode; ``in_person`` has no remote group.
 
 Cost: two queries (the active structures, and the cached region-wide free-slot offers of
-``selectors.next_free_slot_by_structure_and_mode``) whatever the number of structures.
+``slots.next_free_slot_by_structure_and_mode``) whatever the number of structures.
 """
 
 from __future__ import annotations
@@ -23,9 +23,8 @@ from dataclasses import dataclass
 from advisors.models import Structure, StructureStatus
 from territory.places import Place
 
-from . import selectors
 from .models import REMOTE_MODES, Mode
-from .selectors import Slot
+from .slots import Slot, next_free_slot_by_structure_and_mode
 
 _FAR = dt.datetime.max.replace(tzinfo=dt.UTC)
 
@@ -60,7 +59,7 @@ def structures_near(*, place: Place | None, mode: str | None,
                     now: dt.datetime) -> SearchResults:
     """See the module docstring. ``now`` is an aware datetime (the 48-hour rule and the
     horizon count from it); ``mode`` is a ``Mode`` value or None."""
-    by_mode = selectors.next_free_slot_by_structure_and_mode(now=now)
+    by_mode = next_free_slot_by_structure_and_mode(now=now)
     modes = (mode,) if mode else tuple(Mode.values)
     remote_modes = () if mode == Mode.IN_PERSON else (
         (mode,) if mode in REMOTE_MODES else tuple(m for m in Mode.values if m in REMOTE_MODES))

@@ -25,7 +25,7 @@ Public contract (keyword-only arguments, aware datetimes):
   ``appointment_from_manage_token``, ``appointment_manage_url``).
 
 Scarce slots: lock late and once (the advisor row, ``select_for_update``), re-check with
-``selectors.slot_is_free`` (the function the pages list with), then write; the database
+``bookings.slots.slot_is_free`` (the function the pages list with), then write; the database
 constraints have the last word and their ``IntegrityError`` becomes the same ``BookingError``.
 Lock order is always young person, then appointment, then advisor.
 """
@@ -55,6 +55,7 @@ from vocabulary.ages import age_on
 from vocabulary.codes import Domain, Status
 
 from . import notifications
+from .availability import one_off_availability_clash, recurring_availability_clash
 from .links import new_confirmation_secret, staff_hold_code_matches
 from .models import (
     ACTIVE_STATUSES,
@@ -69,15 +70,13 @@ from .models import (
     WaitingListEntry,
     new_video_room,
 )
-from .selectors import (
+from .slots import (
     PARIS,
     Slot,
     booking_window,
     free_slots,
     interview_duration,
     next_free_slots_for_structure,
-    one_off_availability_clash,
-    recurring_availability_clash,
     slot_is_free,
 )
 

@@ -2,7 +2,7 @@
 email code that confirms the address (and logs the young person in), and the management of an
 appointment by signed link or from "Mes rendez-vous".
 
-Views are adapters: the selectors say what is free, the services book, confirm, move and cancel.
+Views are adapters: bookings.slots says what is free, the services book, confirm, move and cancel.
 The email code is allauth's "login by code" process, driven from these pages so that one code
 both proves the address and opens the young person's passwordless account.
 """
@@ -51,7 +51,17 @@ from .models import Appointment, AppointmentStatus, Mode
 from .notifications import appointment_ics as appointment_ics_file
 from .prefill import booking_initial_for_youth
 from .search import structures_near
-from .selectors import PARIS, Slot
+from .slots import (
+    PARIS,
+    Slot,
+    booking_window,
+    free_slots_for_structure,
+    interview_duration,
+    next_free_slots_for_structure,
+    slot_is_free,
+    slots_by_day,
+    structure_get_active,
+)
 
 PENDING_SESSION_KEY = "bookings_pending_appointment"
 BOOKING_RATE_LIMIT_ACTION = "booking_hold"
@@ -173,14 +183,14 @@ def waiting_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET"])
 def structure_slots(request: HttpRequest, slug: str) -> HttpResponse:
-    structure = selectors.structure_get_active(slug=slug)
+    structure = structure_get_active(slug=slug)
     if structure is None:
         raise Http404
     mode = _mode_or_none(request.GET.get("mode"))
     now = timezone.now()
     week, weeks, slots = _week_and_slots(request, structure, now, mode)
     days = [(day, [(slot, booking_url(structure, slot, mode)) for slot in day_slots])
-            for day, day_slots in selectors.slots_by_day(slots)]
+            for day, day_slots in slots_by_day(slots)]
     return render(request, "bookings/structure_slots.html", {
         "structure": structure, "mode": mode, "modes": Mode.choices, "days": days,
         **_week_navigation(request, week, weeks, mode),
@@ -198,8 +208,8 @@ def _week_and_slots(
     window: list[list[Slot]] = []  # the free slots of the booking window, once read
 
     def first_free() -> list[Slot]:
-        earliest, latest = selectors.booking_window(now)
-        window.append(selectors.free_slots_for_structure(
+        earliest, latest = booking_window(now)
+        window.append(free_slots_for_structure(
             structure=structure, start=earliest, end=latest + dt.timedelta(microseconds=1),
             now=now, mode=mode))
         return window[0][:1]
@@ -210,7 +220,7 @@ def _week_and_slots(
     if window:
         slots = [slot for slot in window[0] if start <= slot.starts_at < end]
     else:
-        slots = selectors.free_slots_for_structure(structure=structure, start=start, end=end,
+        slots = free_slots_for_structure(structure=structure, start=start, end=end,
                                                    now=now, mode=mode)
     return week, weeks, distinct_slots(slots)
 
@@ -218,7 +228,7 @@ def _week_and_slots(
 def _week_from_request(request, now, first_free) -> tuple[dt.date, tuple[dt.date, dt.date]]:
     """The Monday of the week asked for (``?semaine=2026-W48``), kept within the booking window;
     by default the week of the next free slot."""
-    earliest, latest = selectors.booking_window(now)
+    earliest, latest = booking_window(now)
     first_week = _week_monday(_local(earliest).date())
     last_week = _week_monday(_local(latest).date())
     raw = request.GET.get("semaine", "")
@@ -282,7 +292,7 @@ def _requested_slot(request: HttpRequest, structure: Structure) -> tuple[Advisor
 
 
 def _next_slots(structure: Structure, now: dt.datetime, mode: str | None) -> list[tuple]:
-    slots = distinct_slots(selectors.next_free_slots_for_structure(
+    slots = distinct_slots(next_free_slots_for_structure(
         structure=structure, now=now, mode=mode, limit=NEXT_SLOTS_SHOWN))
     return [(slot, booking_url(structure, slot, mode)) for slot in slots]
 
@@ -317,7 +327,7 @@ def book(request: HttpRequest, slug: str) -> HttpResponse:
             return render(request, "bookings/limit_reached.html", {
                 "structure": structure, "upcoming": upcoming,
                 "limit": services.MAX_UPCOMING_APPOINTMENTS})
-    slot = selectors.slot_is_free(advisor=advisor, starts_at=starts_at, mode=mode, now=now)
+    slot = slot_is_free(advisor=advisor, starts_at=starts_at, mode=mode, now=now)
     if slot is None:
         if request.method == "POST":
             return _book_again(request, structure, starts_at, now, youth=youth,
@@ -618,13 +628,13 @@ def appointment_move(request: HttpRequest, token: str) -> HttpResponse:
         else:
             return render(request, "bookings/move_confirm.html", {
                 **context, "new_starts_at": _local(starts_at),
-                "new_ends_at": _local(starts_at + selectors.interview_duration())})
+                "new_ends_at": _local(starts_at + interview_duration())})
     week, weeks, slots = _week_and_slots(request, structure, now, mode)
     move_url = reverse("bookings:appointment_move", kwargs={"token": token})
     days = [
         (day, [(slot, f"{move_url}?{urlencode(_move_params(slot, mode))}")
                for slot in day_slots])
-        for day, day_slots in selectors.slots_by_day(slots)
+        for day, day_slots in slots_by_day(slots)
     ]
     return render(request, "bookings/move.html", {
         **context, "days": days, **_week_navigation(request, week, weeks, None),

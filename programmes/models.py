@@ -1,7 +1,7 @@
 """Programme sheets (fiches dispositifs): one real mobility programme each.
 
 Fields mirror the programme format of /work/shared/formats/exchange-format.md; list-valued
-fields are JSON lists validated against matching.vocabulary (see programmes.validators).
+fields are JSON lists validated against vocabulary.codes (see programmes.validators).
 ``search_text`` and ``filter_index`` are denormalised columns kept up to date by
 programmes.services so the catalogue can search and filter the same way on SQLite and
 PostgreSQL.

@@ -14,7 +14,7 @@ from django.db import IntegrityError, connection, transaction
 
 from bookings import services
 from bookings.models import Appointment, AppointmentStatus
-from bookings.selectors import slot_is_free
+from bookings.slots import slot_is_free
 from tests.factories import AppointmentFactory, BookableAdvisorFactory, RecurringAvailabilityFactory
 
 from .conftest import NOW, details, paris

@@ -6,8 +6,8 @@ from django.utils import timezone
 
 from advisors import demo as advisors_demo
 from bookings import demo
+from bookings.compliance import weekly_compliance
 from bookings.models import Absence, Appointment, RecurringAvailability
-from bookings.selectors import weekly_compliance
 
 pytestmark = pytest.mark.django_db
 

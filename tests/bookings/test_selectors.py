@@ -3,8 +3,9 @@ import datetime as dt
 import pytest
 
 from advisors.selectors import advisor_is_bookable
+from bookings.compliance import weekly_compliance
 from bookings.models import Appointment, AppointmentStatus
-from bookings.selectors import (
+from bookings.slots import (
     free_slots_for_structure,
     is_public_holiday,
     next_free_slot_by_structure,
@@ -12,7 +13,6 @@ from bookings.selectors import (
     next_free_slots_for_structure,
     slot_is_free,
     slots_by_day,
-    weekly_compliance,
 )
 from tests.factories import (
     AdvisorFactory,

@@ -1,4 +1,4 @@
-"""The offers cache (bookings.slot_cache): a warm read costs one query, and no change of an
+"""The offers cache (bookings.slots.cache): a warm read costs one query, and no change of an
 input is ever served stale."""
 
 import datetime as dt
@@ -9,17 +9,17 @@ from django.db import transaction
 from django.urls import reverse
 
 from advisors.models import StructureStatus
-from bookings import slot_cache
 from bookings.models import Absence, AppointmentStatus
-from bookings.selectors import (
-    _active_appointment_rows,
-    _active_appointments,
+from bookings.slots import (
+    active_appointment_rows,
+    active_appointments,
     free_slots_for_structure,
     next_free_slot_by_structure,
     next_free_slot_by_structure_and_mode,
     next_free_slots_for_structure,
     structure_get_active,
 )
+from bookings.slots import cache as slot_cache
 from tests.factories import (
     AppointmentFactory,
     BookableAdvisorFactory,
@@ -199,9 +199,9 @@ def test_hand_written_appointment_query_matches_the_orm(advisor):
     AppointmentFactory(advisor=other, youth=youth, starts_at=paris(2026, 3, 27, 9))
     days = {"first_day": dt.date(2026, 3, 27), "last_day": dt.date(2026, 5, 13), "now": NOW}
     for ids in ([advisor.pk], [advisor.pk, other.pk], None):
-        orm = _active_appointments(advisor_ids=ids, **days).values_list(
+        orm = active_appointments(advisor_ids=ids, **days).values_list(
             "advisor_id", "start_s", "end_s")
-        rows = _active_appointment_rows(advisor_ids=ids, **days)
+        rows = active_appointment_rows(advisor_ids=ids, **days)
         assert sorted(rows) == sorted(orm)
         assert len(rows) == (3 if ids == [advisor.pk] else 4)
 

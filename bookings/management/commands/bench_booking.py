@@ -8,7 +8,7 @@ appointments (bulk inserts), then measures in the same run, as the median of sev
 - the region-wide list of next free slots: the selector, and the public JSON when it exists;
 
 each in milliseconds, as a ratio to the floor, and with its number of SQL queries. Measures that
-read the offers cache (``bookings.slot_cache``) are taken twice: cold (the cache invalidated
+read the offers cache (``bookings.slots.cache``) are taken twice: cold (the cache invalidated
 before each run, as after any change of availability) and warm. The data goes into a throwaway
 database (``bench_<name>`` on PostgreSQL, in memory on SQLite) dropped at the end; with
 ``--keep`` it goes into the configured database and stays, and ``--reuse`` measures again the
@@ -44,14 +44,14 @@ from advisors.models import (
     TrainingKind,
     TrainingSession,
 )
-from bookings import slot_cache
 from bookings.models import Appointment, AppointmentStatus, RecurringAvailability
-from bookings.selectors import (
+from bookings.slots import (
     PARIS,
     free_slots_for_structure,
     next_free_slot_by_structure,
     next_free_slot_by_structure_and_mode,
 )
+from bookings.slots import cache as slot_cache
 
 DEPARTEMENTS = ["16", "17", "19", "23", "24", "33", "40", "47", "64", "79", "86", "87"]
 PREFIX = "bench"

@@ -15,7 +15,7 @@ computed from data that may still be rolled back). Writes that send no signal
 (``QuerySet.update``, ``bulk_create``, raw SQL, data migrations) must call
 ``bump_availability_version()``; entries also expire after ``ENTRY_SECONDS``.
 
-The receivers are connected by ``BookingsConfig.ready`` (and whenever ``bookings.selectors``
+The receivers are connected by ``BookingsConfig.ready`` (and whenever ``bookings.slots.free``
 imports this module).
 
 The cache is an optimisation, never a point of failure: when the shared cache cannot be reached
@@ -49,9 +49,9 @@ from accounts.models import User
 from advisors.models import Advisor, Convention, Structure, TrainingAttendance, TrainingSession
 from somobilite.cache import cache_recovered
 
-from .models import Absence, OneOffAvailability, RecurringAvailability
+from ..models import Absence, OneOffAvailability, RecurringAvailability
 
-FORMAT = 1
+FORMAT = 2
 """Raise when the shape of cached entries changes (a deployment then ignores older ones)."""
 ENTRY_SECONDS = 60 * 60
 MEMO_SIZE = 128

@@ -1,0 +1,527 @@
+"""The slot calendar: availability, absences, public holidays and appointments of some
+advisors over a period, loaded in a fixed number of queries (``Calendar``), and the rules of a
+slot (``Slot``, ``booking_window``, ``interview_duration``, ``is_public_holiday``).
+
+Used by the free-slot engine (``bookings.slots.free``) and the weekly compliance
+(``bookings.compliance``). The contract is documented in ``bookings.slots``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import holidays
+from django.conf import settings
+from django.db import connection
+from django.db.models import (
+    BigIntegerField,
+    CharField,
+    F,
+    Func,
+    IntegerField,
+    Min,
+    Q,
+    QuerySet,
+    Value,
+)
+
+from advisors.conventions import convention_status
+from advisors.models import Advisor, Convention, Structure, StructureStatus, TrainingKind
+from advisors.selectors import pick_current_convention
+
+from ..models import (
+    Absence,
+    Appointment,
+    AppointmentStatus,
+    OneOffAvailability,
+    RecurringAvailability,
+)
+
+PARIS = ZoneInfo("Europe/Paris")
+UTC = dt.UTC
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    advisor_id: int
+    structure_id: int
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    modes: tuple[str, ...]
+    place: str
+
+    @property
+    def key(self) -> str:
+        """Stable identifier of the slot (advisor and UTC start), e.g. for the waiting list."""
+        return f"{self.advisor_id}@{self.starts_at.astimezone(UTC):%Y%m%dT%H%MZ}"
+
+
+def interview_duration() -> dt.timedelta:
+    return dt.timedelta(minutes=settings.INTERVIEW_DURATION_MINUTES)
+
+
+def booking_window(now: dt.datetime, *, notice: bool = True,
+                   ) -> tuple[dt.datetime, dt.datetime]:
+    """Earliest and latest start a booking made at ``now`` may have (both inclusive).
+
+    ``notice=False`` for an advisor booking for a young person: the 48-hour notice, which
+    protects the advisor, does not apply (SPEC §3); the slot must still start after ``now``.
+    """
+    return (
+        now + dt.timedelta(hours=settings.BOOKING_MIN_NOTICE_HOURS if notice else 0),
+        now + dt.timedelta(weeks=settings.BOOKING_HORIZON_WEEKS),
+    )
+
+
+@lru_cache(maxsize=16)
+def _french_holidays(year: int) -> holidays.HolidayBase:
+    return holidays.France(years=year)
+
+
+def is_public_holiday(day: dt.date) -> bool:
+    return day in _french_holidays(day.year)
+
+
+def days_between(first: dt.date, last: dt.date) -> Iterator[dt.date]:
+    day = first
+    while day <= last:
+        yield day
+        day += dt.timedelta(days=1)
+
+
+@dataclass(frozen=True, slots=True)
+class _Window:
+    """A published period of one advisor (wall clock), cut into interview-long steps."""
+
+    start_time: dt.time
+    steps: tuple[tuple[int, int, dt.time, dt.time], ...]
+    """(start minute, end minute, start time, end time) of each interview."""
+    modes: tuple[str, ...]
+    place: str
+
+
+@lru_cache(maxsize=1024)
+def _window(start: dt.time, end: dt.time, modes: tuple[str, ...], place: str,
+            minutes: int) -> _Window:
+    """Steps are wall-clock times: a 9:00 interview is 9:00–10:00 whatever the UTC offset."""
+    first = start.hour * 60 + start.minute
+    last = end.hour * 60 + end.minute
+    steps = tuple(
+        (m, m + minutes, dt.time(m // 60, m % 60), dt.time((m + minutes) // 60, (m + minutes) % 60))
+        for m in range(first, last - minutes + 1, minutes)
+    )
+    return _Window(start, steps, modes, place)
+
+
+_APPOINTMENT = "appointment"  # marks appointment rows among absences (whose kinds differ)
+
+
+class _EpochSeconds(Func):
+    """UTC seconds since 1970 computed by the database: loading 5,000 integers is several
+    times faster than loading 5,000 aware datetimes."""
+
+    output_field = BigIntegerField()
+    template = "CAST(EXTRACT(EPOCH FROM %(expressions)s) AS BIGINT)"
+
+    @property
+    def convert_value(self):
+        return self._convert_value_noop  # already an integer: no per-row converter
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        # '%%%%' survives the template and then the backend's placeholder rewriting as '%'.
+        return self.as_sql(compiler, connection,
+                           template="CAST(strftime('%%%%s', %(expressions)s) AS INTEGER)",
+                           **extra_context)
+
+
+def _overlaps(intervals: list[tuple[int, int]] | tuple, start: int, end: int) -> bool:
+    return any(i_start < end and start < i_end for i_start, i_end in intervals)
+
+
+@lru_cache(maxsize=8)
+def _modes(in_person: bool, video: bool, phone: bool) -> tuple[str, ...]:
+    return tuple(m for m, on in (("in_person", in_person), ("video", video), ("phone", phone))
+                 if on)
+
+
+def _place(place: str, structure: Structure, modes: tuple[str, ...]) -> str:
+    if "in_person" not in modes:
+        return ""
+    return place or f"{structure.address}, {structure.postal_code} {structure.commune}"
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=PARIS)
+
+
+def active_appointments(
+    *, advisor_ids, first_day: dt.date, last_day: dt.date, now: dt.datetime,
+    exclude_appointment_id: int | None = None,
+) -> QuerySet[Appointment]:
+    """Active appointments (confirmed, or pending with a hold still running) of ``advisor_ids``
+    (all advisors when None) overlapping the days ``first_day``–``last_day``, annotated with
+    ``start_s``/``end_s`` epoch seconds."""
+    appointments = Appointment.objects.filter(
+        Q(status=AppointmentStatus.CONFIRMED)
+        | Q(status=AppointmentStatus.PENDING, hold_expires_at__gt=now),
+        starts_at__lt=_day_start(last_day + dt.timedelta(days=1)),
+        ends_at__gt=_day_start(first_day),
+    )
+    if advisor_ids is not None:
+        appointments = appointments.filter(advisor_id__in=advisor_ids)
+    if exclude_appointment_id is not None:
+        appointments = appointments.exclude(pk=exclude_appointment_id)
+    return appointments.order_by().annotate(start_s=_EpochSeconds("starts_at"),
+                                            end_s=_EpochSeconds("ends_at"))
+
+
+@lru_cache(maxsize=64)
+def _active_appointments_sql(vendor: str, id_count: int | None) -> str:
+    """The SQL of ``active_appointments(...).values_list("advisor_id", "start_s", "end_s")``,
+    written out: it is the one query of a read served from the offers cache, and building it
+    through the ORM takes longer than running it. Parameters: confirmed, pending, now, start of
+    the first day, end of the last day, then the advisor ids (``test_slot_cache`` checks both
+    give the same rows)."""
+    table = Appointment._meta.db_table
+    epoch = ("CAST(strftime('%%s', {}) AS INTEGER)" if vendor == "sqlite"
+             else "CAST(EXTRACT(EPOCH FROM {}) AS BIGINT)")
+    sql = (f"SELECT advisor_id, {epoch.format('starts_at')}, {epoch.format('ends_at')} "
+           f"FROM {table} WHERE (status = %s OR (status = %s AND hold_expires_at > %s)) "
+           "AND ends_at > %s AND starts_at < %s")
+    if id_count is not None:
+        sql += f" AND advisor_id IN ({', '.join(['%s'] * id_count)})"
+    return sql
+
+
+def active_appointment_rows(
+    *, advisor_ids: list[int] | None, first_day: dt.date, last_day: dt.date, now: dt.datetime,
+) -> list[tuple[int, int, int]]:
+    """(advisor id, start, end epoch seconds) of ``active_appointments``."""
+    adapt = connection.ops.adapt_datetimefield_value
+    params = [AppointmentStatus.CONFIRMED.value, AppointmentStatus.PENDING.value, adapt(now),
+              adapt(_day_start(first_day)), adapt(_day_start(last_day + dt.timedelta(days=1)))]
+    if advisor_ids is not None:
+        params.extend(advisor_ids)
+    sql = _active_appointments_sql(connection.vendor,
+                                   None if advisor_ids is None else len(advisor_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+class Calendar:
+    """Availability, absences and appointments of some advisors over a period, loaded in a
+    fixed number of queries; answers "what is offered / free for this advisor on this day".
+
+    Bookability (convention rules evaluated in Python) is checked last and only for days that
+    still have a slot, as it is the most expensive test.
+    """
+
+    def __init__(
+        self,
+        *,
+        advisors: QuerySet[Advisor],
+        first_day: dt.date,
+        last_day: dt.date,
+        now: dt.datetime,
+        mode: str | None,
+        with_appointments: bool,
+        exclude_appointment_id: int | None = None,
+    ) -> None:
+        candidates = advisors.filter(
+            Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=first_day),
+            designated_on__lte=last_day,
+            user__is_active=True,
+            structure__status=StructureStatus.ACTIVE,
+        )
+        # Date of the first initial training attended (advisors.selectors'
+        # initial_training_attended), as a grouped join: one pass, not a subquery per advisor.
+        trained_on = Min("user__training_attendances__session__date", filter=Q(
+            user__training_attendances__attended=True,
+            user__training_attendances__session__kind=TrainingKind.INITIAL,
+        ))
+        self.advisors: list[Advisor] = list(
+            candidates.annotate(trained_on=trained_on)
+            .filter(trained_on__lte=last_day)
+            .select_related("structure")
+            .only("id", "user_id", "structure_id", "designated_on", "withdrawn_on",
+                  "structure__id", "structure__status", "structure__address",
+                  "structure__postal_code", "structure__commune", "structure__departement")
+            .order_by("structure_id", "pk")
+        )
+        self.conventions: dict[int, list[Convention]] = defaultdict(list)
+        self.holidays = frozenset(
+            day for year in range(first_day.year, last_day.year + 1)
+            for day in _french_holidays(year)
+        )
+        self._services_open: dict[tuple[int, dt.date], bool] = {}
+        self._day_bases: dict[dt.date, tuple[int, bool]] = {}
+        self.recurring: dict[tuple[int, int], list[tuple[dt.date, dt.date | None, _Window]]] = (
+            defaultdict(list)
+        )
+        self.one_off: dict[tuple[int, dt.date], list[_Window]] = defaultdict(list)
+        # Absences and appointments as (start, end) UTC epoch seconds, per advisor.
+        self.absences: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        self.absence_kinds: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
+        self.busy: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        if not self.advisors:
+            return
+        # A few ids are cheapest as a list; many, as a subquery (compiled once, any number).
+        ids = ([a.pk for a in self.advisors] if len(self.advisors) <= 20
+               else candidates.order_by().values("pk"))
+        structures = {a.pk: a.structure for a in self.advisors}
+        for convention in Convention.objects.filter(
+            structure_id__in={a.structure_id for a in self.advisors}
+        ).order_by():
+            self.conventions[convention.structure_id].append(convention)
+        mode_q = Q(**{f"offers_{mode}": True}) if mode else Q()
+        minutes = settings.INTERVIEW_DURATION_MINUTES
+
+        # Availability: weekly and one-off periods in one query (a one-off period is a row
+        # with weekday -1 valid from its date until its date).
+        weekly = (
+            RecurringAvailability.objects.filter(mode_q, advisor_id__in=ids,
+                                                 valid_from__lte=last_day)
+            .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=first_day))
+            .order_by()
+            .values_list("advisor_id", "weekday", "valid_from", "valid_until", "start_time",
+                         "end_time", "offers_in_person", "offers_video", "offers_phone", "place")
+        )
+        one_off = (
+            OneOffAvailability.objects.filter(mode_q, advisor_id__in=ids, date__gte=first_day,
+                                              date__lte=last_day)
+            .order_by()
+            .annotate(one_off_weekday=Value(-1, output_field=IntegerField()),
+                      one_off_from=F("date"), one_off_until=F("date"))
+            .values_list("advisor_id", "one_off_weekday", "one_off_from", "one_off_until",
+                         "start_time", "end_time", "offers_in_person", "offers_video",
+                         "offers_phone", "place")
+        )
+        for row in weekly.union(one_off, all=True):
+            advisor_id, weekday, valid_from, valid_until, start, end, ip, vi, ph, place = row
+            if advisor_id not in structures:
+                continue
+            modes = _modes(ip, vi, ph)
+            window = _window(start, end, modes, _place(place, structures[advisor_id], modes),
+                             minutes)
+            if weekday < 0:
+                self.one_off[advisor_id, valid_from].append(window)
+            else:
+                self.recurring[advisor_id, weekday].append((valid_from, valid_until, window))
+        for periods in self.recurring.values():
+            periods.sort(key=lambda period: period[2].start_time)
+
+        # Absences and active appointments in one query, as epoch seconds.
+        period_start = dt.datetime.combine(first_day, dt.time.min, tzinfo=PARIS)
+        period_end = dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time.min,
+                                         tzinfo=PARIS)
+        busy = (
+            Absence.objects.filter(advisor_id__in=ids, starts_at__lt=period_end,
+                                   ends_at__gt=period_start)
+            .order_by()
+            .annotate(start_s=_EpochSeconds("starts_at"), end_s=_EpochSeconds("ends_at"))
+            .values_list("advisor_id", "start_s", "end_s", "kind")
+        )
+        if with_appointments:
+            appointments = active_appointments(
+                advisor_ids=ids, first_day=first_day, last_day=last_day, now=now,
+                exclude_appointment_id=exclude_appointment_id)
+            busy = busy.union(
+                appointments.annotate(busy_kind=Value(_APPOINTMENT, output_field=CharField()))
+                .values_list("advisor_id", "start_s", "end_s", "busy_kind"),
+                all=True,
+            )
+        for advisor_id, start, end, kind in busy:
+            if kind == _APPOINTMENT:
+                self.busy[advisor_id].append((start, end))
+            else:
+                self.absences[advisor_id].append((start, end))
+                self.absence_kinds[advisor_id].append((start, end, kind))
+
+    def is_bookable(self, advisor: Advisor, day: dt.date) -> bool:
+        """Same rule as ``advisors.selectors.advisor_is_bookable``, on preloaded data."""
+        if advisor.designated_on > day:
+            return False
+        if advisor.withdrawn_on is not None and day >= advisor.withdrawn_on:
+            return False
+        if advisor.trained_on is None or advisor.trained_on > day:
+            return False
+        key = (advisor.structure_id, day)
+        if key not in self._services_open:
+            # advisors.selectors.structure_services_open, on the conventions loaded above.
+            convention = pick_current_convention(self.conventions.get(advisor.structure_id, ()),
+                                                 day)
+            self._services_open[key] = bool(
+                convention and convention_status(convention, on=day).services_open)
+        return self._services_open[key]
+
+    def windows(self, advisor_id: int, day: dt.date) -> list[_Window]:
+        windows = [
+            window
+            for valid_from, valid_until, window in self.recurring.get((advisor_id,
+                                                                       day.weekday()), ())
+            if valid_from <= day and (valid_until is None or day <= valid_until)
+        ]
+        extra = self.one_off.get((advisor_id, day))
+        if extra:
+            windows = sorted(windows + extra, key=lambda w: w.start_time)
+        return windows
+
+    def _day_base(self, day: dt.date) -> tuple[int, bool]:
+        """UTC epoch of the day's local midnight, using the offset in force in the afternoon,
+        and whether the offset changes that day (then early-morning times are computed one by
+        one)."""
+        cached = self._day_bases.get(day)
+        if cached is None:
+            afternoon = dt.datetime.combine(day, dt.time(23, 59), tzinfo=PARIS).utcoffset()
+            midnight = dt.datetime.combine(day, dt.time.min, tzinfo=PARIS).utcoffset()
+            naive_midnight = int(dt.datetime.combine(day, dt.time.min, tzinfo=UTC).timestamp())
+            cached = (naive_midnight - int(afternoon.total_seconds()), afternoon != midnight)
+            self._day_bases[day] = cached
+        return cached
+
+    def _candidates(self, advisor_id: int, day: dt.date,
+                    ) -> list[tuple[int, int, dt.time, dt.time, tuple[str, ...], str]]:
+        """Published steps of ``day`` net of holidays and absences, as (start, end) epoch
+        seconds with their wall-clock times, modes and place; bookability not checked."""
+        windows = self.windows(advisor_id, day)
+        if not windows or day in self.holidays:
+            return []
+        base, transition = self._day_base(day)
+        absences = self.absences.get(advisor_id)
+        steps: dict[int, tuple[int, int, dt.time, dt.time, tuple[str, ...], str]] = {}
+        for window in windows:
+            for start_minute, end_minute, start_time, end_time in window.steps:
+                if transition and start_minute < 4 * 60:
+                    start = int(dt.datetime.combine(day, start_time, tzinfo=PARIS).timestamp())
+                    end = int(dt.datetime.combine(day, end_time, tzinfo=PARIS).timestamp())
+                else:
+                    start, end = base + start_minute * 60, base + end_minute * 60
+                if absences and _overlaps(absences, start, end):
+                    continue
+                existing = steps.get(start)
+                if existing is None:
+                    steps[start] = (start, end, start_time, end_time, window.modes, window.place)
+                else:  # overlapping periods entered outside the services: merge the modes
+                    modes = tuple(dict.fromkeys(existing[4] + window.modes))
+                    steps[start] = (*existing[:4], modes, existing[5])
+        return [steps[k] for k in sorted(steps)] if len(windows) > 1 else list(steps.values())
+
+    def _slots(self, advisor: Advisor, day: dt.date, candidates) -> list[Slot]:
+        return [
+            Slot(advisor.id, advisor.structure_id,
+                 dt.datetime.combine(day, start_time, tzinfo=PARIS),
+                 dt.datetime.combine(day, end_time, tzinfo=PARIS), modes, place)
+            for _start, _end, start_time, end_time, modes, place in candidates
+        ]
+
+    def offered(self, advisor: Advisor, day: dt.date) -> list[Slot]:
+        """Slots published on ``day`` net of holidays and absences (booked ones included)."""
+        candidates = self._candidates(advisor.id, day)
+        if not candidates or not self.is_bookable(advisor, day):
+            return []
+        return self._slots(advisor, day, candidates)
+
+    def free(self, advisor: Advisor, day: dt.date, lo: float, hi: float) -> list[Slot]:
+        """Offered slots starting in ``[lo, hi]`` (epoch seconds) that no active appointment
+        overlaps."""
+        candidates = [c for c in self._candidates(advisor.id, day) if lo <= c[0] <= hi]
+        busy = self.busy.get(advisor.id)
+        if busy and candidates:
+            day_start, day_end = candidates[0][0], candidates[-1][1]
+            busy_today = [b for b in busy if b[0] < day_end and day_start < b[1]]
+            if busy_today:
+                candidates = [c for c in candidates if not _overlaps(busy_today, c[0], c[1])]
+        if not candidates or not self.is_bookable(advisor, day):
+            return []
+        return self._slots(advisor, day, candidates)
+
+    def offers(self, first_day: dt.date, last_day: dt.date) -> Offers:
+        """Everything offered from ``first_day`` to ``last_day`` (see ``offered``), compact."""
+        days = [(day, day.weekday()) for day in days_between(first_day, last_day)]
+        # Days an advisor publishes nothing on are skipped without looking at them.
+        weekdays: dict[int, set[int]] = defaultdict(set)
+        for advisor_id, weekday in self.recurring:
+            weekdays[advisor_id].add(weekday)
+        one_off_days: dict[int, set[dt.date]] = defaultdict(set)
+        for advisor_id, day in self.one_off:
+            one_off_days[advisor_id].add(day)
+        by_structure: dict[int, list[Offer]] = defaultdict(list)
+        for advisor in self.advisors:
+            offers = by_structure[advisor.structure_id]
+            published, extra = weekdays.get(advisor.id, ()), one_off_days.get(advisor.id, ())
+            for day, weekday in days:
+                if weekday not in published and day not in extra:
+                    continue
+                candidates = self._candidates(advisor.id, day)
+                if candidates and self.is_bookable(advisor, day):
+                    ordinal = day.toordinal()
+                    offers.extend(
+                        (start, end, advisor.id, ordinal, _minute(start_time), _minute(end_time),
+                         modes, place)
+                        for start, end, start_time, end_time, modes, place in candidates)
+        for offers in by_structure.values():
+            # The order of ``free_slots``: start (wall clock, as Europe/Paris datetimes
+            # compare), then advisor.
+            offers.sort(key=lambda offer: (offer[3], offer[4], offer[2]))
+        return Offers([advisor.pk for advisor in self.advisors],
+                       {structure_id: offers for structure_id, offers in by_structure.items()
+                        if offers})
+
+
+# --- Offers: what the calendar offers, in the shape cached between requests -----------------
+
+Offer = tuple[int, int, int, int, int, int, tuple[str, ...], str]
+"""An offered slot: start and end (UTC epoch seconds), advisor id, Europe/Paris date (ordinal),
+wall-clock start and end (minutes since midnight), modes, place. Plain tuples of small values:
+a region-wide list of them is unpickled from the cache several times faster than ``Slot``s."""
+
+
+class Offers:
+    """What the bookable advisors of a scope offer over the booking window, net of public
+    holidays and absences, booked slots included: the slow part, cached.
+
+    ``by_structure``: per structure, offers sorted by start then advisor (structures offering
+    nothing left out). ``Slot``s are built on demand and kept with the entry (they are
+    immutable), not pickled.
+    """
+
+    def __init__(self, advisor_ids: list[int], by_structure: dict[int, list[Offer]]) -> None:
+        self.advisor_ids = advisor_ids
+        self.by_structure = by_structure
+        self._slots: dict[int, Slot] = {}
+
+    def __getstate__(self) -> tuple:
+        return self.advisor_ids, self.by_structure
+
+    def __setstate__(self, state: tuple) -> None:
+        self.__init__(*state)
+
+    def slot(self, structure_id: int, offer: Offer) -> Slot:
+        # Keyed by identity: the entry holds its offers as long as it lives.
+        slot = self._slots.get(id(offer))
+        if slot is None:
+            slot = self._slots[id(offer)] = _slot(structure_id, offer)
+        return slot
+
+
+def _minute(value: dt.time) -> int:
+    return value.hour * 60 + value.minute
+
+
+@lru_cache(maxsize=2048)
+def _time(minute: int) -> dt.time:
+    return dt.time(minute // 60, minute % 60)
+
+
+def _slot(structure_id: int, offer: Offer) -> Slot:
+    _start, _end, advisor_id, ordinal, start_minute, end_minute, modes, place = offer
+    day = dt.date.fromordinal(ordinal)
+    return Slot(advisor_id, structure_id,
+                dt.datetime.combine(day, _time(start_minute), tzinfo=PARIS),
+                dt.datetime.combine(day, _time(end_minute), tzinfo=PARIS), modes, place)
