@@ -18,7 +18,7 @@ degrades to what an empty cache would answer.
   the settings from ``CACHE_TIMEOUT_SECONDS``) bound that one attempt.
 - When Redis answers again, ``cache_recovered`` is sent (with the cache's ``location``) once per
   process that saw the outage, before the operation that found it back, so that caches holding
-  derived data can drop what was written before it (``bookings.slot_cache`` does: its
+  derived data can drop what was written before it (``bookings.slots.cache`` does: its
   invalidations were lost meanwhile).
 
 Why not django-redis' ``IGNORE_EXCEPTIONS``: it answers None to a failed ``add``, so allauth's

@@ -173,7 +173,7 @@ def test_at_most_two_upcoming_appointments(advisor):
 # --- Cancel and move through the signed link ------------------------------------------------
 
 
-def test_manage_token_round_trip_and_tampering(advisor):
+def test_manage_token_round_trip_and_tampering(advisor, frozen_now):
     appointment = book(advisor)
     token = appointment_manage_token(appointment)
     assert appointment_from_manage_token(token) == appointment
