@@ -79,7 +79,11 @@ def send_advisor_invitation(*, user_id: int, invited_by_id: int | None = None) -
         "user": user,
         "structure": advisor.structure if advisor else None,
         "invited_by": User.objects.filter(pk=invited_by_id).first() if invited_by_id else None,
-        "url": invitation_url(user),
+        # An account that already has a password logs in with it: the one-time link is only
+        # for choosing a first password (see accounts.views.invitation_accept).
+        "has_password": user.has_usable_password(),
+        "url": (f"{settings.SITE_URL}{reverse('account_login')}" if user.has_usable_password()
+                else invitation_url(user)),
     }
     send_mail(
         subject="[So Mobilité] Invitation à rejoindre le réseau des conseiller·ères",

@@ -1,5 +1,5 @@
 """Admin site for coordinators: login goes through allauth (so MFA applies), and admin opens
-only for coordinators who have activated TOTP two-factor authentication."""
+only for a coordinator's session that passed TOTP two-factor authentication."""
 
 from urllib.parse import urlencode
 
@@ -9,7 +9,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.permissions import can_use_admin
+from accounts.permissions import has_coordinator_powers
 
 
 class SoMobiliteAdminSite(admin.AdminSite):
@@ -18,7 +18,7 @@ class SoMobiliteAdminSite(admin.AdminSite):
     index_title = _("Coordination du réseau")
 
     def has_permission(self, request):
-        return can_use_admin(request.user)
+        return has_coordinator_powers(request)
 
     def login(self, request, extra_context=None):
         user = request.user
@@ -26,6 +26,6 @@ class SoMobiliteAdminSite(admin.AdminSite):
             next_url = request.GET.get("next") or reverse("admin:index")
             return redirect(f"{reverse('account_login')}?{urlencode({'next': next_url})}")
         if user.is_coordinator and user.is_staff and user.is_active:
-            # Coordinator without two-factor authentication yet: send them to set it up.
+            # A coordinator whose session has not passed MFA: activate it or type a code.
             return redirect("accounts:mfa_required")
         raise PermissionDenied(_("L'administration est réservée à la coordination du CRIJ."))

@@ -25,6 +25,7 @@ from tests.factories import (
     RecurringAvailabilityFactory,
     UserFactory,
 )
+from tests.mfa_support import login_with_mfa
 
 NOW = dt.datetime(2026, 3, 2, 8, 0, tzinfo=dt.UTC)
 ROLES = ("anonymous", "youth_a", "youth_b", "advisor_x", "advisor_y", "untrained", "coordinator")
@@ -230,11 +231,18 @@ def _check(response, expected):
     return response.status_code == expected
 
 
+def _login(client, world, role):
+    """Staff log in as allauth lets them: the coordinator's session passed the TOTP step."""
+    user = world.user(role)
+    if user is world.coordinator:
+        login_with_mfa(client, user)
+    elif user:
+        client.force_login(user)
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_project_urls_by_role(client, world, role):
-    user = world.user(role)
-    if user:
-        client.force_login(user)
+    _login(client, world, role)
     failures = []
     with time_machine.travel(NOW, tick=False):
         for _route, name in project_urls():
@@ -249,9 +257,7 @@ def test_project_urls_by_role(client, world, role):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_admin_opens_only_for_coordinators(client, world, role):
-    user = world.user(role)
-    if user:
-        client.force_login(user)
+    _login(client, world, role)
     urls = [reverse("admin:index")] + [
         reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
         for model in admin.site._registry

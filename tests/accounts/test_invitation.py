@@ -4,10 +4,12 @@ import datetime as dt
 import re
 
 import pytest
+from allauth.mfa.models import Authenticator
 from django.core import mail
+from django.urls import reverse
 
 from accounts.models import Role, User
-from advisors.invitations import InvitationError, advisor_invite
+from advisors.invitations import InvitationError, advisor_invite, invitation_url
 from advisors.models import Advisor
 from tests.factories import AdvisorFactory, CoordinatorFactory, StructureFactory, UserFactory
 
@@ -83,3 +85,50 @@ def test_a_person_designated_elsewhere_must_be_withdrawn_first(django_capture_on
     with pytest.raises(InvitationError, match="retrait"):
         _invite(django_capture_on_commit_callbacks, email=current.user.email)
     assert Advisor.objects.count() == 1
+
+
+def test_an_account_with_a_password_gets_no_invitation_link(client,
+                                                             django_capture_on_commit_callbacks):
+    """Issue 9 §1: inviting the address of an account that already has a password and TOTP
+    (here a coordinator) must not hand a password-setting login to whoever reads the mailbox."""
+    target = CoordinatorFactory(with_totp=True, email="coordination.bis@exemple.fr")
+    _invite(django_capture_on_commit_callbacks, email=target.email)
+    assert "/compte/invitation/" not in mail.outbox[0].body
+    assert "déjà un compte" in mail.outbox[0].body
+    path = invitation_url(target).split("127.0.0.1:8000", 1)[1]
+    assert client.get(path).status_code == 400
+    response = client.post(path, {"new_password1": "Voyage-Lointain-2026",
+                                  "new_password2": "Voyage-Lointain-2026"})
+    assert response.status_code == 400
+    target.refresh_from_db()
+    assert target.check_password("mot-de-passe-solide-42")
+    assert "_auth_user_id" not in client.session
+    assert client.get("/admin/").status_code == 302
+
+
+def test_an_invited_account_with_totp_is_asked_for_its_code(client,
+                                                            django_capture_on_commit_callbacks):
+    """No login path skips allauth's stages: the invitation logs in through them."""
+    advisor = _invite(django_capture_on_commit_callbacks)
+    Authenticator.objects.create(user=advisor.user, type=Authenticator.Type.TOTP,
+                                 data={"secret": "JBSWY3DPEHPK3PXP"})
+    path = _link(mail.outbox[0]).split("127.0.0.1:8000", 1)[1]
+    response = client.post(path, {"new_password1": "Voyage-Lointain-2026",
+                                  "new_password2": "Voyage-Lointain-2026"})
+    assert response.status_code == 302
+    assert response.url == reverse("mfa_authenticate")
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_new_advisor_is_logged_in_after_choosing_a_password(
+        client, django_capture_on_commit_callbacks):
+    advisor = _invite(django_capture_on_commit_callbacks)
+    path = _link(mail.outbox[0]).split("127.0.0.1:8000", 1)[1]
+    client.post(path, {"new_password1": "Voyage-Lointain-2026",
+                       "new_password2": "Voyage-Lointain-2026"})
+    assert client.session["_auth_user_id"] == str(advisor.user.pk)
+
+
+@pytest.mark.parametrize("uid", ["OTk5OTk5OTk5OTk5OTk5OTk5OTk5", "%%%", "LTE"])
+def test_broken_invitation_links_are_refused_without_error(client, uid):
+    assert client.get(f"/compte/invitation/{uid}/faux-jeton/").status_code == 400

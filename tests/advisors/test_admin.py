@@ -18,6 +18,7 @@ from tests.factories import (
     TrainingSessionFactory,
     UserFactory,
 )
+from tests.mfa_support import login_with_mfa
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +38,7 @@ def coordinator():
 
 @pytest.fixture
 def admin_client(client, coordinator):
-    client.force_login(coordinator)
+    login_with_mfa(client, coordinator)
     return client
 
 

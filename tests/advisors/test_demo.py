@@ -8,7 +8,7 @@ from django.core.management import call_command
 from stdnum.fr import siret
 
 from accounts.models import User
-from accounts.permissions import can_use_admin
+from accounts.permissions import has_totp
 from advisors.conventions import ConventionState
 from advisors.demo import (
     ADVISOR_EMAIL,
@@ -65,7 +65,7 @@ def test_seed_demo_is_idempotent_and_covers_the_network():
     coordinator = User.objects.get(email=COORDINATOR_EMAIL)
     assert coordinator.check_password(COORDINATOR_PASSWORD)
     assert coordinator.is_superuser and coordinator.is_coordinator
-    assert can_use_admin(coordinator)
+    assert coordinator.is_staff and has_totp(coordinator)
     advisor_user = User.objects.get(email=ADVISOR_EMAIL)
     assert advisor_user.check_password(ADVISOR_PASSWORD)
     assert advisor_is_bookable(advisor_user.advisor_designations.get(), TODAY)

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from bookings.models import Absence, Appointment, AppointmentStatus
 from tests.factories import AppointmentFactory, CoordinatorFactory, StructureFactory
+from tests.mfa_support import login_with_mfa
 
 from .conftest import NOW, paris
 
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def coordinator_client(client):
-    client.force_login(CoordinatorFactory(with_totp=True))
+    login_with_mfa(client, CoordinatorFactory(with_totp=True))
     return client
 
 

@@ -10,6 +10,7 @@ from accounts.models import Role
 from privacy.models import AccessAction, StaffAccessLog
 from privacy.tasks import purge_access_log
 from tests.factories import CoordinatorFactory, UserFactory
+from tests.mfa_support import login_with_mfa
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def coordinator_client(client):
     coordinator = CoordinatorFactory(with_totp=True, email="coord@exemple.fr")
-    client.force_login(coordinator)
+    login_with_mfa(client, coordinator)
     return client
 
 

@@ -10,13 +10,14 @@ from tablib import Dataset
 from programmes.admin import ProgrammeSheetResource
 from programmes.models import ProgrammeSheet
 from tests.factories import CoordinatorFactory, ProgrammeSheetFactory
+from tests.mfa_support import login_with_mfa
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def admin_client(client):
-    client.force_login(CoordinatorFactory(with_totp=True))
+    login_with_mfa(client, CoordinatorFactory(with_totp=True))
     return client
 
 

@@ -24,6 +24,7 @@ from tests.factories import (
     ProgrammeSheetFactory,
     UserFactory,
 )
+from tests.mfa_support import login_with_mfa
 
 pytestmark = pytest.mark.django_db
 
@@ -280,7 +281,7 @@ def test_the_update_form_is_prefilled_from_the_published_sheet(client, advisor):
 def test_admin_shows_the_diff_and_accepts(client, advisor, coordinator):
     sheet = ProgrammeSheetFactory(summary="Ancien résumé.")
     proposal = _update(advisor, sheet, summary="Résumé à jour.")
-    client.force_login(coordinator)
+    login_with_mfa(client, coordinator)
     page = client.get(reverse("admin:programmes_programmeproposal_change",
                               args=[proposal.pk])).content.decode()
     assert "Ancien résumé." in page and "Résumé à jour." in page and "Accepter" in page
@@ -296,7 +297,7 @@ def test_admin_shows_the_diff_and_accepts(client, advisor, coordinator):
 
 def test_admin_rejects_through_a_reason_form(client, advisor, coordinator):
     proposal = _new(advisor)
-    client.force_login(coordinator)
+    login_with_mfa(client, coordinator)
     url = reverse("admin:programmes_programmeproposal_reject", args=[proposal.pk])
     assert client.get(url).status_code == 200
     assert client.post(url, {"reason": ""}).status_code == 200  # the form asks again
