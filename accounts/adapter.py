@@ -1,7 +1,10 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.urls import reverse
+
+from .client_ip import client_ip
 
 _SILENCED = "_account_messages_silenced"
 
@@ -36,6 +39,15 @@ class AccountAdapter(DefaultAccountAdapter):
             return
         super().add_message(request, level, message_template, message_context, extra_tags,
                             message)
+
+    def get_client_ip(self, request) -> str:
+        """The one client address of the project (``accounts.client_ip``), so allauth's rate
+        limits count people, not the reverse proxy, and a short X-Forwarded-For chain is no
+        server error."""
+        address = client_ip(request)
+        if address is None:
+            raise PermissionDenied("Unable to determine client IP address")
+        return address
 
     def send_mail(self, template_prefix, email, context):
         context.setdefault("site_url", settings.SITE_URL)

@@ -256,6 +256,9 @@ class ConventionAdmin(SimpleHistoryAdmin):
         response["Content-Disposition"] = 'attachment; filename="conventions.zip"'
         return response
 
+    # Each PDF takes WeasyPrint a fraction of a second: a few at a time (see admin_site).
+    print_pdf.max_rows = 10
+
     @admin.action(description=_("Enregistrer une mise en demeure"))
     def record_formal_notice(self, request, queryset):
         def apply(convention, data):

@@ -55,6 +55,10 @@ ACTIVE_STATUSES = (AppointmentStatus.PENDING, AppointmentStatus.CONFIRMED)
 #: What the advisor records once the interview's start has passed (SPEC §6, issue 12).
 ATTENDANCE_STATUSES = (AppointmentStatus.DONE, AppointmentStatus.NO_SHOW,
                        AppointmentStatus.LATE_CANCELLED)
+# Never confirmed: a hold the email code has not proven (yet, or ever).
+UNPROVEN_STATUSES = (AppointmentStatus.PENDING, AppointmentStatus.EXPIRED)
+# Only reachable through a confirmation.
+CONFIRMED_STATUSES = (AppointmentStatus.CONFIRMED, *ATTENDANCE_STATUSES)
 
 #: The statuses in words addressed to the young person (the pages and emails they read);
 #: ``AppointmentStatus`` labels are the back-office's, about the young person.
@@ -220,6 +224,9 @@ class Appointment(models.Model):
                               default=AppointmentStatus.PENDING)
     hold_expires_at = models.DateTimeField(_("réservation provisoire jusqu'à"), null=True,
                                            blank=True)
+    # Set when the young person proved the address (email code or link), never cleared: an
+    # appointment "confirmed at least once" is one with ``confirmed_at`` (a cancelled one too).
+    # Access rules rest on this fact only (see the constraint below).
     confirmed_at = models.DateTimeField(_("confirmé le"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("annulé le"), null=True, blank=True)
     cancel_reason = models.CharField(_("motif d'annulation"), max_length=255, blank=True)
@@ -279,6 +286,12 @@ class Appointment(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(mode=Mode.PHONE) | ~Q(phone=""), name="appointment_phone_mode_phone"
+            ),
+            models.CheckConstraint(
+                condition=(Q(status__in=UNPROVEN_STATUSES, confirmed_at__isnull=True)
+                           | Q(status__in=CONFIRMED_STATUSES, confirmed_at__isnull=False)
+                           | ~Q(status__in=UNPROVEN_STATUSES + CONFIRMED_STATUSES)),
+                name="appointment_confirmed_at_matches_status",
             ),
         ]
         indexes = [

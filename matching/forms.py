@@ -114,8 +114,12 @@ class BaseLanguageFormSet(forms.BaseFormSet):
                 for form in self.forms if form.cleaned_data.get("language")]
 
 
+#: Languages one profile may list. ``absolute_max`` bounds the forms built whatever
+#: ``langues-TOTAL_FORMS`` says (Django's default is max_num + 1,000).
+MAX_LANGUAGES = 12
 LanguageFormSet = forms.formset_factory(LanguageForm, formset=BaseLanguageFormSet, extra=2,
-                                        max_num=12, validate_max=True)
+                                        max_num=MAX_LANGUAGES, absolute_max=MAX_LANGUAGES,
+                                        validate_max=True)
 
 
 class ProfileForm(forms.Form):

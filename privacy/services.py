@@ -9,18 +9,11 @@ from django.db.models import Max, Q
 from django.http import HttpRequest
 from django.utils import timezone
 
+from accounts.client_ip import client_ip
 from accounts.models import Role, User
 
 from .models import AccessAction, StaffAccessLog
 from .registry import providers
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    """The client address; behind the production proxy the first X-Forwarded-For hop."""
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded and settings.SECURE_PROXY_SSL_HEADER:
-        return forwarded.split(",")[0].strip() or None
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def access_log_record(

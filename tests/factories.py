@@ -190,7 +190,11 @@ class AppointmentFactory(factory.django.DjangoModelFactory):
     mode = "video"
     video_room = factory.Sequence(lambda n: f"salle-test-{n}")
     status = "confirmed"
-    confirmed_at = factory.LazyAttribute(lambda o: o.starts_at - dt.timedelta(days=7))
+    # Set for the statuses only a confirmation reaches (the database checks it); pass it to
+    # make a cancelled appointment one that had been confirmed.
+    confirmed_at = factory.LazyAttribute(
+        lambda o: o.starts_at - dt.timedelta(days=7)
+        if o.status in ("confirmed", "done", "no_show", "late_cancelled") else None)
     reminder_due_at = factory.LazyAttribute(lambda o: o.starts_at - dt.timedelta(hours=24))
     first_name = factory.Sequence(lambda n: f"Jeune{n}")
     last_name = "Fictif"

@@ -229,6 +229,11 @@ _RATE_LIMIT_DEFAULTS = {
 }
 ACCOUNT_RATE_LIMITS = {action: env(f"RATE_LIMIT_{action.upper()}", default=rate)
                        for action, rate in _RATE_LIMIT_DEFAULTS.items()}
+# The client's address behind a reverse proxy (rate limits, staff access log): see
+# accounts/client_ip.py. How many proxies of ours append to X-Forwarded-For (0: none, use the
+# connection's address), or the header a proxy sets to the client's address.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("TRUSTED_CLIENT_IP_HEADER", default=None)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "So Mobilité"
 

@@ -10,7 +10,9 @@ SECRET_KEY = env("SECRET_KEY")  # required: no default in production
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 SITE_URL = env("SITE_URL")  # required: the links in emails (manage, .ics, PDF) start with it
 
+# TLS ends at a reverse proxy, which also appends the client's address to X-Forwarded-For.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 # The load balancer probes the health endpoint over plain HTTP on the node itself.
 SECURE_REDIRECT_EXEMPT = [r"^sante/$"]

@@ -7,9 +7,10 @@ import re
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core import mail
 from django.db import connection
-from django.test import Client
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -434,6 +435,26 @@ def test_booking_attempts_are_rate_limited_per_address(client, advisor):
     response = client.post(book_url(advisor, slots[5]), form_data())
     assert response.status_code == 429
     assert "Trop de tentatives" in text(response)
+
+
+@override_settings(ALLAUTH_TRUSTED_PROXY_COUNT=1,
+                   ACCOUNT_RATE_LIMITS={**settings.ACCOUNT_RATE_LIMITS, "booking_hold": "2/h/ip"})
+def test_booking_attempts_are_counted_per_person_behind_the_proxy(advisor):
+    """Issue 9 §3: behind the proxy every request comes from its address; one person using the
+    per-address allowance (even forging the start of X-Forwarded-For) leaves others theirs."""
+    slots = [FIRST_SLOT + dt.timedelta(hours=hour) for hour in range(3)]
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    for number, starts_at in enumerate(slots[:2]):
+        response = Client().post(book_url(advisor, starts_at),
+                                 form_data(email=f"a{number}@exemple.fr"), **proxy,
+                                 HTTP_X_FORWARDED_FOR=f"192.0.2.{number}, 198.51.100.1")
+        assert response.status_code == 302
+    again = Client().post(book_url(advisor, slots[2]), form_data(email="a3@exemple.fr"),
+                          **proxy, HTTP_X_FORWARDED_FOR="192.0.2.77, 198.51.100.1")
+    assert again.status_code == 429
+    someone_else = Client().post(book_url(advisor, slots[2]), form_data(email="b@exemple.fr"),
+                                 **proxy, HTTP_X_FORWARDED_FOR="203.0.113.5")
+    assert someone_else.status_code == 302
 
 
 # --- Managing by signed link --------------------------------------------------------------------

@@ -35,6 +35,21 @@ def test_opening_a_young_persons_record_is_logged(coordinator_client):
     assert entry.ip_address == "203.0.113.7"
 
 
+@pytest.mark.parametrize(("settings_count", "chain", "expected"), [
+    (1, "6.6.6.6, 198.51.100.9", "198.51.100.9"),  # the start of the chain is forged
+    (2, "198.51.100.9", "198.51.100.9"),  # shorter than the trusted count: no server error
+    (0, "6.6.6.6", "10.0.0.1"),  # no proxy trusted: the header is ignored
+])
+def test_the_log_keeps_the_real_address_behind_the_proxy(coordinator_client, settings,
+                                                         settings_count, chain, expected):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = settings_count
+    youth = UserFactory(role=Role.YOUTH)
+    response = coordinator_client.get(reverse("admin:accounts_user_change", args=[youth.pk]),
+                                      REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=chain)
+    assert response.status_code == 200
+    assert StaffAccessLog.objects.get().ip_address == expected
+
+
 def test_changing_a_young_persons_record_is_logged_with_the_fields(coordinator_client):
     youth = UserFactory(role=Role.YOUTH, email="sam@exemple.fr", first_name="Sam")
     url = reverse("admin:accounts_user_change", args=[youth.pk])
