@@ -6,12 +6,13 @@ Europe/Paris offset.
 """
 
 import datetime as dt
+from functools import wraps
 
 from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.csrf import csrf_exempt
 
 from advisors.models import Structure, StructureStatus
 
@@ -46,6 +47,24 @@ def _error(message: str, status: int = 400) -> JsonResponse:
     return _json({"error": message}, status=status)
 
 
+def read_only(view):
+    """GET (and HEAD) only: another method gets a JSON 405 with ``Allow``, as the README says.
+    No cookie is read or written here, so the CSRF check (which answered POST with an HTML
+    403 before the method was even looked at) has nothing to protect."""
+
+    @csrf_exempt
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> JsonResponse:
+        if request.method not in ("GET", "HEAD"):
+            response = _error(_("Méthode %(method)s non permise : cette API est en lecture "
+                                "seule (GET).") % {"method": request.method[:20]}, status=405)
+            response["Allow"] = "GET, HEAD"
+            return response
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 def _iso(value: dt.datetime | None) -> str | None:
     return value.astimezone(PARIS).isoformat() if value else None
 
@@ -77,7 +96,7 @@ def _date_param(request: HttpRequest, name: str, default: dt.date) -> dt.date:
     return value
 
 
-@require_GET
+@read_only
 def structures(request: HttpRequest) -> JsonResponse:
     """Active structures with the modes they have free slots in and their next free slot."""
     now = timezone.now()
@@ -112,7 +131,7 @@ def structures(request: HttpRequest) -> JsonResponse:
     return _json({"generated_at": _iso(now), "count": len(items), "structures": items})
 
 
-@require_GET
+@read_only
 def structure_slots(request: HttpRequest, slug: str) -> JsonResponse:
     """Free slots of one structure between two dates (both included)."""
     structure = structure_get_active(slug=slug)

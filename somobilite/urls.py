@@ -26,6 +26,11 @@ urlpatterns = [
     path("mon-espace/", include("privacy.urls")),
 ]
 
+handler400 = "somobilite.views.bad_request"
+handler403 = "somobilite.views.permission_denied"
+handler404 = "somobilite.views.page_not_found"
+handler500 = "somobilite.views.server_error"
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

@@ -4,6 +4,7 @@ from datetime import date
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from somobilite.log import configure_structlog, logging_config
@@ -40,6 +41,7 @@ INSTALLED_APPS = [
     "django_countries",
     "import_export",
     "django_structlog",
+    "csp",
     "accounts",
     "territory",
     "advisors",
@@ -54,6 +56,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "somobilite.csp.SiteCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -69,6 +72,20 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "somobilite.urls"
+# Content-Security-Policy of every response (django-csp). The site's templates have no inline
+# script or style; the few third-party pages that need more are relaxed in somobilite/csp.py.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "frame-ancestors": [NONE],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+    },
+}
+
+# A refused CSRF check gets the site's French page (the API answers JSON, see views).
+CSRF_FAILURE_VIEW = "somobilite.views.csrf_failure"
 WSGI_APPLICATION = "somobilite.wsgi.application"
 
 TEMPLATES = [
