@@ -8,6 +8,7 @@ Pages contract: the management page is the URL named ``bookings:appointment_mana
 fixed paths so emails stay valid.
 """
 
+import datetime as dt
 import hashlib
 import hmac
 import secrets
@@ -17,9 +18,12 @@ from django.conf import settings
 from django.core import signing
 from django.urls import NoReverseMatch, reverse
 
-from .models import Appointment
+from .models import Appointment, WaitingListEntry
 
 MANAGE_SALT = "bookings.appointment-manage"
+WAITING_LIST_SALT = "bookings.waiting-list-confirm"
+#: How long a waiting-list confirmation link works.
+WAITING_LIST_LINK_MAX_AGE = dt.timedelta(days=7)
 
 
 def appointment_manage_token(appointment: Appointment) -> str:
@@ -104,3 +108,20 @@ def staff_hold_confirm_url(appointment: Appointment) -> str:
     token = staff_hold_token(appointment)
     return _absolute("bookings:staff_hold_confirm", f"/rendez-vous/confirmer/{token}/",
                      token=token)
+
+
+def waiting_list_confirm_url(entry_id: int) -> str:
+    """The link that confirms a waiting-list sign-up (signed, valid for a week)."""
+    token = signing.TimestampSigner(salt=WAITING_LIST_SALT).sign(str(entry_id))
+    return _absolute("bookings:waiting_list_confirm", f"/rendez-vous/liste-d-attente/{token}/",
+                     token=token)
+
+
+def waiting_list_entry_from_token(token: str) -> WaitingListEntry | None:
+    """The entry a confirmation link names, or None when forged, damaged, expired or gone."""
+    try:
+        entry_id = int(signing.TimestampSigner(salt=WAITING_LIST_SALT).unsign(
+            token, max_age=WAITING_LIST_LINK_MAX_AGE))
+    except (signing.BadSignature, ValueError):
+        return None
+    return WaitingListEntry.objects.filter(pk=entry_id, notified_at__isnull=True).first()

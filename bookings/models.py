@@ -224,6 +224,10 @@ class Appointment(models.Model):
                               default=AppointmentStatus.PENDING)
     hold_expires_at = models.DateTimeField(_("réservation provisoire jusqu'à"), null=True,
                                            blank=True)
+    # The client address that made a hold, kept only while it is pending: one address may hold
+    # few slots at once (BOOKING_MAX_PENDING_HOLDS_PER_CLIENT). Cleared when the hold ends.
+    hold_client_ip = models.GenericIPAddressField(_("adresse IP de la réservation provisoire"),
+                                                  null=True, blank=True)
     # Set when the young person proved the address (email code or link), never cleared: an
     # appointment "confirmed at least once" is one with ``confirmed_at`` (a cancelled one too).
     # Access rules rest on this fact only (see the constraint below).
@@ -263,7 +267,8 @@ class Appointment(models.Model):
     follow_up_on = models.DateField(_("à relancer le"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(excluded_fields=["confirmation_secret", "confirmation_attempts"])
+    history = HistoricalRecords(excluded_fields=["confirmation_secret", "confirmation_attempts",
+                                                "hold_client_ip"])
 
     class Meta:
         verbose_name = _("rendez-vous")
@@ -423,6 +428,9 @@ class NotificationKind(models.TextChoices):
     ADVISOR_MOVED = "advisor_moved", _("Rendez-vous déplacé (conseiller·ère)")
     ADVISOR_CANCELLED = "advisor_cancelled", _("Rendez-vous annulé (conseiller·ère)")
     WAITING_LIST_SLOT = "waiting_list_slot", _("Créneau libéré (liste d'attente)")
+    WAITING_LIST_CONFIRM = "waiting_list_confirm", _("Confirmation d'inscription (liste "
+                                                      "d'attente)")
+    BOOKING_REFUSED = "booking_refused", _("Réservation impossible (explication)")
     COMPLIANCE_DIGEST = "compliance_digest", _("Synthèse hebdomadaire de conformité")
     YOUTH_STAFF_HOLD = "youth_staff_hold", _("Réservé par un·e conseiller·ère : code à confirmer")
 
@@ -456,13 +464,16 @@ class Notification(models.Model):
 
 
 class WaitingListEntry(models.Model):
-    """Someone who found no free slot in a département and mode. Told once, then done."""
+    """Someone who found no free slot in a département and mode, once they confirmed the
+    address by the emailed link. Told once, then done."""
 
     email = models.EmailField(_("adresse e-mail"))
     departement = models.CharField(_("département"), max_length=2, choices=DEPARTEMENT_CHOICES)
     mode = models.CharField(_("modalité"), max_length=10, choices=Mode.choices)
     created_at = models.DateTimeField(_("inscrit·e le"))
     expires_at = models.DateTimeField(_("expire le"))
+    # Double opt-in: nobody is told about slots before clicking the emailed link.
+    confirmed_at = models.DateTimeField(_("inscription confirmée le"), null=True, blank=True)
     notified_at = models.DateTimeField(_("prévenu·e le"), null=True, blank=True)
     notified_for_slot = models.CharField(_("créneau annoncé"), max_length=80, blank=True)
 

@@ -37,6 +37,7 @@ from .links import (
     booking_search_url,
     staff_hold_code,
     staff_hold_confirm_url,
+    waiting_list_confirm_url,
 )
 from .models import Appointment, AppointmentStatus, Mode, Notification, NotificationKind
 from .slots import PARIS
@@ -54,6 +55,8 @@ SUBJECTS = {
     NotificationKind.ADVISOR_MOVED: "Rendez-vous déplacé au {when}",
     NotificationKind.ADVISOR_CANCELLED: "Rendez-vous annulé : {when}",
     NotificationKind.WAITING_LIST_SLOT: "Un créneau So Mobilité s'est libéré",
+    NotificationKind.WAITING_LIST_CONFIRM: "Confirmez votre inscription sur la liste d'attente",
+    NotificationKind.BOOKING_REFUSED: "Votre demande de rendez-vous So Mobilité",
     NotificationKind.COMPLIANCE_DIGEST: "Conformité hebdomadaire des structures",
     NotificationKind.YOUTH_STAFF_HOLD: "Confirmez votre rendez-vous So Mobilité du {when}",
 }
@@ -160,6 +163,9 @@ def _context(notification: Notification) -> dict[str, Any]:
         context.update(code=staff_hold_code(appointment),
                        confirm_url=staff_hold_confirm_url(appointment),
                        hold_expires_at=_local(appointment.hold_expires_at))
+    if notification.kind == NotificationKind.WAITING_LIST_CONFIRM:
+        context["confirm_url"] = waiting_list_confirm_url(notification.payload["entry_id"])
+        context["mode_label"] = Mode(notification.payload["mode"]).label
     if notification.kind == NotificationKind.WAITING_LIST_SLOT:
         context["slot_starts_at"] = _local(dt.datetime.fromisoformat(
             notification.payload["starts_at"]))

@@ -8,10 +8,12 @@ is deleted.
 
 import datetime as dt
 
+from django.db.models import Q
 from django.utils.timezone import localtime
 
 from privacy.registry import register
 
+from .links import WAITING_LIST_LINK_MAX_AGE
 from .models import (
     ACTIVE_STATUSES,
     Appointment,
@@ -90,13 +92,16 @@ def erase(user, *, now: dt.datetime) -> None:
 
 
 def purge_expired(*, now: dt.datetime) -> dict[str, int]:
-    """Unconfirmed bookings a day after their hold expired, and expired waiting-list entries."""
+    """Unconfirmed bookings a day after their hold expired, expired waiting-list entries, and
+    sign-ups whose confirmation link was never followed."""
     expired = Appointment.objects.filter(status=AppointmentStatus.EXPIRED,
                                          hold_expires_at__lt=now - EXPIRED_HOLD_KEPT)
     Appointment.history.filter(id__in=expired.values("id")).delete()
     _, deleted = expired.delete()
     unconfirmed = deleted.get(Appointment._meta.label, 0)
-    waiting, _ = WaitingListEntry.objects.filter(expires_at__lt=now).delete()
+    waiting, _ = WaitingListEntry.objects.filter(
+        Q(expires_at__lt=now)
+        | Q(confirmed_at__isnull=True, created_at__lt=now - WAITING_LIST_LINK_MAX_AGE)).delete()
     return {"unconfirmed_bookings_deleted": unconfirmed, "waiting_list_entries_deleted": waiting}
 
 

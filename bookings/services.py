@@ -5,8 +5,9 @@ Public contract (keyword-only arguments, aware datetimes):
 
 - ``BookingDetails``: what the young person typed (dataclass); ``CONSENT_TEXT`` and
   ``CONSENT_TEXT_VERSION`` are what the booking form shows and what is recorded.
-- ``appointment_hold(*, advisor, starts_at, mode, details, email, now) -> Appointment``:
-  pending appointment holding the slot ``BOOKING_HOLD_MINUTES`` while the email code is typed.
+- ``appointment_hold(*, advisor, starts_at, mode, details, email, now, booked_by=None,
+  client_ip=None, by_account_owner=False) -> Appointment``: pending appointment holding the slot
+  ``BOOKING_HOLD_MINUTES`` while the email code is typed.
 - ``appointment_confirm(*, appointment, now) -> Appointment``: after the email code.
 - ``appointment_cancel(*, appointment, by_youth, reason, now) -> Appointment``.
 - ``appointment_move(*, appointment, new_starts_at, mode, now, advisor=None) -> Appointment``.
@@ -19,8 +20,11 @@ Public contract (keyword-only arguments, aware datetimes):
   ``absence_create(*, advisor, starts_at, ends_at, kind, reason, confirm_cancellations, now)
   -> Absence`` (raises ``AbsenceOverlapsAppointments`` listing them when not confirmed).
 - ``holds_release_expired(*, now) -> int``.
-- ``waiting_list_join(*, email, departement, mode, now) -> WaitingListEntry`` and
-  ``waiting_list_offer_slots(*, advisor_ids, now) -> int``.
+- ``waiting_list_join(*, email, departement, mode, now) -> WaitingListEntry`` (double opt-in:
+  emails a link), ``waiting_list_confirm(*, entry, now)`` and
+  ``waiting_list_offer_slots(*, advisor_ids, now) -> int`` (confirmed entries only).
+- ``booking_refusal_notify(*, email, reason, structure_name, now)``: why an address cannot book,
+  told to its owner only (``AddressNotBookable``).
 - Signed links live in ``bookings.links`` (``appointment_manage_token``,
   ``appointment_from_manage_token``, ``appointment_manage_url``).
 
@@ -101,6 +105,14 @@ class BookingError(Exception):
         super().__init__(message)
         self.message = message
         self.next_slots = list(next_slots)
+
+
+class AddressNotBookable(BookingError):
+    """The address belongs to an account that cannot book (a staff account, a deactivated one).
+
+    Only the owner of the address may read this at once: to anyone else the booking page must
+    look the same as for a bookable address, and the reason goes by email
+    (``booking_refusal_notify``), so typing an address tells nothing about it."""
 
 
 class AbsenceOverlapsAppointments(BookingError):
@@ -189,17 +201,18 @@ def _youth_for_email(email: str, details: BookingDetails) -> User:
         except IntegrityError:
             user = User.objects.get(email__iexact=email)
     if user.role != Role.YOUTH:
-        raise BookingError(_("Cette adresse e-mail est celle d'un compte professionnel : "
-                             "utilisez votre adresse personnelle."))
+        raise AddressNotBookable(_("Cette adresse e-mail est celle d'un compte professionnel : "
+                                   "utilisez votre adresse personnelle."))
     if not user.is_active:
-        raise BookingError(_("Ce compte est désactivé : contactez la coordination So Mobilité."))
+        raise AddressNotBookable(_("Ce compte est désactivé : contactez la coordination So "
+                                   "Mobilité."))
     return user
 
 
 def _release_holds(condition: Q, now: dt.datetime) -> int:
     return Appointment.objects.filter(
         condition, status=AppointmentStatus.PENDING
-    ).update(status=AppointmentStatus.EXPIRED, updated_at=now)
+    ).update(status=AppointmentStatus.EXPIRED, hold_client_ip=None, updated_at=now)
 
 
 def _lock_advisor(advisor: Advisor) -> Advisor:
@@ -220,6 +233,18 @@ class _SlotTaken(Exception):
     pass
 
 
+def _check_upcoming_limit(youth: User, now: dt.datetime, *,
+                          exclude_appointment_id: int | None = None) -> None:
+    """A young person has at most MAX_UPCOMING_APPOINTMENTS confirmed appointments to come."""
+    upcoming = (Appointment.objects.filter(youth=youth, status=AppointmentStatus.CONFIRMED,
+                                           starts_at__gt=now)
+                .exclude(pk=exclude_appointment_id).count())
+    if upcoming >= MAX_UPCOMING_APPOINTMENTS:
+        raise BookingError(_(
+            "Vous avez déjà %(count)s rendez-vous à venir : annulez-en un avant d'en "
+            "réserver un autre.") % {"count": upcoming})
+
+
 def appointment_hold(
     *,
     advisor: Advisor,
@@ -229,6 +254,8 @@ def appointment_hold(
     email: str,
     now: dt.datetime,
     booked_by: User | None = None,
+    client_ip: str | None = None,
+    by_account_owner: bool = False,
 ) -> Appointment:
     """Hold the slot for the young person while they confirm their email address.
 
@@ -241,6 +268,14 @@ def appointment_hold(
     start after ``now``. The hold lasts ``STAFF_HOLD_HOURS`` (never past the start) and the
     young person gets a code and a link by email to confirm (``appointment_confirm_by_code``,
     ``bookings.links.staff_hold_confirm_url``). Until then it opens nothing of their account.
+
+    ``client_ip`` (from ``accounts.client_ip``) may hold at most
+    ``BOOKING_MAX_PENDING_HOLDS_PER_CLIENT`` slots at once. ``by_account_owner``: the request
+    comes from the logged-in owner of ``email``, who may be told at once about their own account
+    (``AddressNotBookable``, the upcoming-appointment limit); for anyone else (a stranger, an
+    advisor booking for someone) the upcoming limit is checked when the code is typed
+    (``appointment_confirm``) and ``AddressNotBookable`` must not be shown as such (see its
+    docstring). Raises BookingError (French message).
     """
     email = email.strip().lower()
     try:
@@ -267,13 +302,16 @@ def appointment_hold(
             User.objects.select_for_update().filter(pk=youth.pk).first()
             advisor = _lock_advisor(advisor)
             _release_holds(Q(youth=youth) | Q(advisor=advisor, hold_expires_at__lte=now), now)
-            upcoming = Appointment.objects.filter(
-                youth=youth, status=AppointmentStatus.CONFIRMED, starts_at__gt=now
-            ).count()
-            if upcoming >= MAX_UPCOMING_APPOINTMENTS:
+            if by_account_owner:
+                _check_upcoming_limit(youth, now)
+            held_by_client = client_ip and Appointment.objects.filter(
+                status=AppointmentStatus.PENDING, hold_expires_at__gt=now,
+                hold_client_ip=client_ip).count()
+            if held_by_client and held_by_client >= settings.BOOKING_MAX_PENDING_HOLDS_PER_CLIENT:
                 raise BookingError(_(
-                    "Vous avez déjà %(count)s rendez-vous à venir : annulez-en un avant d'en "
-                    "réserver un autre.") % {"count": upcoming})
+                    "Plusieurs réservations faites depuis votre connexion attendent encore leur "
+                    "code de confirmation : confirmez-les, ou réessayez dans %(minutes)s "
+                    "minutes.") % {"minutes": settings.BOOKING_HOLD_MINUTES})
             slot = slot_is_free(advisor=advisor, starts_at=starts_at, mode=mode, now=now,
                                 notice=notice)
             if slot is None:
@@ -289,7 +327,7 @@ def appointment_hold(
                         place=slot.place if mode == Mode.IN_PERSON else "",
                         status=AppointmentStatus.PENDING, booked_by=booked_by,
                         confirmation_secret="" if notice else new_confirmation_secret(),
-                        hold_expires_at=hold_expires_at,
+                        hold_expires_at=hold_expires_at, hold_client_ip=client_ip,
                         first_name=details.first_name.strip(),
                         last_name=details.last_name.strip(),
                         phone=details.phone.strip(), birth_date=details.birth_date,
@@ -353,9 +391,19 @@ def staff_hold_resend(*, appointment: Appointment, now: dt.datetime) -> Appointm
     return locked
 
 
+def _upcoming_refusal(appointment: Appointment, now: dt.datetime) -> BookingError | None:
+    try:
+        _check_upcoming_limit(appointment.youth, now, exclude_appointment_id=appointment.pk)
+    except BookingError as refusal:
+        return refusal
+    return None
+
+
 def appointment_confirm(*, appointment: Appointment, now: dt.datetime) -> Appointment:
-    """Make a held appointment final once the email code was entered. The 48-hour rule and the
-    slot are checked again at this moment; a refused hold is released."""
+    """Make a held appointment final once the email code was entered. The 48-hour rule, the
+    slot and the limit of upcoming appointments (told only now to whoever booked without being
+    the logged-in owner: the code proved the address is theirs) are checked at this moment; a
+    refused hold is released."""
     refusal: BookingError | None = None
     with transaction.atomic():
         appointment = (Appointment.objects.select_for_update(of=("self",))
@@ -371,6 +419,8 @@ def appointment_confirm(*, appointment: Appointment, now: dt.datetime) -> Appoin
         if appointment.hold_expires_at <= now:
             refusal = BookingError(_("Le délai pour confirmer est dépassé et le créneau a été "
                                      "libéré : choisissez à nouveau un créneau."))
+        elif (upcoming := _upcoming_refusal(appointment, now)) is not None:
+            refusal = upcoming
         elif not notice and appointment.starts_at < earliest:
             refusal = BookingError(_("Ce rendez-vous a déjà commencé : il ne peut plus être "
                                      "confirmé."))
@@ -383,9 +433,10 @@ def appointment_confirm(*, appointment: Appointment, now: dt.datetime) -> Appoin
                           mode=appointment.mode, now=now, notice=notice,
                           exclude_appointment_id=appointment.pk) is None:
             refusal = _slot_taken(advisor, appointment.mode, now)
+        appointment.hold_client_ip = None
         if refusal is not None:
             appointment.status = AppointmentStatus.EXPIRED
-            appointment.save(update_fields=["status", "updated_at"])
+            appointment.save(update_fields=["status", "hold_client_ip", "updated_at"])
         else:
             appointment.status = AppointmentStatus.CONFIRMED
             appointment.confirmed_at = now
@@ -413,6 +464,7 @@ def _cancel_locked(appointment: Appointment, *, status: str, reason: str, now: d
     was_confirmed = appointment.status == AppointmentStatus.CONFIRMED
     appointment.status = status
     appointment.cancelled_at = now
+    appointment.hold_client_ip = None
     appointment.cancel_reason = reason[:255]
     appointment.sequence += 1
     appointment.reminder_due_at = None
@@ -679,7 +731,12 @@ def absence_create(
 
 def waiting_list_join(*, email: str, departement: str, mode: str, now: dt.datetime,
                       ) -> WaitingListEntry:
-    """Join (or stay on) the waiting list of a département and mode until the horizon."""
+    """Sign up (or stay) on the waiting list of a département and mode until the horizon.
+
+    Double opt-in: the entry counts only once the link emailed to the address is followed
+    (``waiting_list_confirm``); until then the address receives nothing else. Signing up again
+    before confirming sends the link again (the view limits how often).
+    """
     email = email.strip().lower()
     try:
         validate_email(email)
@@ -697,7 +754,7 @@ def waiting_list_join(*, email: str, departement: str, mode: str, now: dt.dateti
         if entry is None:
             try:
                 with transaction.atomic():
-                    return WaitingListEntry.objects.create(
+                    entry = WaitingListEntry.objects.create(
                         email=email, departement=departement, mode=mode, created_at=now,
                         expires_at=latest)
             except IntegrityError:
@@ -705,7 +762,31 @@ def waiting_list_join(*, email: str, departement: str, mode: str, now: dt.dateti
                                                      mode=mode, notified_at__isnull=True)
         entry.expires_at = latest
         entry.save(update_fields=["expires_at"])
+        if entry.confirmed_at is None:
+            notifications.queue(kind=NotificationKind.WAITING_LIST_CONFIRM, to=email, now=now,
+                                payload={"entry_id": entry.pk, "departement": departement,
+                                         "mode": mode})
     return entry
+
+
+def waiting_list_confirm(*, entry: WaitingListEntry, now: dt.datetime) -> WaitingListEntry:
+    """The address followed its confirmation link: the entry now waits for a free slot.
+    Idempotent (a second click changes nothing)."""
+    with transaction.atomic():
+        entry = WaitingListEntry.objects.select_for_update().get(pk=entry.pk)
+        if entry.confirmed_at is None:
+            entry.confirmed_at = now
+            entry.save(update_fields=["confirmed_at"])
+    return entry
+
+
+def booking_refusal_notify(*, email: str, reason: str, structure_name: str,
+                           now: dt.datetime) -> None:
+    """Email the owner of ``email`` why a booking made with it cannot go ahead (see
+    ``AddressNotBookable``): the page shown to whoever typed it gives nothing away."""
+    with transaction.atomic():
+        notifications.queue(kind=NotificationKind.BOOKING_REFUSED, to=email.strip().lower(),
+                            now=now, payload={"reason": reason, "structure": structure_name})
 
 
 def waiting_list_offer_slots(*, advisor_ids: Iterable[int], now: dt.datetime) -> int:
@@ -717,7 +798,8 @@ def waiting_list_offer_slots(*, advisor_ids: Iterable[int], now: dt.datetime) ->
     list (they may join again). Returns how many people were told.
     """
     advisor_ids = list(advisor_ids)
-    if not WaitingListEntry.objects.filter(notified_at__isnull=True, expires_at__gt=now).exists():
+    if not WaitingListEntry.objects.filter(notified_at__isnull=True, expires_at__gt=now,
+                                           confirmed_at__isnull=False).exists():
         return 0
     earliest, latest = booking_window(now)
     slots = free_slots(advisors=Advisor.objects.filter(pk__in=advisor_ids), start=earliest,
@@ -730,7 +812,8 @@ def waiting_list_offer_slots(*, advisor_ids: Iterable[int], now: dt.datetime) ->
             notified_for_slot__in=[s.key for s in slots]).values_list("notified_for_slot",
                                                                       flat=True))
         waiting = list(WaitingListEntry.objects.select_for_update(skip_locked=True)
-                       .filter(notified_at__isnull=True, expires_at__gt=now)
+                       .filter(notified_at__isnull=True, expires_at__gt=now,
+                               confirmed_at__isnull=False)
                        .order_by("created_at", "pk"))
         advisors = {a.pk: a for a in Advisor.objects.filter(pk__in=advisor_ids)
                     .select_related("structure")}

@@ -7,6 +7,8 @@ app_name = "bookings"
 urlpatterns = [
     path("", views.search, name="search"),
     path("liste-d-attente/", views.waiting_list, name="waiting_list"),
+    path("liste-d-attente/<str:token>/", views.waiting_list_confirm,
+         name="waiting_list_confirm"),
     path("mes-rendez-vous/", views.my_appointments, name="my_appointments"),
     path("confirmation/<uuid:public_id>/", views.confirm_code, name="confirm_code"),
     path("reserve/<uuid:public_id>/", views.booked, name="booked"),

@@ -10,6 +10,8 @@ both proves the address and opens the young person's passwordless account.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
+from types import SimpleNamespace
 from urllib.parse import urlencode
 
 from allauth.account.internal.stagekit import clear_login
@@ -18,6 +20,7 @@ from allauth.account.models import EmailAddress
 from allauth.account.stages import LoginByCodeStage, LoginStageController
 from allauth.core import ratelimit
 from allauth.core.internal.cryptokit import compare_user_code
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -29,6 +32,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.adapter import account_messages_silence
+from accounts.client_ip import client_ip
 from accounts.decorators import youth_required
 from advisors.models import Advisor, Structure, StructureStatus
 
@@ -46,6 +50,7 @@ from .links import (
     appointment_from_manage_token,
     appointment_from_staff_hold_token,
     appointment_manage_token,
+    waiting_list_entry_from_token,
 )
 from .models import Appointment, AppointmentStatus, Mode
 from .notifications import appointment_ics as appointment_ics_file
@@ -64,6 +69,10 @@ from .slots import (
 )
 
 PENDING_SESSION_KEY = "bookings_pending_appointment"
+# A booking refused for a reason only the address's owner may learn (AddressNotBookable): the
+# browser sees the same code page as for any booking, the reason goes by email.
+REFUSED_SESSION_KEY = "bookings_refused_booking"
+WAITING_LIST_RATE_LIMIT_ACTION = "waiting_list"
 BOOKING_RATE_LIMIT_ACTION = "booking_hold"
 NEXT_SLOTS_SHOWN = 5
 
@@ -167,8 +176,14 @@ def _slots_page_url(structure: Structure, mode: str | None) -> str:
 
 @require_POST
 def waiting_list(request: HttpRequest) -> HttpResponse:
+    """Sign up for the waiting list: a confirmation link is emailed (double opt-in), and
+    sign-ups are limited per client address and per email address."""
     form = WaitingListForm(request.POST, prefix="attente")
     if form.is_valid():
+        if not ratelimit.consume(request, action=WAITING_LIST_RATE_LIMIT_ACTION,
+                                 key=form.cleaned_data["email"].lower()):
+            return render(request, "bookings/rate_limited.html", {"waiting_list": True},
+                          status=429)
         try:
             services.waiting_list_join(now=timezone.now(), **form.cleaned_data)
         except services.BookingError as exc:
@@ -176,6 +191,18 @@ def waiting_list(request: HttpRequest) -> HttpResponse:
         else:
             return render(request, "bookings/waiting_list_done.html", {"entry": form.cleaned_data})
     return render(request, "bookings/waiting_list_form.html", {"waiting_form": form}, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+def waiting_list_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The link of the confirmation email. GET shows a button (mail scanners follow links),
+    POST confirms."""
+    entry = waiting_list_entry_from_token(token)
+    if entry is None:
+        return render(request, "bookings/link_invalid.html", status=404)
+    if request.method == "POST":
+        entry = services.waiting_list_confirm(entry=entry, now=timezone.now())
+    return render(request, "bookings/waiting_list_confirm.html", {"entry": entry})
 
 
 # --- A structure's free slots, week by week ---------------------------------------------------
@@ -347,11 +374,19 @@ def book(request: HttpRequest, slug: str) -> HttpResponse:
         if not _booking_allowed(request, data["email"]):
             return render(request, "bookings/rate_limited.html", {"structure": structure},
                           status=429)
+        owner = (request.user.is_authenticated
+                 and request.user.email.lower() == data["email"].strip().lower())
         try:
             appointment = services.appointment_hold(
                 advisor=advisor, starts_at=slot.starts_at, mode=data["mode"],
                 details=form.details(), email=data["email"], now=now,
+                client_ip=client_ip(request), by_account_owner=owner,
             )
+        except services.AddressNotBookable as exc:
+            if owner:
+                form.add_error(None, str(exc))
+            else:
+                return _refuse_by_email(request, structure, slot, data, exc, now)
         except services.BookingError as exc:
             if _is_slot_taken(exc):
                 return _book_again(request, structure, starts_at, now, youth=youth,
@@ -384,6 +419,51 @@ def _book_again(request: HttpRequest, structure: Structure, starts_at: dt.dateti
         "slots_url": _slots_page_url(structure, posted_mode),
         "logged_in_youth": youth is not None, "today": _local(now).date(),
         "guardian_age": GUARDIAN_AGE,
+    })
+
+
+def _refuse_by_email(request: HttpRequest, structure: Structure, slot: Slot, data: dict,
+                     refusal: services.AddressNotBookable, now: dt.datetime) -> HttpResponse:
+    """Tell the reason to the address's owner only; this browser gets the code page every
+    booking gets (no code can ever match), so typing an address tells nothing about it."""
+    services.booking_refusal_notify(email=data["email"], reason=refusal.message,
+                                    structure_name=structure.public_name, now=now)
+    public_id = str(uuid.uuid4())
+    request.session[REFUSED_SESSION_KEY] = {
+        "public_id": public_id, "email": data["email"].strip().lower(),
+        "structure_id": structure.pk, "starts_at": slot.starts_at.isoformat(),
+        "mode": data["mode"], "reason": refusal.message, "attempts": 0,
+        "hold_expires_at": (now + dt.timedelta(minutes=settings.BOOKING_HOLD_MINUTES))
+        .isoformat(),
+    }
+    return redirect("bookings:confirm_code", public_id=public_id)
+
+
+def _refused_code_page(request: HttpRequest, refused: dict) -> HttpResponse:
+    """The code page of a refused booking (see ``_refuse_by_email``): same page, same answers
+    as a real one, but no code is right."""
+    structure = get_object_or_404(Structure, pk=refused["structure_id"])
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and request.POST.get("action") == "resend":
+        if ratelimit.consume(request, action="request_login_code", key=refused["email"]):
+            services.booking_refusal_notify(email=refused["email"], reason=refused["reason"],
+                                            structure_name=structure.public_name,
+                                            now=timezone.now())
+        else:
+            messages.error(request, _("Trop de demandes de code : patientez quelques minutes."))
+        return redirect("bookings:confirm_code", public_id=refused["public_id"])
+    if request.method == "POST" and form.is_valid():
+        refused["attempts"] += 1
+        request.session[REFUSED_SESSION_KEY] = refused
+        form.add_error("code", _("Code incorrect. Vérifiez le dernier e-mail reçu.")
+                       if refused["attempts"] < settings.ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS
+                       else _("Trop de codes incorrects : demandez un nouveau code."))
+    starts_at = dt.datetime.fromisoformat(refused["starts_at"])
+    stand_in = SimpleNamespace(starts_at=starts_at, structure=structure,
+                               get_mode_display=Mode(refused["mode"]).label)
+    return render(request, "bookings/confirm_code.html", {
+        "appointment": stand_in, "form": form, "email": refused["email"],
+        "hold_expires_at": dt.datetime.fromisoformat(refused["hold_expires_at"]),
     })
 
 
@@ -446,6 +526,9 @@ def confirm_code(request: HttpRequest, public_id) -> HttpResponse:
         mine = selectors.appointment_get_for_youth(youth=request.user, public_id=public_id)
         if mine is not None and mine.status == AppointmentStatus.CONFIRMED:
             return redirect("bookings:booked", public_id=public_id)  # code already typed
+    refused = request.session.get(REFUSED_SESSION_KEY)
+    if refused and refused["public_id"] == str(public_id):
+        return _refused_code_page(request, refused)
     appointment = _pending_appointment(request, public_id)
     now = timezone.now()
     if appointment.status != AppointmentStatus.PENDING or appointment.hold_expires_at <= now:

@@ -81,6 +81,8 @@ EXPECTATIONS: dict[str, Case] = {
     ),
     "bookings:search": Case(_no_kwargs, PUBLIC),
     "bookings:waiting_list": Case(_no_kwargs, everyone(405)),  # a form target: POST only
+    # A signed link; a forged one is refused the same for everyone.
+    "bookings:waiting_list_confirm": Case(lambda w: {"token": "1:faux:jeton"}, everyone(404)),
     "bookings:structure_slots": Case(lambda w: {"slug": w.structure_x.slug}, PUBLIC),
     # Without a chosen slot the booking page explains the link is broken.
     "bookings:book": Case(lambda w: {"slug": w.structure_x.slug}, everyone(400)),

@@ -243,6 +243,8 @@ _RATE_LIMIT_DEFAULTS = {
     "signup": "20/m/ip",
     # Booking form submissions that reach the hold of a slot (bookings.views.book).
     "booking_hold": "30/h/ip,5/h/key",
+    # Waiting-list sign-ups (bookings.views.waiting_list): each sends a confirmation email.
+    "waiting_list": "10/h/ip,3/h/key",
 }
 ACCOUNT_RATE_LIMITS = {action: env(f"RATE_LIMIT_{action.upper()}", default=rate)
                        for action, rate in _RATE_LIMIT_DEFAULTS.items()}
@@ -273,6 +275,10 @@ BOOKING_HOLD_MINUTES = env.int("BOOKING_HOLD_MINUTES", default=15)
 # How long a booking made by an advisor for a young person waits for their code or link
 # (never past the interview's start).
 STAFF_HOLD_HOURS = env.int("STAFF_HOLD_HOURS", default=24)
+# How many slots one client address may hold at once before their email codes are typed (a
+# brake on strangers hoarding slots with invented addresses; a shared school or library
+# connection still books a few at a time).
+BOOKING_MAX_PENDING_HOLDS_PER_CLIENT = env.int("BOOKING_MAX_PENDING_HOLDS_PER_CLIENT", default=3)
 # How many people on the waiting list are told about one freed slot.
 WAITING_LIST_BATCH_SIZE = env.int("WAITING_LIST_BATCH_SIZE", default=3)
 VIDEO_MEETING_URL_TEMPLATE = env(

@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 import pytest
 from django.core import mail
@@ -10,6 +11,7 @@ from bookings.links import (
     appointment_from_manage_token,
     appointment_manage_token,
     appointment_manage_url,
+    waiting_list_entry_from_token,
 )
 from bookings.models import (
     Absence,
@@ -33,11 +35,14 @@ pytestmark = pytest.mark.django_db
 
 FRIDAY_9 = paris(2026, 3, 27, 9)
 FRIDAY_10 = paris(2026, 3, 27, 10)
+FRIDAY_11 = paris(2026, 3, 27, 11)
 
 
-def hold(advisor, starts_at=FRIDAY_9, *, email="lea@exemple.fr", mode="video", now=NOW, **kw):
+def hold(advisor, starts_at=FRIDAY_9, *, email="lea@exemple.fr", mode="video", now=NOW,
+         client_ip=None, by_account_owner=False, **kw):
     return services.appointment_hold(advisor=advisor, starts_at=starts_at, mode=mode,
-                                     details=details(**kw), email=email, now=now)
+                                     details=details(**kw), email=email, now=now,
+                                     client_ip=client_ip, by_account_owner=by_account_owner)
 
 
 def book(advisor, starts_at=FRIDAY_9, *, now=NOW, **kw):
@@ -161,13 +166,37 @@ def test_at_most_two_upcoming_appointments(advisor):
     youth = YouthFactory(email="lea@exemple.fr")
     AppointmentFactory(advisor=advisor, youth=youth, starts_at=paris(2026, 4, 3, 9))
     AppointmentFactory(advisor=advisor, youth=youth, starts_at=paris(2026, 4, 10, 9))
+    # The logged-in owner of the address is told at once.
     with pytest.raises(BookingError, match="déjà 2 rendez-vous"):
-        hold(advisor)
+        hold(advisor, by_account_owner=True)
+    # Anyone else learns it only once the code proved the address (issue 9 §5).
+    stranger_hold = hold(advisor)
+    assert stranger_hold.status == AppointmentStatus.PENDING
+    with pytest.raises(BookingError, match="déjà 2 rendez-vous"):
+        services.appointment_confirm(appointment=stranger_hold, now=NOW)
+    stranger_hold.refresh_from_db()
+    assert stranger_hold.status == AppointmentStatus.EXPIRED
+    assert stranger_hold.confirmed_at is None and stranger_hold.hold_client_ip is None
     AppointmentFactory(advisor=advisor, youth=youth, starts_at=paris(2026, 3, 13, 9),
                        status="done")
     Appointment.objects.filter(starts_at=paris(2026, 4, 3, 9)).update(
-        status=AppointmentStatus.CANCELLED_BY_YOUTH)
-    assert hold(advisor).status == AppointmentStatus.PENDING
+        status=AppointmentStatus.CANCELLED_BY_YOUTH, confirmed_at=NOW)
+    assert hold(advisor, by_account_owner=True).status == AppointmentStatus.PENDING
+
+
+def test_one_client_address_holds_few_slots_at_once(advisor, settings):
+    """Issue 9 §5: invented addresses from one connection cannot hoard a structure's slots."""
+    settings.BOOKING_MAX_PENDING_HOLDS_PER_CLIENT = 2
+    first = hold(advisor, FRIDAY_9, email="un@exemple.fr", client_ip="198.51.100.7")
+    hold(advisor, FRIDAY_10, email="deux@exemple.fr", client_ip="198.51.100.7")
+    with pytest.raises(BookingError, match="attendent encore leur code"):
+        hold(advisor, FRIDAY_11, email="trois@exemple.fr", client_ip="198.51.100.7")
+    assert hold(advisor, FRIDAY_11, email="autre@exemple.fr", client_ip="203.0.113.9")
+    # A confirmed hold no longer counts (and forgets the address), nor does an expired one.
+    confirmed = services.appointment_confirm(appointment=first, now=NOW)
+    assert confirmed.hold_client_ip is None
+    assert hold(advisor, paris(2026, 4, 3, 9), email="trois@exemple.fr",
+                client_ip="198.51.100.7")
 
 
 # --- Cancel and move through the signed link ------------------------------------------------
@@ -367,6 +396,31 @@ def test_waiting_list_join_is_idempotent_and_validated():
                                    now=NOW)
 
 
+def _join_confirmed(**kwargs):
+    return services.waiting_list_confirm(entry=services.waiting_list_join(**kwargs), now=NOW)
+
+
+def test_the_waiting_list_is_double_opt_in(django_capture_on_commit_callbacks, frozen_now):
+    """Issue 9 §5: an address typed by anyone gets one confirmation email, nothing else."""
+    advisor = BookableAdvisorFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        entry = services.waiting_list_join(email="quelquun@exemple.fr", departement="33",
+                                           mode="in_person", now=NOW)
+    assert entry.confirmed_at is None
+    [message] = mail.outbox
+    assert message.to == ["quelquun@exemple.fr"] and "Confirmez" in message.subject
+    url = re.search(r"https?://\S+/liste-d-attente/\S+/", message.body).group(0)
+    assert waiting_list_entry_from_token(url.rstrip("/").rsplit("/", 1)[1]) == entry
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.availability_create_one_off(
+            advisor=advisor, date=dt.date(2026, 3, 26), start_time=dt.time(10),
+            end_time=dt.time(11), modes=["in_person"], now=NOW)
+    assert mail.outbox == []  # never confirmed: never told
+    services.waiting_list_confirm(entry=entry, now=NOW)
+    assert services.waiting_list_offer_slots(advisor_ids=[advisor.pk], now=NOW) == 1
+
+
 def test_freed_slot_is_offered_once_to_the_first_people_waiting(
     django_capture_on_commit_callbacks, frozen_now, settings
 ):
@@ -376,11 +430,11 @@ def test_freed_slot_is_offered_once_to_the_first_people_waiting(
                                  end_time=dt.time(10), valid_until=dt.date(2026, 3, 31))
     appointment = book(advisor)
     for name in ("un", "deux", "trois"):
-        services.waiting_list_join(email=f"{name}@exemple.fr", departement="33",
+        _join_confirmed(email=f"{name}@exemple.fr", departement="33",
                                    mode="in_person", now=NOW)
-    services.waiting_list_join(email="loin@exemple.fr", departement="64", mode="in_person",
+    _join_confirmed(email="loin@exemple.fr", departement="64", mode="in_person",
                                now=NOW)
-    services.waiting_list_join(email="visio@exemple.fr", departement="64", mode="video",
+    _join_confirmed(email="visio@exemple.fr", departement="64", mode="video",
                                now=NOW)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):

@@ -177,8 +177,49 @@ def test_no_free_slot_offers_the_waiting_list(client, advisor):
                            {"attente-email": "attente@exemple.fr", "attente-departement": "33",
                             "attente-mode": "phone"})
     assert response.status_code == 200
-    assert "C'est noté" in text(response)
+    assert "Confirmez votre adresse e-mail" in text(response)
     assert WaitingListEntry.objects.filter(email="attente@exemple.fr", mode="phone").exists()
+
+
+def test_the_waiting_list_confirms_by_link_and_limits_sign_ups(
+        client, frozen, django_capture_on_commit_callbacks):
+    """Issue 9 §5: double opt-in, and no more than a few sign-ups per address."""
+    def sign_up(email):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(reverse("bookings:waiting_list"), {
+                "attente-email": email, "attente-departement": "33", "attente-mode": "video"})
+
+    assert sign_up("attente@exemple.fr").status_code == 200
+    link = re.search(r"https?://\S+(/rendez-vous/liste-d-attente/\S+/)",
+                     mail.outbox[-1].body).group(1)
+    entry = WaitingListEntry.objects.get()
+    assert entry.confirmed_at is None
+    page = client.get(link)  # a mail scanner following the link confirms nothing
+    assert page.status_code == 200 and "Confirmer mon inscription" in text(page)
+    entry.refresh_from_db()
+    assert entry.confirmed_at is None
+    assert "C'est noté" in text(client.post(link))
+    entry.refresh_from_db()
+    assert entry.confirmed_at is not None
+    assert client.get(link.replace("/rendez-vous/liste-d-attente/",
+                                   "/rendez-vous/liste-d-attente/x")).status_code == 404
+    sign_up("attente@exemple.fr")
+    sign_up("attente@exemple.fr")
+    refused = sign_up("attente@exemple.fr")
+    assert refused.status_code == 429
+    assert "Trop d'inscriptions" in text(refused)
+
+
+def test_one_connection_signs_up_few_addresses(client, frozen, settings):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "waiting_list": "3/h/ip"}
+    for number in range(3):
+        assert client.post(reverse("bookings:waiting_list"), {
+            "attente-email": f"a{number}@exemple.fr", "attente-departement": "33",
+            "attente-mode": "video"}).status_code == 200
+    assert client.post(reverse("bookings:waiting_list"), {
+        "attente-email": "a9@exemple.fr", "attente-departement": "33",
+        "attente-mode": "video"}).status_code == 429
+    assert WaitingListEntry.objects.count() == 3
 
 
 def test_waiting_list_form_errors_are_shown(client, frozen):
@@ -455,6 +496,58 @@ def test_booking_attempts_are_counted_per_person_behind_the_proxy(advisor):
     someone_else = Client().post(book_url(advisor, slots[2]), form_data(email="b@exemple.fr"),
                                  **proxy, HTTP_X_FORWARDED_FOR="203.0.113.5")
     assert someone_else.status_code == 302
+
+
+@pytest.mark.parametrize("kind", ["professional", "deactivated"])
+def test_a_stranger_learns_nothing_about_an_address_before_the_code(
+        client, advisor, kind, django_capture_on_commit_callbacks):
+    """Issue 9 §5: the page is the one any booking gets; the reason goes to the mailbox."""
+    if kind == "professional":
+        email = advisor.user.email
+    else:
+        email = User.objects.create_user(email="ferme@exemple.fr", role="youth",
+                                         is_active=False).email
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(book_url(advisor, FIRST_SLOT), form_data(email=email))
+    assert response.status_code == 302
+    assert re.fullmatch(r"/rendez-vous/confirmation/[0-9a-f-]{36}/", response["Location"])
+    page = text(client.get(response["Location"]))
+    assert "Nous venons d'envoyer un code" in page and email in page
+    assert "professionnel" not in page and "désactivé" not in page
+    [message] = [m for m in mail.outbox if m.to == [email]]
+    assert ("professionnel" in message.body) or ("désactivé" in message.body)
+    for _ in range(3):
+        typed = text(client.post(response["Location"], {"code": "ABCD-1234",
+                                                        "action": "verify"}))
+    assert "Trop de codes incorrects" in typed
+    assert not Appointment.objects.exists()
+    # A real booking from another browser answers the same way.
+    real = Client().post(book_url(advisor, FIRST_SLOT), form_data(email="vraie@exemple.fr"))
+    assert real.status_code == 302 and real["Location"].startswith("/rendez-vous/confirmation/")
+
+
+def test_the_owner_of_a_professional_address_is_told_at_once(client, advisor):
+    client.force_login(advisor.user)
+    response = client.post(book_url(advisor, FIRST_SLOT), form_data(email=advisor.user.email))
+    assert response.status_code == 200
+    assert "compte professionnel" in text(response)
+
+
+def test_the_upcoming_limit_is_told_once_the_code_is_typed(client, advisor):
+    youth = User.objects.create_user(email="lou.exemple@exemple.fr", role="youth")
+    for day in (5, 6):
+        Appointment.objects.create(
+            advisor=advisor, structure=advisor.structure, youth=youth,
+            starts_at=dt.datetime(2026, 3, day, 9, tzinfo=PARIS),
+            ends_at=dt.datetime(2026, 3, day, 10, tzinfo=PARIS), mode="video",
+            status=AppointmentStatus.CONFIRMED, confirmed_at=NOW, first_name="Lou",
+            last_name="Exemple", youth_status="student", consent_at=NOW,
+            consent_text_version="2025-1")
+    response = client.post(book_url(advisor, FIRST_SLOT), form_data())
+    assert response.status_code == 302  # nothing said before the code
+    code = last_code("lou.exemple@exemple.fr")
+    done = client.post(response["Location"], {"code": code, "action": "verify"})
+    assert "déjà 2 rendez-vous à venir" in text(done)
 
 
 # --- Managing by signed link --------------------------------------------------------------------
