@@ -75,6 +75,7 @@ def test_an_appointment_is_never_listed_even_from_a_warm_cache(
         assert next_free_slot_by_structure(now=NOW)[advisor.structure_id].starts_at == FRIDAY[1]
     # A pending hold counts until it expires.
     appointment.status = AppointmentStatus.PENDING
+    appointment.confirmed_at = None  # a hold was never confirmed (the database checks it)
     appointment.hold_expires_at = NOW + dt.timedelta(minutes=10)
     appointment.save()
     assert week(advisor) == FRIDAY[1:]
