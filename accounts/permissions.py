@@ -28,7 +28,7 @@ def session_passed_mfa(request: HttpRequest) -> bool:
     directly, ``Client.force_login``).
     """
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
+    if user is None or not user.is_authenticated or not hasattr(request, "session"):
         return False
     return any(record.get("method") == "mfa"
                for record in get_authentication_records(request, user))

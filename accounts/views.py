@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.tokens import default_token_generator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.encoding import force_str
 from django.utils.http import urlencode, urlsafe_base64_decode
 from django.utils.translation import gettext as _

@@ -1,18 +1,26 @@
 """The young people an advisor follows, and what staff may see of them because of it.
 
-An advisor follows a young person who has an appointment (any status) with a structure the
-advisor currently belongs to. The rule combines appointments (this app) with the mobility
-profile and the selections of programmes (matching), so it lives here, in the layer that knows
-both; the permission-aware fetchers that rest on it live beside it.
+An advisor follows a young person who has an appointment **confirmed at least once**
+(``confirmed_at`` set: confirmed, done, no-show, late cancellation, or cancelled after
+confirmation) with a structure the advisor currently belongs to. Pending and expired holds never
+count: anyone can make one with anyone's address (issue 9 §2). Coordinators see everyone, but
+only from a request whose session passed MFA (``accounts.permissions.has_coordinator_powers``).
+The rule combines appointments (this app) with the mobility profile and the selections of
+programmes (matching), so it lives here, in the layer that knows both; the permission-aware
+fetchers that rest on it live beside it.
 
 Public names:
 - ``followed_by_advisor_q(advisor_user, *, prefix="") -> Q``: the rule, as a filter on users.
-- ``staff_may_see_youth(*, user, youth) -> bool``: coordinators, or an advisor who follows.
+- ``advisor_follows_youth(*, advisor_user, youth) -> bool``.
+- ``acts_as_coordinator(*, user, request) -> bool``: the coordinator branch of the fetchers.
+- ``staff_may_see_youth(*, user, youth, request=None) -> bool``: coordinators (with ``request``),
+  or an advisor who follows.
 - ``profile_get_for_staff(*, user, youth_id, request=None) -> MobilityProfile``: raises
   ``MobilityProfile.DoesNotExist`` when not allowed; writes the access log with ``request``.
 - ``profile_update_by_advisor(*, advisor_user, youth, data, request, now=None)``: raises
   ``ProfileAccessDenied`` (a 403) for a young person the advisor does not follow.
-- ``recommendation_get_for_user(*, user, public_id) -> ProgrammeRecommendation``: raises
+- ``recommendation_get_for_user(*, user, public_id, request=None) -> ProgrammeRecommendation``:
+  raises
   ``ProgrammeRecommendation.DoesNotExist`` when not allowed.
 """
 
@@ -27,6 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
+from accounts.permissions import has_coordinator_powers
 from matching.models import MobilityProfile, ProgrammeRecommendation
 from matching.services import MatchingError, profile_get_or_create_for, profile_update
 from privacy.models import AccessAction
@@ -38,19 +47,38 @@ class ProfileAccessDenied(MatchingError, PermissionDenied):
 
 
 def followed_by_advisor_q(advisor_user, *, prefix: str = "") -> Q:
-    """Young people an advisor follows: those with an appointment at a structure the advisor
-    currently belongs to. ``prefix`` reaches the young person from another model ("youth__")."""
-    return Q(**{f"{prefix}appointments__structure__advisors__user": advisor_user,
+    """Young people an advisor follows: those with an appointment confirmed at least once
+    (``confirmed_at`` set) at a structure the advisor currently belongs to. ``prefix`` reaches
+    the young person from another model ("youth__")."""
+    return Q(**{f"{prefix}appointments__confirmed_at__isnull": False,
+                f"{prefix}appointments__structure__advisors__user": advisor_user,
                 f"{prefix}appointments__structure__advisors__withdrawn_on__isnull": True})
 
 
-def recommendation_get_for_user(*, user, public_id: UUID) -> ProgrammeRecommendation:
+def advisor_follows_youth(*, advisor_user, youth) -> bool:
+    """Whether ``advisor_user`` follows ``youth`` (see ``followed_by_advisor_q``)."""
+    if not advisor_user.is_advisor:
+        return False
+    return User.objects.filter(followed_by_advisor_q(advisor_user), pk=youth.pk).exists()
+
+
+def acts_as_coordinator(*, user, request: HttpRequest | None) -> bool:
+    """``user`` may use the coordinator's powers here: ``request`` is theirs and its session
+    passed MFA (``accounts.permissions.has_coordinator_powers``). Without a request, no."""
+    return bool(user.is_coordinator and request is not None
+                and getattr(request.user, "pk", None) == user.pk
+                and has_coordinator_powers(request))
+
+
+def recommendation_get_for_user(*, user, public_id: UUID, request: HttpRequest | None = None,
+                                ) -> ProgrammeRecommendation:
     """A selection of programmes, for those who may see it (DoesNotExist otherwise): the young
-    person it was sent to, the advisors of a structure the young person booked with (the
-    sender included), and coordinators."""
+    person it was sent to, its sender, the advisors who follow the young person, and
+    coordinators whose ``request`` passed MFA."""
     recommendations = ProgrammeRecommendation.objects.select_related("youth")
     if user.is_coordinator:
-        pass
+        if not acts_as_coordinator(user=user, request=request):
+            raise ProgrammeRecommendation.DoesNotExist
     elif user.is_advisor:
         recommendations = recommendations.filter(
             Q(advisor=user) | followed_by_advisor_q(user, prefix="youth__")
@@ -60,14 +88,13 @@ def recommendation_get_for_user(*, user, public_id: UUID) -> ProgrammeRecommenda
     return recommendations.get(public_id=public_id)
 
 
-def staff_may_see_youth(*, user: User, youth: User) -> bool:
-    """Coordinators see everyone; an advisor sees the young people who have an appointment
-    with a structure they currently belong to."""
+def staff_may_see_youth(*, user: User, youth: User, request: HttpRequest | None = None
+                        ) -> bool:
+    """Coordinators whose ``request`` passed MFA see everyone; an advisor sees the young
+    people they follow (``followed_by_advisor_q``)."""
     if user.is_coordinator:
-        return True
-    if not user.is_advisor:
-        return False
-    return User.objects.filter(followed_by_advisor_q(user), pk=youth.pk).exists()
+        return acts_as_coordinator(user=user, request=request)
+    return advisor_follows_youth(advisor_user=user, youth=youth)
 
 
 def profile_get_for_staff(*, user: User, youth_id, request: HttpRequest | None = None
@@ -82,7 +109,7 @@ def profile_get_for_staff(*, user: User, youth_id, request: HttpRequest | None =
         youth = User.objects.get(pk=int(youth_id), role=Role.YOUTH, anonymised_at__isnull=True)
     except (TypeError, ValueError, User.DoesNotExist) as error:
         raise MobilityProfile.DoesNotExist from error
-    if not staff_may_see_youth(user=user, youth=youth):
+    if not staff_may_see_youth(user=user, youth=youth, request=request):
         raise MobilityProfile.DoesNotExist
     profile = MobilityProfile.objects.filter(user=youth).first() or MobilityProfile(user=youth)
     if request is not None:
@@ -95,7 +122,7 @@ def profile_update_by_advisor(*, advisor_user: User, youth: User, data: dict,
                               request: HttpRequest, now: datetime | None = None
                               ) -> MobilityProfile:
     """The advisor completes the profile during the interview; the change is logged."""
-    if not staff_may_see_youth(user=advisor_user, youth=youth):
+    if not staff_may_see_youth(user=advisor_user, youth=youth, request=request):
         raise ProfileAccessDenied(_("Ce ou cette jeune n'a pas de rendez-vous avec votre "
                                     "structure : vous ne pouvez pas modifier son profil."))
     now = now or timezone.now()

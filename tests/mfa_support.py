@@ -33,3 +33,14 @@ def totp_code(user) -> str:
     secret = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP).data["secret"]
     counters = list(yield_hotp_counters_from_time())
     return format_hotp_value(hotp_value(decrypt(secret), counters[len(counters) // 2]))
+
+
+def with_mfa_session(request, user):
+    """``request`` (from RequestFactory) as sent by ``user`` in a session that passed TOTP."""
+    from django.contrib.sessions.backends.db import SessionStore
+
+    request.session = SessionStore()
+    request.user = user
+    post_authentication(request, Authenticator.objects.get(user=user,
+                                                           type=Authenticator.Type.TOTP))
+    return request

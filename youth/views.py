@@ -55,7 +55,8 @@ def recommendation_pdf_download(request, public_id):
     """A selection of programmes as PDF, for the young person it was sent to and the staff who
     may see it (bookings.followup); 404 for anyone else."""
     try:
-        recommendation = recommendation_get_for_user(user=request.user, public_id=public_id)
+        recommendation = recommendation_get_for_user(user=request.user, public_id=public_id,
+                                                     request=request)
     except ProgrammeRecommendation.DoesNotExist as exc:
         raise Http404("Sélection introuvable.") from exc
     response = HttpResponse(recommendation_pdf(recommendation), content_type="application/pdf")

@@ -8,8 +8,10 @@ from django.core.exceptions import PermissionDenied
 
 from bookings.followup import (
     ProfileAccessDenied,
+    advisor_follows_youth,
     profile_get_for_staff,
     profile_update_by_advisor,
+    staff_may_see_youth,
 )
 from matching.forms import AdvisorProfileForm, profile_cleaned_data, profile_forms
 from matching.models import MobilityProfile
@@ -22,6 +24,7 @@ from tests.factories import (
     CoordinatorFactory,
     YouthFactory,
 )
+from tests.mfa_support import with_mfa_session
 
 pytestmark = pytest.mark.django_db
 
@@ -130,25 +133,56 @@ def test_advisor_of_another_structure_is_refused_and_nothing_is_written(rf, netw
     assert not StaffAccessLog.objects.exists()
 
 
-def test_coordinator_updates_any_profile(rf, network):
-    coordinator = CoordinatorFactory()
+def test_coordinator_updates_any_profile_from_a_session_that_passed_mfa(rf, network):
+    coordinator = CoordinatorFactory(with_totp=True)
+    with pytest.raises(ProfileAccessDenied):  # the account has TOTP, this session skipped it
+        profile_update_by_advisor(advisor_user=coordinator, youth=network["youth"],
+                                  data=_advisor_data(hobbies="Théâtre"),
+                                  request=_request(rf, coordinator), now=NOW)
     profile_update_by_advisor(advisor_user=coordinator, youth=network["youth"],
                               data=_advisor_data(hobbies="Théâtre"),
-                              request=_request(rf, coordinator), now=NOW)
+                              request=with_mfa_session(_request(rf, coordinator), coordinator),
+                              now=NOW)
     assert MobilityProfile.objects.get().hobbies == "Théâtre"
     assert StaffAccessLog.objects.get().actor == coordinator
+
+
+@pytest.mark.parametrize(("status", "confirmed", "follows"), [
+    ("pending", False, False),
+    ("expired", False, False),
+    ("cancelled_by_youth", False, False),  # a hold cancelled before its code
+    ("cancelled_by_structure", False, False),
+    ("confirmed", True, True),
+    ("done", True, True),
+    ("no_show", True, True),
+    ("cancelled_by_youth", True, True),  # cancelled after confirmation
+    ("cancelled_by_structure", True, True),
+])
+def test_only_an_appointment_confirmed_once_makes_an_advisor_follow(status, confirmed, follows):
+    """Issue 9 §2: anyone can hold a slot with anyone's address; only the code proves it."""
+    advisor = BookableAdvisorFactory()
+    youth = YouthFactory()
+    AppointmentFactory(advisor=advisor, youth=youth, status=status,
+                       hold_expires_at=NOW if status == "pending" else None,
+                       confirmed_at=NOW if confirmed else None)
+    assert advisor_follows_youth(advisor_user=advisor.user, youth=youth) is follows
+    assert staff_may_see_youth(user=advisor.user, youth=youth) is follows
 
 
 def test_staff_fetcher_checks_the_structure_and_logs_views(rf, network):
     youth = network["youth"]
     profile_get_or_create_for(youth=youth, now=NOW)
-    for user in (network["x"], network["colleague_x"], CoordinatorFactory()):
-        profile = profile_get_for_staff(user=user, youth_id=youth.pk,
-                                        request=_request(rf, user))
+    coordinator = CoordinatorFactory(with_totp=True)
+    for user in (network["x"], network["colleague_x"], coordinator):
+        request = _request(rf, user)
+        if user is coordinator:
+            request = with_mfa_session(request, user)
+        profile = profile_get_for_staff(user=user, youth_id=youth.pk, request=request)
         assert profile.user == youth
     assert StaffAccessLog.objects.filter(action=AccessAction.VIEW, subject_id=youth.pk
                                          ).count() == 3
     for user, youth_id in ((network["y"], youth.pk), (YouthFactory(), youth.pk),
+                           (coordinator, youth.pk),  # a session without MFA
                            (network["x"], 999_999), (network["x"], "abc"),
                            (network["x"], network["x"].pk)):
         with pytest.raises(MobilityProfile.DoesNotExist):
