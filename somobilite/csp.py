@@ -15,8 +15,6 @@ from csp.middleware import CSPMiddleware, PolicyParts
 RELAXED_PATHS: dict[str, dict[str, list[str]]] = {
     # django-celery-beat's periodic task form runs an inline script (crontab help).
     "/admin/django_celery_beat/periodictask/": {"script-src": [SELF, UNSAFE_INLINE]},
-    # allauth shows the TOTP QR code as a data: image while two-factor authentication is set up.
-    "/compte/2fa/totp/activate/": {"img-src": [SELF, "data:"]},
 }
 
 

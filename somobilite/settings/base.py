@@ -77,6 +77,9 @@ ROOT_URLCONF = "somobilite.urls"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
+        # Bootstrap's own CSS draws the menu button, select arrows and check marks as data:
+        # SVG images; an image cannot run anything.
+        "img-src": [SELF, "data:"],
         "frame-ancestors": [NONE],
         "object-src": [NONE],
         "base-uri": [SELF],
