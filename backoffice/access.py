@@ -6,25 +6,20 @@ take the facts decided here (is this a coordinator whose session passed MFA?).
 
 from functools import wraps
 
-from allauth.account.authentication import get_authentication_records
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 
+from accounts.permissions import has_coordinator_powers
 from advisors.models import Advisor
 
 
-def session_passed_mfa(request: HttpRequest) -> bool:
-    """Whether this browser session logged in with a second factor, as allauth records it."""
-    return any(record.get("method") == "mfa"
-               for record in get_authentication_records(request, request.user))
-
-
 def coordinator_mfa(request: HttpRequest) -> bool:
-    """A coordinator whose session passed two-factor authentication."""
-    return bool(request.user.is_authenticated and request.user.is_coordinator
-                and session_passed_mfa(request))
+    """A coordinator whose session passed two-factor authentication: the one rule of
+    ``accounts.permissions.has_coordinator_powers`` (active staff coordinator, TOTP, MFA in
+    this session)."""
+    return has_coordinator_powers(request)
 
 
 def current_advisor(request: HttpRequest) -> Advisor | None:

@@ -6,8 +6,6 @@ Thursday morning in Paris."""
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from allauth.account.internal.flows.login import record_authentication
-
 from tests.factories import (
     AdvisorFactory,
     AppointmentFactory,
@@ -15,6 +13,7 @@ from tests.factories import (
     CoordinatorFactory,
     YouthFactory,
 )
+from tests.mfa_support import login_with_mfa
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -46,13 +45,8 @@ class World:
         self.coordinator = CoordinatorFactory(with_totp=True)
 
 
-def login_coordinator_with_mfa(client, coordinator):
-    """Log a coordinator in as allauth does after the TOTP step (the session records it)."""
-    client.force_login(coordinator)
-    request = type("Request", (), {})()
-    request.session = client.session
-    record_authentication(request, coordinator, method="mfa", type="totp")
-    request.session.save()
+#: Log a coordinator in as allauth does after the TOTP step (tests/mfa_support.py).
+login_coordinator_with_mfa = login_with_mfa
 
 
 def withdrawn_advisor(structure):

@@ -51,10 +51,12 @@ ADVISORS_ONLY = {"anonymous": LOGIN, "youth_a": 403, "youth_b": 403, "advisor_x"
                  "coordinator_no_mfa": 403}
 ADVISORS_POST_ONLY = {**ADVISORS_ONLY, "advisor_x": 405, "advisor_y": 405, "untrained": 405}
 # An appointment of structure X: its advisors (trained or not); others get a 404.
+# Coordinators only from a session that passed MFA (issue 9 §1).
 STRUCTURE_X_STAFF = {"anonymous": LOGIN, "youth_a": 403, "youth_b": 403, "advisor_x": OK,
-                     "advisor_y": 404, "untrained": OK, "coordinator": 404}
+                     "advisor_y": 404, "untrained": OK, "coordinator": OK,
+                     "coordinator_no_mfa": 404}
 STAFF_POST_ONLY = {**STRUCTURE_X_STAFF, "advisor_x": 405, "advisor_y": 405, "untrained": 405,
-                   "coordinator": 405}
+                   "coordinator": 405, "coordinator_no_mfa": 405}
 
 
 @dataclass(frozen=True)
