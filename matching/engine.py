@@ -9,12 +9,24 @@ Rules, in short:
 - Hard conditions exclude: age on the sheet's reference date (``application`` = the matching
   date; ``departure`` = the profile's wished departure, or the matching date without one), with
   ``disability_age_max`` replacing the maximum for a person declaring a disability;
-  nationality (``EU`` / ``EEA`` groups); status (``any`` = no condition); required language
-  levels; minimum education. Information the profile does not give fails the condition it is
-  needed for ("non renseigné"): the advisor sees what to ask.
-- Wishes rank (see WEIGHTS). A profile without any wish gets every eligible sheet, ranked by
-  the resources criteria only (budget, recommended languages), ties by slug, and no near miss
-  (a near miss must match a wish).
+  nationality (``EU`` / ``EEA`` groups); status (``any`` = no condition); residence (the
+  département read from the profile's postal code); required language levels; minimum
+  education. Information the profile does not give fails the condition it is needed for
+  ("non renseigné"): the advisor sees what to ask.
+- The fit ranks: a score between 0 and 1, the weighted mean of the components that apply to
+  the person (see WEIGHTS, the one place where they are set and explained). Results are ranked
+  on the unrounded score; ``score`` is that value rounded for display.
+- Ties (exactly equal scores, hence equal fits): the sheet reviewed most recently comes first
+  (its information is the freshest); sheets equal on that too share the same ``rank`` and are
+  listed by title. The slug never decides.
+- Each result has a one-line ``reason`` (see REASON_LOSS): what holds it back most when
+  something does, otherwise its strongest fit, destination first.
+- A near miss fails exactly one hard condition and meets at least one wish (domain,
+  destination, duration or a reachable application deadline). A profile without any wish gets
+  every eligible sheet, ranked by the criteria that do not need a wish, and no near miss.
+- Durations are compared in weeks with 4.35 weeks a month, and two durations less than one
+  week apart are the same duration (52 weeks is 12 months); they are written as people say
+  them (vocabulary.formatting.format_duration).
 - Age is counted in whole years by ``vocabulary.ages.age_on`` (a person born on 29 February
   turns a year older on 28 February in non-leap years).
 """
@@ -26,47 +38,100 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import cache
+from typing import NamedTuple
 
-from programmes.sheet_data import SheetData
+from programmes.sheet_data import VERIFIED, SheetData
 from vocabulary import codes as voc
 from vocabulary.ages import age_on
-from vocabulary.formatting import format_date, format_eur, format_weeks_range
+from vocabulary.formatting import (
+    SAME_DURATION_WEEKS,
+    WEEKS_PER_MONTH,
+    format_date,
+    format_eur,
+    format_weeks_range,
+)
 
-#: Weight of each ranking criterion. The score of a sheet is the weighted mean of the
-#: criteria that apply to the person, each worth between 0 and 1:
-#: - ``domains``: 1 if one of the sheet's domains is among the wished domains
-#:   (applies when the person wishes domains);
-#: - ``destination``: 1 if the sheet goes to a wished country, or to a country of a wished
-#:   zone (applies when the person wishes zones or countries);
-#: - ``duration``: 1 if the sheet's duration range overlaps the wished one (applies when the
-#:   person gives a minimum or a maximum);
-#: - ``timing``: 1 if the sheet has no deadline, or its deadline is between the matching date
-#:   and the wished departure, so there is time to apply before leaving (applies when the
-#:   person gives a departure date);
-#: - ``budget``: 1 if the sheet asks for no minimum budget or the person's budget reaches it,
-#:   otherwise budget / minimum (0 when the budget is unknown) — never excludes;
-#: - ``languages``: share of the sheet's recommended (non-required) languages the person
-#:   speaks at the recommended level (1 when it recommends none).
-#: ``budget`` and ``languages`` always apply, so the score is defined for every profile.
+#: Weight of each ranking component. The score of a sheet is the weighted mean of the
+#: components that apply to the person, each worth between 0 and 1 (the values below are the
+#: constants of this module, so a line and its value never disagree):
+#: - ``domains`` (applies when the person wishes domains): 1 if one of the sheet's domains is
+#:   wished, else 0. The heaviest: a programme of another kind is another project.
+#: - ``destination`` (applies when the person wishes zones or countries): how much of the
+#:   sheet lies where the person wants to go. 1 when the sheet names a wished country or goes
+#:   only to the wished zones; DESTINATION_IN_ZONE when a wished country is inside a zone the
+#:   sheet names (Germany in « Union européenne »); DESTINATION_WIDE + the share of the
+#:   sheet's countries inside the wished zones (up to 1) when it also goes elsewhere (« monde
+#:   entier » for a wish of Europe: about 0.68); DESTINATION_BORDER when the wished zone is
+#:   reached only through countries straddling two continents (Turkey for Europe), which the
+#:   line names; 0 otherwise. Wishing « worldwide » is met by any sheet.
+#: - ``duration`` (applies when the person gives a minimum or a maximum): 0 when the ranges
+#:   do not meet, else DURATION_OVERLAP + the rest times the share of the wished range the
+#:   sheet's range covers (ends less than a week apart count as equal; a wish open below
+#:   starts at 0, one open above ends at DURATION_LONGEST, the longest stays the format's
+#:   programmes offer).
+#: - ``timing`` (applies when the person gives a departure date): 1 if the sheet has no
+#:   deadline or its deadline falls between the matching date and the departure, else 0.
+#: - ``status`` (applies when the person's status is known): 1 for a programme made for
+#:   statuses that include theirs (job seekers, students, apprentices…), STATUS_ANY for one
+#:   open to any status. The sheets made for someone are usually the better-suited help.
+#: - ``budget`` (always): 1 with no minimum or a budget at least BUDGET_MARGIN above it,
+#:   down to 0.8 at exactly the minimum, then 0.8 × budget / minimum (0 when unknown); it
+#:   never excludes. The margin covers exchange rates and the costs estimates leave out.
+#: - ``languages`` (always): mean over the sheet's recommended (non-required) languages of 1
+#:   at the level, LANGUAGE_ONE_BELOW one level below, 0 otherwise (1 when none).
+#: - ``certainty`` (always): 1 for a verified sheet, CERTAINTY_TO_VERIFY for one whose
+#:   conditions are still to verify. The lightest: it only decides between otherwise equal
+#:   fits, and no other component's real difference is outweighed by it.
 WEIGHTS: Mapping[str, float] = {
-    "domains": 0.30,
-    "destination": 0.25,
-    "duration": 0.15,
-    "timing": 0.10,
-    "budget": 0.12,
+    "domains": 0.26,
+    "destination": 0.24,
+    "duration": 0.14,
+    "timing": 0.08,
+    "status": 0.06,
+    "budget": 0.10,
     "languages": 0.08,
+    "certainty": 0.04,
 }
+
+DESTINATION_IN_ZONE = 0.8
+DESTINATION_WIDE = 0.6
+DESTINATION_BORDER = 0.25
+DURATION_OVERLAP = 0.5
+#: 24 months in weeks (VIE, VSI, working holiday in Canada): where a wish « at least N » ends
+#: when measuring how much of it a sheet covers.
+DURATION_LONGEST = 24 * WEEKS_PER_MONTH
+STATUS_ANY = 0.5
+BUDGET_MARGIN = 0.2
+LANGUAGE_ONE_BELOW = 0.5
+CERTAINTY_TO_VERIFY = 0.5
+#: The reason names the component that costs the sheet the most score when it costs at least
+#: this much (5 points out of 100), otherwise the sheet's strongest full fit.
+REASON_LOSS = 0.05
+
+#: French names of the components (the matching panel shows them next to their value).
+COMPONENT_LABELS: Mapping[str, str] = {
+    "domains": "Domaine", "destination": "Destination", "duration": "Durée",
+    "timing": "Candidature", "status": "Statut", "budget": "Budget", "languages": "Langues",
+    "certainty": "Fiabilité de la fiche",
+}
+#: Order in which a full fit is chosen as the reason (the most telling first).
+_REASON_ORDER = ("destination", "duration", "domains", "status", "timing", "languages",
+                 "budget", "certainty")
+#: Components that are wishes (a near miss must meet one of them).
+_WISHES = ("domains", "destination", "duration", "timing")
 
 _W_DOMAINS = WEIGHTS["domains"]
 _W_DESTINATION = WEIGHTS["destination"]
 _W_DURATION = WEIGHTS["duration"]
 _W_TIMING = WEIGHTS["timing"]
+_W_STATUS = WEIGHTS["status"]
 _W_BUDGET = WEIGHTS["budget"]
 _W_LANGUAGES = WEIGHTS["languages"]
+_W_CERTAINTY = WEIGHTS["certainty"]
+
 
 
 # --- Input data ----------------------------------------------------------------------------
-
 
 @dataclass(frozen=True, slots=True)
 class Wishes:
@@ -94,36 +159,66 @@ class Profile:
 # --- Output --------------------------------------------------------------------------------
 
 
+class Component(NamedTuple):
+    """One ranking component of one sheet for one person: ``value`` between 0 and 1,
+    ``weight`` from WEIGHTS, ``label`` in French (COMPONENT_LABELS)."""
+
+    name: str
+    label: str
+    weight: float
+    value: float
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """Everything the engine says about one sheet for one person (see ``assess``)."""
+
+    raw_score: float
+    components: tuple[Component, ...]
+    met: tuple[str, ...]
+    missing: tuple[str, ...]
+    blocking: tuple[str, ...]
+    reason: str
+
+    @property
+    def score(self) -> float:
+        return round(self.raw_score, 2)
+
+
 class _Explanation:
-    """The French lines of one sheet for one person, written on first use: ranking 5,000
+    """The assessment of one sheet for one person, written on first use: ranking 5,000
     sheets needs only numbers, and a page or a ``--limit`` shows only the first few."""
 
-    __slots__ = ("_ctx", "_lines", "_sheet")
+    __slots__ = ("_assessment", "_ctx", "_sheet")
 
     def __init__(self, ctx: _Context, sheet: SheetData):
         self._ctx = ctx
         self._sheet = sheet
-        self._lines: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]] | None = None
+        self._assessment: Assessment | None = None
+
+    def assessment(self) -> Assessment:
+        if self._assessment is None:
+            self._assessment = _assess(self._ctx, self._sheet)
+        return self._assessment
 
     def lines(self) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
         """(met, missing, blocking)."""
-        if self._lines is None:
-            met: list[str] = []
-            missing: list[str] = []
-            blocking: list[str] = []
-            _hard_conditions(self._ctx, self._sheet, met, blocking)
-            _wishes(self._ctx, self._sheet, met, missing)
-            self._lines = (tuple(met), tuple(missing), tuple(blocking))
-        return self._lines
+        assessment = self.assessment()
+        return assessment.met, assessment.missing, assessment.blocking
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, eq=False)
 class Match:
-    """A sheet passing every hard condition: ``met`` and ``missing`` explain its score."""
+    """A sheet passing every hard condition: ``met`` and ``missing`` explain its score.
+
+    ``score`` is rounded to two decimals for display; ranking uses ``raw_score``. ``rank``
+    starts at 1 and is shared by exactly tied sheets (see the module docstring)."""
 
     slug: str
     score: float
     explanation: _Explanation = field(repr=False, compare=False)
+    raw_score: float = 0.0
+    rank: int = 0
 
     @property
     def met(self) -> tuple[str, ...]:
@@ -133,12 +228,22 @@ class Match:
     def missing(self) -> tuple[str, ...]:
         return self.explanation.lines()[1]
 
+    @property
+    def reason(self) -> str:
+        """One line saying why the sheet is where it is in the ranking."""
+        return self.explanation.assessment().reason
+
+    @property
+    def components(self) -> tuple[Component, ...]:
+        return self.explanation.assessment().components
+
     def to_json(self) -> dict:
-        return {"slug": self.slug, "score": self.score, "met": list(self.met),
-                "missing": list(self.missing)}
+        return {"slug": self.slug, "rank": self.rank, "score": self.score,
+                "reason": self.reason, "met": list(self.met), "missing": list(self.missing),
+                "components": {item.name: round(item.value, 2) for item in self.components}}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, eq=False)
 class NearMiss(Match):
     """A sheet failing exactly one hard condition (``blocking``) while matching a wish."""
 
@@ -146,15 +251,21 @@ class NearMiss(Match):
     def blocking(self) -> tuple[str, ...]:
         return self.explanation.lines()[2]
 
+    @property
+    def reason(self) -> str:
+        return self.blocking[0]
+
     def to_json(self) -> dict:
         return {"slug": self.slug, "blocking": list(self.blocking)}
 
 
 @dataclass(frozen=True, slots=True)
 class MatchResult:
+    """``results`` and ``near_misses`` are Ranking sequences (best first, built on read)."""
+
     date: date
-    results: tuple[Match, ...]
-    near_misses: tuple[NearMiss, ...]
+    results: Sequence[Match]
+    near_misses: Sequence[NearMiss]
 
     def to_json(self, *, limit: int | None = None) -> dict:
         return {
@@ -164,8 +275,7 @@ class MatchResult:
         }
 
 
-# --- French formatting ---------------------------------------------------------------------
-
+# --- Matching ------------------------------------------------------------------------------
 
 def _join(items: Sequence[str], limit: int = 5) -> str:
     if len(items) > limit:
@@ -175,8 +285,10 @@ def _join(items: Sequence[str], limit: int = 5) -> str:
 
 # --- Matching ------------------------------------------------------------------------------
 
-_NO_MIN = float("-inf")
 _NO_MAX = float("inf")
+_TOLERANCE = SAME_DURATION_WEEKS
+_BUDGET_AT_MINIMUM = 0.8
+_CERTAINTY_TO_VERIFY_POINTS = _W_CERTAINTY * CERTAINTY_TO_VERIFY
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +302,7 @@ class _Labels:
     country: dict[str, str]
     nationality_group: dict[str, str]
     of_language: dict[str, str]
+    continent: dict[str, str]
 
     @property
     def countries_and_groups(self) -> dict[str, str]:
@@ -207,6 +320,7 @@ def _labels() -> _Labels:
         nationality_group={code: str(label)
                            for code, label in voc.NATIONALITY_GROUP_LABELS.items()},
         of_language=voc.of_language_labels(),
+        continent={str(code): str(label) for code, label in voc.CONTINENT_WITH_ARTICLE.items()},
     )
 
 
@@ -218,6 +332,7 @@ class _Context:
     on: date
     nationality: str | None
     status: str | None
+    departement: str | None
     disability: bool
     budget: int
     age_application: int
@@ -230,18 +345,18 @@ class _Context:
     education_text: str
     wish_domains: frozenset[str]
     wish_countries: tuple[str, ...]
-    wish_country_set: frozenset[str]
     wish_zones: tuple[str, ...]
-    wish_zone_set: frozenset[str]
+    wish_zone_countries: frozenset[str]
     wishes_worldwide: bool
     wishes_destination: bool
     weight: float
-    wish_duration: tuple[float, float] | None
+    wish_duration: tuple[float, float, float] | None
     wish_duration_text: str
     wish_domains_text: str
     wish_destination_text: str
     budget_text: str
     labels: _Labels
+    destination_memo: dict = field(default_factory=dict)
 
 
 def _context(profile: Profile, on: date) -> _Context:
@@ -249,14 +364,18 @@ def _context(profile: Profile, on: date) -> _Context:
     wishes = profile.wishes
     wish_duration = None
     if wishes.duration_min_weeks is not None or wishes.duration_max_weeks is not None:
-        wish_duration = (
-            _NO_MIN if wishes.duration_min_weeks is None else float(wishes.duration_min_weeks),
-            _NO_MAX if wishes.duration_max_weeks is None else float(wishes.duration_max_weeks))
+        low = 0.0 if wishes.duration_min_weeks is None else float(wishes.duration_min_weeks)
+        high = _NO_MAX if wishes.duration_max_weeks is None else float(wishes.duration_max_weeks)
+        # (low, high, where coverage is measured up to)
+        wish_duration = (low, high, min(high, max(DURATION_LONGEST, low)))
+    zone_countries = voc.zone_countries()
+    wishes_destination = bool(wishes.zones or wishes.countries)
     return _Context(
         profile=profile,
         on=on,
         nationality=profile.nationality,
         status=profile.status,
+        departement=voc.departement_of_postal_code(profile.postal_code),
         disability=profile.disability,
         budget=profile.budget_eur or 0,
         age_application=age_on(profile.birth_date, on),
@@ -271,15 +390,17 @@ def _context(profile: Profile, on: date) -> _Context:
                         else f"vous indiquez {labels.education[profile.education_level]}"),
         wish_domains=frozenset(wishes.domains),
         wish_countries=wishes.countries,
-        wish_country_set=frozenset(wishes.countries),
         wish_zones=wishes.zones,
-        wish_zone_set=frozenset(wishes.zones),
+        wish_zone_countries=frozenset().union(
+            *(zone_countries[zone] for zone in wishes.zones if zone != voc.Zone.WORLDWIDE)),
         wishes_worldwide=voc.Zone.WORLDWIDE in wishes.zones,
-        wishes_destination=bool(wishes.zones or wishes.countries),
-        weight=(_W_BUDGET + _W_LANGUAGES + (_W_DOMAINS if wishes.domains else 0)
-                + (_W_DESTINATION if wishes.zones or wishes.countries else 0)
+        wishes_destination=wishes_destination,
+        weight=(_W_BUDGET + _W_LANGUAGES + _W_CERTAINTY
+                + (_W_DOMAINS if wishes.domains else 0)
+                + (_W_DESTINATION if wishes_destination else 0)
                 + (_W_DURATION if wish_duration is not None else 0)
-                + (_W_TIMING if wishes.departure else 0)),
+                + (_W_TIMING if wishes.departure else 0)
+                + (_W_STATUS if profile.status else 0)),
         wish_duration=wish_duration,
         wish_duration_text=format_weeks_range(wishes.duration_min_weeks,
                                               wishes.duration_max_weeks),
@@ -291,6 +412,8 @@ def _context(profile: Profile, on: date) -> _Context:
         labels=labels,
     )
 
+
+# --- Hard conditions -----------------------------------------------------------------------
 
 def _age_line(ctx: _Context, sheet: SheetData, age: int, age_max: int | None,
               by_departure: bool, passed: bool) -> str:
@@ -342,11 +465,23 @@ def _hard_conditions(ctx: _Context, sheet: SheetData, met: list[str] | None = No
             if ctx.status is None:
                 blocking.append("Statut : non renseigné")
             elif passed:
-                met.append(f"Statut : {ctx.status_label}, accepté")
+                met.append(_status_line(ctx, sheet))
             else:
                 allowed = ", ".join(ctx.labels.status[code] for code in sheet.statuses)
                 blocking.append(f"Statut : {ctx.status_label}, non accepté "
                                 f"(réservé à : {allowed})")
+    if sheet._residence_set is not None:
+        passed = ctx.departement in sheet._residence_set
+        if not passed:
+            fails += 1
+        if explain:
+            text = f"Réservé aux habitants {voc.of_departements(sheet.residence)}"
+            if passed:
+                met.append(f"{text} : code postal {ctx.profile.postal_code}, accepté")
+            elif ctx.departement is None:
+                blocking.append(f"{text} : code postal non renseigné")
+            else:
+                blocking.append(text)
     if sheet._education_rank is not None:
         passed = ctx.education_rank >= sheet._education_rank
         if not passed:
@@ -368,6 +503,10 @@ def _hard_conditions(ctx: _Context, sheet: SheetData, met: list[str] | None = No
     return fails
 
 
+def _status_line(ctx: _Context, sheet: SheetData) -> str:
+    return f"Statut : {ctx.status_label}, accepté"
+
+
 def _nationality_line(ctx: _Context, sheet: SheetData, passed: bool) -> str:
     nationality = ctx.nationality
     if nationality is None:
@@ -382,124 +521,422 @@ def _nationality_line(ctx: _Context, sheet: SheetData, passed: bool) -> str:
     return f"Nationalité : {name}, acceptée ({accepted})"
 
 
-def _wishes(ctx: _Context, sheet: SheetData, met: list[str] | None = None,
-            missing: list[str] | None = None) -> tuple[float, bool]:
-    """Return (score, matched_a_wish); with lists given, also write the lines (see WEIGHTS)."""
-    explain = met is not None
+# --- Components ----------------------------------------------------------------------------
+
+def _destination(ctx: _Context, sheet: SheetData) -> tuple[float, str, tuple[str, ...]]:
+    """(value, kind, countries) — kind: ``any`` (the person wishes worldwide), ``named`` (the
+    sheet names a wished country, listed), ``zone`` (the sheet goes only to the wished zones),
+    ``in_zone`` (a wished country, listed, inside a zone of the sheet), ``wide`` (the wished
+    zones and elsewhere), ``border`` (only straddling countries, listed), ``none``."""
+    if ctx.wishes_worldwide:
+        return 1.0, "any", ()
+    named = tuple(code for code in ctx.wish_countries if code in sheet._named)
+    if named:
+        return 1.0, "named", named
+    best: tuple[float, str, tuple[str, ...]] = (0.0, "none", ())
+    countries = sheet._countries
+    inside = tuple(code for code in ctx.wish_countries if code in countries)
+    if inside:
+        value = (DESTINATION_WIDE + (1 - DESTINATION_WIDE) * len(inside) / len(countries)
+                 if sheet._worldwide else DESTINATION_IN_ZONE)
+        best = (value, "in_zone", inside)
+    wished = ctx.wish_zone_countries
+    if wished:
+        common = countries & wished
+        if common:
+            straddling = voc.transcontinental_countries()
+            if all(code in straddling for code in common):
+                candidate = (DESTINATION_BORDER, "border", tuple(sorted(common)))
+            elif len(common) == len(countries):
+                candidate = (1.0, "zone", ())
+            else:
+                candidate = (DESTINATION_WIDE
+                             + (1 - DESTINATION_WIDE) * len(common) / len(countries), "wide", ())
+            if candidate[0] > best[0]:
+                best = candidate
+    return best
+
+
+def _destination_value(ctx: _Context, sheet: SheetData) -> float:
+    """``_destination``'s value, memoised per destination set for this profile (many sheets
+    share their destinations: « Union européenne », « monde entier »…)."""
+    key = (sheet._named, sheet._countries)
+    value = ctx.destination_memo.get(key)
+    if value is None:
+        value = ctx.destination_memo[key] = _destination(ctx, sheet)[0]
+    return value
+
+
+def _duration(ctx: _Context, sheet: SheetData) -> tuple[float, float]:
+    """(value, coverage): 0 when the sheet's range and the wished one do not meet (ends less
+    than a week apart meet); otherwise the share of the wished range the sheet covers."""
+    low, high = sheet._duration
+    wish_low, wish_high, cover_high = ctx.wish_duration
+    if low - wish_high >= _TOLERANCE or wish_low - high >= _TOLERANCE:
+        return 0.0, 0.0
+    width = cover_high - wish_low
+    if width < _TOLERANCE:
+        return 1.0, 1.0
+    gap_low = low - wish_low if low - wish_low >= _TOLERANCE else 0.0
+    gap_high = cover_high - high if cover_high - high >= _TOLERANCE else 0.0
+    coverage = max(0.0, (width - gap_low - gap_high) / width)
+    return DURATION_OVERLAP + (1 - DURATION_OVERLAP) * coverage, coverage
+
+
+def _budget(ctx: _Context, sheet: SheetData) -> float:
+    minimum = sheet.budget_min_eur
+    if not minimum or ctx.budget >= minimum * (1 + BUDGET_MARGIN):
+        return 1.0
+    ratio = ctx.budget / minimum
+    if ratio >= 1:
+        return min(1.0, _BUDGET_AT_MINIMUM
+                   + (1 - _BUDGET_AT_MINIMUM) * (ratio - 1) / BUDGET_MARGIN)
+    return _BUDGET_AT_MINIMUM * ratio
+
+
+def _language_value(ctx: _Context, code: str, rank: int) -> float:
+    have = ctx.language_ranks.get(code, 0)
+    if have >= rank:
+        return 1.0
+    return LANGUAGE_ONE_BELOW if have and have == rank - 1 else 0.0
+
+
+def _score(ctx: _Context, sheet: SheetData) -> tuple[float, bool]:
+    """(score, meets_a_wish) — the fast path of ``_assess``: the same values without the
+    lines, with the small helpers written inline (this runs for every sheet; a test checks
+    that both paths agree)."""
     total = 0.0
     matched_wish = False
-    labels = ctx.labels
-    if ctx.wish_domains:
-        if ctx.wish_domains.isdisjoint(sheet.domains):
-            if explain:
-                missing.append(
-                    f"Domaine : {', '.join(labels.domain[c] for c in sheet.domains)} ; "
-                    f"vous cherchez : {ctx.wish_domains_text}")
-        else:
-            total += _W_DOMAINS
-            matched_wish = True
-            if explain:
-                common = ", ".join(labels.domain[c] for c in sheet.domains
-                                   if c in ctx.wish_domains)
-                met.append(f"Domaine : {common}, comme vous le souhaitez")
+    if ctx.wish_domains and not ctx.wish_domains.isdisjoint(sheet.domains):
+        total += _W_DOMAINS
+        matched_wish = True
     if ctx.wishes_destination:
-        if (ctx.wishes_worldwide or not ctx.wish_country_set.isdisjoint(sheet._countries)
-                or not ctx.wish_zone_set.isdisjoint(sheet._zones_touched)):
-            total += _W_DESTINATION
+        key = (sheet._named, sheet._countries)
+        value = ctx.destination_memo.get(key)
+        if value is None:
+            value = ctx.destination_memo[key] = _destination(ctx, sheet)[0]
+        total += _W_DESTINATION * value
+        if value > DESTINATION_BORDER:
             matched_wish = True
-            if explain:
-                names = ([labels.country[c] for c in ctx.wish_countries if c in sheet._countries]
-                         + [labels.zone[z] for z in ctx.wish_zones
-                            if z in sheet._zones_touched or z == "worldwide"])
-                met.append(f"Destination : {_join(names)}, comme vous le souhaitez")
-        elif explain:
-            where = _join([labels.zone[z] for z in sheet.destination_zones]
-                          + [labels.country[c] for c in sheet.destination_countries])
-            missing.append(f"Destination : {where} ; vous souhaitez : "
-                           f"{ctx.wish_destination_text}")
-    if ctx.wish_duration is not None:
+    wish_duration = ctx.wish_duration
+    if wish_duration is not None:
         low, high = sheet._duration
-        wish_low, wish_high = ctx.wish_duration
-        overlaps = low <= wish_high and wish_low <= high
-        if overlaps:
-            total += _W_DURATION
+        wish_low, wish_high, cover_high = wish_duration
+        if low - wish_high < _TOLERANCE and wish_low - high < _TOLERANCE:
             matched_wish = True
-        if explain:
-            sheet_text = format_weeks_range(sheet.duration_min_weeks, sheet.duration_max_weeks)
-            if overlaps:
-                met.append(f"Durée : {sheet_text}, compatible avec votre souhait "
-                           f"({ctx.wish_duration_text})")
+            width = cover_high - wish_low
+            if width < _TOLERANCE:
+                total += _W_DURATION
             else:
-                missing.append(f"Durée : {sheet_text} ; vous souhaitez {ctx.wish_duration_text}")
+                gap = ((low - wish_low if low - wish_low >= _TOLERANCE else 0.0)
+                       + (cover_high - high if cover_high - high >= _TOLERANCE else 0.0))
+                coverage = (width - gap) / width if gap < width else 0.0
+                total += _W_DURATION * (DURATION_OVERLAP + (1 - DURATION_OVERLAP) * coverage)
     if ctx.departure is not None:
         deadline = sheet.application_deadline
         if deadline is None:
             total += _W_TIMING
-        elif deadline < ctx.on:
-            if explain:
-                missing.append(f"Candidature : date limite passée ({format_date(deadline)})")
-        elif deadline > ctx.departure:
-            if explain:
-                missing.append(f"Candidature : jusqu'au {format_date(deadline)}, après votre "
-                               f"départ souhaité le {ctx.departure_text}")
-        else:
+        elif ctx.on <= deadline <= ctx.departure:
             total += _W_TIMING
             matched_wish = True
-            if explain:
-                met.append(f"Candidature : jusqu'au {format_date(deadline)}, avant votre "
-                           f"départ souhaité le {ctx.departure_text}")
-    # Budget and recommended languages always apply (so a profile without wishes is ranked);
-    # ``ctx.weight`` is the sum of the weights that apply.
+    if ctx.status is not None:
+        status_set = sheet._status_set
+        if status_set is None:
+            total += _W_STATUS * STATUS_ANY
+        elif ctx.status in status_set:
+            total += _W_STATUS
     minimum = sheet.budget_min_eur
-    if not minimum:
+    if not minimum or ctx.budget >= minimum * (1 + BUDGET_MARGIN):
         total += _W_BUDGET
     else:
-        budget = ctx.budget
-        enough = budget >= minimum
-        total += _W_BUDGET if enough else _W_BUDGET * budget / minimum
-        if explain:
-            (met if enough else missing).append(
-                f"Budget conseillé {format_eur(minimum)} : {ctx.budget_text}")
-    if not sheet._recommended:
+        total += _W_BUDGET * _budget(ctx, sheet)
+    recommended = sheet._recommended
+    if not recommended:
         total += _W_LANGUAGES
     else:
-        reached = 0
-        for code, rank, prefix in sheet._recommended:
-            passed = ctx.language_ranks.get(code, 0) >= rank
-            if passed:
-                reached += 1
-            if explain:
-                have = ctx.profile.languages.get(code)
-                (met if passed else missing).append(
-                    prefix + ("non indiqué" if have is None else f"vous indiquez {have}"))
-        total += _W_LANGUAGES * reached / len(sheet._recommended)
+        ranks = ctx.language_ranks
+        reached = 0.0
+        for code, rank, _prefix in recommended:
+            have = ranks.get(code, 0)
+            if have >= rank:
+                reached += 1.0
+            elif have and have == rank - 1:
+                reached += LANGUAGE_ONE_BELOW
+        total += _W_LANGUAGES * reached / len(recommended)
+    total += _W_CERTAINTY if sheet.verification == VERIFIED else _CERTAINTY_TO_VERIFY_POINTS
     return total / ctx.weight, matched_wish
 
 
+@dataclass(slots=True)
+class _Part:
+    """A component being explained: its value and its lines."""
+
+    name: str
+    value: float
+    met: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    #: A line used only as the reason (for a component that writes no line of its own).
+    reason_line: str = ""
+
+    def line(self) -> str:
+        return (self.missing or self.met or [self.reason_line])[0]
+
+
+def _destination_part(ctx: _Context, sheet: SheetData) -> _Part:
+    labels = ctx.labels
+    value, kind, countries = _destination(ctx, sheet)
+    part = _Part("destination", value)
+    where = _join([labels.zone[z] for z in sheet.destination_zones]
+                  + [labels.country[c] for c in sheet.destination_countries])
+    wished_zones = _join([labels.zone[z] for z in ctx.wish_zones
+                          if z != voc.Zone.WORLDWIDE])
+    if kind == "any":
+        part.met.append(f"Destination : {where}, toutes destinations vous conviennent")
+    elif kind == "named":
+        part.met.append(f"Destination : {_join([labels.country[c] for c in countries])}, "
+                        f"comme souhaité")
+    elif kind == "zone":
+        part.met.append(f"Destination : {wished_zones}, comme souhaité ({where})")
+    elif kind == "in_zone":
+        part.met.append(f"Destination : {_join([labels.country[c] for c in countries])} "
+                        f"comme souhaité, parmi d'autres pays ({where})")
+    elif kind == "wide":
+        part.met.append(f"Destination : {wished_zones} comme souhaité, parmi d'autres "
+                        f"destinations ({where})")
+    elif kind == "border":
+        groups: dict[tuple[str, ...], list[str]] = {}
+        straddling = voc.transcontinental_countries()
+        for code in sorted(countries, key=lambda c: labels.country[c]):
+            groups.setdefault(straddling[code], []).append(labels.country[code])
+        detail = " ; ".join(
+            f"{', '.join(names)} : à cheval sur "
+            f"{' et '.join(labels.continent[c] for c in continents)}"
+            for continents, names in groups.items())
+        part.missing.append(f"Destination : {where} ; {wished_zones} seulement par des pays à "
+                            f"cheval sur deux continents ({detail})")
+    else:
+        part.missing.append(f"Destination : {where} ; vous souhaitez : "
+                            f"{ctx.wish_destination_text}")
+    return part
+
+
+def _duration_part(ctx: _Context, sheet: SheetData) -> _Part:
+    value, coverage = _duration(ctx, sheet)
+    part = _Part("duration", value)
+    sheet_text = format_weeks_range(sheet.duration_min_weeks, sheet.duration_max_weeks)
+    wish = ctx.wish_duration_text
+    if not value:
+        part.missing.append(f"Durée : {sheet_text} ; vous souhaitez {wish}")
+    elif coverage >= 0.999:
+        part.met.append(f"Durée : {sheet_text}, couvre votre souhait ({wish})")
+    else:
+        low, high = sheet._duration
+        wish_low, wish_high, _cover_high = ctx.wish_duration
+        if low > wish_low - _TOLERANCE and high < wish_high + _TOLERANCE:
+            part.met.append(f"Durée : {sheet_text}, dans votre souhait ({wish})")
+        else:
+            part.met.append(f"Durée : {sheet_text}, couvre une partie de votre souhait ({wish})")
+    return part
+
+
+def _timing_part(ctx: _Context, sheet: SheetData) -> _Part:
+    deadline = sheet.application_deadline
+    if deadline is None:
+        return _Part("timing", 1.0, reason_line="Candidature : sans date limite")
+    part = _Part("timing", 0.0)
+    if deadline < ctx.on:
+        part.missing.append(f"Candidature : date limite passée ({format_date(deadline)})")
+    elif deadline > ctx.departure:
+        part.missing.append(f"Candidature : jusqu'au {format_date(deadline)}, après votre "
+                            f"départ souhaité le {ctx.departure_text}")
+    else:
+        part.value = 1.0
+        part.met.append(f"Candidature : jusqu'au {format_date(deadline)}, avant votre départ "
+                        f"souhaité le {ctx.departure_text}")
+    return part
+
+
+def _parts(ctx: _Context, sheet: SheetData) -> list[_Part]:
+    """The components that apply to the person, with their lines (see WEIGHTS)."""
+    labels = ctx.labels
+    parts = []
+    if ctx.wish_domains:
+        if ctx.wish_domains.isdisjoint(sheet.domains):
+            parts.append(_Part("domains", 0.0, missing=[
+                f"Domaine : {', '.join(labels.domain[c] for c in sheet.domains)} ; "
+                f"vous cherchez : {ctx.wish_domains_text}"]))
+        else:
+            common = ", ".join(labels.domain[c] for c in sheet.domains if c in ctx.wish_domains)
+            parts.append(_Part("domains", 1.0, met=[f"Domaine : {common}, comme souhaité"]))
+    if ctx.wishes_destination:
+        parts.append(_destination_part(ctx, sheet))
+    if ctx.wish_duration is not None:
+        parts.append(_duration_part(ctx, sheet))
+    if ctx.departure is not None:
+        parts.append(_timing_part(ctx, sheet))
+    if ctx.status is not None:
+        if sheet._status_set is None:
+            parts.append(_Part("status", STATUS_ANY,
+                               reason_line="Statut : programme ouvert à toutes les situations"))
+        else:
+            value = 1.0 if ctx.status in sheet._status_set else 0.0
+            parts.append(_Part("status", value, reason_line=(
+                f"Statut : programme conçu pour votre situation ({ctx.status_label})"
+                if value else f"Statut : {ctx.status_label}, non accepté")))
+    budget = _Part("budget", _budget(ctx, sheet), reason_line="Budget : aucun minimum conseillé")
+    minimum = sheet.budget_min_eur
+    if minimum:
+        line = f"Budget conseillé {format_eur(minimum)} : {ctx.budget_text}"
+        if ctx.budget < minimum:
+            budget.missing.append(line)
+        elif budget.value < 1:
+            budget.met.append(f"{line}, avec peu de marge")
+        else:
+            budget.met.append(line)
+    parts.append(budget)
+    languages = _Part("languages", 1.0, reason_line="Langues : aucun niveau conseillé")
+    if sheet._recommended:
+        values = []
+        for code, rank, prefix in sheet._recommended:
+            value = _language_value(ctx, code, rank)
+            values.append(value)
+            have = ctx.profile.languages.get(code)
+            (languages.met if value == 1 else languages.missing).append(
+                prefix + ("non indiqué" if have is None else f"vous indiquez {have}"))
+        languages.value = sum(values) / len(values)
+    parts.append(languages)
+    if sheet.verification == VERIFIED:
+        parts.append(_Part("certainty", 1.0, reason_line="Fiche vérifiée"))
+    else:
+        parts.append(_Part("certainty", CERTAINTY_TO_VERIFY,
+                           missing=[f"À vérifier : {sheet.verification_note}"]))
+    return parts
+
+
+def _reason(ctx: _Context, parts: Sequence[_Part]) -> str:
+    """The shortfall that costs the sheet most when it costs at least REASON_LOSS of the
+    score, else the first full fit in _REASON_ORDER, else the heaviest component."""
+    by_name = {part.name: part for part in parts}
+    order = {name: index for index, name in enumerate(_REASON_ORDER)}
+    # A shortfall is a wish not fully met or a line saying what is missing; a programme open
+    # to every status is not one (it is only less targeted).
+    shortfalls = [part for part in parts if part.missing or part.name in _WISHES]
+    if shortfalls:
+        worst = max(shortfalls, key=lambda part: (WEIGHTS[part.name] * (1 - part.value),
+                                                  -order[part.name]))
+        if WEIGHTS[worst.name] * (1 - worst.value) / ctx.weight >= REASON_LOSS:
+            return worst.line()
+    for name in _REASON_ORDER:
+        part = by_name.get(name)
+        if part is not None and part.value >= 0.999 and (part.met or part.reason_line):
+            return (part.met or [part.reason_line])[0]
+    return max(parts, key=lambda part: (WEIGHTS[part.name] * part.value,
+                                        -order[part.name])).line()
+
+
+def _assess(ctx: _Context, sheet: SheetData) -> Assessment:
+    met: list[str] = []
+    missing: list[str] = []
+    blocking: list[str] = []
+    _hard_conditions(ctx, sheet, met, blocking)
+    parts = _parts(ctx, sheet)
+    for part in parts:
+        met.extend(part.met)
+        missing.extend(part.missing)
+    components = tuple(Component(part.name, COMPONENT_LABELS[part.name], WEIGHTS[part.name],
+                                 part.value) for part in parts)
+    raw = sum(item.weight * item.value for item in components) / ctx.weight
+    reason = blocking[0] if blocking else _reason(ctx, parts)
+    return Assessment(raw_score=raw, components=components, met=tuple(met),
+                      missing=tuple(missing), blocking=tuple(blocking), reason=reason)
+
+
+class Ranking(Sequence):
+    """Matches best first, each built when first read: ranking 5,000 sheets needs only
+    numbers, and a page shows the first few. A read-only sequence (indexing, slicing, ``len``,
+    iteration, equality with any sequence of the same matches).
+
+    Rows are (-score, -review day, title, slug, sheet), sorted as plain tuples; exact ties
+    (same score, same review date) share a rank and are listed by title."""
+
+    __slots__ = ("_cls", "_ctx", "_items", "_rows")
+
+    def __init__(self, ctx: _Context | None, cls: type[Match],
+                 rows: list[tuple[float, int, str, str, SheetData]]):
+        rows.sort()
+        self._ctx = ctx
+        self._cls = cls
+        self._rows = rows
+        self._items: list[Match | None] = [None] * len(rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def _item(self, index: int) -> Match:
+        item = self._items[index]
+        if item is None:
+            rows = self._rows
+            negative, reviewed, _title, slug, sheet = rows[index]
+            first = index
+            while first and rows[first - 1][0] == negative and rows[first - 1][1] == reviewed:
+                first -= 1
+            item = self._items[index] = self._cls(
+                slug, round(-negative, 2), _Explanation(self._ctx, sheet), -negative, first + 1)
+        return item
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return tuple(self._item(position) for position in range(*index.indices(len(self))))
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError("Ranking index out of range")
+        return self._item(index)
+
+    def __iter__(self):
+        return (self._item(position) for position in range(len(self)))
+
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, Sequence) or len(other) != len(self):
+            return NotImplemented if not isinstance(other, Sequence) else False
+        return all(mine is theirs for mine, theirs in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Ranking({[row[3] for row in self._rows]!r})"
+
+
 def match(profile: Profile, sheets: Iterable[SheetData], *, on: date) -> MatchResult:
-    """Match ``profile`` against ``sheets`` on the date ``on`` (see the module docstring)."""
+    """Match ``profile`` against ``sheets`` on the date ``on`` (see the module docstring):
+    ``results`` (every sheet passing all hard conditions) and ``near_misses``, each best
+    first with a ``rank``, ``score`` (0–1, rounded), ``raw_score``, ``reason``, ``met``,
+    ``missing`` and ``components``. Raises nothing for valid SheetData and Profile."""
     ctx = _context(profile, on)
-    results: list[Match] = []
-    near_misses: list[NearMiss] = []
+    results: list[tuple[float, int, str, str, SheetData]] = []
+    near_misses: list[tuple[float, int, str, str, SheetData]] = []
     for sheet in sheets:
         fails = _hard_conditions(ctx, sheet)
         if fails > 1:
             continue
-        score, matched_wish = _wishes(ctx, sheet)
+        score, matched_wish = _score(ctx, sheet)
         if not fails:
-            results.append(Match(sheet.slug, round(score, 2), _Explanation(ctx, sheet)))
+            results.append((-score, -sheet._reviewed, sheet.title, sheet.slug, sheet))
         elif matched_wish:
-            near_misses.append(NearMiss(sheet.slug, round(score, 2), _Explanation(ctx, sheet)))
-    results.sort(key=_rank)
-    near_misses.sort(key=_rank)
-    return MatchResult(date=on, results=tuple(results), near_misses=tuple(near_misses))
+            near_misses.append((-score, -sheet._reviewed, sheet.title, sheet.slug, sheet))
+    return MatchResult(date=on, results=Ranking(ctx, Match, results),
+                       near_misses=Ranking(ctx, NearMiss, near_misses))
 
 
-def _rank(item: Match) -> tuple[float, str]:
-    return (-item.score, item.slug)
+def assess(profile: Profile, sheet: SheetData, *, on: date) -> Assessment:
+    """Everything about one sheet for one person on the date ``on``, whatever its outcome:
+    score (rounded) and ``raw_score``, ``components``, ``reason`` (the blocking line when a
+    hard condition fails) and the met, missing and blocking lines."""
+    return _assess(_context(profile, on), sheet)
 
 
 def explain(profile: Profile, sheet: SheetData, *,
             on: date) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
     """(met, missing, blocking) lines of one sheet for one person, whatever its outcome."""
-    return _Explanation(_context(profile, on), sheet).lines()
+    assessment = assess(profile, sheet, on=on)
+    return assessment.met, assessment.missing, assessment.blocking

@@ -12,7 +12,7 @@ from programmes.selectors import published_sheet_data, sheet_data
 from somobilite.celery import publish_on_commit
 
 from . import exchange
-from .engine import MatchResult, Profile, Wishes, explain, match
+from .engine import MatchResult, Profile, Wishes, assess, match
 from .models import MobilityProfile, ProgrammeRecommendation
 
 
@@ -102,19 +102,21 @@ def _advisor_contact(advisor_user) -> dict:
 
 def recommendation_items(*, person: Profile, sheets: list[ProgrammeSheet], on: date,
                          ) -> list[dict]:
-    """What a young person receives for each selected sheet: its facts and the explanation
-    lines of the day ``on`` (``met``; ``missing`` = blocking conditions first, then unmet
-    wishes). The send stores them; the advisor's preview shows the same."""
+    """What a young person receives for each selected sheet: its facts, the one-line
+    ``reason`` and the explanation lines of the day ``on`` (``met``; ``missing`` = blocking
+    conditions first, then unmet wishes). The send stores them; the advisor's preview shows
+    the same."""
     items = []
     for sheet in sheets:
-        met, missing, blocking = explain(person, sheet_data(sheet), on=on)
+        assessment = assess(person, sheet_data(sheet), on=on)
         items.append({
             "slug": sheet.slug, "title": sheet.title, "summary": sheet.summary,
             "url": sheet.url, "organiser": sheet.organiser,
             "application_periods": sheet.application_periods,
             "application_deadline": (sheet.application_deadline.isoformat()
                                      if sheet.application_deadline else None),
-            "met": list(met), "missing": list(blocking) + list(missing),
+            "reason": assessment.reason, "met": list(assessment.met),
+            "missing": list(assessment.blocking) + list(assessment.missing),
         })
     return items
 

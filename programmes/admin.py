@@ -16,7 +16,14 @@ from import_export import fields, resources, widgets
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from vocabulary.codes import ANY_STATUS, NATIONALITY_GROUP_LABELS, Domain, Status, Zone
+from vocabulary.codes import (
+    ANY_STATUS,
+    DEPARTEMENTS,
+    NATIONALITY_GROUP_LABELS,
+    Domain,
+    Status,
+    Zone,
+)
 
 from .models import ProgrammeProposal, ProgrammeSheet, ProposalStatus, ReviewDigest
 from .selectors import proposal_diff, review_limit, to_review_q
@@ -91,6 +98,9 @@ class ProgrammeSheetResource(resources.ModelResource):
                              widget=LanguagesWidget())
     education_min = fields.Field(attribute="education_min", column_name="education_min",
                                  widget=NullableCodeWidget())
+    residence_departements = fields.Field(attribute="residence_departements",
+                                          column_name="residence_departements",
+                                          widget=CodeListWidget(nullable=True))
 
     class Meta:
         model = ProgrammeSheet
@@ -109,6 +119,10 @@ class ProgrammeSheetResource(resources.ModelResource):
 
 def _country_choices():
     return list(countries)
+
+
+def _departement_choices():
+    return [(code, f"{code} – {name}") for code, name in DEPARTEMENTS.items()]
 
 
 def _nationality_choices():
@@ -132,18 +146,28 @@ class ProgrammeSheetForm(forms.ModelForm):
     nationalities = forms.MultipleChoiceField(
         label=_("nationalités acceptées"), choices=_nationality_choices, required=False,
         help_text=_("Aucune sélection : aucune condition de nationalité."))
+    residence_departements = forms.MultipleChoiceField(
+        label=_("réservé aux habitants des départements"), choices=_departement_choices,
+        required=False, widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("Aucune sélection : aucune condition de résidence. Le département est lu "
+                    "sur le code postal du jeune."))
 
     class Meta:
         model = ProgrammeSheet
         fields = ("title", "slug", "publication", "summary", "description", "url", "organiser",
                   "last_reviewed", "domains", "destination_zones", "destination_countries",
                   "age_min", "age_max", "age_reference", "disability_age_max", "statuses",
-                  "nationalities", "education_min", "languages", "duration_min_weeks",
-                  "duration_max_weeks", "budget_min_eur", "cost_participant_eur", "funding",
-                  "application_deadline", "application_periods")
+                  "nationalities", "residence_departements", "education_min", "languages",
+                  "duration_min_weeks", "duration_max_weeks", "budget_min_eur",
+                  "cost_participant_eur", "funding", "application_deadline",
+                  "application_periods", "verification", "verification_note")
+        widgets = {"verification": forms.RadioSelect}
 
     def clean_nationalities(self):
         return self.cleaned_data["nationalities"] or None
+
+    def clean_residence_departements(self):
+        return self.cleaned_data["residence_departements"] or None
 
 
 class ToReviewFilter(admin.SimpleListFilter):
@@ -165,8 +189,9 @@ class ToReviewFilter(admin.SimpleListFilter):
 class ProgrammeSheetAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     form = ProgrammeSheetForm
     resource_classes = [ProgrammeSheetResource]
-    list_display = ["title", "slug", "publication", "last_reviewed", "to_review"]
-    list_filter = ["publication", ToReviewFilter]
+    list_display = ["title", "slug", "publication", "verification", "last_reviewed",
+                    "to_review"]
+    list_filter = ["publication", "verification", ToReviewFilter]
     search_fields = ["title", "slug", "organiser"]
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["created_at", "updated_at"]
@@ -177,7 +202,9 @@ class ProgrammeSheetAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
                                                     "destination_countries")}),
         (_("Conditions"), {"fields": ("age_min", "age_max", "age_reference",
                                       "disability_age_max", "statuses", "nationalities",
-                                      "education_min", "languages")}),
+                                      "residence_departements", "education_min",
+                                      "languages")}),
+        (_("Vérification des conditions"), {"fields": ("verification", "verification_note")}),
         (_("Durée, coût, candidature"), {"fields": (
             "duration_min_weeks", "duration_max_weeks", "budget_min_eur", "cost_participant_eur",
             "funding", "application_deadline", "application_periods")}),

@@ -1,6 +1,7 @@
 """Demo data: about thirty real programmes (programmes/demo_programmes.json, in the exchange
 format), loaded through the same importer as ``import_programmes``. Idempotent: a second run
-finds every sheet unchanged. Facts that could not be checked are marked « À vérifier »."""
+finds every sheet unchanged. Sheets whose facts could not all be checked are « à vérifier »,
+with a note saying what (the ``verification`` key)."""
 
 import json
 from pathlib import Path

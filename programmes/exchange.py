@@ -11,7 +11,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
-from vocabulary.codes import AgeReference, EducationLevel
+from vocabulary.codes import AgeReference, EducationLevel, Verification
 from vocabulary.exchange import parse_date, parse_weeks_range, weeks_to_json
 
 from . import validators
@@ -20,13 +20,15 @@ from .models import Publication
 TOP_KEYS = ("slug", "title", "summary", "description", "domains", "destinations", "age",
             "statuses", "nationalities", "education_min", "languages", "duration_weeks",
             "budget_min_eur", "cost", "disability_age_max", "application", "organiser", "url",
-            "last_reviewed", "publication")
+            "last_reviewed", "publication", "residence", "verification")
 REQUIRED_KEYS = ("slug", "title", "summary", "domains", "destinations", "url")
 NESTED_KEYS = {
     "destinations": {"zones", "countries"},
     "age": {"min", "max", "reference"},
     "cost": {"participant_eur", "funding"},
     "application": {"deadline", "periods"},
+    "residence": {"departements"},
+    "verification": {"status", "note"},
 }
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TEXT_LIMITS = {"title": 200, "summary": 500, "organiser": 200, "url": 500}
@@ -37,7 +39,8 @@ IMPORTED_FIELDS = (
     "age_min", "age_max", "age_reference", "disability_age_max", "statuses", "nationalities",
     "education_min", "languages", "duration_min_weeks", "duration_max_weeks", "budget_min_eur",
     "cost_participant_eur", "funding", "application_deadline", "application_periods",
-    "organiser", "url", "last_reviewed", "publication",
+    "organiser", "url", "last_reviewed", "publication", "residence_departements",
+    "verification", "verification_note",
 )
 
 
@@ -195,6 +198,30 @@ def parse_programme(data, label: str, errors: list[str]) -> dict | None:
     fields["application_periods"] = _text(item, application, "periods")
     fields["last_reviewed"] = _collect(errors, label, lambda errs: parse_date(
         data.get("last_reviewed"), errs, "last_reviewed"))
+    residence = _object(item, data, "residence")
+    fields["residence_departements"] = None
+    if data.get("residence") is not None and isinstance(data["residence"], dict):
+        if "departements" not in residence:
+            item.error("residence.departements", "clé obligatoire manquante")
+        else:
+            fields["residence_departements"] = _checked(
+                item, "residence.departements", residence["departements"],
+                validators.check_departements_required)
+    verification = _object(item, data, "verification")
+    status = verification.get("status", Verification.VERIFIED.value)
+    note = verification.get("note") or ""
+    if status not in Verification.values:
+        item.error("verification.status", "« verified » ou « to_verify » attendu")
+    if not isinstance(note, str):
+        item.error("verification.note", "texte attendu")
+        note = ""
+    elif status == Verification.TO_VERIFY and not note.strip():
+        item.error("verification.note", "dites ce qui reste à vérifier")
+    elif status == Verification.VERIFIED and note.strip():
+        item.error("verification.note", "une fiche vérifiée n'a pas de note : "
+                                        "« status » doit valoir « to_verify »")
+    fields["verification"] = status
+    fields["verification_note"] = note.strip()
     publication = data.get("publication", Publication.PUBLISHED.value)
     if publication not in Publication.values:
         item.error("publication", "« published », « draft » ou « archived » attendu")
@@ -253,4 +280,7 @@ def sheet_to_exchange(sheet) -> dict:
         "url": sheet.url,
         "last_reviewed": _date_json(sheet.last_reviewed),
         "publication": sheet.publication,
+        "residence": (None if sheet.residence_departements is None
+                      else {"departements": list(sheet.residence_departements)}),
+        "verification": {"status": sheet.verification, "note": sheet.verification_note},
     }

@@ -15,11 +15,13 @@ from simple_history.models import HistoricalRecords
 
 from vocabulary.codes import (
     ANY_STATUS,
+    DEPARTEMENTS,
     NATIONALITY_GROUP_LABELS,
     AgeReference,
     Domain,
     EducationLevel,
     Status,
+    Verification,
     Zone,
     choices_dict,
     country_name,
@@ -68,6 +70,11 @@ class ProgrammeSheet(models.Model):
         help_text=_("Vide : aucune condition. Codes pays, « EU » ou « EEA »."))
     education_min = models.CharField(_("niveau d'études minimum"), max_length=20, null=True,
                                      blank=True, choices=EducationLevel.choices)
+    residence_departements = models.JSONField(
+        _("réservé aux habitants des départements"), null=True, blank=True,
+        validators=[validators.validate_departements],
+        help_text=_("Vide : aucune condition de résidence. Le département est lu sur le code "
+                    "postal de la personne."))
     languages = models.JSONField(
         _("langues"), default=list, blank=True, validators=[validators.validate_languages],
         help_text=_('Liste de {"language": "en", "level": "B1", "required": false}.'))
@@ -86,6 +93,12 @@ class ProgrammeSheet(models.Model):
     organiser = models.CharField(_("organisateur"), max_length=200, blank=True)
     url = models.URLField(_("lien officiel"), max_length=500)
     last_reviewed = models.DateField(_("dernière vérification"), null=True, blank=True)
+    verification = models.CharField(_("conditions"), max_length=10,
+                                    choices=Verification.choices, default=Verification.VERIFIED)
+    verification_note = models.TextField(
+        _("ce qui reste à vérifier"), blank=True,
+        help_text=_("Obligatoire pour une fiche « à vérifier », vide pour une fiche vérifiée. "
+                    "Montré aux jeunes et aux conseillers."))
     publication = models.CharField(_("publication"), max_length=20, choices=Publication.choices,
                                    default=Publication.DRAFT)
     search_text = models.TextField(editable=False, blank=True)
@@ -129,6 +142,13 @@ class ProgrammeSheet(models.Model):
             models.CheckConstraint(
                 condition=Q(duration_min_weeks__isnull=True) | Q(duration_min_weeks__gt=0),
                 name="programme_duration_min_positive"),
+            models.CheckConstraint(
+                condition=Q(verification=Verification.VERIFIED, verification_note="")
+                | (Q(verification=Verification.TO_VERIFY) & ~Q(verification_note="")),
+                name="programme_verification_note",
+                violation_error_message=_(
+                    "Une fiche « à vérifier » dit ce qui reste à vérifier ; une fiche vérifiée "
+                    "n'a pas de note à ce sujet.")),
         ]
 
     def __str__(self) -> str:
@@ -163,6 +183,14 @@ class ProgrammeSheet(models.Model):
         return [f"{language_name(item['language']).capitalize()} {item['level']} "
                 + ("(obligatoire)" if item["required"] else "(conseillé)")
                 for item in self.languages]
+
+    @property
+    def residence_labels(self) -> list[str]:
+        return [DEPARTEMENTS[code] for code in sorted(self.residence_departements or [])]
+
+    @property
+    def to_verify(self) -> bool:
+        return self.verification == Verification.TO_VERIFY
 
     @property
     def duration_text(self) -> str:

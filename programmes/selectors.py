@@ -168,6 +168,10 @@ def display_value(name: str, value) -> str:
         return ", ".join(f"{voc.language_name(item['language'])} {item['level']} "
                          + ("(obligatoire)" if item["required"] else "(conseillé)")
                          for item in value)
+    if name == "residence_departements":
+        return ", ".join(f"{voc.DEPARTEMENTS.get(code, code)} ({code})" for code in value)
+    if name == "verification":
+        return str(voc.choices_dict(voc.Verification).get(value, value))
     if name == "education_min":
         return str(voc.choices_dict(voc.EducationLevel).get(value, value))
     if name == "age_reference":

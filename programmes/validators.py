@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from vocabulary.codes import (
     ANY_STATUS,
     CEFR_RANK,
+    DEPARTEMENTS,
     ISO_639_1,
     NATIONALITY_GROUPS,
     Domain,
@@ -59,6 +60,20 @@ def check_nationalities(value) -> str | None:
                             allow_empty=False)
 
 
+def check_departements(value) -> str | None:
+    """``None`` (no residence condition) or a non-empty list of département codes."""
+    if value is None:
+        return None
+    return _check_code_list(value, DEPARTEMENTS, "département", allow_empty=False)
+
+
+def check_departements_required(value) -> str | None:
+    """A non-empty list of département codes (the format's ``residence.departements``)."""
+    if value is None:
+        return "liste de codes de département attendue"
+    return check_departements(value)
+
+
 def check_languages(value) -> str | None:
     if not isinstance(value, list):
         return "doit être une liste"
@@ -105,3 +120,7 @@ def validate_nationalities(value) -> None:
 
 def validate_languages(value) -> None:
     _raise_if(check_languages(value))
+
+
+def validate_departements(value) -> None:
+    _raise_if(check_departements(value))

@@ -74,6 +74,13 @@ class AgeReference(models.TextChoices):
     DEPARTURE = "departure", _("au départ")
 
 
+class Verification(models.TextChoices):
+    """Whether a sheet's conditions are checked against the official sources."""
+
+    VERIFIED = "verified", _("vérifiée")
+    TO_VERIFY = "to_verify", _("à vérifier")
+
+
 class Zone(models.TextChoices):
     EUROPE = "europe", _("Europe")
     EU = "eu", _("Union européenne")
@@ -91,7 +98,9 @@ class Zone(models.TextChoices):
 # geographic regions, with these choices (documented because they are choices):
 # - `europe` is geographic Europe plus the Caucasus (AM, AZ, GE), Cyprus, Russia and Turkey,
 #   which are also in `asia` (Turkey and the Arab states of Western Asia are in `middle_east`
-#   too; Egypt is in `africa` and `middle_east`).
+#   too; Egypt is in `africa` and `middle_east`). These straddling countries are listed by
+#   ``transcontinental_countries``: the matching explains a destination reached only through
+#   them as a partial fit.
 # - `north_america` is Canada, the United States, Greenland, Bermuda and Saint-Pierre-et-
 #   Miquelon; Mexico, Central America and the Caribbean are `latin_america`.
 # - French overseas territories are placed where they are (RE and YT in `africa`, GP, MQ, GF,
@@ -117,7 +126,7 @@ _ZONE_TABLE = {
     Zone.NORTH_AMERICA: "BM CA GL PM US",
     Zone.LATIN_AMERICA: "AG AI AR AW BB BL BO BQ BR BS BZ CL CO CR CU CW DM DO EC FK GD GF GP"
     " GT GY HN HT JM KN KY LC MF MQ MS MX NI PA PE PR PY SR SV SX TC TT UY VC VE VG VI",
-    Zone.ASIA: "AE AF AM AZ BD BH BN BT CN GE HK ID IL IN IQ IR JO JP KG KH KP KR KW KZ LA LB"
+    Zone.ASIA: "AE AF AM AZ BD BH BN BT CN CY GE HK ID IL IN IQ IR JO JP KG KH KP KR KW KZ LA LB"
     " LK MM MN MO MV MY NP OM PH PK PS QA RU SA SG SY TH TJ TL TM TR TW UZ VN YE",
     Zone.MIDDLE_EAST: "AE BH EG IL IQ IR JO KW LB OM PS QA SA SY TR YE",
     Zone.OCEANIA: "AS AU CC CK CX FJ FM GU KI MH MP NC NF NR NU NZ PF PG PN PW SB TK TO TV VU"
@@ -148,6 +157,33 @@ def country_zones() -> dict[str, frozenset[str]]:
         for code in codes:
             result[code].add(zone)
     return {code: frozenset(zones) for code, zones in result.items()}
+
+
+#: The continents, each a zone: a country in two of them straddles them (``europe`` and
+#: ``asia`` for Turkey). ``eu`` and ``middle_east`` are regions inside or across continents,
+#: ``worldwide`` holds them all.
+CONTINENTS = (Zone.EUROPE, Zone.AFRICA, Zone.NORTH_AMERICA, Zone.LATIN_AMERICA, Zone.ASIA,
+              Zone.OCEANIA)
+
+#: « l'Europe et l'Asie »: continents with their article, for the straddling countries.
+CONTINENT_WITH_ARTICLE = {
+    Zone.EUROPE: _("l'Europe"), Zone.AFRICA: _("l'Afrique"),
+    Zone.NORTH_AMERICA: _("l'Amérique du Nord"), Zone.LATIN_AMERICA: _("l'Amérique latine"),
+    Zone.ASIA: _("l'Asie"), Zone.OCEANIA: _("l'Océanie"),
+}
+
+
+@cache
+def transcontinental_countries() -> dict[str, tuple[str, ...]]:
+    """Country code → the continents it straddles (in CONTINENTS order), for the countries
+    in two continents or more: the Caucasus, Cyprus, Russia and Turkey (see the table)."""
+    zones = country_zones()
+    result = {}
+    for code, member_of in zones.items():
+        continents = tuple(str(zone) for zone in CONTINENTS if zone in member_of)
+        if len(continents) > 1:
+            result[code] = continents
+    return result
 
 
 @cache
@@ -222,3 +258,91 @@ def of_language_labels() -> dict[str, str]:
     """Language code → « d'anglais », « de russe » as plain strings (resolved once: lazy
     translations are slow in a loop); an unnamed code gets « de langue « xx » »."""
     return _OfLanguage({code: of_language(code) for code in LANGUAGE_NAMES})
+
+
+# --- Départements ----------------------------------------------------------------------------
+# The 101 départements of the Code officiel géographique (INSEE), with the article their name
+# takes (the COG's « type de nom en clair »), so a line can say « de la Gironde », « des
+# Landes », « du Lot » or « de Lot-et-Garonne » as the départements themselves write it.
+# Format: code → "name|article" with article one of le, la, les, l' or empty.
+_DEPARTEMENT_TABLE = {
+    "01": "Ain|l'", "02": "Aisne|l'", "03": "Allier|l'", "04": "Alpes-de-Haute-Provence|les",
+    "05": "Hautes-Alpes|les", "06": "Alpes-Maritimes|les", "07": "Ardèche|l'",
+    "08": "Ardennes|les", "09": "Ariège|l'", "10": "Aube|l'", "11": "Aude|l'",
+    "12": "Aveyron|l'", "13": "Bouches-du-Rhône|les", "14": "Calvados|le", "15": "Cantal|le",
+    "16": "Charente|la", "17": "Charente-Maritime|la", "18": "Cher|le", "19": "Corrèze|la",
+    "2A": "Corse-du-Sud|la", "2B": "Haute-Corse|la", "21": "Côte-d'Or|la",
+    "22": "Côtes-d'Armor|les", "23": "Creuse|la", "24": "Dordogne|la", "25": "Doubs|le",
+    "26": "Drôme|la", "27": "Eure|l'", "28": "Eure-et-Loir|", "29": "Finistère|le",
+    "30": "Gard|le", "31": "Haute-Garonne|la", "32": "Gers|le", "33": "Gironde|la",
+    "34": "Hérault|l'", "35": "Ille-et-Vilaine|", "36": "Indre|l'", "37": "Indre-et-Loire|",
+    "38": "Isère|l'", "39": "Jura|le", "40": "Landes|les", "41": "Loir-et-Cher|",
+    "42": "Loire|la", "43": "Haute-Loire|la", "44": "Loire-Atlantique|la", "45": "Loiret|le",
+    "46": "Lot|le", "47": "Lot-et-Garonne|", "48": "Lozère|la", "49": "Maine-et-Loire|",
+    "50": "Manche|la", "51": "Marne|la", "52": "Haute-Marne|la", "53": "Mayenne|la",
+    "54": "Meurthe-et-Moselle|", "55": "Meuse|la", "56": "Morbihan|le", "57": "Moselle|la",
+    "58": "Nièvre|la", "59": "Nord|le", "60": "Oise|l'", "61": "Orne|l'",
+    "62": "Pas-de-Calais|le", "63": "Puy-de-Dôme|le", "64": "Pyrénées-Atlantiques|les",
+    "65": "Hautes-Pyrénées|les", "66": "Pyrénées-Orientales|les", "67": "Bas-Rhin|le",
+    "68": "Haut-Rhin|le", "69": "Rhône|le", "70": "Haute-Saône|la", "71": "Saône-et-Loire|",
+    "72": "Sarthe|la", "73": "Savoie|la", "74": "Haute-Savoie|la", "75": "Paris|",
+    "76": "Seine-Maritime|la", "77": "Seine-et-Marne|", "78": "Yvelines|les",
+    "79": "Deux-Sèvres|les", "80": "Somme|la", "81": "Tarn|le", "82": "Tarn-et-Garonne|",
+    "83": "Var|le", "84": "Vaucluse|", "85": "Vendée|la", "86": "Vienne|la",
+    "87": "Haute-Vienne|la", "88": "Vosges|les", "89": "Yonne|l'",
+    "90": "Territoire de Belfort|le", "91": "Essonne|l'", "92": "Hauts-de-Seine|les",
+    "93": "Seine-Saint-Denis|la", "94": "Val-de-Marne|le", "95": "Val-d'Oise|le",
+    "971": "Guadeloupe|la", "972": "Martinique|la", "973": "Guyane|la", "974": "La Réunion|",
+    "976": "Mayotte|",
+}
+DEPARTEMENTS = {code: entry.partition("|")[0] for code, entry in _DEPARTEMENT_TABLE.items()}
+_OF = {"le": "du ", "la": "de la ", "les": "des ", "l'": "de l'"}
+
+
+def of_departement(code: str) -> str:
+    """« de la Gironde », « des Landes », « du Lot », « de Lot-et-Garonne », « d'Eure-et-Loir »."""
+    name, _sep, article = _DEPARTEMENT_TABLE[code].partition("|")
+    if article:
+        return _OF[article] + name
+    return f"d'{name}" if name[0] in "AEIOUYÉÈÊ" else f"de {name}"
+
+
+#: A residence condition covering exactly a région's départements names the région.
+REGION_DEPARTEMENTS = {
+    "de la Nouvelle-Aquitaine": frozenset(
+        {"16", "17", "19", "23", "24", "33", "40", "47", "64", "79", "86", "87"}),
+}
+
+
+def of_departements(codes) -> str:
+    """« de la Gironde », « de la Gironde et des Landes », « de la Charente, de la Vienne et
+    de la Haute-Vienne » (in code order), or « de la Nouvelle-Aquitaine » for all of its
+    départements."""
+    chosen = frozenset(codes)
+    for region, members in REGION_DEPARTEMENTS.items():
+        if chosen == members:
+            return region
+    names = [of_departement(code) for code in sorted(chosen)]
+    if len(names) == 1:
+        return names[0]
+    return ", ".join(names[:-1]) + " et " + names[-1]
+
+
+def departement_of_postal_code(postal_code: str) -> str | None:
+    """The département code of a French postal code, or None when it is not one.
+
+    The first two digits, three for the overseas départements (97x) and, for Corsica (20xxx),
+    « 2A » below 20200 and « 2B » from 20200 (La Poste's numbering). A few communes use the
+    postal code of a neighbouring département's sorting office (Port-Sainte-Foy-et-Ponchapt,
+    Dordogne, has 33220): the postal code alone cannot tell them apart, the commune would.
+    """
+    code = (postal_code or "").strip()
+    if len(code) != 5 or not code.isdigit():
+        return None
+    if code.startswith("97"):
+        departement = code[:3]
+    elif code.startswith("20"):
+        departement = "2A" if int(code) < 20200 else "2B"
+    else:
+        departement = code[:2]
+    return departement if departement in DEPARTEMENTS else None

@@ -183,32 +183,32 @@ def test_required_language(languages, passes, line):
 
 @pytest.mark.parametrize(("wishes", "sheet_fields", "met_line", "missing_line"), [
     pytest.param(Wishes(domains=("working_holiday", "job")), {},
-                 "Domaine : vacances-travail (PVT), comme vous le souhaitez", None,
+                 "Domaine : vacances-travail (PVT), comme souhaité", None,
                  id="domain-matches"),
     pytest.param(Wishes(domains=("studies",)), {}, None,
                  "Domaine : vacances-travail (PVT) ; vous cherchez : études", id="domain-differs"),
     pytest.param(Wishes(countries=("CA",)), {},
-                 "Destination : Canada, comme vous le souhaitez", None, id="country-listed"),
+                 "Destination : Canada, comme souhaité", None, id="country-listed"),
     pytest.param(Wishes(countries=("JP",)), {"destination_zones": ("asia",),
                                              "destination_countries": ()},
-                 "Destination : Japon, comme vous le souhaitez", None,
+                 "Destination : Japon comme souhaité, parmi d'autres pays (Asie)", None,
                  id="zone-of-sheet-contains-wished-country"),
     pytest.param(Wishes(zones=("oceania",)), {"destination_countries": ("AU",)},
-                 "Destination : Océanie, comme vous le souhaitez", None,
+                 "Destination : Océanie, comme souhaité (Australie)", None,
                  id="wished-zone-contains-sheet-country"),
     pytest.param(Wishes(countries=("PE",)), {"destination_zones": ("worldwide",),
                                              "destination_countries": ()},
-                 "Destination : Pérou, comme vous le souhaitez", None,
+                 "Destination : Pérou comme souhaité, parmi d'autres pays (Monde entier)", None,
                  id="worldwide-contains-every-country"),
     pytest.param(Wishes(zones=("oceania",)), {}, None,
                  "Destination : Canada ; vous souhaitez : Océanie", id="destination-differs"),
     pytest.param(Wishes(duration_min_weeks=Decimal(26), duration_max_weeks=Decimal(52)),
                  {"duration_min_weeks": Decimal(1), "duration_max_weeks": Decimal(104)},
-                 "Durée : de 1 à 104 semaines, compatible avec votre souhait (de 26 à 52 "
-                 "semaines)", None, id="duration-overlaps"),
+                 "Durée : de 1 semaine à 24 mois, couvre votre souhait (de 6 à 12 mois)", None,
+                 id="duration-overlaps"),
     pytest.param(Wishes(duration_max_weeks=Decimal(2)),
                  {"duration_min_weeks": Decimal("4.35"), "duration_max_weeks": None},
-                 None, "Durée : à partir de 4,35 semaines ; vous souhaitez jusqu'à 2 semaines",
+                 None, "Durée : à partir de 4 semaines ; vous souhaitez jusqu'à 2 semaines",
                  id="duration-disjoint"),
     pytest.param(Wishes(departure=date(2027, 9, 1)), {"application_deadline": date(2027, 3, 1)},
                  "Candidature : jusqu'au 1er mars 2027, avant votre départ souhaité le "
@@ -229,53 +229,64 @@ def test_wishes_are_explained(wishes, sheet_fields, met_line, missing_line):
         assert missing_line in item.missing
 
 
-@pytest.mark.parametrize(("budget", "line", "score"), [
+# Without wishes nor status, the applicable weights are budget, languages and certainty.
+RESOURCES = WEIGHTS["budget"] + WEIGHTS["languages"] + WEIGHTS["certainty"]
+
+
+@pytest.mark.parametrize(("budget", "line", "budget_value"), [
     pytest.param(3000, ("met", "Budget conseillé 1 700 € : vous indiquez 3 000 €"), 1.0,
-                 id="enough"),
+                 id="enough-with-margin"),
+    pytest.param(1800, ("met", "Budget conseillé 1 700 € : vous indiquez 1 800 €, avec peu de "
+                               "marge"), 0.8 + 0.2 * (1800 / 1700 - 1) / 0.2,
+                 id="enough-without-the-20-percent-margin"),
     pytest.param(1500, ("missing", "Budget conseillé 1 700 € : vous indiquez 1 500 €"),
-                 round((WEIGHTS["budget"] * 1500 / 1700 + WEIGHTS["languages"])
-                       / (WEIGHTS["budget"] + WEIGHTS["languages"]), 2), id="short-never-excludes"),
-    pytest.param(None, ("missing", "Budget conseillé 1 700 € : budget non renseigné"),
-                 round(WEIGHTS["languages"] / (WEIGHTS["budget"] + WEIGHTS["languages"]), 2),
+                 0.8 * 1500 / 1700, id="short-never-excludes"),
+    pytest.param(None, ("missing", "Budget conseillé 1 700 € : budget non renseigné"), 0.0,
                  id="unknown"),
 ])
-def test_budget(budget, line, score):
-    kind, item = outcome(person(budget_eur=budget), sheet(budget_min_eur=1700))
+def test_budget_margin(budget, line, budget_value):
+    kind, item = outcome(person(budget_eur=budget, status=None), sheet(budget_min_eur=1700))
     assert kind == "result"
     assert line[1] in getattr(item, line[0])
-    assert item.score == score
+    expected = (WEIGHTS["budget"] * budget_value + WEIGHTS["languages"]
+                + WEIGHTS["certainty"]) / RESOURCES
+    assert item.raw_score == pytest.approx(expected)
+    assert item.score == round(expected, 2)
 
 
-@pytest.mark.parametrize(("languages", "where"), [
-    pytest.param({"en": "B2"}, "met", id="recommended-reached"),
-    pytest.param({"en": "A2"}, "missing", id="recommended-not-reached-does-not-exclude"),
+@pytest.mark.parametrize(("languages", "where", "value"), [
+    pytest.param({"en": "B2"}, "met", 1.0, id="recommended-reached"),
+    pytest.param({"en": "A2"}, "missing", 0.5, id="one-level-below-counts-half"),
+    pytest.param({"en": "A1"}, "missing", 0.0, id="two-levels-below-does-not-exclude"),
 ])
-def test_recommended_language(languages, where):
+def test_recommended_language(languages, where, value):
     kind, item = outcome(person(languages=languages),
                          sheet(languages=(LanguageRequirement("en", "B1", False),)))
     assert kind == "result"
     assert any(line.startswith("Niveau d'anglais B1 conseillé") for line in getattr(item, where))
+    assert {c.name: c.value for c in item.components}["languages"] == value
 
 
 # --- Ranking, near misses, no wish ---------------------------------------------------------
 
-def test_ranking_best_first_ties_by_slug():
+def test_ranking_best_first_ties_by_review_date_then_shared_rank():
     wishes = Wishes(domains=("working_holiday",), countries=("CA",))
     sheets = [
-        sheet("c-other", domains=("studies",), destination_countries=("JP",)),
-        sheet("b-canada"),
-        sheet("a-canada"),
-        sheet("d-domain-only", destination_countries=("JP",)),
+        sheet("c-other", title="C", domains=("studies",), destination_countries=("JP",)),
+        sheet("b-canada", title="A même titre", last_reviewed=date(2026, 10, 1)),
+        sheet("a-canada", title="Z même fiche", last_reviewed=date(2026, 6, 1)),
+        sheet("d-domain-only", title="D", destination_countries=("JP",)),
+        sheet("e-canada", title="B même fiche", last_reviewed=date(2026, 6, 1)),
     ]
-    result = match(person(wishes=wishes), sheets, on=ON)
-    assert [item.slug for item in result.results] == ["a-canada", "b-canada", "d-domain-only",
-                                                      "c-other"]
-    applicable = WEIGHTS["domains"] + WEIGHTS["destination"] + WEIGHTS["budget"] + WEIGHTS[
-        "languages"]
-    resources = WEIGHTS["budget"] + WEIGHTS["languages"]
-    assert [item.score for item in result.results] == [
-        1.0, 1.0, round((WEIGHTS["domains"] + resources) / applicable, 2),
-        round(resources / applicable, 2)]
+    result = match(person(wishes=wishes, status=None), sheets, on=ON)
+    # Same fit: the most recently reviewed first; equal on that too, the same rank, by title.
+    assert [(item.slug, item.rank) for item in result.results] == [
+        ("b-canada", 1), ("e-canada", 2), ("a-canada", 2), ("d-domain-only", 4),
+        ("c-other", 5)]
+    applicable = (WEIGHTS["domains"] + WEIGHTS["destination"] + RESOURCES)
+    assert [item.raw_score for item in result.results] == pytest.approx([
+        1.0, 1.0, 1.0, (WEIGHTS["domains"] + RESOURCES) / applicable,
+        RESOURCES / applicable])
 
 
 @pytest.mark.parametrize(("profile_changes", "sheet_fields", "expected"), [
@@ -296,13 +307,14 @@ def test_near_miss_rules(profile_changes, sheet_fields, expected):
     assert kind == expected
 
 
-def test_no_wish_at_all_ranks_by_resources_then_slug():
-    sheets = [sheet("b-free"), sheet("c-needs-money", budget_min_eur=5000), sheet("a-free")]
-    result = match(person(budget_eur=None), sheets, on=ON)
-    assert [(item.slug, item.score) for item in result.results] == [
-        ("a-free", 1.0), ("b-free", 1.0),
-        ("c-needs-money", round(WEIGHTS["languages"] / (WEIGHTS["budget"]
-                                                        + WEIGHTS["languages"]), 2))]
+def test_no_wish_at_all_ranks_by_the_criteria_that_need_none():
+    sheets = [sheet("b-free", title="B"), sheet("c-needs-money", budget_min_eur=5000),
+              sheet("a-free", title="A")]
+    result = match(person(budget_eur=None, status=None), sheets, on=ON)
+    assert [(item.slug, item.rank, item.score) for item in result.results] == [
+        ("a-free", 1, 1.0), ("b-free", 1, 1.0),
+        ("c-needs-money", 3, round((WEIGHTS["languages"] + WEIGHTS["certainty"]) / RESOURCES,
+                                   2))]
     assert result.near_misses == ()
 
 
@@ -312,10 +324,15 @@ def test_json_output_shape():
                     sheet("pvt-japon", age_min=18, age_max=29)], on=ON)
     assert result.to_json() == {
         "date": "2026-11-23",
-        "results": [{"slug": "pvt-canada", "score": 1.0,
+        "results": [{"slug": "pvt-canada", "rank": 1,
+                     # Open to any status: 0.5 of its 0.06, out of 0.24 + 0.06 + 0.22.
+                     "score": round(1 - 0.03 / 0.52, 2),
+                     "reason": "Destination : Canada, comme souhaité",
                      "met": ["Âge : 30 ans, accepté de 18 à 35 ans",
-                             "Destination : Canada, comme vous le souhaitez"],
-                     "missing": []}],
+                             "Destination : Canada, comme souhaité"],
+                     "missing": [],
+                     "components": {"destination": 1.0, "status": 0.5, "budget": 1.0,
+                                    "languages": 1.0, "certainty": 1.0}}],
         "near_misses": [{"slug": "pvt-japon", "blocking": ["Âge : 30 ans, limite 29 ans"]}],
     }
     assert result.to_json(limit=0)["results"] == []

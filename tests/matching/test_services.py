@@ -98,6 +98,8 @@ def test_programmes_send_snapshots_lines_and_emails_after_commit(
             advisor_user=advisor_user, youth_user=youth, sheets=sheets,
             message="Commence par le PVT Canada, les tirages ouvrent bientôt.", now=NOW)
     canada, japon = recommendation.items
+    assert canada["reason"] == "Destination : Canada, comme souhaité"
+    assert japon["reason"] == "Âge : 30 ans, limite 29 ans"
     assert "Âge : 30 ans, accepté de 18 à 35 ans" in canada["met"]
     assert canada["missing"] == ["Budget conseillé 1 700 € : vous indiquez 1 500 €"]
     assert japon["missing"][0] == "Âge : 30 ans, limite 29 ans"

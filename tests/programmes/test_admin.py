@@ -28,12 +28,46 @@ def test_admin_creates_a_sheet_through_the_service(admin_client):
         "organiser": "OFAJ", "last_reviewed": "2026-10-01", "domains": ["exchange"],
         "destination_countries": ["DE"], "age_reference": "application",
         "statuses": ["pupil"], "nationalities": [], "languages": "[]",
+        "verification": "verified",
     })
     assert response.status_code == 302, response.context["adminform"].form.errors
     sheet = ProgrammeSheet.objects.get(slug="voltaire")
     assert sheet.nationalities is None
+    assert sheet.residence_departements is None
     assert sheet.search_text.startswith("echange voltaire")
     assert " z:eu " in sheet.filter_index
+
+
+SHEET_FORM = {
+    "title": "Bourse jeunes", "slug": "bourse-jeunes", "publication": "published",
+    "summary": "Une aide départementale.", "description": "", "url": "https://example.org",
+    "organiser": "Département", "last_reviewed": "2026-10-01", "domains": ["volunteering"],
+    "destination_zones": ["worldwide"], "age_reference": "application", "statuses": ["any"],
+    "nationalities": [], "languages": "[]",
+}
+
+
+def test_admin_sets_residence_and_what_is_to_verify(admin_client):
+    response = admin_client.post(reverse("admin:programmes_programmesheet_add"), {
+        **SHEET_FORM, "residence_departements": ["33", "2A"], "verification": "to_verify",
+        "verification_note": "le montant de l'année.",
+    })
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    sheet = ProgrammeSheet.objects.get(slug="bourse-jeunes")
+    assert sheet.residence_departements == ["33", "2A"]
+    assert (sheet.verification, sheet.verification_note) == ("to_verify",
+                                                             "le montant de l'année.")
+
+
+@pytest.mark.parametrize(("verification", "note"), [("to_verify", ""),
+                                                    ("verified", "le montant")])
+def test_admin_refuses_a_note_that_does_not_match_the_state(admin_client, verification, note):
+    response = admin_client.post(reverse("admin:programmes_programmesheet_add"), {
+        **SHEET_FORM, "verification": verification, "verification_note": note})
+    assert response.status_code == 200
+    assert ("Une fiche « à vérifier » dit ce qui reste à vérifier"
+            in str(response.context["adminform"].form.non_field_errors()))
+    assert not ProgrammeSheet.objects.exists()
 
 
 @time_machine.travel(date(2026, 11, 23))
@@ -48,9 +82,11 @@ def test_sheets_not_reviewed_for_a_year_are_flagged(admin_client):
 def test_csv_export_then_import_round_trip():
     ProgrammeSheetFactory(slug="pvt-canada", domains=["working_holiday", "job"],
                           destination_countries=["CA"], nationalities=["FR", "EU"],
-                          languages=[{"language": "en", "level": "B1", "required": True}])
+                          languages=[{"language": "en", "level": "B1", "required": True}],
+                          residence_departements=["33", "40"])
     dataset = ProgrammeSheetResource().export()
     row = dict(zip(dataset.headers, dataset[0], strict=True))
+    assert row["residence_departements"] == "33, 40"
     assert row["domains"] == "working_holiday, job"
     assert row["nationalities"] == "FR, EU"
     assert row["languages"] == "en:B1:required"

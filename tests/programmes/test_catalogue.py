@@ -99,3 +99,19 @@ def test_detail_page_renders_markdown_safely(client):
 
 def test_unpublished_detail_is_404(client, sheets):
     assert client.get(reverse("programmes:detail", kwargs={"slug": "brouillon"})).status_code == 404
+
+
+def test_detail_page_says_what_is_to_verify_and_who_may_apply(client):
+    ProgrammeSheetFactory(slug="bourse-gironde", residence_departements=["33", "40"],
+                          verification="to_verify",
+                          verification_note="le montant de l'année.")
+    response = client.get(reverse("programmes:detail", kwargs={"slug": "bourse-gironde"}))
+    content = response.content.decode()
+    assert "À vérifier :</strong> le montant de l&#x27;année." in content
+    assert "<dt>Réservé aux habitants</dt><dd>Gironde, Landes</dd>" in content
+
+
+def test_detail_page_of_a_verified_sheet_has_no_warning(client):
+    ProgrammeSheetFactory(slug="verifiee")
+    response = client.get(reverse("programmes:detail", kwargs={"slug": "verifiee"}))
+    assert "À vérifier" not in response.content.decode()

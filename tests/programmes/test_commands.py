@@ -149,6 +149,26 @@ BAD_CASES = [
     pytest.param({**PVT_CANADA, "disability_age_max": 30},
                  "pvt-canada: disability_age_max: ne peut pas être inférieur à age.max",
                  id="disability-below-max"),
+    pytest.param({**PVT_CANADA, "residence": {"departements": ["33", "99"]}},
+                 "pvt-canada: residence.departements: département inconnu(s) : 99",
+                 id="unknown-departement"),
+    pytest.param({**PVT_CANADA, "residence": {"departements": []}},
+                 "pvt-canada: residence.departements: ne doit pas être vide",
+                 id="empty-residence"),
+    pytest.param({**PVT_CANADA, "residence": {}},
+                 "pvt-canada: residence.departements: clé obligatoire manquante",
+                 id="residence-without-departements"),
+    pytest.param({**PVT_CANADA, "residence": {"departements": ["33"], "communes": []}},
+                 "pvt-canada: residence.communes: clé inconnue", id="residence-unknown-key"),
+    pytest.param({**PVT_CANADA, "verification": {"status": "to_verify", "note": " "}},
+                 "pvt-canada: verification.note: dites ce qui reste à vérifier",
+                 id="to-verify-without-note"),
+    pytest.param({**PVT_CANADA, "verification": {"status": "verified", "note": "le quota"}},
+                 "pvt-canada: verification.note: une fiche vérifiée n'a pas de note : "
+                 "« status » doit valoir « to_verify »", id="verified-with-note"),
+    pytest.param({**PVT_CANADA, "verification": {"status": "maybe"}},
+                 "pvt-canada: verification.status: « verified » ou « to_verify » attendu",
+                 id="unknown-verification"),
 ]
 
 
@@ -209,7 +229,8 @@ def test_export_then_import_changes_nothing(tmp_path):
     call_command("export_programmes", str(first), stdout=StringIO())
     exported = json.loads(first.read_text(encoding="utf-8"))
     assert [item["slug"] for item in exported] == ["pvt-canada", "pvt-japon"]
-    assert exported[0] == {**PVT_CANADA, "publication": "published"}
+    assert exported[0] == {**PVT_CANADA, "publication": "published", "residence": None,
+                           "verification": {"status": "verified", "note": ""}}
     assert exported[1]["duration_weeks"] == {"min": 4.35, "max": 52}
 
     before = db_state()
@@ -222,6 +243,24 @@ def test_export_then_import_changes_nothing(tmp_path):
     second = tmp_path / "export2.json"
     call_command("export_programmes", str(second), stdout=StringIO())
     assert second.read_bytes() == first.read_bytes()
+
+
+def test_residence_and_verification_round_trip(tmp_path):
+    local = {**PVT_JAPON, "slug": "bourse-gironde", "residence": {"departements": ["33", "2A"]},
+             "verification": {"status": "to_verify", "note": "le montant de l'année."}}
+    call_command("import_programmes", write(tmp_path, "in.json", [local]), stdout=StringIO())
+    sheet = ProgrammeSheet.objects.get(slug="bourse-gironde")
+    assert sheet.residence_departements == ["33", "2A"]
+    assert (sheet.verification, sheet.verification_note) == ("to_verify",
+                                                             "le montant de l'année.")
+    exported = tmp_path / "out.json"
+    call_command("export_programmes", str(exported), stdout=StringIO())
+    element = json.loads(exported.read_text(encoding="utf-8"))[0]
+    assert element["residence"] == {"departements": ["33", "2A"]}
+    assert element["verification"] == {"status": "to_verify", "note": "le montant de l'année."}
+    out = StringIO()
+    call_command("import_programmes", str(exported), stdout=out)
+    assert "inchangées : 1." in out.getvalue()
 
 
 # --- match ---------------------------------------------------------------------------------
@@ -237,17 +276,24 @@ def test_match_prints_the_format(tmp_path):
         "date": "2027-05-01",
         "results": [{
             "slug": "pvt-canada",
-            "score": 0.99,
+            "rank": 1,
+            # Every wish met; open to any status (0.5 × 0.06); a budget 12 % short of the
+            # minimum (0.8 × 1500 / 1700 × 0.10): 0.26 + 0.24 + 0.14 + 0.08 + 0.03 + 0.0706
+            # + 0.08 + 0.04 = 0.9406.
+            "score": 0.94,
+            "reason": "Destination : Canada, comme souhaité",
             "met": [
                 "Âge : 31 ans, accepté de 18 à 35 ans",
                 "Nationalité : France, acceptée",
-                "Domaine : vacances-travail (PVT), comme vous le souhaitez",
-                "Destination : Canada, comme vous le souhaitez",
-                "Durée : de 1 à 104 semaines, compatible avec votre souhait (de 26 à 52 "
-                "semaines)",
+                "Domaine : vacances-travail (PVT), comme souhaité",
+                "Destination : Canada, comme souhaité",
+                "Durée : de 1 semaine à 24 mois, couvre votre souhait (de 6 à 12 mois)",
                 "Niveau d'anglais B1 conseillé : vous indiquez B2",
             ],
             "missing": ["Budget conseillé 1 700 € : vous indiquez 1 500 €"],
+            "components": {"domains": 1.0, "destination": 1.0, "duration": 1.0, "timing": 1.0,
+                           "status": 0.5, "budget": 0.71, "languages": 1.0,
+                           "certainty": 1.0},
         }],
         "near_misses": [{"slug": "pvt-japon", "blocking": ["Âge : 31 ans, limite 30 ans"]}],
     }

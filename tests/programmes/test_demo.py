@@ -12,7 +12,7 @@ from programmes.models import ProgrammeSheet
 pytestmark = pytest.mark.django_db
 
 
-def test_seed_is_idempotent_and_every_sheet_has_a_source():
+def test_seed_is_idempotent_and_every_sheet_has_a_source_and_says_what_to_verify():
     out = StringIO()
     demo.seed(out)
     count = ProgrammeSheet.objects.published().count()
@@ -22,7 +22,9 @@ def test_seed_is_idempotent_and_every_sheet_has_a_source():
     assert f"{count} inchangées" in out.getvalue()
     for sheet in ProgrammeSheet.objects.all():
         assert sheet.url.startswith("https://") and sheet.last_reviewed
-        assert "À vérifier" in sheet.description
+        # What could not be checked is in the verification field, no longer in the text.
+        assert "vérifier :" not in sheet.description.lower()
+        assert sheet.verification == "to_verify" and sheet.verification_note
 
 
 def test_a_profile_matches_demo_programmes(tmp_path):

@@ -26,7 +26,7 @@ from vocabulary import codes as voc
 ON = date(2026, 11, 23)
 PROFILE = Profile(
     birth_date=date(1996, 4, 12), nationality="FR", status="employee", education_level="bac+3",
-    languages={"en": "B2", "es": "A2"}, budget_eur=3000,
+    languages={"en": "B2", "es": "A2"}, budget_eur=3000, postal_code="33000",
     wishes=Wishes(domains=("working_holiday", "job"), zones=("oceania",), countries=("CA",),
                   duration_min_weeks=Decimal(26), duration_max_weeks=Decimal(52),
                   departure=date(2027, 9, 1)),
@@ -69,6 +69,11 @@ def synthetic_fields(count: int, seed: int = 42) -> list[dict]:
             "budget_min_eur": rng.choice([None, 0, 500, 1700, 4000]),
             "application_deadline": rng.choice([None, date(2026, 10, 1), date(2027, 3, 1),
                                                 date(2027, 12, 1)]),
+            "residence_departements": rng.choice([None] * 8 + [["33"], ["87", "86"]]),
+            **rng.choice([{"verification": "verified", "verification_note": ""},
+                          {"verification": "to_verify",
+                           "verification_note": "les conditions de l'année."}]),
+            "last_reviewed": rng.choice([None, date(2026, 1, 15), date(2026, 10, 1)]),
             "url": f"https://example.org/bench-{n}",
             "publication": Publication.PUBLISHED,
         })
