@@ -347,6 +347,8 @@ class _Context:
     wish_countries: tuple[str, ...]
     wish_zones: tuple[str, ...]
     wish_zone_countries: frozenset[str]
+    #: The wished zones' countries that straddle no two continents.
+    wish_zone_core: frozenset[str]
     wishes_worldwide: bool
     wishes_destination: bool
     weight: float
@@ -370,6 +372,8 @@ def _context(profile: Profile, on: date) -> _Context:
         wish_duration = (low, high, min(high, max(DURATION_LONGEST, low)))
     zone_countries = voc.zone_countries()
     wishes_destination = bool(wishes.zones or wishes.countries)
+    wish_zone_countries = frozenset().union(
+        *(zone_countries[zone] for zone in wishes.zones if zone != voc.Zone.WORLDWIDE))
     return _Context(
         profile=profile,
         on=on,
@@ -391,8 +395,8 @@ def _context(profile: Profile, on: date) -> _Context:
         wish_domains=frozenset(wishes.domains),
         wish_countries=wishes.countries,
         wish_zones=wishes.zones,
-        wish_zone_countries=frozenset().union(
-            *(zone_countries[zone] for zone in wishes.zones if zone != voc.Zone.WORLDWIDE)),
+        wish_zone_countries=wish_zone_countries,
+        wish_zone_core=wish_zone_countries.difference(voc.transcontinental_countries()),
         wishes_worldwide=voc.Zone.WORLDWIDE in wishes.zones,
         wishes_destination=wishes_destination,
         weight=(_W_BUDGET + _W_LANGUAGES + _W_CERTAINTY
@@ -527,7 +531,8 @@ def _destination(ctx: _Context, sheet: SheetData) -> tuple[float, str, tuple[str
     """(value, kind, countries) — kind: ``any`` (the person wishes worldwide), ``named`` (the
     sheet names a wished country, listed), ``zone`` (the sheet goes only to the wished zones),
     ``in_zone`` (a wished country, listed, inside a zone of the sheet), ``wide`` (the wished
-    zones and elsewhere), ``border`` (only straddling countries, listed), ``none``."""
+    zones and elsewhere), ``border`` (only straddling countries, listed), ``none``. Set tests
+    without building sets first: this runs once per destination set in the ranking loop."""
     if ctx.wishes_worldwide:
         return 1.0, "any", ()
     named = tuple(code for code in ctx.wish_countries if code in sheet._named)
@@ -541,20 +546,16 @@ def _destination(ctx: _Context, sheet: SheetData) -> tuple[float, str, tuple[str
                  if sheet._worldwide else DESTINATION_IN_ZONE)
         best = (value, "in_zone", inside)
     wished = ctx.wish_zone_countries
-    if wished:
-        common = countries & wished
-        if common:
-            straddling = voc.transcontinental_countries()
-            if all(code in straddling for code in common):
-                candidate = (DESTINATION_BORDER, "border", tuple(sorted(common)))
-            elif len(common) == len(countries):
-                candidate = (1.0, "zone", ())
-            else:
-                candidate = (DESTINATION_WIDE
-                             + (1 - DESTINATION_WIDE) * len(common) / len(countries), "wide", ())
-            if candidate[0] > best[0]:
-                best = candidate
-    return best
+    if not wished or countries.isdisjoint(wished):
+        return best
+    if countries.isdisjoint(ctx.wish_zone_core):
+        candidate = (DESTINATION_BORDER, "border", tuple(sorted(countries & wished)))
+    elif countries <= wished:
+        candidate = (1.0, "zone", ())
+    else:
+        share = len(countries & wished) / len(countries)
+        candidate = (DESTINATION_WIDE + (1 - DESTINATION_WIDE) * share, "wide", ())
+    return candidate if candidate[0] > best[0] else best
 
 
 def _destination_value(ctx: _Context, sheet: SheetData) -> float:
