@@ -41,6 +41,7 @@ from functools import cache
 from typing import NamedTuple
 
 from programmes.sheet_data import VERIFIED, SheetData
+from territory.places import postal_code_departements
 from vocabulary import codes as voc
 from vocabulary.ages import age_on
 from vocabulary.formatting import (
@@ -332,7 +333,9 @@ class _Context:
     on: date
     nationality: str | None
     status: str | None
-    departement: str | None
+    #: Where the person may live: the département the postal code's digits say, and those of
+    #: the region's communes it serves (several when it crosses a limit, as 33220 does).
+    departements: frozenset[str]
     disability: bool
     budget: int
     age_application: int
@@ -361,6 +364,13 @@ class _Context:
     destination_memo: dict = field(default_factory=dict)
 
 
+def _departements(postal_code: str) -> frozenset[str]:
+    by_digits = voc.departement_of_postal_code(postal_code)
+    if by_digits is None:
+        return frozenset()
+    return postal_code_departements(postal_code) | {by_digits}
+
+
 def _context(profile: Profile, on: date) -> _Context:
     labels = _labels()
     wishes = profile.wishes
@@ -379,7 +389,7 @@ def _context(profile: Profile, on: date) -> _Context:
         on=on,
         nationality=profile.nationality,
         status=profile.status,
-        departement=voc.departement_of_postal_code(profile.postal_code),
+        departements=_departements(profile.postal_code),
         disability=profile.disability,
         budget=profile.budget_eur or 0,
         age_application=age_on(profile.birth_date, on),
@@ -437,9 +447,11 @@ def _age_line(ctx: _Context, sheet: SheetData, age: int, age_max: int | None,
 
 
 def _hard_conditions(ctx: _Context, sheet: SheetData, met: list[str] | None = None,
-                     blocking: list[str] | None = None) -> int:
+                     blocking: list[str] | None = None,
+                     caveats: list[str] | None = None) -> int:
     """Count the failed hard conditions. With lists given, also write one line per condition
-    the sheet sets (failed ones in ``blocking``); without, stop counting at two."""
+    the sheet sets (failed ones in ``blocking``, a condition met with a doubt also in
+    ``caveats``); without, stop counting at two."""
     explain = met is not None
     fails = 0
     if sheet.age_min is not None or sheet.age_max is not None:
@@ -475,14 +487,20 @@ def _hard_conditions(ctx: _Context, sheet: SheetData, met: list[str] | None = No
                 blocking.append(f"Statut : {ctx.status_label}, non accepté "
                                 f"(réservé à : {allowed})")
     if sheet._residence_set is not None:
-        passed = ctx.departement in sheet._residence_set
+        passed = not sheet._residence_set.isdisjoint(ctx.departements)
         if not passed:
             fails += 1
         if explain:
             text = f"Réservé aux habitants {voc.of_departements(sheet.residence)}"
+            postal_code = ctx.profile.postal_code
+            others = ctx.departements - sheet._residence_set
             if passed:
-                met.append(f"{text} : code postal {ctx.profile.postal_code}, accepté")
-            elif ctx.departement is None:
+                met.append(f"{text} : code postal {postal_code}, accepté")
+                if others and caveats is not None:
+                    caveats.append(f"{text} : le code postal {postal_code} dessert aussi des "
+                                   f"communes {voc.of_departements(others)}, à vérifier selon "
+                                   f"votre commune")
+            elif not postal_code:
                 blocking.append(f"{text} : code postal non renseigné")
             else:
                 blocking.append(text)
@@ -839,7 +857,7 @@ def _assess(ctx: _Context, sheet: SheetData) -> Assessment:
     met: list[str] = []
     missing: list[str] = []
     blocking: list[str] = []
-    _hard_conditions(ctx, sheet, met, blocking)
+    _hard_conditions(ctx, sheet, met, blocking, missing)
     parts = _parts(ctx, sheet)
     for part in parts:
         met.extend(part.met)

@@ -12,7 +12,9 @@ suggestions, which may be narrowed by a département or postal code typed after 
 Public names:
 - ``place_find(text) -> Place``, raises ``PlaceError`` (message in French, suggestions);
 - ``normalise(text) -> str``, the comparison key of a name;
-- ``source() -> dict``, the package, version and licence the extract comes from.
+- ``source() -> dict``, the package, version and licence the extract comes from;
+- ``postal_code_departements(code) -> frozenset[str]``, the départements of the region's
+  communes a postal code serves (33220 serves communes of the Gironde and of the Dordogne).
 """
 
 from __future__ import annotations
@@ -170,6 +172,15 @@ def _by_size(place: Place) -> tuple[int, int, str]:
 def source() -> dict:
     """Where the extract comes from: ``package``, ``version``, ``licence``, ``origin``."""
     return _gazetteer().source
+
+
+def postal_code_departements(postal_code: str) -> frozenset[str]:
+    """The départements of the region's communes that use ``postal_code``; empty when none of
+    them does. A postal code follows La Poste's sorting offices, not the départements' limits:
+    33220 serves Sainte-Foy-la-Grande (Gironde) and Port-Sainte-Foy-et-Ponchapt (Dordogne),
+    37160 (Indre-et-Loire's numbering) a commune of the Vienne."""
+    return frozenset(commune.departement
+                     for commune in _gazetteer().by_postal_code.get(postal_code.strip(), ()))
 
 
 def _outside_region(value: str) -> PlaceError:

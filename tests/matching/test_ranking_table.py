@@ -329,6 +329,22 @@ CASES = {
         [variant("gironde-bourse-projet-jeunes", "corse-du-sud", residence=("2A",)),
          "corps-europeen-de-solidarite"],
         ["corps-europeen-de-solidarite"], near_misses=["corse-du-sud"]),
+    "residence-postal-code-across-two-departements": Case(
+        "33220 serves Sainte-Foy-la-Grande (Gironde) and Port-Sainte-Foy-et-Ponchapt "
+        "(Dordogne): a Dordogne grant stays listed, with the doubt said.",
+        person(postal_code="33220", domains=["volunteering"], zones=["europe"]),
+        [variant("gironde-bourse-projet-jeunes", "dordogne", residence=("24",)),
+         "corps-europeen-de-solidarite"],
+        ["corps-europeen-de-solidarite", "dordogne"],
+        lines={"dordogne": "Réservé aux habitants de la Dordogne : le code postal 33220 "
+                           "dessert aussi des communes de la Gironde, à vérifier selon votre "
+                           "commune"}),
+    "residence-postal-code-of-another-departement-numbering": Case(
+        "37160 is numbered in Indre-et-Loire but also serves a commune of the Vienne: the "
+        "Région's internship stays open to that young person.",
+        person(postal_code="37160", domains=["internship"], zones=["europe"]),
+        ["region-nouvelle-aquitaine-stage-demandeurs-emploi", "eurodyssee"],
+        ["region-nouvelle-aquitaine-stage-demandeurs-emploi", "eurodyssee"]),
     "residence-failure-without-a-met-wish-is-no-near-miss": Case(
         "A Limoges job seeker wanting a working holiday in Canada: a Gironde grant for "
         "projects in Europe matches no wish, so it is not shown at all.",

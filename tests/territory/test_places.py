@@ -2,7 +2,13 @@
 
 import pytest
 
-from territory.places import PlaceError, normalise, place_find, source
+from territory.places import (
+    PlaceError,
+    normalise,
+    place_find,
+    postal_code_departements,
+    source,
+)
 
 
 @pytest.mark.parametrize("typed", ["Bordeaux", "bordeaux", "BORDEAUX", " Bordeaux ", "33000"])
@@ -124,3 +130,11 @@ def test_the_extract_records_its_source_and_covers_the_twelve_departements():
                        ("Mont-de-Marsan", "40"), ("Agen", "47"), ("Pau", "64"),
                        ("Niort", "79"), ("Poitiers", "86"), ("Limoges", "87")]:
         assert place_find(town).departement == code
+
+
+@pytest.mark.parametrize(("postal_code", "departements"), [
+    ("87000", {"87"}), ("33220", {"24", "33"}), ("37160", {"86"}), ("75011", set()),
+    ("", set()),
+])
+def test_the_departements_a_postal_code_serves(postal_code, departements):
+    assert postal_code_departements(postal_code) == departements
