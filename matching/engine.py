@@ -10,7 +10,7 @@ Rules, in short:
   date; ``departure`` = the profile's wished departure, or the matching date without one), with
   ``disability_age_max`` replacing the maximum for a person declaring a disability;
   nationality (``EU`` / ``EEA`` groups); status (``any`` = no condition); residence (the
-  département read from the profile's postal code); required language levels; minimum
+  départements the profile's postal code may stand for); required language levels; minimum
   education. Information the profile does not give fails the condition it is needed for
   ("non renseigné"): the advisor sees what to ask.
 - The fit ranks: a score between 0 and 1, the weighted mean of the components that apply to
@@ -129,7 +129,6 @@ _W_STATUS = WEIGHTS["status"]
 _W_BUDGET = WEIGHTS["budget"]
 _W_LANGUAGES = WEIGHTS["languages"]
 _W_CERTAINTY = WEIGHTS["certainty"]
-
 
 
 # --- Input data ----------------------------------------------------------------------------
@@ -276,7 +275,7 @@ class MatchResult:
         }
 
 
-# --- Matching ------------------------------------------------------------------------------
+# --- Lines ---------------------------------------------------------------------------------
 
 def _join(items: Sequence[str], limit: int = 5) -> str:
     if len(items) > limit:

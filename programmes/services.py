@@ -50,15 +50,16 @@ def build_search_text(sheet: ProgrammeSheet) -> str:
 def build_filter_index(sheet: ProgrammeSheet) -> str:
     """Space-delimited tokens the catalogue filters on with one ``contains`` lookup each:
     ``d:<domain>``, ``c:<country>`` for every country the sheet reaches (zones expanded) and
-    ``z:<zone>`` for every zone it touches (the engine's rule: a zone containing one of the
-    sheet's countries)."""
+    ``z:<zone>`` for every zone it names or really reaches. As in the matching, a zone reached
+    only through countries straddling two continents (Turkey, the Caucasus for Europe) is not
+    reached, unless the sheet goes nowhere else (a programme in Turkey is in both)."""
     zone_countries = voc.zone_countries()
     countries = set(sheet.destination_countries)
     for zone in sheet.destination_zones:
         countries |= zone_countries[zone]
     zones = set(sheet.destination_zones)
     country_zones = voc.country_zones()
-    for code in countries:
+    for code in (countries - voc.transcontinental_countries().keys()) or countries:
         zones |= country_zones.get(code, frozenset())
     tokens = ([f"d:{code}" for code in sheet.domains] + [f"z:{code}" for code in sorted(zones)]
               + [f"c:{code}" for code in sorted(countries)])

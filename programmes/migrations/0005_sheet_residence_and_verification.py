@@ -34,6 +34,19 @@ def move_to_verify_out_of_descriptions(apps, schema_editor):
             sheet.save(update_fields=["description", "verification", "verification_note"])
 
 
+def rebuild_filter_index(apps, schema_editor):
+    """The catalogue's zone tokens no longer count a zone reached only through countries
+    straddling two continents (programmes.services.build_filter_index)."""
+    from programmes.services import build_filter_index
+
+    sheet_model = apps.get_model("programmes", "ProgrammeSheet")
+    for sheet in sheet_model.objects.all():
+        index = build_filter_index(sheet)
+        if index != sheet.filter_index:
+            sheet.filter_index = index
+            sheet.save(update_fields=["filter_index"])
+
+
 def put_notes_back(apps, schema_editor):
     sheet_model = apps.get_model("programmes", "ProgrammeSheet")
     for sheet in sheet_model.objects.filter(verification="to_verify"):
@@ -79,6 +92,7 @@ class Migration(migrations.Migration):
             field=models.TextField(blank=True, help_text='Obligatoire pour une fiche « à vérifier », vide pour une fiche vérifiée. Montré aux jeunes et aux conseillers.', verbose_name='ce qui reste à vérifier'),
         ),
         migrations.RunPython(move_to_verify_out_of_descriptions, put_notes_back),
+        migrations.RunPython(rebuild_filter_index, migrations.RunPython.noop),
         migrations.AddConstraint(
             model_name='programmesheet',
             constraint=models.CheckConstraint(condition=models.Q(models.Q(('verification', 'verified'), ('verification_note', '')), models.Q(('verification', 'to_verify'), models.Q(('verification_note', ''), _negated=True)), _connector='OR'), name='programme_verification_note', violation_error_message="Une fiche « à vérifier » dit ce qui reste à vérifier ; une fiche vérifiée n'a pas de note à ce sujet."),

@@ -31,6 +31,11 @@ def sheets():
                               summary="Échanges et solidarité dans le monde entier.",
                               domains=["volunteering"], destination_zones=["worldwide"],
                               destination_countries=[], age_min=18, age_max=None),
+        ProgrammeSheetFactory(slug="humanitaire", title="Mission humanitaire",
+                              domains=["volunteering"], destination_countries=[],
+                              destination_zones=["africa", "asia", "latin_america"]),
+        ProgrammeSheetFactory(slug="istanbul", title="Stage à Istanbul",
+                              domains=["internship"], destination_countries=["TR"]),
         ProgrammeSheetFactory(slug="brouillon", title="Volontariat en brouillon",
                               publication="draft"),
     ]
@@ -49,13 +54,19 @@ def test_french_search_ignores_case_and_accents(sheets, query, expected):
 
 
 @pytest.mark.parametrize(("filters", "expected"), [
-    pytest.param({"domain": "volunteering"}, ["ces", "vsi"], id="domain"),
+    pytest.param({"domain": "volunteering"}, ["ces", "humanitaire", "vsi"], id="domain"),
     pytest.param({"country": "DE"}, ["ces", "ofaj", "vsi"], id="country-in-a-zone"),
     pytest.param({"zone": "oceania"}, ["pvt-australie", "vsi"], id="zone-containing-a-country"),
-    pytest.param({"zone": "europe"}, ["ces", "ofaj", "vsi"], id="zone-europe"),
-    pytest.param({"age": 16}, ["ofaj"], id="age"),
-    pytest.param({"age": 40}, ["vsi"], id="age-no-maximum"),
-    pytest.param({"age": 30, "domain": "volunteering"}, ["ces", "vsi"], id="combined"),
+    # Cyprus makes the EU touch Asia, Turkey and the Caucasus make Asia touch Europe: neither
+    # counts; a programme only in Turkey is in both.
+    pytest.param({"zone": "europe"}, ["ces", "istanbul", "ofaj", "vsi"], id="zone-europe"),
+    pytest.param({"zone": "asia"}, ["humanitaire", "istanbul", "vsi"], id="zone-asia"),
+    pytest.param({"country": "TR"}, ["humanitaire", "istanbul", "vsi"],
+                 id="a-straddling-country-itself"),
+    pytest.param({"age": 16}, ["humanitaire", "istanbul", "ofaj"], id="age"),
+    pytest.param({"age": 40}, ["humanitaire", "istanbul", "vsi"], id="age-no-maximum"),
+    pytest.param({"age": 30, "domain": "volunteering"}, ["ces", "humanitaire", "vsi"],
+                 id="combined"),
 ])
 def test_filters(sheets, filters, expected):
     assert sorted(slugs(catalogue_sheets(**filters))) == expected
@@ -82,7 +93,7 @@ def test_invalid_filter_is_reported_not_a_500(client, sheets):
     response = client.get(reverse("programmes:catalogue"), {"age": "vingt", "domain": "surf"})
     assert response.status_code == 200
     assert "Saisissez un nombre entier." in response.content.decode()
-    assert len(response.context["page"].object_list) == 4
+    assert len(response.context["page"].object_list) == 6
 
 
 def test_detail_page_renders_markdown_safely(client):

@@ -40,3 +40,12 @@ def test_to_verify_paragraphs_become_the_note_and_come_back():
     migration.put_notes_back(apps, None)
     assert ProgrammeSheet.objects.get(slug="avec").description == (
         "Texte.\n\n- un\n- deux\n\nÀ vérifier : le montant de l'année.")
+
+
+def test_zone_tokens_are_rebuilt_without_straddling_countries():
+    sheet = ProgrammeSheetFactory(slug="humanitaire", destination_countries=[],
+                                  destination_zones=["africa", "asia"])
+    ProgrammeSheet.objects.filter(pk=sheet.pk).update(filter_index=" z:europe z:asia ")
+    migration.rebuild_filter_index(apps, None)
+    index = ProgrammeSheet.objects.get(pk=sheet.pk).filter_index
+    assert " z:asia " in index and " z:europe " not in index and " c:TR " in index
