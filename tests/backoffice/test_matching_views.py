@@ -48,6 +48,8 @@ def test_results_near_misses_and_published_sheets_only(client, world, sheets):
     client.post(url("profile", world.appointment), PROFILE)
     page = client.get(url("matching", world.appointment)).content.decode()
     assert page.index("Stage en Allemagne") < page.index("Stage en Espagne")
+    # Each result says in one line why it stands where it does.
+    assert "<strong>En bref :</strong> Destination : Allemagne, comme souhaité" in page
     assert "Presque : une condition manque" in page and "Réservé aux 18 ans" in page
     assert "Fiche en brouillon" not in page
 
