@@ -277,20 +277,45 @@ class AppointmentAdmin(YouthRecordAdminMixin, SimpleHistoryAdmin):
         return super().changelist_view(request, extra_context)
 
 
+class NotificationStateFilter(admin.SimpleListFilter):
+    title = _("état")
+    parameter_name = "etat"
+
+    def lookups(self, request, model_admin):
+        return [("sent", _("Envoyés")), ("waiting", _("À envoyer")),
+                ("failing", _("En échec")), ("obsolete", _("Abandonnés (obsolètes)"))]
+
+    def queryset(self, request, queryset):
+        unsent = queryset.filter(sent_at__isnull=True, obsolete_at__isnull=True)
+        return {
+            "sent": queryset.filter(sent_at__isnull=False),
+            "waiting": unsent,
+            "failing": unsent.filter(attempts__gt=0),
+            "obsolete": queryset.filter(obsolete_at__isnull=False),
+        }.get(self.value(), queryset)
+
+
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    """Read-only outbox: what was sent, when, and what is waiting or failing."""
+    """Read-only outbox: what was sent, when, what is waiting or failing, and what was dropped
+    because a later change made it untrue (with the reason)."""
 
-    list_display = ["created_at", "kind", "to", "sent_at", "attempts"]
-    list_filter = ["kind", ("sent_at", admin.EmptyFieldListFilter)]
+    list_display = ["created_at", "kind", "to", "sequence", "state", "sent_at", "attempts",
+                    "obsolete_reason"]
+    list_filter = [NotificationStateFilter, "kind"]
     search_fields = ["to"]
     date_hierarchy = "created_at"
+    list_select_related = ["appointment"]
 
     def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("état"))
+    def state(self, obj: Notification) -> str:
+        return obj.state
 
 
 @admin.register(WaitingListEntry)

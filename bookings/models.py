@@ -440,15 +440,28 @@ class Notification(models.Model):
 
     A task sends the row just after commit; a periodic sweep sends rows whose task was lost
     (broker down, worker killed). Sending locks the row and skips it once ``sent_at`` is set.
+
+    ``payload`` is what the email is about *as it was when it was decided*: for an appointment,
+    its snapshot (``notifications.appointment_snapshot``: version, status, times, place,
+    names…, plus the old time of a move), so a message that waits (SMTP down, retries) never
+    tells something that changed in between. ``sequence`` is the appointment's version in that
+    snapshot: delivery drops (``obsolete_at``) a message that a later one to the same recipient
+    about the same appointment has superseded.
     """
 
     kind = models.CharField(_("type"), max_length=30, choices=NotificationKind.choices)
     to = models.EmailField(_("destinataire"))
     appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, null=True, blank=True,
                                     related_name="notifications")
-    payload = models.JSONField(_("données"), default=dict, blank=True)
+    sequence = models.PositiveIntegerField(
+        _("version du rendez-vous"), null=True, blank=True,
+        help_text=_("Version iCalendar du rendez-vous décrite par ce message."))
+    payload = models.JSONField(_("contenu (tel qu'au moment de la décision)"), default=dict,
+                               blank=True)
     created_at = models.DateTimeField(_("créée le"))
     sent_at = models.DateTimeField(_("envoyée le"), null=True, blank=True)
+    obsolete_at = models.DateTimeField(_("abandonnée le"), null=True, blank=True)
+    obsolete_reason = models.CharField(_("motif de l'abandon"), max_length=255, blank=True)
     attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
     last_error = models.TextField(_("dernière erreur"), blank=True)
 
@@ -456,11 +469,34 @@ class Notification(models.Model):
         verbose_name = _("e-mail")
         verbose_name_plural = _("e-mails")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["created_at"], condition=Q(sent_at__isnull=True),
-                                name="notification_unsent")]
+        indexes = [
+            models.Index(fields=["created_at"],
+                         condition=Q(sent_at__isnull=True, obsolete_at__isnull=True),
+                         name="notification_to_send"),
+            models.Index(fields=["appointment", "sequence"], name="notification_appointment_seq"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(sent_at__isnull=True) | Q(obsolete_at__isnull=True),
+                name="notification_sent_or_obsolete"),
+            models.CheckConstraint(
+                condition=Q(appointment__isnull=True) | Q(sequence__isnull=False),
+                name="notification_appointment_has_sequence"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} → {self.to}"
+
+    @property
+    def state(self) -> str:
+        """French label of where the row stands: sent, dropped, failing or waiting."""
+        if self.sent_at is not None:
+            return str(_("envoyé"))
+        if self.obsolete_at is not None:
+            return str(_("abandonné (obsolète)"))
+        if self.attempts:
+            return str(_("en échec, nouvel essai prévu"))
+        return str(_("en attente"))
 
 
 class WaitingListEntry(models.Model):

@@ -1,18 +1,44 @@
 """Emails of the booking domain (French, HTML and plain text, with an .ics when it concerns an
 appointment), sent through an outbox.
 
+Public contract (keyword-only arguments, aware datetimes):
+
+- ``appointment_snapshot(appointment) -> dict``: what an email about the appointment tells, as
+  it is now (JSON-ready; times in UTC ISO 8601).
+- ``queue(*, kind, to, now, appointment=None, payload=None, snapshot=None) -> Notification``.
+- ``deliver(*, notification_id, now) -> bool``, ``send_pending(*, now) -> int``,
+  ``reminders_send_due(*, now) -> int``, ``compliance_digest_queue(*, now) -> Notification``.
+- ``notifications_anonymise(*, appointment_ids)``: after an account is erased.
+- ``appointment_ics(snapshot, *, appointment, method, now, for_advisor=False) -> bytes``.
+
 Delivery guarantees:
 
 - A service that decides an email writes a ``Notification`` row in its own transaction
   (``queue``); after commit a Celery task delivers it (``deliver``). If the broker is down or
   the task is lost, the periodic sweep (``send_pending``) delivers it later.
+- An email tells what was true when it was decided, never what is true when it leaves: the row
+  carries the appointment's snapshot (version, status, times, place, names, and the old time of
+  a move) and is rendered from it alone, .ics included, so the .ics SEQUENCE always belongs to
+  the content it describes.
+- A message that waited is dropped, not sent, when it is no longer true: when a later message
+  about the same appointment *to the same recipient* carries a higher version (a move or a
+  cancellation superseded it), or when it is a reminder and the interview has started. The row
+  stays, marked ``obsolete_at`` with the reason (visible in admin). Another recipient's messages
+  are never affected: the advisor who lost an appointment by a move still gets her notice
+  after a second move.
+- A change committed while an earlier message is being handed to the SMTP server does not stop
+  that message (it was true when delivery began): the newer one, with its higher SEQUENCE,
+  follows it and calendar clients keep the newer version.
 - Reminders: ``reminders_send_due`` claims due reminders with ``SELECT … FOR UPDATE SKIP
   LOCKED``, marks ``reminder_sent_at`` and writes their outbox rows in the same transaction,
   then delivers them. State is the source of truth: a second run (or a retried task) finds
   nothing to claim; a worker killed between the claim and the send leaves unsent outbox rows
-  that the sweep delivers. ``deliver`` locks the row and skips it once ``sent_at`` is set, so
-  an email can only go twice if the process dies after the SMTP server accepted it and before
-  the commit that records it (at-least-once, never silently lost).
+  that the sweep delivers. ``deliver`` locks the row and skips it once ``sent_at`` or
+  ``obsolete_at`` is set, so an email can only go twice if the process dies after the SMTP
+  server accepted it and before the commit that records it (at-least-once, never silently
+  lost).
+- After a young person's account is erased, the rows about their appointments keep no name,
+  phone or project: the emails still to send use neutral wording.
 """
 
 from __future__ import annotations
@@ -27,6 +53,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from somobilite.celery import publish_on_commit
@@ -68,15 +95,72 @@ ICS_METHOD = {
     NotificationKind.ADVISOR_MOVED: "REQUEST",
     NotificationKind.ADVISOR_CANCELLED: "CANCEL",
 }
+ADVISOR_KINDS = frozenset({NotificationKind.ADVISOR_NEW, NotificationKind.ADVISOR_MOVED,
+                           NotificationKind.ADVISOR_CANCELLED})
+#: Snapshot keys that name or reach the young person: removed when their account is erased.
+PERSONAL_SNAPSHOT_KEYS = ("first_name", "last_name", "phone", "project", "cancel_reason",
+                          "youth_email")
+
+
+def _iso(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).isoformat()
+
+
+def appointment_snapshot(appointment: Appointment) -> dict[str, Any]:
+    """What an email about ``appointment`` tells, as the appointment is now.
+
+    Keys: ``sequence`` (int), ``status``, ``starts_at``/``ends_at`` (UTC ISO 8601), ``mode``,
+    ``place``, ``video_url``, ``phone`` (as shown, or ""), ``structure`` (public name),
+    ``advisor_name``, ``first_name``, ``last_name``, ``youth_email``, ``project``,
+    ``cancel_reason``, ``hold_expires_at`` (UTC ISO 8601 while pending, else None). Needs
+    ``structure``, ``advisor.user`` and ``youth`` (one query each unless selected with the
+    appointment).
+    """
+    return {
+        "sequence": appointment.sequence,
+        "status": appointment.status,
+        "starts_at": _iso(appointment.starts_at),
+        "ends_at": _iso(appointment.ends_at),
+        "mode": appointment.mode,
+        "place": appointment.place,
+        "video_url": appointment.video_url,
+        "phone": str(appointment.phone or ""),
+        "structure": appointment.structure.public_name,
+        "advisor_name": appointment.advisor.user.get_full_name(),
+        "first_name": appointment.first_name,
+        "last_name": appointment.last_name,
+        "youth_email": appointment.youth.email,
+        "project": appointment.project,
+        "cancel_reason": appointment.cancel_reason,
+        "hold_expires_at": (_iso(appointment.hold_expires_at)
+                            if appointment.status == AppointmentStatus.PENDING else None),
+    }
+
+
+def _record(*, kind: str, to: str, now: dt.datetime, appointment: Appointment | None,
+            payload: dict[str, Any] | None, snapshot: dict[str, Any] | None) -> Notification:
+    content = dict(payload or {})
+    sequence = None
+    if appointment is not None:
+        content = {**(snapshot or appointment_snapshot(appointment)), **content}
+        sequence = content["sequence"]
+    return Notification.objects.create(kind=kind, to=to, appointment=appointment,
+                                       sequence=sequence, payload=content, created_at=now)
 
 
 def queue(*, kind: str, to: str, now: dt.datetime, appointment: Appointment | None = None,
-          payload: dict[str, Any] | None = None) -> Notification:
-    """Record an email to send; it leaves once the caller's transaction has committed."""
+          payload: dict[str, Any] | None = None, snapshot: dict[str, Any] | None = None,
+          ) -> Notification:
+    """Record an email to send; it leaves once the caller's transaction has committed.
+
+    About an appointment, the row carries ``snapshot`` (by default the appointment as it is
+    now, see ``appointment_snapshot``) updated with ``payload`` (e.g. ``old_starts_at``); the
+    email is rendered from that alone.
+    """
     from .tasks import deliver_notification
 
-    notification = Notification.objects.create(kind=kind, to=to, appointment=appointment,
-                                               payload=payload or {}, created_at=now)
+    notification = _record(kind=kind, to=to, now=now, appointment=appointment, payload=payload,
+                           snapshot=snapshot)
     publish_on_commit(deliver_notification, notification.pk)
     return notification
 
@@ -96,22 +180,42 @@ def _when(moment: dt.datetime) -> str:
     return _local(moment).strftime("%d/%m/%Y à %H:%M")
 
 
+def _moment(value: str | None) -> dt.datetime | None:
+    return _local(dt.datetime.fromisoformat(value)) if value else None
+
+
 def _organizer() -> tuple[str, str]:
     name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
     return name or "So Mobilité", address
 
 
-def _location(appointment: Appointment) -> str:
-    if appointment.mode == Mode.VIDEO:
-        return appointment.video_url
-    if appointment.mode == Mode.PHONE:
+def _youth_name(snapshot: dict[str, Any]) -> str:
+    return f"{snapshot.get('first_name', '')} {snapshot.get('last_name', '')}".strip()
+
+
+def _location(snapshot: dict[str, Any], *, for_advisor: bool) -> str:
+    """Where the interview takes place, worded for its reader."""
+    if snapshot["mode"] == Mode.VIDEO:
+        return snapshot["video_url"]
+    if snapshot["mode"] == Mode.PHONE:
+        if for_advisor:
+            phone = snapshot.get("phone")
+            return (_("Par téléphone : vous appelez la personne au %(phone)s") % {"phone": phone}
+                    if phone else _("Par téléphone : vous appelez la personne"))
         return _("Par téléphone (la personne qui vous reçoit vous appelle)")
-    return appointment.place
+    return snapshot["place"]
 
 
-def appointment_ics(appointment: Appointment, *, method: str, now: dt.datetime) -> bytes:
-    """iCalendar for the appointment: stable UID (the public id) and SEQUENCE, so calendar
-    apps update the same entry on change and remove it on cancellation."""
+def appointment_ics(snapshot: dict[str, Any], *, appointment: Appointment, method: str,
+                    now: dt.datetime, for_advisor: bool = False) -> bytes:
+    """iCalendar of an appointment as ``snapshot`` describes it (``appointment_snapshot``);
+    ``appointment`` gives only its identity (UID, management link), never its content.
+
+    UID is the appointment's public id (stable) and SEQUENCE the snapshot's version, so
+    calendar apps update the same entry on change and remove it on cancellation, and the
+    SEQUENCE always belongs to the content beside it. The young person's copy links to the
+    management page; the advisor's does not (that link acts as the young person).
+    """
     name, address = _organizer()
     calendar = Calendar()
     calendar.add("prodid", "-//So Mobilité//Rendez-vous//FR")
@@ -119,92 +223,157 @@ def appointment_ics(appointment: Appointment, *, method: str, now: dt.datetime) 
     calendar.add("method", method)
     event = Event()
     event.add("uid", f"{appointment.public_id}@somobilite.fr")
-    event.add("sequence", appointment.sequence)
+    event.add("sequence", snapshot["sequence"])
     event.add("dtstamp", now.astimezone(dt.UTC))
-    event.add("dtstart", appointment.starts_at.astimezone(dt.UTC))
-    event.add("dtend", appointment.ends_at.astimezone(dt.UTC))
+    event.add("dtstart", dt.datetime.fromisoformat(snapshot["starts_at"]).astimezone(dt.UTC))
+    event.add("dtend", dt.datetime.fromisoformat(snapshot["ends_at"]).astimezone(dt.UTC))
     event.add("summary", _("Entretien So Mobilité, %(structure)s")
-              % {"structure": appointment.structure.public_name})
-    event.add("location", _location(appointment))
-    event.add("description", _("Gérer ce rendez-vous : %(url)s")
-              % {"url": appointment_manage_url(appointment)})
+              % {"structure": snapshot["structure"]})
+    event.add("location", _location(snapshot, for_advisor=for_advisor))
+    if not for_advisor:
+        event.add("description", _("Gérer ce rendez-vous : %(url)s")
+                  % {"url": appointment_manage_url(appointment)})
     cancelled = method == "CANCEL"
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     organizer = vCalAddress(f"mailto:{address}")
     organizer.params["cn"] = vText(name)
     event.add("organizer", organizer)
-    attendee = vCalAddress(f"mailto:{appointment.youth.email}")
-    attendee.params["cn"] = vText(f"{appointment.first_name} {appointment.last_name}")
-    attendee.params["role"] = vText("REQ-PARTICIPANT")
-    event.add("attendee", attendee)
+    if snapshot.get("youth_email"):
+        attendee = vCalAddress(f"mailto:{snapshot['youth_email']}")
+        attendee.params["cn"] = vText(_youth_name(snapshot))
+        attendee.params["role"] = vText("REQ-PARTICIPANT")
+        event.add("attendee", attendee)
     calendar.add_component(event)
     return calendar.to_ical()
 
 
 def _context(notification: Notification) -> dict[str, Any]:
-    context: dict[str, Any] = {"payload": notification.payload, "site_url": settings.SITE_URL,
+    """Template context, from the row alone (never from the appointment as it is now)."""
+    payload = notification.payload
+    context: dict[str, Any] = {"payload": payload, "site_url": settings.SITE_URL,
                                "search_url": booking_search_url()}
-    appointment = notification.appointment
-    if appointment is not None:
-        old = notification.payload.get("old_starts_at")
+    if notification.appointment_id is not None:
+        for_advisor = notification.kind in ADVISOR_KINDS
         context.update(
-            appointment=appointment,
-            structure=appointment.structure,
-            advisor_name=appointment.advisor.user.get_full_name(),
-            starts_at=_local(appointment.starts_at),
-            ends_at=_local(appointment.ends_at),
-            old_starts_at=_local(dt.datetime.fromisoformat(old)) if old else None,
-            mode_label=appointment.get_mode_display(),
-            location=_location(appointment),
-            manage_url=appointment_manage_url(appointment),
-            by_structure=appointment.status == AppointmentStatus.CANCELLED_BY_STRUCTURE,
+            for_advisor=for_advisor,
+            starts_at=_moment(payload["starts_at"]),
+            ends_at=_moment(payload["ends_at"]),
+            old_starts_at=_moment(payload.get("old_starts_at")),
+            structure_name=payload["structure"],
+            mode=payload["mode"],
+            mode_label=Mode(payload["mode"]).label,
+            location=_location(payload, for_advisor=for_advisor),
+            phone=payload.get("phone", ""),
+            advisor_name=payload["advisor_name"],
+            youth_first_name=payload.get("first_name", ""),
+            youth_name=_youth_name(payload),
+            project=payload.get("project", ""),
+            cancel_reason=payload.get("cancel_reason", ""),
+            by_structure=payload["status"] == AppointmentStatus.CANCELLED_BY_STRUCTURE,
+            anonymised=payload.get("anonymised", False),
+            manage_url="" if for_advisor else appointment_manage_url(notification.appointment),
+            public_id=notification.appointment.public_id,
         )
-    if notification.kind == NotificationKind.YOUTH_STAFF_HOLD and appointment is not None:
-        context.update(code=staff_hold_code(appointment),
-                       confirm_url=staff_hold_confirm_url(appointment),
-                       hold_expires_at=_local(appointment.hold_expires_at))
+    if notification.kind == NotificationKind.YOUTH_STAFF_HOLD:
+        # Credentials, not content: the code and link valid now (a resend changes them and
+        # supersedes the earlier copies, see ``obsolete_reason``).
+        context.update(code=staff_hold_code(notification.appointment),
+                       confirm_url=staff_hold_confirm_url(notification.appointment),
+                       hold_expires_at=_moment(payload.get("hold_expires_at")))
     if notification.kind == NotificationKind.WAITING_LIST_CONFIRM:
-        context["confirm_url"] = waiting_list_confirm_url(notification.payload["entry_id"])
-        context["mode_label"] = Mode(notification.payload["mode"]).label
+        context["confirm_url"] = waiting_list_confirm_url(payload["entry_id"])
+        context["mode_label"] = Mode(payload["mode"]).label
     if notification.kind == NotificationKind.WAITING_LIST_SLOT:
-        context["slot_starts_at"] = _local(dt.datetime.fromisoformat(
-            notification.payload["starts_at"]))
-        context["mode_label"] = Mode(notification.payload["mode"]).label
+        context["slot_starts_at"] = _moment(payload["starts_at"])
+        context["mode_label"] = Mode(payload["mode"]).label
     return context
 
 
 def build_message(notification: Notification, *, now: dt.datetime) -> EmailMultiAlternatives:
+    """The email of an outbox row, rendered from its payload (see ``_context``)."""
     context = _context(notification)
     kind = notification.kind
     when = ""
-    if notification.appointment is not None:
-        when = _when(notification.appointment.starts_at)
+    if notification.appointment_id is not None:
+        when = _when(context["starts_at"])
         if kind in (NotificationKind.YOUTH_CANCELLATION, NotificationKind.ADVISOR_CANCELLED):
-            when = _when(context["old_starts_at"] or notification.appointment.starts_at)
+            when = _when(context["old_starts_at"] or context["starts_at"])
     subject = f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{SUBJECTS[kind].format(when=when)}"
     text = render_to_string(f"bookings/email/{kind}.txt", context)
     html = render_to_string(f"bookings/email/{kind}.html", context)
     message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL,
                                      [notification.to])
     message.attach_alternative(html, "text/html")
-    if kind in ICS_METHOD and notification.appointment is not None:
+    if kind in ICS_METHOD and notification.appointment_id is not None:
         method = ICS_METHOD[kind]
         message.attach("rendez-vous.ics",
-                       appointment_ics(notification.appointment, method=method, now=now),
+                       appointment_ics(notification.payload,
+                                       appointment=notification.appointment,
+                                       method=method, now=now,
+                                       for_advisor=context["for_advisor"]),
                        f"text/calendar; method={method}")
     return message
 
 
+#: Messages that lose their point at a moment of their snapshot: a reminder once the interview
+#: has started, a "confirm your appointment" once the hold has expired.
+EXPIRES_WITH = {
+    NotificationKind.YOUTH_REMINDER: ("starts_at", _lazy(
+        "Rappel non envoyé : l'entretien a déjà commencé.")),
+    NotificationKind.YOUTH_STAFF_HOLD: ("hold_expires_at", _lazy(
+        "Non envoyé : la réservation provisoire a expiré avant l'envoi.")),
+}
+
+
+def obsolete_reason(notification: Notification, *, now: dt.datetime) -> str:
+    """Why this unsent row must not be sent any more ("" when it is still true).
+
+    Superseded: a later row about the same appointment *to the same recipient* describes a
+    newer state — a higher version (a move, a cancellation), the same version once a hold was
+    confirmed or released, or the same message sent again (a new code). Whether that later row
+    was sent, is waiting or was itself superseded does not matter. Too late: see
+    ``EXPIRES_WITH``.
+    """
+    if notification.appointment_id is None:
+        return ""
+    payload = notification.payload
+    expiry = EXPIRES_WITH.get(notification.kind)
+    if expiry and payload.get(expiry[0]) and dt.datetime.fromisoformat(payload[expiry[0]]) <= now:
+        return str(expiry[1])
+    pending = payload.get("status") == AppointmentStatus.PENDING
+    later = (Notification.objects
+             .filter(appointment_id=notification.appointment_id, to__iexact=notification.to,
+                     sequence__gte=notification.sequence)
+             .exclude(pk=notification.pk)
+             .values_list("pk", "kind", "sequence", "payload__status"))
+    for pk, kind, sequence, status in later:
+        if sequence > notification.sequence:
+            return _("Remplacé par un message plus récent sur ce rendez-vous (version "
+                     "%(newer)s, celui-ci décrivait la version %(own)s).") % {
+                         "newer": sequence, "own": notification.sequence}
+        if pending and status != AppointmentStatus.PENDING:
+            return _("Remplacé : la réservation provisoire a été confirmée ou libérée depuis.")
+        if kind == notification.kind and pk > notification.pk:
+            return _("Remplacé par le même message envoyé à nouveau depuis.")
+    return ""
+
+
 def deliver(*, notification_id: int, now: dt.datetime) -> bool:
-    """Send one outbox row unless already sent or being sent. True when it left now."""
+    """Send one outbox row unless already sent, dropped or being sent, or no longer true (then
+    it is marked obsolete with the reason). True when it left now."""
     with transaction.atomic():
         notification = (
             Notification.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("appointment__structure", "appointment__advisor__user",
-                            "appointment__youth")
-            .filter(pk=notification_id, sent_at__isnull=True).first()
+            .select_related("appointment")
+            .filter(pk=notification_id, sent_at__isnull=True, obsolete_at__isnull=True).first()
         )
         if notification is None:
+            return False
+        reason = obsolete_reason(notification, now=now)
+        if reason:
+            notification.obsolete_at = now
+            notification.obsolete_reason = reason[:255]
+            notification.save(update_fields=["obsolete_at", "obsolete_reason"])
             return False
         notification.attempts += 1
         try:
@@ -225,7 +394,8 @@ def send_pending(*, now: dt.datetime) -> int:
     left now."""
     grace = dt.timedelta(seconds=settings.OUTBOX_SWEEP_DELAY_SECONDS)
     ids = list(Notification.objects.filter(
-        sent_at__isnull=True, created_at__lte=now - grace, attempts__lt=MAX_ATTEMPTS,
+        sent_at__isnull=True, obsolete_at__isnull=True, created_at__lte=now - grace,
+        attempts__lt=MAX_ATTEMPTS,
     ).order_by("created_at").values_list("pk", flat=True)[:500])
     return sum(deliver(notification_id=pk, now=now) for pk in ids)
 
@@ -237,17 +407,29 @@ def reminders_send_due(*, now: dt.datetime) -> int:
             Appointment.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(status=AppointmentStatus.CONFIRMED, reminder_due_at__lte=now,
                     reminder_sent_at__isnull=True, starts_at__gt=now)
-            .select_related("youth")
+            .select_related("youth", "structure", "advisor__user")
             .order_by("reminder_due_at")[:500]
         )
         outbox = []
         for appointment in due:
             appointment.reminder_sent_at = now
             appointment.save(update_fields=["reminder_sent_at", "updated_at"])
-            outbox.append(Notification.objects.create(
-                kind=NotificationKind.YOUTH_REMINDER, to=appointment.youth.email,
-                appointment=appointment, created_at=now))
+            outbox.append(_record(kind=NotificationKind.YOUTH_REMINDER, to=appointment.youth.email,
+                                  now=now, appointment=appointment, payload=None, snapshot=None))
     return sum(deliver(notification_id=n.pk, now=now) for n in outbox)
+
+
+def notifications_anonymise(*, appointment_ids: Any) -> int:
+    """Strip the young person's name, phone, address and project from every row about these
+    appointments (sent or not): what is still to send uses neutral wording. Returns how many
+    rows changed."""
+    rows = list(Notification.objects.filter(appointment_id__in=appointment_ids)
+                .only("pk", "payload"))
+    for row in rows:
+        row.payload = {key: value for key, value in row.payload.items()
+                       if key not in PERSONAL_SNAPSHOT_KEYS} | {"anonymised": True}
+    Notification.objects.bulk_update(rows, ["payload"], batch_size=500)
+    return len(rows)
 
 
 def compliance_digest_queue(*, now: dt.datetime) -> Notification:

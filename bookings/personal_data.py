@@ -1,6 +1,7 @@
 """Appointments, waiting-list entries and emails in the personal-data export and erasure.
 
-On erasure, future appointments are cancelled (the advisor is told) and every appointment
+On erasure, future appointments are cancelled (the advisor is told, in neutral words: the emails
+about their appointments keep no name, phone or project) and every appointment
 keeps only what the statistics need: age at the interview, département, status, domains,
 mode, structure, dates and status. Their change history, which copies the personal fields,
 is deleted.
@@ -23,6 +24,7 @@ from .models import (
     Notification,
     WaitingListEntry,
 )
+from .notifications import notifications_anonymise
 from .services import appointment_cancel
 
 #: Unconfirmed bookings are deleted this long after their hold expired.
@@ -87,7 +89,7 @@ def erase(user, *, now: dt.datetime) -> None:
     Appointment.history.filter(id__in=appointments.values("id")).delete()
     appointments.update(**PERSONAL_FIELDS)
     Notification.objects.filter(to__iexact=user.email).delete()
-    Notification.objects.filter(appointment__youth=user).update(payload={})
+    notifications_anonymise(appointment_ids=appointments.values("id"))
     WaitingListEntry.objects.filter(email__iexact=user.email).delete()
 
 

@@ -407,7 +407,8 @@ def appointment_confirm(*, appointment: Appointment, now: dt.datetime) -> Appoin
     refusal: BookingError | None = None
     with transaction.atomic():
         appointment = (Appointment.objects.select_for_update(of=("self",))
-                       .select_related("advisor__structure", "youth").get(pk=appointment.pk))
+                       .select_related("advisor__structure", "advisor__user", "structure",
+                                       "youth").get(pk=appointment.pk))
         if appointment.status == AppointmentStatus.CONFIRMED:
             return appointment
         if appointment.status != AppointmentStatus.PENDING:
@@ -482,7 +483,8 @@ def appointment_cancel(*, appointment: Appointment, by_youth: bool, reason: str,
     """Cancel any time before the start. The row stays, with its new status."""
     with transaction.atomic():
         appointment = (Appointment.objects.select_for_update(of=("self",))
-                       .select_related("advisor__user", "youth").get(pk=appointment.pk))
+                       .select_related("advisor__user", "youth", "structure")
+                       .get(pk=appointment.pk))
         if appointment.status not in ACTIVE_STATUSES:
             raise BookingError(_("Ce rendez-vous n'est plus actif (%(status)s).")
                                % {"status": appointment.get_status_display()})
@@ -512,7 +514,8 @@ def appointment_move(
     """
     with transaction.atomic():
         appointment = (Appointment.objects.select_for_update(of=("self",))
-                       .select_related("advisor__user", "youth").get(pk=appointment.pk))
+                       .select_related("advisor__user", "youth", "structure")
+                       .get(pk=appointment.pk))
         if appointment.status != AppointmentStatus.CONFIRMED:
             raise BookingError(_("Seul un rendez-vous confirmé peut être déplacé."))
         if appointment.starts_at <= now:
@@ -532,7 +535,7 @@ def appointment_move(
         if slot is None:
             raise _slot_taken(target, mode, now)
         previous_advisor = appointment.advisor
-        old_starts_at = appointment.starts_at
+        before = notifications.appointment_snapshot(appointment)
         appointment.advisor = target
         appointment.structure = target.structure
         appointment.starts_at, appointment.ends_at = slot.starts_at, slot.ends_at
@@ -548,14 +551,18 @@ def appointment_move(
                 appointment.save()
         except IntegrityError:
             raise _slot_taken(target, mode, now) from None
-        payload = {"old_starts_at": old_starts_at.isoformat()}
+        after = notifications.appointment_snapshot(appointment)
+        payload = {"old_starts_at": before["starts_at"]}
         notifications.queue(kind=NotificationKind.YOUTH_CHANGE, to=appointment.youth.email,
-                            appointment=appointment, payload=payload, now=now)
+                            appointment=appointment, snapshot=after, payload=payload, now=now)
         notifications.queue(kind=NotificationKind.ADVISOR_MOVED, to=target.user.email,
-                            appointment=appointment, payload=payload, now=now)
+                            appointment=appointment, snapshot=after, payload=payload, now=now)
         if previous_advisor.pk != target.pk:
+            # What the previous advisor had in her calendar, withdrawn by the new version.
             notifications.queue(kind=NotificationKind.ADVISOR_CANCELLED,
                                 to=previous_advisor.user.email, appointment=appointment,
+                                snapshot={**before, "sequence": after["sequence"],
+                                          "status": after["status"]},
                                 payload=payload, now=now)
         notifications.offer_to_waiting_list(advisor_ids=[previous_advisor.pk])
     return appointment
@@ -709,7 +716,8 @@ def absence_create(
     with transaction.atomic():
         advisor = _lock_advisor(advisor)
         concerned = list(_overlapping_appointments(advisor, starts_at, ends_at)
-                         .select_for_update(of=("self",)).select_related("youth", "advisor__user"))
+                         .select_for_update(of=("self",))
+                         .select_related("youth", "advisor__user", "structure"))
         if concerned and not confirm_cancellations:
             raise AbsenceOverlapsAppointments(
                 _("Cette absence couvre %(count)s rendez-vous réservé(s) : confirmez leur "

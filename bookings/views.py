@@ -54,6 +54,7 @@ from .links import (
 )
 from .models import Appointment, AppointmentStatus, Mode
 from .notifications import appointment_ics as appointment_ics_file
+from .notifications import appointment_snapshot
 from .prefill import booking_initial_for_youth
 from .search import structures_near
 from .slots import (
@@ -654,8 +655,9 @@ def appointment_ics(request: HttpRequest, token: str) -> HttpResponse:
     if appointment is None:
         return _invalid_link(request)
     method = "PUBLISH" if appointment.is_active else "CANCEL"
-    response = HttpResponse(appointment_ics_file(appointment, method=method, now=timezone.now()),
-                            content_type="text/calendar; charset=utf-8")
+    calendar = appointment_ics_file(appointment_snapshot(appointment), appointment=appointment,
+                                    method=method, now=timezone.now())
+    response = HttpResponse(calendar, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="rendez-vous-so-mobilite.ics"'
     return response
 

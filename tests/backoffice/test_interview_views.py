@@ -139,12 +139,11 @@ def test_the_screen_costs_the_same_queries_whatever_the_history(client, world,
 
 
 def test_the_new_appointment_email_links_to_the_interview_screen(world):
-    from bookings.models import Notification, NotificationKind
-    from bookings.notifications import build_message
+    from bookings.models import NotificationKind
+    from bookings.notifications import build_message, queue
 
-    notification = Notification.objects.create(
-        kind=NotificationKind.ADVISOR_NEW, to=world.advisor.user.email,
-        appointment=world.appointment, created_at=NOW)
+    notification = queue(kind=NotificationKind.ADVISOR_NEW, to=world.advisor.user.email,
+                         appointment=world.appointment, now=NOW)
     message = build_message(notification, now=NOW)
     link = f"/espace-conseil/rendez-vous/{world.appointment.public_id}/"
     assert link in message.body and link in message.alternatives[0][0]

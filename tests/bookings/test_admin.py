@@ -3,7 +3,6 @@
 import datetime as dt
 
 import pytest
-import time_machine
 from django.core import mail
 from django.urls import reverse
 
@@ -11,7 +10,7 @@ from bookings.models import Absence, Appointment, AppointmentStatus
 from tests.factories import AppointmentFactory, CoordinatorFactory, StructureFactory
 from tests.mfa_support import login_with_mfa
 
-from .conftest import NOW, paris
+from .conftest import paris
 
 pytestmark = pytest.mark.django_db
 
@@ -22,8 +21,17 @@ def coordinator_client(client):
     return client
 
 
-@time_machine.travel(NOW, tick=False)
-def test_compliance_page_shows_each_structure_and_why_it_is_below(coordinator_client, advisor):
+@pytest.fixture
+def coordinator_client_at_now(frozen_now, client):
+    """Logged in under the test's frozen clock: the session row is stamped by the same clock as
+    the requests (a login at the real time expires before a later frozen ``NOW``)."""
+    client.force_login(CoordinatorFactory(with_totp=True))
+    return client
+
+
+def test_compliance_page_shows_each_structure_and_why_it_is_below(coordinator_client_at_now,
+                                                                   advisor):
+    coordinator_client = coordinator_client_at_now
     StructureFactory(public_name="Info Jeunes Sans Créneau")
     response = coordinator_client.get(reverse("admin:bookings_compliance"))
     page = response.content.decode()
@@ -47,9 +55,9 @@ def test_admin_lists_open(coordinator_client, advisor):
     assert search.status_code == 200
 
 
-@time_machine.travel(NOW, tick=False)
-def test_absence_over_bookings_needs_the_confirmation_box(coordinator_client, advisor,
+def test_absence_over_bookings_needs_the_confirmation_box(coordinator_client_at_now, advisor,
                                                           django_capture_on_commit_callbacks):
+    coordinator_client = coordinator_client_at_now
     booked = AppointmentFactory(advisor=advisor, starts_at=paris(2026, 3, 27, 9),
                                 first_name="Alix")
     url = reverse("admin:bookings_absence_add")
@@ -68,8 +76,8 @@ def test_absence_over_bookings_needs_the_confirmation_box(coordinator_client, ad
     assert booked.youth.email in [m.to[0] for m in mail.outbox]
 
 
-@time_machine.travel(NOW, tick=False)
-def test_overlapping_availability_is_refused_in_admin(coordinator_client, advisor):
+def test_overlapping_availability_is_refused_in_admin(coordinator_client_at_now, advisor):
+    coordinator_client = coordinator_client_at_now
     response = coordinator_client.post(reverse("admin:bookings_recurringavailability_add"), {
         "advisor": advisor.pk, "weekday": 4, "start_time": "11:00", "end_time": "13:00",
         "valid_from": "01/04/2026", "offers_video": "on", "place": ""})

@@ -188,3 +188,203 @@ def test_compliance_digest_lists_structures_below_the_minimum(advisor, frozen_no
     assert [(r["week"], r["reason"]) for r in own] == [
         ("2026-S18", "jour férié dans la semaine"), ("2026-S19", "jour férié dans la semaine")]
     assert Notification.objects.get(pk=row.pk).sent_at == NOW
+
+
+# --- Messages that waited tell what was true when they were decided -------------------------
+
+LOCMEM = "django.core.mail.backends.locmem.EmailBackend"
+BROKEN = "tests.bookings.test_notifications.BrokenBackend"
+
+
+def sent_to(address: str) -> list:
+    return [m for m in mail.outbox if m.to == [address]]
+
+
+def test_a_reminder_that_waited_is_dropped_once_the_appointment_is_cancelled(
+    booked, settings, django_capture_on_commit_callbacks
+):
+    # Claimed at 09:01 the day before, refused by the SMTP server.
+    settings.EMAIL_BACKEND = BROKEN
+    assert notifications.reminders_send_due(now=paris(2026, 3, 26, 9, 1)) == 0
+    reminder = Notification.objects.get(kind=NotificationKind.YOUTH_REMINDER)
+    assert reminder.attempts == 1 and reminder.sent_at is None
+    # The young person cancels at 09:02; the SMTP server is back.
+    settings.EMAIL_BACKEND = LOCMEM
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.appointment_cancel(appointment=booked, by_youth=True, reason="",
+                                    now=paris(2026, 3, 26, 9, 2))
+    assert ["annulé" in m.subject for m in mail.outbox] == [True, True]
+    mail.outbox.clear()
+    # The sweep at 09:11 does not send "Rappel : votre rendez-vous … le 27/03/2026 à 09:00".
+    assert notifications.send_pending(now=paris(2026, 3, 26, 9, 11)) == 0
+    assert mail.outbox == []
+    reminder.refresh_from_db()
+    assert reminder.sent_at is None and reminder.obsolete_at == paris(2026, 3, 26, 9, 11)
+    assert "plus récent" in reminder.obsolete_reason
+    assert notifications.send_pending(now=paris(2026, 3, 26, 9, 20)) == 0  # stays dropped
+
+
+def test_a_late_confirmation_never_follows_the_cancellation(
+    advisor, settings, django_capture_on_commit_callbacks, frozen_now
+):
+    held = services.appointment_hold(advisor=advisor, starts_at=FRIDAY_9, mode="video",
+                                     details=details(), email="lea@exemple.fr", now=NOW)
+    settings.EMAIL_BACKEND = BROKEN
+    with django_capture_on_commit_callbacks(execute=True):
+        confirmed = services.appointment_confirm(appointment=held, now=NOW)
+    assert mail.outbox == []
+    settings.EMAIL_BACKEND = LOCMEM
+    with django_capture_on_commit_callbacks(execute=True):
+        services.appointment_cancel(appointment=confirmed, by_youth=True, reason="", now=NOW)
+    (cancellation,) = sent_to("lea@exemple.fr")
+    assert str(ics_of(cancellation)["METHOD"]) == "CANCEL"
+    assert int(event_of(ics_of(cancellation))["SEQUENCE"]) == 1
+    mail.outbox.clear()
+    assert notifications.send_pending(now=NOW + dt.timedelta(minutes=10)) == 0
+    assert mail.outbox == []  # neither "est confirmé" nor "Nouveau rendez-vous"
+    dropped = Notification.objects.filter(obsolete_at__isnull=False)
+    assert sorted(dropped.values_list("kind", "sequence")) == [
+        (NotificationKind.ADVISOR_NEW, 0), (NotificationKind.YOUTH_CONFIRMATION, 0)]
+
+
+def test_a_message_is_rendered_from_what_it_was_about_when_queued(booked):
+    """Details corrected after the email was decided do not leak into it, .ics included."""
+    row = notifications.queue(kind=NotificationKind.YOUTH_REMINDER, to="lea@exemple.fr",
+                              appointment=booked, now=NOW)
+    booked.__class__.objects.filter(pk=booked.pk).update(
+        first_name="Autre", starts_at=paris(2026, 3, 27, 11), ends_at=paris(2026, 3, 27, 12))
+    mail.outbox.clear()
+    assert notifications.deliver(notification_id=row.pk, now=NOW) is True
+    (message,) = mail.outbox
+    assert "Bonjour Léa" in message.body and "Autre" not in message.body
+    assert "27/03/2026 à 09:00" in message.subject and "09:00 – 10:00" in message.body
+    assert row.payload["sequence"] == row.sequence == 0
+
+
+def test_every_calendar_version_goes_out_with_the_content_it_belongs_to(
+    booked, settings, django_capture_on_commit_callbacks
+):
+    """Moves and a cancellation while the SMTP server is down, then the sweep: each recipient
+    gets only the latest version, and no SEQUENCE is ever seen with two contents."""
+    settings.EMAIL_BACKEND = BROKEN
+    appointment = booked
+    with django_capture_on_commit_callbacks(execute=True):
+        for new_start in (paris(2026, 4, 3, 9), paris(2026, 4, 3, 10)):
+            appointment = services.appointment_move(appointment=appointment,
+                                                    new_starts_at=new_start, mode="video",
+                                                    now=NOW)
+    settings.EMAIL_BACKEND = LOCMEM
+    mail.outbox.clear()
+    assert notifications.send_pending(now=NOW + dt.timedelta(minutes=10)) == 2
+    versions = {}
+    for message in mail.outbox:
+        calendar = ics_of(message)
+        event = event_of(calendar)
+        content = (str(calendar["METHOD"]), event.decoded("DTSTART"))
+        assert versions.setdefault(int(event["SEQUENCE"]), content) == content
+    (youth_mail,) = sent_to("lea@exemple.fr")
+    assert int(event_of(ics_of(youth_mail))["SEQUENCE"]) == 2
+    assert event_of(ics_of(youth_mail)).decoded("DTSTART") == paris(2026, 4, 3, 10)
+    assert "vendredi 3 avril 2026" in youth_mail.body
+
+
+def test_a_second_move_never_drops_the_first_advisors_notice(
+    advisor, settings, django_capture_on_commit_callbacks, frozen_now
+):
+    from tests.factories import BookableAdvisorFactory, RecurringAvailabilityFactory
+
+    colleagues = [BookableAdvisorFactory(structure=advisor.structure) for _ in range(2)]
+    for colleague in colleagues:
+        RecurringAvailabilityFactory(advisor=colleague, weekday=4, start_time=dt.time(14),
+                                     end_time=dt.time(16))
+    held = services.appointment_hold(advisor=advisor, starts_at=FRIDAY_9, mode="phone",
+                                     details=details(), email="lea@exemple.fr", now=NOW)
+    with django_capture_on_commit_callbacks(execute=True):
+        appointment = services.appointment_confirm(appointment=held, now=NOW)
+    settings.EMAIL_BACKEND = BROKEN
+    with django_capture_on_commit_callbacks(execute=True):
+        appointment = services.appointment_move(
+            appointment=appointment, new_starts_at=paris(2026, 3, 27, 14), mode="phone",
+            advisor=colleagues[0], now=NOW)
+        appointment = services.appointment_move(
+            appointment=appointment, new_starts_at=paris(2026, 3, 27, 15), mode="phone",
+            advisor=colleagues[1], now=NOW)
+    settings.EMAIL_BACKEND = LOCMEM
+    mail.outbox.clear()
+    notifications.send_pending(now=NOW + dt.timedelta(minutes=10))
+    first, second, third = (a.user.email for a in (advisor, *colleagues))
+    # The first advisor still learns the interview left her calendar, at its old time.
+    (notice,) = sent_to(first)
+    assert "annulé" in notice.subject and "27/03/2026 à 09:00" in notice.subject
+    assert "09:00 – 10:00" in notice.body
+    assert str(ics_of(notice)["METHOD"]) == "CANCEL"
+    assert int(event_of(ics_of(notice))["SEQUENCE"]) == 1
+    # The second one gets only the withdrawal (her "moved to you" was superseded).
+    (withdrawn,) = sent_to(second)
+    assert str(ics_of(withdrawn)["METHOD"]) == "CANCEL" and "14:00 – 15:00" in withdrawn.body
+    (moved,) = sent_to(third)
+    assert str(ics_of(moved)["METHOD"]) == "REQUEST" and "15:00 – 16:00" in moved.body
+    (youth_mail,) = sent_to("lea@exemple.fr")
+    assert int(event_of(ics_of(youth_mail))["SEQUENCE"]) == 2
+
+
+def test_a_reminder_that_waited_past_the_start_is_dropped(booked, settings):
+    settings.EMAIL_BACKEND = BROKEN
+    notifications.reminders_send_due(now=paris(2026, 3, 26, 9))
+    settings.EMAIL_BACKEND = LOCMEM
+    mail.outbox.clear()
+    assert notifications.send_pending(now=paris(2026, 3, 27, 9, 5)) == 0
+    assert mail.outbox == []
+    reminder = Notification.objects.get(kind=NotificationKind.YOUTH_REMINDER)
+    assert "déjà commencé" in reminder.obsolete_reason
+
+
+def test_phone_interview_wording_differs_for_the_advisor_and_the_young_person(
+    advisor, django_capture_on_commit_callbacks, frozen_now
+):
+    held = services.appointment_hold(advisor=advisor, starts_at=FRIDAY_9, mode="phone",
+                                     details=details(), email="lea@exemple.fr", now=NOW)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.appointment_confirm(appointment=held, now=NOW)
+    (youth_mail,) = sent_to("lea@exemple.fr")
+    (advisor_mail,) = sent_to(advisor.user.email)
+    assert "Vous serez appelé·e au 06 00 00 00 01" in youth_mail.body
+    assert "appelé·e" not in advisor_mail.body
+    assert "C'est vous qui appelez la personne, au 06 00 00 00 01" in advisor_mail.body
+    assert "C'est vous qui appelez la personne" in advisor_mail.alternatives[0][0]
+    location = str(event_of(ics_of(advisor_mail))["LOCATION"])
+    assert "vous appelez la personne au 06 00 00 00 01" in location
+    # The young person's management link is not handed to the advisor.
+    assert "/rendez-vous/gerer/" not in advisor_mail.body
+    assert "DESCRIPTION" not in event_of(ics_of(advisor_mail))
+
+
+def test_a_code_email_that_waited_is_dropped_once_resent_or_confirmed(
+    advisor, settings, django_capture_on_commit_callbacks, frozen_now
+):
+    """An advisor books for a young person (code by email): an earlier copy never goes out
+    after a new code, and no "confirm" email after the confirmation."""
+    settings.EMAIL_BACKEND = BROKEN
+    with django_capture_on_commit_callbacks(execute=True):
+        held = services.appointment_hold(
+            advisor=advisor, starts_at=paris(2026, 3, 20, 10), mode="video", details=details(),
+            email="lea@exemple.fr", now=NOW, booked_by=advisor.user)
+        services.staff_hold_resend(appointment=held, now=NOW + dt.timedelta(minutes=1))
+    settings.EMAIL_BACKEND = LOCMEM
+    first, second = Notification.objects.filter(kind=NotificationKind.YOUTH_STAFF_HOLD
+                                                ).order_by("pk")
+    later = NOW + dt.timedelta(minutes=5)
+    assert notifications.deliver(notification_id=first.pk, now=later) is False
+    first.refresh_from_db()
+    assert "envoyé à nouveau" in first.obsolete_reason
+    settings.EMAIL_BACKEND = BROKEN
+    with django_capture_on_commit_callbacks(execute=True):
+        services.appointment_confirm(appointment=held, now=later)
+    settings.EMAIL_BACKEND = LOCMEM
+    mail.outbox.clear()
+    notifications.send_pending(now=later + dt.timedelta(minutes=10))
+    assert sorted(m.subject.split(" ")[2] for m in mail.outbox) == ["Nouveau", "Votre"]
+    assert not any("Confirmez" in m.subject for m in mail.outbox)
+    second.refresh_from_db()
+    assert "confirmée ou libérée" in second.obsolete_reason

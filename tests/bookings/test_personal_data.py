@@ -96,6 +96,23 @@ def test_erasure_leaves_nothing_identifying_and_tells_the_advisor(youth,
     assert ProgrammeRecommendation.objects.get().youth == youth  # kept for the statistics
 
 
+def test_emails_still_queued_after_an_erasure_use_neutral_wording(
+        youth, settings, django_capture_on_commit_callbacks):
+    from bookings import notifications
+
+    settings.EMAIL_BACKEND = "tests.bookings.test_notifications.BrokenBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        user_erase(user=youth, now=NOW)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert identifying_rows(NAME, SURNAME, "zephyrine", "611223344", "Québec") == []
+    assert notifications.send_pending(now=NOW + dt.timedelta(minutes=5)) == 1
+    (notice,) = mail.outbox
+    assert "Ce rendez-vous est annulé ou ne vous est plus attribué" in notice.body
+    assert "avec  " not in notice.body and "annulé" in notice.subject
+    assert "a supprimé son compte" in notice.body
+    assert "ATTENDEE" not in notice.attachments[0][1]
+
+
 def test_statistics_of_past_years_do_not_change_when_people_are_erased(
         youth, settings, django_capture_on_commit_callbacks):
     year = (dt.date(2025, 1, 1), dt.date(2025, 12, 31))

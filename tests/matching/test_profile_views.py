@@ -44,8 +44,8 @@ def test_empty_profile_page_creates_nothing(client):
 
 def test_saving_the_profile(client):
     youth = UserFactory()
-    client.force_login(youth)
     with time_machine.travel(NOW, tick=False):
+        client.force_login(youth)  # the session is stamped by the same clock as the request
         response = client.post(PROFILE_URL, _post_data(
             status="student", education_level="bac+2", studies_field="BTS tourisme",
             **{"langues-0-language": "es", "langues-0-level": "B2",
