@@ -55,6 +55,8 @@ def test_saving_the_profile(client):
             wish_duration_max_weeks="26", wish_departure="2026-09-01",
             project_text="Un stage dans l'hôtellerie", hobbies="Danse", disability="on",
             nationality="FR"), follow=True)
+        # The page shows what was saved, durations without decimals.
+        content = client.get(PROFILE_URL).content.decode()
     assert response.redirect_chain[-1][0] == "/mon-espace/"
     assert "Votre profil est enregistré" in response.content.decode()
     profile = MobilityProfile.objects.get(user=youth)
@@ -67,8 +69,6 @@ def test_saving_the_profile(client):
     assert profile.nationality == "FR"
     record = profile.history.first()
     assert record.history_user == youth and record.history_date == NOW
-    # The page shows what was saved, durations without decimals.
-    content = client.get(PROFILE_URL).content.decode()
     assert 'value="26"' in content and "BTS tourisme" in content
     assert '<option value="es" selected>' in content
 
