@@ -107,6 +107,8 @@ class Zone(models.TextChoices):
 #   BL, MF in `latin_america`, NC, PF, WF in `oceania`); ISO gives them their own codes and
 #   they are not in `eu` here.
 # - Uninhabited territories (AQ, BV, HM, GS, IO, TF, UM) are only in `worldwide`.
+# - Kosovo (`XK`, outside ISO 3166-1; the European Union's code, see ``all_country_codes``) is in
+#   `europe`.
 def _codes(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
@@ -119,7 +121,7 @@ EEA_COUNTRIES = EU_COUNTRIES | {"IS", "LI", "NO"}
 _ZONE_TABLE = {
     Zone.EU: " ".join(sorted(EU_COUNTRIES)),
     Zone.EUROPE: " ".join(sorted(EU_COUNTRIES)) + " AD AL AM AX AZ BA BY CH FO GB GE GG GI IM IS"
-    " JE LI MC MD ME MK NO RS RU SJ SM TR UA VA",
+    " JE LI MC MD ME MK NO RS RU SJ SM TR UA VA XK",
     Zone.AFRICA: "AO BF BI BJ BW CD CF CG CI CM CV DJ DZ EG EH ER ET GA GH GM GN GQ GW KE KM LR"
     " LS LY MA MG ML MR MU MW MZ NA NE NG RE RW SC SD SH SL SN SO SS ST SZ TD TG TN TZ UG YT"
     " ZA ZM ZW",
@@ -136,9 +138,12 @@ _ZONE_TABLE = {
 
 @cache
 def all_country_codes() -> frozenset[str]:
-    from django_countries.data import COUNTRIES
+    """Every country code read, written, shown and matched: ISO 3166-1 alpha-2 plus the codes
+    ``COUNTRIES_OVERRIDE`` adds to django-countries (``XK``, Kosovo), as the exchange format
+    says. The one list: forms, fields and names use the same django-countries registry."""
+    from django_countries import countries
 
-    return frozenset(COUNTRIES)
+    return frozenset(code for code, _name in countries)
 
 
 @cache
@@ -217,6 +222,7 @@ ISO_639_1 = _codes(
     ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu"""
 )
 
+#: The languages offered in the lists (one label each: one language, one entry).
 LANGUAGE_NAMES = {
     "ar": _("arabe"), "bg": _("bulgare"), "br": _("breton"), "ca": _("catalan"),
     "co": _("corse"), "cs": _("tchèque"), "da": _("danois"), "de": _("allemand"),
@@ -225,7 +231,7 @@ LANGUAGE_NAMES = {
     "fr": _("français"), "ga": _("irlandais"), "he": _("hébreu"), "hi": _("hindi"),
     "hr": _("croate"), "hu": _("hongrois"), "id": _("indonésien"), "is": _("islandais"),
     "it": _("italien"), "ja": _("japonais"), "ko": _("coréen"), "la": _("latin"),
-    "lt": _("lituanien"), "lv": _("letton"), "mt": _("maltais"), "nb": _("norvégien"),
+    "lt": _("lituanien"), "lv": _("letton"), "mt": _("maltais"),
     "nl": _("néerlandais"), "no": _("norvégien"), "oc": _("occitan"), "pl": _("polonais"),
     "pt": _("portugais"), "ro": _("roumain"), "ru": _("russe"), "sk": _("slovaque"),
     "sl": _("slovène"), "sv": _("suédois"), "sw": _("swahili"), "th": _("thaï"),
@@ -234,8 +240,14 @@ LANGUAGE_NAMES = {
 }
 
 
+#: Valid ISO 639-1 codes named when they are read from a file, but not offered in the lists:
+#: written Norwegian's two standards (the lists offer « norvégien », ``no``, once).
+OTHER_LANGUAGE_NAMES = {"nb": _("norvégien (bokmål)"), "nn": _("norvégien (nynorsk)")}
+
+
 def language_name(code: str) -> str:
-    return str(LANGUAGE_NAMES.get(code, f"langue « {code} »"))
+    name = LANGUAGE_NAMES.get(code) or OTHER_LANGUAGE_NAMES.get(code)
+    return str(name) if name else f"langue « {code} »"
 
 
 def of_language(code: str) -> str:

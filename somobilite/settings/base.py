@@ -264,6 +264,10 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 PHONENUMBER_DEFAULT_REGION = "FR"
 PHONENUMBER_DEFAULT_FORMAT = "NATIONAL"
+# Countries beyond ISO 3166-1, known to django-countries (fields, forms, names) and so to the
+# shared vocabulary (vocabulary.codes): Kosovo, with the code the European Union uses (it takes
+# part in Erasmus+ and the European Solidarity Corps; see the exchange format).
+COUNTRIES_OVERRIDE = {"XK": "Kosovo"}
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 

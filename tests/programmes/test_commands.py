@@ -325,3 +325,45 @@ def test_match_bad_input_is_a_command_error(tmp_path, profile, args, message):
     with pytest.raises(CommandError) as raised:
         call_command("match", write(tmp_path, "p.json", profile), *args, stdout=StringIO())
     assert message in str(raised.value)
+
+
+# --- Kosovo (XK): read, written, shown and matched like any country ---------------------------
+
+ESC_KOSOVO = {**PVT_JAPON, "slug": "esc-kosovo", "title": "Corps européen de solidarité",
+              "domains": ["volunteering"], "destinations": {"zones": [], "countries": ["XK"]},
+              "age": {"min": 18, "max": 30}, "nationalities": ["XK", "EU"]}
+
+
+def test_kosovo_is_read_written_shown_and_matched_in_europe(tmp_path):
+    from vocabulary import codes
+
+    call_command("import_programmes", write(tmp_path, "in.json", [ESC_KOSOVO]),
+                 stdout=StringIO())
+    sheet = ProgrammeSheet.objects.get(slug="esc-kosovo")
+    assert sheet.destination_countries == ["XK"]
+    exported = tmp_path / "out.json"
+    call_command("export_programmes", str(exported), stdout=StringIO())
+    assert json.loads(exported.read_text(encoding="utf-8"))[0]["destinations"]["countries"] == [
+        "XK"]
+    assert codes.country_name("XK") == "Kosovo"
+    assert "europe" in codes.country_zones()["XK"]
+    wishes_europe = {**PROFILE, "birth_date": "2002-04-12", "nationality": "XK",
+                     "wishes": {"domains": ["volunteering"], "zones": ["europe"]}}
+    out = StringIO()
+    call_command("match", write(tmp_path, "p.json", wishes_europe), "--date", "2027-05-01",
+                 stdout=out)
+    (result,) = json.loads(out.getvalue())["results"]
+    assert result["slug"] == "esc-kosovo"
+    assert "Destination : Europe, comme vous le souhaitez" in result["met"]  # XK in europe
+    assert "Nationalité : Kosovo, acceptée" in result["met"]
+
+
+def test_kosovo_is_offered_in_the_forms():
+    from matching.forms import ProfileForm
+    from programmes.forms import CatalogueFilterForm, ProposalForm
+
+    profile = ProfileForm()
+    for field in (profile.fields["wish_countries"], profile.fields["nationality"],
+                  ProposalForm().fields["destination_countries"],
+                  CatalogueFilterForm().fields["country"]):
+        assert dict(field.choices)["XK"] == "Kosovo"
