@@ -31,6 +31,7 @@ from bookings.services import (
     staff_hold_resend,
 )
 from bookings.slots import PARIS, Slot, free_slots, slots_by_day
+from somobilite import clock
 
 from .access import advisor_space, not_found
 from .forms import HoldCodeForm, StaffBookingForm
@@ -96,7 +97,7 @@ def _requested_slot(request: HttpRequest, advisor: Advisor, now: dt.datetime):
         return None
     slot = next((slot for slot in free_slots(
         advisors=Advisor.objects.filter(pk=colleague.pk), start=starts_at,
-        end=starts_at + dt.timedelta(minutes=1), now=now, notice=False)
+        end=clock.after(starts_at, dt.timedelta(minutes=1)), now=now, notice=False)
         if slot.starts_at == starts_at), None)
     return (colleague, slot) if slot else None
 

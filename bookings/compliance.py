@@ -16,9 +16,10 @@ from django.conf import settings
 from django.utils.translation import gettext
 
 from advisors.models import Advisor, Structure, StructureStatus
+from somobilite import clock
 
 from .models import AbsenceKind
-from .slots.calendar import PARIS, Calendar, days_between, is_public_holiday
+from .slots.calendar import Calendar, days_between, is_public_holiday
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,8 +77,9 @@ def weekly_compliance(
 
 
 def _compliance_reason(calendar: Calendar, advisors: list[Advisor], days: list[dt.date]) -> str:
-    week_start = dt.datetime.combine(days[0], dt.time.min, tzinfo=PARIS)
-    week_end = week_start + dt.timedelta(days=7)
+    # A calendar week: midnight to midnight on the wall clock (23 or 25 hours on change days).
+    week_start = clock.paris_at(days[0], dt.time.min)
+    week_end = clock.paris_at(days[0] + dt.timedelta(days=7), dt.time.min)
     week_start_s, week_end_s = int(week_start.timestamp()), int(week_end.timestamp())
     absences = [kind for a in advisors for start, end, kind in calendar.absence_kinds.get(a.pk, ())
                 if start < week_end_s and week_start_s < end]

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from advisors.models import Advisor
+from somobilite import clock
 
 from .models import (
     Absence,
@@ -121,14 +122,15 @@ def _appointment(rng: random.Random, number: int, advisor: Advisor, starts_at: d
     youth = _youth(number)
     domain, project = PROJECTS[number % len(PROJECTS)]
     birth = dt.date(1992 + rng.randrange(14), rng.randrange(1, 13), rng.randrange(1, 28))
-    booked_at = min(now, starts_at - dt.timedelta(days=rng.randrange(3, 20)))
+    reminder_due = clock.before(starts_at, dt.timedelta(hours=settings.REMINDER_HOURS_BEFORE))
+    booked_at = min(now, clock.before(starts_at, dt.timedelta(days=rng.randrange(3, 20))))
     return Appointment.objects.create(
         advisor=advisor, structure=advisor.structure, youth=youth, starts_at=starts_at,
-        ends_at=starts_at + dt.timedelta(minutes=settings.INTERVIEW_DURATION_MINUTES),
+        ends_at=clock.after(starts_at, dt.timedelta(minutes=settings.INTERVIEW_DURATION_MINUTES)),
         mode=mode, place=place if mode == Mode.IN_PERSON else "",
         video_room=new_video_room() if mode == Mode.VIDEO else "", status=status,
-        confirmed_at=booked_at, reminder_due_at=starts_at - dt.timedelta(hours=24),
-        reminder_sent_at=starts_at - dt.timedelta(hours=24) if starts_at < now else None,
+        confirmed_at=booked_at, reminder_due_at=reminder_due,
+        reminder_sent_at=reminder_due if starts_at < now else None,
         first_name=youth.first_name, last_name=youth.last_name,
         phone=f"+3360000{number:04d}", birth_date=birth,
         postal_code=POSTAL_CODES[number % len(POSTAL_CODES)],
@@ -141,7 +143,7 @@ def _seed_appointments(advisors: list[Advisor], now: dt.datetime) -> int:
     rng = random.Random(SEED)
     number = 0
     upcoming = free_slots(advisors=Advisor.objects.filter(pk__in=[a.pk for a in advisors]),
-                          start=now, end=now + dt.timedelta(weeks=4), now=now)
+                          start=now, end=clock.after(now, dt.timedelta(weeks=4)), now=now)
     by_advisor = {a.pk: a for a in advisors}
     bookable = sorted({s.advisor_id for s in upcoming})
     for slot in upcoming[::4][:12]:

@@ -56,6 +56,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from icalendar import Calendar, Event, vCalAddress, vText
 
+from somobilite import clock
 from somobilite.celery import publish_on_commit
 
 from .compliance import weekly_compliance
@@ -394,7 +395,7 @@ def send_pending(*, now: dt.datetime) -> int:
     left now."""
     grace = dt.timedelta(seconds=settings.OUTBOX_SWEEP_DELAY_SECONDS)
     ids = list(Notification.objects.filter(
-        sent_at__isnull=True, obsolete_at__isnull=True, created_at__lte=now - grace,
+        sent_at__isnull=True, obsolete_at__isnull=True, created_at__lte=clock.before(now, grace),
         attempts__lt=MAX_ATTEMPTS,
     ).order_by("created_at").values_list("pk", flat=True)[:500])
     return sum(deliver(notification_id=pk, now=now) for pk in ids)

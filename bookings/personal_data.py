@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils.timezone import localtime
 
 from privacy.registry import register
+from somobilite import clock
 
 from .links import WAITING_LIST_LINK_MAX_AGE
 from .models import (
@@ -97,7 +98,7 @@ def purge_expired(*, now: dt.datetime) -> dict[str, int]:
     """Unconfirmed bookings a day after their hold expired, expired waiting-list entries, and
     sign-ups whose confirmation link was never followed."""
     expired = Appointment.objects.filter(status=AppointmentStatus.EXPIRED,
-                                         hold_expires_at__lt=now - EXPIRED_HOLD_KEPT)
+                                         hold_expires_at__lt=clock.before(now, EXPIRED_HOLD_KEPT))
     Appointment.history.filter(id__in=expired.values("id")).delete()
     _, deleted = expired.delete()
     unconfirmed = deleted.get(Appointment._meta.label, 0)

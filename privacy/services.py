@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.client_ip import client_ip
 from accounts.models import Role, User
+from somobilite import clock
 
 from .models import AccessAction, StaffAccessLog
 from .registry import providers
@@ -40,7 +41,7 @@ def access_log_record(
 
 def access_log_purge(*, now: datetime) -> int:
     """Delete entries older than ACCESS_LOG_RETENTION_DAYS; returns how many were deleted."""
-    limit = now - timedelta(days=settings.ACCESS_LOG_RETENTION_DAYS)
+    limit = clock.before(now, timedelta(days=settings.ACCESS_LOG_RETENTION_DAYS))
     deleted, _ = StaffAccessLog.objects.filter(at__lt=limit).delete()
     return deleted
 

@@ -16,6 +16,7 @@ from advisors.models import (
     TrainingKind,
     TrainingSession,
 )
+from somobilite import clock
 
 # Valid SIRET numbers (Luhn-checked), fictional structures.
 VALID_SIRETS = ["73282932000074", "35600000000048", "55208131766522", "44306184100047"]
@@ -186,7 +187,7 @@ class AppointmentFactory(factory.django.DjangoModelFactory):
     structure = factory.SelfAttribute("advisor.structure")
     youth = factory.SubFactory(YouthFactory)
     starts_at = dt.datetime(2026, 3, 27, 9, 0, tzinfo=dt.UTC)
-    ends_at = factory.LazyAttribute(lambda o: o.starts_at + dt.timedelta(hours=1))
+    ends_at = factory.LazyAttribute(lambda o: clock.after(o.starts_at, dt.timedelta(hours=1)))
     mode = "video"
     video_room = factory.Sequence(lambda n: f"salle-test-{n}")
     status = "confirmed"
@@ -195,7 +196,8 @@ class AppointmentFactory(factory.django.DjangoModelFactory):
     confirmed_at = factory.LazyAttribute(
         lambda o: o.starts_at - dt.timedelta(days=7)
         if o.status in ("confirmed", "done", "no_show", "late_cancelled") else None)
-    reminder_due_at = factory.LazyAttribute(lambda o: o.starts_at - dt.timedelta(hours=24))
+    reminder_due_at = factory.LazyAttribute(
+        lambda o: clock.before(o.starts_at, dt.timedelta(hours=24)))
     first_name = factory.Sequence(lambda n: f"Jeune{n}")
     last_name = "Fictif"
     phone = "+33600000000"

@@ -13,7 +13,6 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 import holidays
 from django.conf import settings
@@ -33,6 +32,7 @@ from django.db.models import (
 from advisors.conventions import convention_status
 from advisors.models import Advisor, Convention, Structure, StructureStatus, TrainingKind
 from advisors.selectors import pick_current_convention
+from somobilite import clock
 
 from ..models import (
     Absence,
@@ -42,7 +42,7 @@ from ..models import (
     RecurringAvailability,
 )
 
-PARIS = ZoneInfo("Europe/Paris")
+PARIS = clock.PARIS
 UTC = dt.UTC
 
 
@@ -67,14 +67,16 @@ def interview_duration() -> dt.timedelta:
 
 def booking_window(now: dt.datetime, *, notice: bool = True,
                    ) -> tuple[dt.datetime, dt.datetime]:
-    """Earliest and latest start a booking made at ``now`` may have (both inclusive).
+    """Earliest and latest start a booking made at ``now`` may have (both inclusive, UTC):
+    ``BOOKING_MIN_NOTICE_HOURS`` and ``BOOKING_HORIZON_WEEKS`` of elapsed time after ``now``,
+    whatever its time zone and across daylight-saving changes (``somobilite.clock``).
 
     ``notice=False`` for an advisor booking for a young person: the 48-hour notice, which
     protects the advisor, does not apply (SPEC §3); the slot must still start after ``now``.
     """
     return (
-        now + dt.timedelta(hours=settings.BOOKING_MIN_NOTICE_HOURS if notice else 0),
-        now + dt.timedelta(weeks=settings.BOOKING_HORIZON_WEEKS),
+        clock.after(now, dt.timedelta(hours=settings.BOOKING_MIN_NOTICE_HOURS if notice else 0)),
+        clock.after(now, dt.timedelta(weeks=settings.BOOKING_HORIZON_WEEKS)),
     )
 
 
@@ -108,7 +110,8 @@ class _Window:
 @lru_cache(maxsize=1024)
 def _window(start: dt.time, end: dt.time, modes: tuple[str, ...], place: str,
             minutes: int) -> _Window:
-    """Steps are wall-clock times: a 9:00 interview is 9:00–10:00 whatever the UTC offset."""
+    """Steps start at wall-clock times (a weekly 9:00 is 9:00 in summer and in winter); each
+    lasts ``minutes`` of elapsed time (see ``Calendar._candidates``)."""
     first = start.hour * 60 + start.minute
     last = end.hour * 60 + end.minute
     steps = tuple(
@@ -156,7 +159,7 @@ def _place(place: str, structure: Structure, modes: tuple[str, ...]) -> str:
 
 
 def _day_start(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time.min, tzinfo=PARIS)
+    return clock.paris_at(day, dt.time.min)
 
 
 def active_appointments(
@@ -388,7 +391,11 @@ class Calendar:
     def _candidates(self, advisor_id: int, day: dt.date,
                     ) -> list[tuple[int, int, dt.time, dt.time, tuple[str, ...], str]]:
         """Published steps of ``day`` net of holidays and absences, as (start, end) epoch
-        seconds with their wall-clock times, modes and place; bookability not checked."""
+        seconds with their wall-clock times, modes and place; bookability not checked.
+
+        A step starts at its wall-clock time and lasts the interview's length of elapsed time
+        (``end - start`` is always ``INTERVIEW_DURATION_MINUTES``, across a daylight-saving
+        change too); a start inside the hour skipped in spring does not exist and is left out."""
         windows = self.windows(advisor_id, day)
         if not windows or day in self.holidays:
             return []
@@ -398,8 +405,10 @@ class Calendar:
         for window in windows:
             for start_minute, end_minute, start_time, end_time in window.steps:
                 if transition and start_minute < 4 * 60:
-                    start = int(dt.datetime.combine(day, start_time, tzinfo=PARIS).timestamp())
-                    end = int(dt.datetime.combine(day, end_time, tzinfo=PARIS).timestamp())
+                    if not clock.paris_exists(day, start_time):
+                        continue
+                    start = int(clock.paris_at(day, start_time).timestamp())
+                    end = start + (end_minute - start_minute) * 60
                 else:
                     start, end = base + start_minute * 60, base + end_minute * 60
                 if absences and _overlaps(absences, start, end):
@@ -414,10 +423,9 @@ class Calendar:
 
     def _slots(self, advisor: Advisor, day: dt.date, candidates) -> list[Slot]:
         return [
-            Slot(advisor.id, advisor.structure_id,
-                 dt.datetime.combine(day, start_time, tzinfo=PARIS),
-                 dt.datetime.combine(day, end_time, tzinfo=PARIS), modes, place)
-            for _start, _end, start_time, end_time, modes, place in candidates
+            Slot(advisor.id, advisor.structure_id, clock.paris_at(day, start_time),
+                 dt.datetime.fromtimestamp(end, PARIS), modes, place)
+            for _start, end, start_time, _end_time, modes, place in candidates
         ]
 
     def offered(self, advisor: Advisor, day: dt.date) -> list[Slot]:
@@ -520,8 +528,7 @@ def _time(minute: int) -> dt.time:
 
 
 def _slot(structure_id: int, offer: Offer) -> Slot:
-    _start, _end, advisor_id, ordinal, start_minute, end_minute, modes, place = offer
-    day = dt.date.fromordinal(ordinal)
+    _start, end, advisor_id, ordinal, start_minute, _end_minute, modes, place = offer
     return Slot(advisor_id, structure_id,
-                dt.datetime.combine(day, _time(start_minute), tzinfo=PARIS),
-                dt.datetime.combine(day, _time(end_minute), tzinfo=PARIS), modes, place)
+                clock.paris_at(dt.date.fromordinal(ordinal), _time(start_minute)),
+                dt.datetime.fromtimestamp(end, PARIS), modes, place)

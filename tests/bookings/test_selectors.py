@@ -25,7 +25,7 @@ from tests.factories import (
     TrainingAttendanceFactory,
 )
 
-from .conftest import NOW, paris
+from .conftest import NOW, PARIS, paris
 
 pytestmark = pytest.mark.django_db
 
@@ -66,13 +66,13 @@ def test_forty_eight_hour_rule_edge(advisor):
 
 
 def test_horizon_is_eight_weeks(advisor):
-    now = paris(2026, 3, 20, 9)  # a Friday: the Friday eight weeks later starts exactly then.
+    # A Friday (summer time all along): the Friday eight weeks later starts exactly then.
+    now = paris(2026, 4, 3, 9)
     slots = structure_slots(advisor, now, now + dt.timedelta(weeks=12), now=now)
-    assert slots[-1].starts_at == paris(2026, 5, 15, 9)
-    assert max(starts(slots)) <= now + dt.timedelta(weeks=8)
-    later = structure_slots(advisor, now, now + dt.timedelta(weeks=12),
-                            now=now - dt.timedelta(minutes=1))
-    assert paris(2026, 5, 15, 9) not in starts(later)
+    assert slots[-1].starts_at == paris(2026, 5, 29, 9)
+    earlier = structure_slots(advisor, now, now + dt.timedelta(weeks=12),
+                              now=now - dt.timedelta(minutes=1))
+    assert paris(2026, 5, 29, 9) not in starts(earlier)
 
 
 @pytest.mark.parametrize(
@@ -298,3 +298,47 @@ def test_training_registered_but_not_attended_or_not_initial_does_not_count():
     TrainingAttendanceFactory(user=advisor.user, session__kind="network_event")
     assert structure_slots(advisor, paris(2026, 3, 20), paris(2026, 4, 30)) == []
     assert not advisor_is_bookable(advisor, dt.date(2026, 3, 27))
+
+
+# --- Elapsed time across daylight-saving changes (somobilite.clock) -------------------------
+
+#: The Sundays the clocks change in 2026 and 2027 (forward in March, back in October).
+CHANGE_SUNDAYS = [dt.date(2026, 3, 29), dt.date(2026, 10, 25), dt.date(2027, 3, 28),
+                  dt.date(2027, 10, 31)]
+
+
+def _paris_on(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
+    return paris(day.year, day.month, day.day, hour, minute)
+
+
+@pytest.mark.parametrize("sunday", CHANGE_SUNDAYS)
+def test_the_notice_and_the_horizon_are_elapsed_time_from_a_paris_now(sunday):
+    from bookings.slots import booking_window
+
+    friday_noon = _paris_on(sunday - dt.timedelta(days=2), 12)  # Paris-aware, as allowed
+    earliest, latest = booking_window(friday_noon)
+    assert earliest.timestamp() - friday_noon.timestamp() == 48 * 3600
+    assert latest.timestamp() - friday_noon.timestamp() == 8 * 7 * 86400
+    earliest, _latest = booking_window(friday_noon, notice=False)
+    assert earliest.timestamp() == friday_noon.timestamp()
+
+
+@pytest.mark.parametrize("sunday", CHANGE_SUNDAYS)
+def test_every_slot_lasts_the_interview_length_on_a_change_night(sunday):
+    from advisors.models import Advisor
+    from bookings.slots import free_slots
+
+    advisor = BookableAdvisorFactory()
+    RecurringAvailabilityFactory(advisor=advisor, weekday=6, start_time=dt.time(0),
+                                 end_time=dt.time(5))
+    now = _paris_on(sunday - dt.timedelta(days=7), 12)
+    start, end = _paris_on(sunday, 0), _paris_on(sunday + dt.timedelta(days=1), 0)
+    spring = sunday.month == 3
+    expected = ["00:00", "01:00", "03:00", "04:00"] if spring else [
+        "00:00", "01:00", "02:00", "03:00", "04:00"]
+    for slots in (free_slots(advisors=Advisor.objects.filter(pk=advisor.pk), start=start,
+                             end=end, now=now),
+                  structure_slots(advisor, start, end, now=now)):
+        assert [f"{s.starts_at.astimezone(PARIS):%H:%M}" for s in slots] == expected
+        assert {s.ends_at.timestamp() - s.starts_at.timestamp() for s in slots} == {3600}
+        assert len({s.starts_at.timestamp() for s in slots}) == len(slots)

@@ -52,6 +52,7 @@ from bookings.slots import (
     next_free_slot_by_structure_and_mode,
 )
 from bookings.slots import cache as slot_cache
+from somobilite import clock
 
 DEPARTEMENTS = ["16", "17", "19", "23", "24", "33", "40", "47", "64", "79", "86", "87"]
 PREFIX = "bench"
@@ -189,11 +190,12 @@ class Command(BaseCommand):
                 batch.append(Appointment(
                     advisor=advisor, structure_id=advisor.structure_id,
                     youth=youths[made % len(youths)], starts_at=starts_at,
-                    ends_at=starts_at + dt.timedelta(hours=1), mode="video", status=status,
+                    ends_at=clock.after(starts_at, dt.timedelta(hours=1)), mode="video",
+                    status=status,
                     first_name="Jeune", last_name="Banc", birth_date=dt.date(2004, 1, 1),
                     postal_code="33000", youth_status="student", consent_at=now,
                     consent_text_version="bench",
-                    reminder_due_at=starts_at - dt.timedelta(hours=24)))
+                    reminder_due_at=clock.before(starts_at, dt.timedelta(hours=24))))
                 made += 1
                 if len(batch) == 5_000:
                     Appointment.objects.bulk_create(batch)
@@ -202,7 +204,7 @@ class Command(BaseCommand):
 
         build(n_past, range(-70, 0), AppointmentStatus.DONE, lambda s: s < now)
         build(n_future, range(0, 9), AppointmentStatus.CONFIRMED,
-              lambda s: s > now + dt.timedelta(hours=48))
+              lambda s: s > clock.after(now, dt.timedelta(hours=48)))
 
     # --- measures -------------------------------------------------------------------------
 
@@ -245,7 +247,7 @@ class Command(BaseCommand):
         now = timezone.now()
         structure = self._structure(options, now)
         runs = options["runs"]
-        start, end = now, now + dt.timedelta(weeks=settings.BOOKING_HORIZON_WEEKS)
+        start, end = now, clock.after(now, dt.timedelta(weeks=settings.BOOKING_HORIZON_WEEKS))
         weeks = settings.BOOKING_HORIZON_WEEKS
         client = Client()
         one_structure = "≤ 10× plancher"
