@@ -130,6 +130,61 @@ def advisor_is_bookable(advisor: Advisor, on: date) -> bool:
     return not advisor_unbookable_reasons(advisor, on)
 
 
+def _fmt(day: date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def advisor_not_bookable_reasons(*, advisor: Advisor, on: date) -> list[str]:
+    """Why the advisor's slots on ``on`` are not offered to young people, and until when, in
+    French sentences addressed to her (empty when they are: the rule of
+    ``advisor_is_bookable``, item by item). E.g. the mandatory initial training not attended,
+    with the session she is registered for; the structure's convention not in force or its
+    services not started, with the date they start."""
+    reasons: list[str] = []
+    if advisor.designated_on > on:
+        reasons.append(_("Votre désignation comme conseiller·ère So Mobilité commence le "
+                         "%(day)s : vos créneaux seront proposés à partir de cette date.")
+                       % {"day": _fmt(advisor.designated_on)})
+    if advisor.withdrawn_on is not None and on >= advisor.withdrawn_on:
+        reasons.append(_("Votre désignation a pris fin le %(day)s.")
+                       % {"day": _fmt(advisor.withdrawn_on)})
+    if not advisor.user.is_active:
+        reasons.append(_("Votre compte est désactivé."))
+    if advisor.structure.status != StructureStatus.ACTIVE:
+        reasons.append(_("Votre structure n'est pas active sur So Mobilité (%(status)s).")
+                       % {"status": advisor.structure.get_status_display()})
+    if not advisor_is_trained(advisor, on):
+        reasons.append(_training_reason(advisor, on))
+    status = structure_convention_status(advisor.structure, on)
+    if status is None:
+        reasons.append(_("Votre structure n'a pas de convention So Mobilité en vigueur."))
+    elif not status.services_open:
+        reasons.append(_("La convention de votre structure ne permet pas encore de recevoir "
+                         "des jeunes : %(reason)s.") % {"reason": status.reason})
+    return reasons
+
+
+def _training_reason(advisor: Advisor, on: date) -> str:
+    registrations = (TrainingAttendance.objects
+                     .filter(user=advisor.user, session__kind=TrainingKind.INITIAL)
+                     .select_related("session").order_by("session__date"))
+    attended_later = next((r.session for r in registrations
+                           if r.attended and r.session.date > on), None)
+    if attended_later is not None:
+        return _("Votre formation initiale est enregistrée au %(day)s : vos créneaux seront "
+                 "proposés à partir de cette date.") % {"day": _fmt(attended_later.date)}
+    coming = next((r.session for r in registrations if r.session.date >= on), None)
+    if coming is not None:
+        return _("La formation initiale obligatoire n'est pas encore suivie : vous êtes "
+                 "inscrit·e à la session du %(day)s (%(place)s). Vos créneaux seront proposés "
+                 "aux jeunes dès que la coordination y aura enregistré votre présence.") % {
+                     "day": _fmt(coming.date), "place": coming.place}
+    return _("La formation initiale obligatoire n'est pas encore enregistrée pour vous, et "
+             "aucune session ne vous est attribuée : la coordination vous proposera une date. "
+             "Vos créneaux seront proposés aux jeunes dès que votre présence y sera "
+             "enregistrée.")
+
+
 def bookable_advisors(on: date) -> QuerySet[Advisor]:
     """Advisors bookable on ``on``, the same rule as ``advisor_is_bookable``, in three queries
     whatever the number of advisors.

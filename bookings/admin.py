@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from privacy.admin import YouthRecordAdminMixin
+from somobilite import clock
 
 from . import services
 from .availability import one_off_availability_clash, recurring_availability_clash
@@ -42,74 +43,139 @@ def _modes_display(obj) -> str:
     return ", ".join(str(Mode(m).label) for m in obj.modes)
 
 
-class RecurringAvailabilityForm(forms.ModelForm):
+def _listed(appointments) -> str:
+    return "; ".join(f"{timezone.localtime(a.starts_at):%d/%m/%Y %H:%M} ({a.first_name} "
+                     f"{a.last_name})" for a in appointments)
+
+
+class _AvailabilityForm(forms.ModelForm):
+    """Overlaps refused with the service's message; a change of a saved availability that
+    would take booked interviews away lists them and needs the confirmation box (as an
+    absence does), then ``services.availability_change`` cancels them and tells the young
+    people."""
+
+    confirm_cancellations = forms.BooleanField(
+        label=_("Annuler les rendez-vous concernés et prévenir les jeunes"), required=False)
+    clash_fields: tuple[str, ...] = ()
+
+    def clash(self, data):
+        raise NotImplementedError
+
+    def changes(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.changed_data
+                if name in services.AVAILABILITY_CHANGE_FIELDS}
+
+    def clean(self):
+        data = super().clean()
+        values = dict(data)
+        if self.instance.pk is not None:  # the advisor of a saved one is read-only
+            values.setdefault("advisor", self.instance.advisor)
+        if self.errors or not all(values.get(f) is not None for f in self.clash_fields):
+            return data
+        clash = self.clash(values)
+        if clash is not None:
+            raise ValidationError(services.availability_overlap_message(clash))
+        if self.instance.pk is not None and not data.get("confirm_cancellations"):
+            concerned = services.availability_change_preview(
+                availability=self.instance, changes=self.changes(), now=timezone.now())
+            if concerned:
+                raise ValidationError(
+                    _("Ce changement retire %(count)s rendez-vous réservé(s) : %(list)s. Cochez "
+                      "la case pour les annuler et prévenir les jeunes.")
+                    % {"count": len(concerned), "list": _listed(concerned)})
+        return data
+
+
+class RecurringAvailabilityForm(_AvailabilityForm):
+    clash_fields = ("advisor", "weekday", "start_time", "end_time", "valid_from")
+
     class Meta:
         model = RecurringAvailability
         fields = ["advisor", "weekday", "start_time", "end_time", "valid_from", "valid_until",
                   "offers_in_person", "offers_video", "offers_phone", "place"]
 
-    def clean(self):
-        data = super().clean()
-        fields = ("advisor", "weekday", "start_time", "end_time", "valid_from")
-        if all(data.get(f) is not None for f in fields):
-            clash = recurring_availability_clash(
-                advisor=data["advisor"], weekday=data["weekday"], start_time=data["start_time"],
-                end_time=data["end_time"], valid_from=data["valid_from"],
-                valid_until=data.get("valid_until"), exclude_pk=self.instance.pk)
-            if clash is not None:
-                raise ValidationError(services.availability_overlap_message(clash))
-        return data
+    def clash(self, data):
+        return recurring_availability_clash(
+            advisor=data["advisor"], weekday=data["weekday"], start_time=data["start_time"],
+            end_time=data["end_time"], valid_from=data["valid_from"],
+            valid_until=data.get("valid_until"), exclude_pk=self.instance.pk)
 
 
-class OneOffAvailabilityForm(forms.ModelForm):
+class OneOffAvailabilityForm(_AvailabilityForm):
+    clash_fields = ("advisor", "date", "start_time", "end_time")
+
     class Meta:
         model = OneOffAvailability
         fields = ["advisor", "date", "start_time", "end_time", "offers_in_person",
                   "offers_video", "offers_phone", "place"]
 
-    def clean(self):
-        data = super().clean()
-        if all(data.get(f) is not None for f in ("advisor", "date", "start_time", "end_time")):
-            clash = one_off_availability_clash(
-                advisor=data["advisor"], date=data["date"], start_time=data["start_time"],
-                end_time=data["end_time"], exclude_pk=self.instance.pk)
-            if clash is not None:
-                raise ValidationError(services.availability_overlap_message(clash))
-        return data
+    def clash(self, data):
+        return one_off_availability_clash(
+            advisor=data["advisor"], date=data["date"], start_time=data["start_time"],
+            end_time=data["end_time"], exclude_pk=self.instance.pk)
+
+
+class _AvailabilityAdmin(SimpleHistoryAdmin):
+    """Changes and deletions go through ``services.availability_change``: booked interviews
+    they would take away are listed first (on the form, on the delete page) and, once
+    confirmed, cancelled with the young people told. No bulk deletion (it would list
+    nothing)."""
+
+    delete_confirmation_template = "bookings/admin/availability_delete_confirmation.html"
+    autocomplete_fields = ["advisor"]
+    list_select_related = ["advisor__user", "advisor__structure"]
+    search_fields = ["advisor__user__email", "advisor__user__last_name",
+                     "advisor__structure__public_name"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["advisor"] if obj is not None else []
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        services.availability_change(
+            availability=obj, changes=form.changes(), now=timezone.now(),
+            confirm_cancellations=form.cleaned_data["confirm_cancellations"])
+
+    def delete_model(self, request, obj):
+        services.availability_change(availability=obj, changes=None, now=timezone.now(),
+                                     confirm_cancellations=True)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, object_id)
+        concerned = (services.availability_change_preview(availability=obj, changes=None,
+                                                          now=timezone.now())
+                     if obj is not None else [])
+        return super().delete_view(request, object_id,
+                                   {**(extra_context or {}), "concerned": concerned})
+
+    @admin.display(description=_("modalités"))
+    def modes_display(self, obj):
+        return _modes_display(obj)
 
 
 @admin.register(RecurringAvailability)
-class RecurringAvailabilityAdmin(SimpleHistoryAdmin):
+class RecurringAvailabilityAdmin(_AvailabilityAdmin):
     form = RecurringAvailabilityForm
     list_display = ["advisor", "weekday", "start_time", "end_time", "valid_from", "valid_until",
                     "modes_display"]
     list_filter = ["weekday", "offers_in_person", "offers_video", "offers_phone",
                    "advisor__structure__departement"]
-    search_fields = ["advisor__user__email", "advisor__user__last_name",
-                     "advisor__structure__public_name"]
-    autocomplete_fields = ["advisor"]
-    list_select_related = ["advisor__user", "advisor__structure"]
-
-    @admin.display(description=_("modalités"))
-    def modes_display(self, obj):
-        return _modes_display(obj)
 
 
 @admin.register(OneOffAvailability)
-class OneOffAvailabilityAdmin(SimpleHistoryAdmin):
+class OneOffAvailabilityAdmin(_AvailabilityAdmin):
     form = OneOffAvailabilityForm
     list_display = ["advisor", "date", "start_time", "end_time", "modes_display"]
     list_filter = ["offers_in_person", "offers_video", "offers_phone",
                    "advisor__structure__departement"]
     date_hierarchy = "date"
-    search_fields = ["advisor__user__email", "advisor__user__last_name",
-                     "advisor__structure__public_name"]
-    autocomplete_fields = ["advisor"]
-    list_select_related = ["advisor__user", "advisor__structure"]
-
-    @admin.display(description=_("modalités"))
-    def modes_display(self, obj):
-        return _modes_display(obj)
 
 
 class AbsenceForm(forms.ModelForm):
@@ -128,13 +194,10 @@ class AbsenceForm(forms.ModelForm):
                                                  starts_at=data["starts_at"],
                                                  ends_at=data["ends_at"])
             if concerned and not data.get("confirm_cancellations"):
-                listed = "; ".join(
-                    f"{timezone.localtime(a.starts_at):%d/%m/%Y %H:%M} ({a.first_name} "
-                    f"{a.last_name})" for a in concerned)
                 raise ValidationError(
                     _("Cette absence couvre %(count)s rendez-vous réservé(s) : %(list)s. Cochez "
                       "la case pour les annuler et prévenir les jeunes.")
-                    % {"count": len(concerned), "list": listed})
+                    % {"count": len(concerned), "list": _listed(concerned)})
         return data
 
 
@@ -183,12 +246,38 @@ class StartDateFilter(admin.SimpleListFilter):
         if self.value() == "past":
             return queryset.filter(starts_at__lt=now)
         if self.value() == "week":
-            return queryset.filter(starts_at__gte=now, starts_at__lt=now + dt.timedelta(days=7))
+            return queryset.filter(starts_at__gte=now,
+                                   starts_at__lt=clock.after(now, dt.timedelta(days=7)))
         return queryset
+
+
+class AppointmentForm(forms.ModelForm):
+    """Corrections of what the young person typed go through the booking rules
+    (``services.appointment_details_problems``): e.g. a birth date that makes the person over
+    35 on the day of an upcoming interview is refused here, with the reason."""
+
+    class Meta:
+        model = Appointment
+        fields = list(services.CORRECTABLE_FIELDS)
+
+    def detail_changes(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.changed_data
+                if name in services.CORRECTABLE_FIELDS and name in self.cleaned_data}
+
+    def clean(self):
+        data = super().clean()
+        changes = self.detail_changes()
+        if changes and self.instance.pk is not None and not self.errors:
+            problems = services.appointment_details_problems(
+                appointment=self.instance, changes=changes, now=timezone.now())
+            if problems:
+                raise ValidationError(" ".join(problems))
+        return data
 
 
 @admin.register(Appointment)
 class AppointmentAdmin(YouthRecordAdminMixin, SimpleHistoryAdmin):
+    form = AppointmentForm
     list_display = ["starts_at_local", "first_name", "last_name", "youth", "structure",
                     "advisor", "mode", "status"]
     list_filter = ["status", "mode", StartDateFilter, "structure__departement", "structure"]
@@ -201,12 +290,13 @@ class AppointmentAdmin(YouthRecordAdminMixin, SimpleHistoryAdmin):
                        "mode", "place", "video_room", "status", "hold_expires_at",
                        "confirmed_at", "cancelled_at", "sequence", "reminder_due_at",
                        "reminder_sent_at", "consent_at", "consent_text_version", "created_at",
-                       "updated_at"]
+                       "updated_at", "age_at_interview", "departement"]
     fieldsets = [
         (_("Rendez-vous"), {"fields": ["public_id", "status", "starts_at", "ends_at", "mode",
                                        "place", "video_room", "advisor", "structure"]}),
         (_("Jeune"), {"fields": ["youth", "first_name", "last_name", "phone", "birth_date",
-                                 "postal_code", "youth_status", "domains", "project",
+                                 "age_at_interview", "postal_code", "departement",
+                                 "youth_status", "domains", "project",
                                  "guardian_email", "guardian_consent", "consent_at",
                                  "consent_text_version"]}),
         (_("Suivi"), {"fields": ["hold_expires_at", "confirmed_at", "cancelled_at",
@@ -219,6 +309,12 @@ class AppointmentAdmin(YouthRecordAdminMixin, SimpleHistoryAdmin):
 
     def youth_id_of(self, obj) -> int | None:
         return obj.youth_id
+
+    def save_model(self, request, obj, form, change):
+        """Corrections go through the service: rules re-checked, derived fields recomputed,
+        history entry by this coordinator."""
+        services.appointment_details_update(appointment=obj, changes=form.detail_changes(),
+                                            by=request.user, now=timezone.now())
 
     @admin.display(description=_("début"), ordering="starts_at")
     def starts_at_local(self, obj):

@@ -56,3 +56,9 @@ class AbsenceForm(forms.Form):
     kind = forms.ChoiceField(label=_("Type d'absence"), choices=AbsenceKind.choices)
     reason = forms.CharField(label=_("Motif"), max_length=255)
     confirm_cancellations = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
+class EndRecurringForm(forms.Form):
+    """The last day a weekly availability is offered."""
+
+    last_day = forms.DateField(label=_("Dernier jour"), widget=_DATE)

@@ -2,24 +2,37 @@
 availability, absences. Views parse a form, call one service and show its refusal on the page.
 
 Each form posts to its own URL; a refused form is shown again on the page with its input, the
-other forms empty. An absence over booked appointments is shown with those appointments and
-asks for confirmation; the confirmation re-posts the same fields with ``confirm_cancellations``.
+other forms empty. A change that would cancel booked appointments (an absence; a weekly or
+one-off availability deleted, or a weekly one ended) is shown with those appointments and asks
+for confirmation (``ChangeCancelsAppointments``); the confirmation re-posts the same fields
+with ``confirm_cancellations``. When the advisor's slots are not offered to young people (the
+initial training not attended, the convention not in force…), the page says why and until
+when, and so does the message after publishing.
 """
+
+import datetime as dt
 
 from django.contrib import messages
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from advisors.decorators import advisor_required
 from advisors.models import Advisor
+from advisors.selectors import advisor_not_bookable_reasons
 
 from . import services
-from .advisor_forms import AbsenceForm, OneOffAvailabilityForm, RecurringAvailabilityForm
-from .models import Absence, Appointment, Mode, OneOffAvailability, RecurringAvailability
+from .advisor_forms import (
+    AbsenceForm,
+    EndRecurringForm,
+    OneOffAvailabilityForm,
+    RecurringAvailabilityForm,
+)
+from .models import Absence, Mode, OneOffAvailability, RecurringAvailability
 from .slots import PARIS
 
 TEMPLATE = "bookings/advisor/availability.html"
@@ -45,12 +58,34 @@ def _modes_label(modes) -> str:
     return ", ".join(str(Mode(mode).label) for mode in modes)
 
 
+def _not_offered(advisor: Advisor) -> list[str]:
+    return advisor_not_bookable_reasons(advisor=advisor, on=timezone.now().astimezone(PARIS).date())
+
+
+def _published(request: HttpRequest, advisor: Advisor, message: str) -> HttpResponse:
+    """After publishing: say so, and say why young people do not see it yet, if they do not."""
+    reasons = _not_offered(advisor)
+    if reasons:
+        messages.warning(request, " ".join([
+            message, _("Ces créneaux ne sont pas encore proposés aux jeunes :"), *reasons]))
+    else:
+        messages.success(request, message)
+    return redirect("advisor_availability:page")
+
+
+def _confirmation(*, title: str, change: services.ChangeCancelsAppointments, action: str,
+                  hidden: list[tuple[str, str]], button: str,
+                  confirm_name: str = "confirm_cancellations") -> dict:
+    """The card that lists the appointments a change would cancel and re-posts it confirmed."""
+    return {"title": title, "message": change.message, "appointments": change.appointments,
+            "action": action, "hidden": [*hidden, (confirm_name, "1")], "button": button}
+
+
 def _page(request: HttpRequest, advisor: Advisor, *,
           recurring_form: RecurringAvailabilityForm | None = None,
           one_off_form: OneOffAvailabilityForm | None = None,
           absence_form: AbsenceForm | None = None,
-          concerned: list[Appointment] | None = None,
-          concerned_message: str = "") -> HttpResponse:
+          confirm: dict | None = None, status: int = 200) -> HttpResponse:
     now = timezone.now()
     today = now.astimezone(PARIS).date()
     recurring = list(advisor.recurring_availabilities
@@ -60,7 +95,7 @@ def _page(request: HttpRequest, advisor: Advisor, *,
                     .order_by("date", "start_time"))
     for availability in (*recurring, *one_offs):
         availability.modes_label = _modes_label(availability.modes)
-    for appointment in concerned or ():
+    for appointment in (confirm or {}).get("appointments", ()):
         appointment.mode_label = Mode(appointment.mode).label
     return render(request, TEMPLATE, {
         "advisor": advisor,
@@ -72,9 +107,9 @@ def _page(request: HttpRequest, advisor: Advisor, *,
             "valid_from": today}),
         "one_off_form": one_off_form or OneOffAvailabilityForm(),
         "absence_form": absence_form or AbsenceForm(),
-        "concerned": concerned,
-        "concerned_message": concerned_message,
-    })
+        "confirm": confirm,
+        "not_offered": _not_offered(advisor),
+    }, status=status)
 
 
 @advisor_required
@@ -93,8 +128,8 @@ def recurring_create(request: HttpRequest) -> HttpResponse:
         except services.BookingError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, _("Votre disponibilité hebdomadaire est publiée."))
-            return redirect("advisor_availability:page")
+            return _published(request, advisor,
+                              _("Votre disponibilité hebdomadaire est publiée."))
     return _page(request, advisor, recurring_form=form)
 
 
@@ -110,8 +145,8 @@ def one_off_create(request: HttpRequest) -> HttpResponse:
         except services.BookingError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, _("Votre disponibilité ponctuelle est publiée."))
-            return redirect("advisor_availability:page")
+            return _published(request, advisor,
+                              _("Votre disponibilité ponctuelle est publiée."))
     return _page(request, advisor, one_off_form=form)
 
 
@@ -120,12 +155,18 @@ def one_off_create(request: HttpRequest) -> HttpResponse:
 def absence_create(request: HttpRequest) -> HttpResponse:
     advisor = current_advisor(request.user)
     form = AbsenceForm(request.POST)
-    concerned, concerned_message = None, ""
+    confirm = None
     if form.is_valid():
         try:
             services.absence_create(advisor=advisor, now=timezone.now(), **form.cleaned_data)
-        except services.AbsenceOverlapsAppointments as overlap:
-            concerned, concerned_message = overlap.appointments, overlap.message
+        except services.ChangeCancelsAppointments as change:
+            confirm = _confirmation(
+                title=_("Confirmer l'absence"), change=change,
+                action=reverse("advisor_availability:absence_create"),
+                hidden=[(field.html_name, field.value() or "") for field in form
+                        if field.name != "confirm_cancellations"],
+                confirm_name=form["confirm_cancellations"].html_name,
+                button=_("Enregistrer l'absence et annuler ces rendez-vous"))
         except services.BookingError as error:
             form.add_error(None, error.message)
         else:
@@ -135,25 +176,63 @@ def absence_create(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("Votre absence est enregistrée."))
             return redirect("advisor_availability:page")
-    return _page(request, advisor, absence_form=form, concerned=concerned,
-                 concerned_message=concerned_message)
+    return _page(request, advisor, absence_form=form, confirm=confirm)
+
+
+def _change(request: HttpRequest, advisor: Advisor, availability, *, changes: dict | None,
+            title: str, button: str, hidden: list[tuple[str, str]], done: str) -> HttpResponse:
+    """Delete or change an availability through ``services.availability_change``; booked
+    appointments it would cancel are listed for confirmation first."""
+    try:
+        services.availability_change(
+            availability=availability, changes=changes, now=timezone.now(),
+            confirm_cancellations=request.POST.get("confirm_cancellations") == "1")
+    except services.ChangeCancelsAppointments as change:
+        return _page(request, advisor, confirm=_confirmation(
+            title=title, change=change, action=request.path, hidden=hidden, button=button))
+    except services.BookingError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, done)
+    return redirect("advisor_availability:page")
 
 
 @advisor_required
 @require_POST
 def recurring_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    availability = recurring_availability_get_for_advisor(
-        advisor=current_advisor(request.user), availability_id=pk)
-    services.availability_delete(availability=availability)
-    messages.success(request, _("La disponibilité hebdomadaire est supprimée."))
-    return redirect("advisor_availability:page")
+    advisor = current_advisor(request.user)
+    availability = recurring_availability_get_for_advisor(advisor=advisor, availability_id=pk)
+    return _change(request, advisor, availability, changes=None, hidden=[],
+                   title=_("Confirmer la suppression de cette disponibilité hebdomadaire"),
+                   button=_("Supprimer et annuler ces rendez-vous"),
+                   done=_("La disponibilité hebdomadaire est supprimée."))
+
+
+@advisor_required
+@require_POST
+def recurring_end(request: HttpRequest, pk: int) -> HttpResponse:
+    """End a weekly availability after a given day (kept as history until then)."""
+    advisor = current_advisor(request.user)
+    availability = recurring_availability_get_for_advisor(advisor=advisor, availability_id=pk)
+    form = EndRecurringForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("advisor_availability:page")
+    last_day: dt.date = form.cleaned_data["last_day"]
+    return _change(request, advisor, availability, changes={"valid_until": last_day},
+                   hidden=[("last_day", last_day.isoformat())],
+                   title=_("Confirmer la fin de cette disponibilité hebdomadaire"),
+                   button=_("Arrêter et annuler ces rendez-vous"),
+                   done=_("La disponibilité hebdomadaire s'arrête le %(day)s.")
+                   % {"day": last_day.strftime("%d/%m/%Y")})
 
 
 @advisor_required
 @require_POST
 def one_off_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    availability = one_off_availability_get_for_advisor(
-        advisor=current_advisor(request.user), availability_id=pk)
-    services.availability_delete(availability=availability)
-    messages.success(request, _("La disponibilité ponctuelle est supprimée."))
-    return redirect("advisor_availability:page")
+    advisor = current_advisor(request.user)
+    availability = one_off_availability_get_for_advisor(advisor=advisor, availability_id=pk)
+    return _change(request, advisor, availability, changes=None, hidden=[],
+                   title=_("Confirmer la suppression de cette disponibilité ponctuelle"),
+                   button=_("Supprimer et annuler ces rendez-vous"),
+                   done=_("La disponibilité ponctuelle est supprimée."))

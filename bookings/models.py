@@ -15,6 +15,7 @@ last word on double booking:
 holds past ``hold_expires_at`` are released by the services and by a periodic task.
 """
 
+import datetime as dt
 import secrets
 import uuid
 
@@ -315,6 +316,12 @@ class Appointment(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE_STATUSES
+
+    @property
+    def held_at(self) -> dt.datetime:
+        """When the slot was taken: the booking form's submission, the moment consent was
+        given (``services.appointment_hold`` records both with the same ``now``)."""
+        return self.consent_at
 
     @property
     def status_for_youth(self) -> str:

@@ -15,7 +15,9 @@ Public contract (keyword-only arguments, aware datetimes):
   valid_until=None, modes, place="") -> RecurringAvailability``,
   ``availability_create_one_off(*, advisor, date, start_time, end_time, modes, place="", now)
   -> OneOffAvailability``.
-- ``availability_delete(*, availability)``.
+- ``availability_change(*, availability, changes, confirm_cancellations, now)`` (delete with
+  ``changes=None``; raises ``ChangeCancelsAppointments`` listing the booked appointments it
+  would cancel when not confirmed) and ``availability_change_preview(...)``.
 - ``absence_preview(*, advisor, starts_at, ends_at) -> list[Appointment]`` and
   ``absence_create(*, advisor, starts_at, ends_at, kind, reason, confirm_cancellations, now)
   -> Absence`` (raises ``AbsenceOverlapsAppointments`` listing them when not confirmed).
@@ -36,6 +38,7 @@ Lock order is always young person, then appointment, then advisor.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -55,6 +58,7 @@ from advisors.validators import (
     validate_postal_code_in_region,
 )
 from matching.services import profile_prefill_from_booking
+from somobilite import clock
 from vocabulary.ages import age_on
 from vocabulary.codes import Domain, Status
 
@@ -115,12 +119,17 @@ class AddressNotBookable(BookingError):
     (``booking_refusal_notify``), so typing an address tells nothing about it."""
 
 
-class AbsenceOverlapsAppointments(BookingError):
-    """The absence covers booked appointments: show them and ask for confirmation."""
+class ChangeCancelsAppointments(BookingError):
+    """A change of the advisor's time (an absence; availability deleted, ended or shortened)
+    would cancel booked appointments: show them and ask for confirmation."""
 
     def __init__(self, message: str, *, appointments: list[Appointment]) -> None:
         super().__init__(message)
         self.appointments = appointments
+
+
+class AbsenceOverlapsAppointments(ChangeCancelsAppointments):
+    """The absence covers booked appointments: show them and ask for confirmation."""
 
 
 @dataclass(frozen=True)
@@ -138,6 +147,24 @@ class BookingDetails:
     guardian_consent: bool = False
 
 
+def window_refusal(*, starts_at: dt.datetime, now: dt.datetime, notice: bool = True) -> str:
+    """Why a slot starting at ``starts_at`` cannot be booked at ``now`` because of when it is
+    (French, "" when it can): too soon for the ``BOOKING_MIN_NOTICE_HOURS`` notice (or already
+    started, for an advisor booking without notice), or beyond the ``BOOKING_HORIZON_WEEKS``
+    horizon. The one wording of these rules for the services and the pages (a crafted or old
+    link is told the rule, not that someone else took the slot)."""
+    earliest, latest = booking_window(now, notice=notice)
+    if starts_at < earliest:
+        if not notice:
+            return _("Ce créneau a déjà commencé : choisissez-en un autre.")
+        return _("Un rendez-vous se réserve au moins %(hours)s heures à l'avance : ce créneau "
+                 "commence trop tôt.") % {"hours": settings.BOOKING_MIN_NOTICE_HOURS}
+    if starts_at > latest:
+        return _("Ce créneau est au-delà de la période ouverte à la réservation (%(weeks)s "
+                 "semaines).") % {"weeks": settings.BOOKING_HORIZON_WEEKS}
+    return ""
+
+
 def slot_taken_message() -> str:
     return _("Ce créneau vient d'être réservé par quelqu'un d'autre. Voici les prochains "
              "créneaux libres.")
@@ -147,30 +174,72 @@ def _fmt(moment: dt.datetime) -> str:
     return moment.astimezone(PARIS).strftime("%d/%m/%Y à %H:%M")
 
 
-def _check_eligibility(*, details: BookingDetails, mode: str, starts_at: dt.datetime,
-                       now: dt.datetime) -> None:
-    problems: list[str] = []
+def _date_rule_problems(*, birth_date: dt.date | None, starts_at: dt.datetime,
+                        guardian_email: str, guardian_consent: bool,
+                        now: dt.datetime) -> list[str]:
+    """The eligibility rules that depend on the interview date or the birth date (SPEC §4):
+    born in the past, aged ``MAX_AGE`` or less on the day of the interview (Paris date), and
+    under ``DIGITAL_CONSENT_AGE`` today the email and consent of a parent or guardian. French
+    messages, empty when all hold. ``birth_date`` None (erased) has nothing left to check."""
+    if birth_date is None:
+        return []
     today = now.astimezone(PARIS).date()
-    interview_day = starts_at.astimezone(PARIS).date()
+    if birth_date >= today:
+        return [_("La date de naissance doit être dans le passé.")]
+    age = age_on(birth_date, starts_at.astimezone(PARIS).date())
+    if age > MAX_AGE:
+        return [_("Les entretiens So Mobilité sont réservés aux jeunes de 35 ans ou moins le "
+                  "jour de l'entretien (%(age)s ans le %(day)s).")
+                % {"age": age, "day": f"{starts_at.astimezone(PARIS):%d/%m/%Y}"}]
+    if age_on(birth_date, today) < DIGITAL_CONSENT_AGE:
+        if not guardian_email or not guardian_consent:
+            return [_("Avant 15 ans, l'adresse e-mail et l'accord d'un parent ou d'un·e "
+                      "tuteur·rice sont nécessaires.")]
+        try:
+            validate_email(guardian_email)
+        except ValidationError:
+            return [_("L'adresse e-mail du parent ou tuteur·rice n'est pas valide.")]
+    return []
+
+
+def _apply_dates(appointment: Appointment, *, now: dt.datetime) -> None:
+    """THE function every path that sets an appointment's interview time or the young person's
+    birth date goes through (booking, confirmation, move by link or from the account, any
+    back-office reschedule, a correction in admin), once the new values are on
+    ``appointment`` and before it is saved.
+
+    For an appointment still to come, re-checks the date-dependent rules
+    (``_date_rule_problems``) and raises ``BookingError`` with their messages; then recomputes
+    what derives from the dates: ``age_at_interview`` (kept as it is once the birth date was
+    erased), and for a confirmed appointment ``reminder_due_at`` (``REMINDER_HOURS_BEFORE``
+    of elapsed time before the start), cleared of a reminder already sent for another time.
+    """
+    upcoming = appointment.starts_at > now and appointment.status in ACTIVE_STATUSES
+    if upcoming:
+        problems = _date_rule_problems(
+            birth_date=appointment.birth_date, starts_at=appointment.starts_at,
+            guardian_email=appointment.guardian_email,
+            guardian_consent=appointment.guardian_consent, now=now)
+        if problems:
+            raise BookingError(" ".join(problems))
+    if appointment.birth_date is not None:
+        appointment.age_at_interview = age_on(appointment.birth_date,
+                                              appointment.starts_at.astimezone(PARIS).date())
+    if appointment.status == AppointmentStatus.CONFIRMED:
+        due = _reminder_due(appointment.starts_at)
+        if due != appointment.reminder_due_at:
+            appointment.reminder_due_at = due
+            appointment.reminder_sent_at = None
+
+
+def _detail_problems(*, details: BookingDetails, mode: str) -> list[str]:
+    """The eligibility rules that do not depend on dates (shape of what the person typed)."""
+    problems: list[str] = []
     if not details.first_name.strip() or not details.last_name.strip():
         problems.append(_("Indiquez votre prénom et votre nom."))
     if mode not in Mode.values:
         problems.append(_("Choisissez une modalité d'entretien : sur place, en visio ou par "
                           "téléphone."))
-    if details.birth_date >= today:
-        problems.append(_("La date de naissance doit être dans le passé."))
-    elif age_on(details.birth_date, interview_day) > MAX_AGE:
-        problems.append(_("Les entretiens So Mobilité sont réservés aux jeunes de 35 ans ou moins "
-                          "le jour de l'entretien."))
-    elif age_on(details.birth_date, today) < DIGITAL_CONSENT_AGE:
-        if not details.guardian_email or not details.guardian_consent:
-            problems.append(_("Avant 15 ans, l'adresse e-mail et l'accord d'un parent ou d'un·e "
-                              "tuteur·rice sont nécessaires."))
-        else:
-            try:
-                validate_email(details.guardian_email)
-            except ValidationError:
-                problems.append(_("L'adresse e-mail du parent ou tuteur·rice n'est pas valide."))
     try:
         validate_postal_code_in_region(details.postal_code)
     except ValidationError:
@@ -187,6 +256,16 @@ def _check_eligibility(*, details: BookingDetails, mode: str, starts_at: dt.date
     if not details.consent:
         problems.append(_("Votre accord au traitement de vos données est nécessaire pour "
                           "réserver."))
+    return problems
+
+
+def _check_eligibility(*, details: BookingDetails, mode: str, starts_at: dt.datetime,
+                       now: dt.datetime) -> None:
+    """Every eligibility rule at booking time; one ``BookingError`` listing what fails."""
+    problems = _date_rule_problems(
+        birth_date=details.birth_date, starts_at=starts_at, guardian_email=details.guardian_email,
+        guardian_consent=details.guardian_consent, now=now) + _detail_problems(
+        details=details, mode=mode)
     if problems:
         raise BookingError(" ".join(problems))
 
@@ -215,13 +294,24 @@ def _release_holds(condition: Q, now: dt.datetime) -> int:
     ).update(status=AppointmentStatus.EXPIRED, hold_client_ip=None, updated_at=now)
 
 
+def _stamp(instance, now: dt.datetime, *, by: User | None = None):
+    """Stamp the history row that the next save of ``instance`` writes with the service's clock
+    (``now``) and, when known, who made the change: a change is then never recorded as older
+    than the one before it (simple-history would use the real clock)."""
+    instance._history_date = now
+    if by is not None:
+        instance._history_user = by
+    return instance
+
+
 def _lock_advisor(advisor: Advisor) -> Advisor:
     return (Advisor.objects.select_for_update(of=("self",)).select_related("structure", "user")
             .get(pk=advisor.pk))
 
 
 def _reminder_due(starts_at: dt.datetime) -> dt.datetime:
-    return starts_at - dt.timedelta(hours=settings.REMINDER_HOURS_BEFORE)
+    """``REMINDER_HOURS_BEFORE`` hours of elapsed time before the start (UTC)."""
+    return clock.before(starts_at, dt.timedelta(hours=settings.REMINDER_HOURS_BEFORE))
 
 
 def _slot_taken(advisor: Advisor, mode: str | None, now: dt.datetime) -> BookingError:
@@ -288,14 +378,9 @@ def appointment_hold(
         raise BookingError(_("Vous ne pouvez réserver que les créneaux de votre structure."))
     _check_eligibility(details=details, mode=mode, starts_at=starts_at, now=now)
     notice = booked_by is None
-    earliest, latest = booking_window(now, notice=notice)
-    if starts_at < earliest:
-        if not notice:
-            raise BookingError(_("Ce créneau a déjà commencé : choisissez-en un autre."))
-        raise BookingError(_("Un rendez-vous se réserve au moins %(hours)s heures à l'avance.")
-                           % {"hours": settings.BOOKING_MIN_NOTICE_HOURS})
-    if starts_at > latest:
-        raise BookingError(_("Ce créneau est au-delà de la période ouverte à la réservation."))
+    refusal = window_refusal(starts_at=starts_at, now=now, notice=notice)
+    if refusal:
+        raise BookingError(refusal)
     try:
         with transaction.atomic():
             youth = _youth_for_email(email, details)
@@ -317,29 +402,31 @@ def appointment_hold(
             if slot is None:
                 raise _SlotTaken
             hold_expires_at = (
-                now + dt.timedelta(minutes=settings.BOOKING_HOLD_MINUTES) if notice
-                else min(now + dt.timedelta(hours=settings.STAFF_HOLD_HOURS), slot.starts_at))
+                clock.after(now, dt.timedelta(minutes=settings.BOOKING_HOLD_MINUTES)) if notice
+                else min(clock.after(now, dt.timedelta(hours=settings.STAFF_HOLD_HOURS)),
+                         slot.starts_at))
+            appointment = Appointment(
+                advisor=advisor, structure=advisor.structure, youth=youth,
+                starts_at=slot.starts_at, ends_at=slot.ends_at, mode=mode,
+                place=slot.place if mode == Mode.IN_PERSON else "",
+                status=AppointmentStatus.PENDING, booked_by=booked_by,
+                confirmation_secret="" if notice else new_confirmation_secret(),
+                hold_expires_at=hold_expires_at, hold_client_ip=client_ip,
+                first_name=details.first_name.strip(),
+                last_name=details.last_name.strip(),
+                phone=details.phone.strip(), birth_date=details.birth_date,
+                postal_code=details.postal_code, youth_status=details.youth_status,
+                departement=departement_of_postal_code(details.postal_code),
+                domains=list(details.domains), project=details.project.strip(),
+                consent_at=now, consent_text_version=CONSENT_TEXT_VERSION,
+                guardian_email=details.guardian_email.strip(),
+                guardian_consent=details.guardian_consent,
+            )
+            _apply_dates(appointment, now=now)
             try:
                 with transaction.atomic():
-                    appointment = Appointment.objects.create(
-                        advisor=advisor, structure=advisor.structure, youth=youth,
-                        starts_at=slot.starts_at, ends_at=slot.ends_at, mode=mode,
-                        place=slot.place if mode == Mode.IN_PERSON else "",
-                        status=AppointmentStatus.PENDING, booked_by=booked_by,
-                        confirmation_secret="" if notice else new_confirmation_secret(),
-                        hold_expires_at=hold_expires_at, hold_client_ip=client_ip,
-                        first_name=details.first_name.strip(),
-                        last_name=details.last_name.strip(),
-                        phone=details.phone.strip(), birth_date=details.birth_date,
-                        postal_code=details.postal_code, youth_status=details.youth_status,
-                        age_at_interview=age_on(details.birth_date,
-                                                slot.starts_at.astimezone(PARIS).date()),
-                        departement=departement_of_postal_code(details.postal_code),
-                        domains=list(details.domains), project=details.project.strip(),
-                        consent_at=now, consent_text_version=CONSENT_TEXT_VERSION,
-                        guardian_email=details.guardian_email.strip(),
-                        guardian_consent=details.guardian_consent,
-                    )
+                    _stamp(appointment, now)
+                    appointment.save(force_insert=True)
             except IntegrityError:
                 raise _SlotTaken from None
             if not notice:
@@ -365,6 +452,7 @@ def appointment_confirm_by_code(*, appointment: Appointment, code: str,
                                  "jeune."))
         if not staff_hold_code_matches(locked, code):
             locked.confirmation_attempts += 1
+            _stamp(locked, now)
             locked.save(update_fields=["confirmation_attempts", "updated_at"])
             wrong = True
     if wrong:
@@ -384,6 +472,7 @@ def staff_hold_resend(*, appointment: Appointment, now: dt.datetime) -> Appointm
             raise BookingError(_("Cette réservation n'est plus en attente de confirmation."))
         locked.confirmation_secret = new_confirmation_secret()
         locked.confirmation_attempts = 0
+        _stamp(locked, now)
         locked.save(update_fields=["confirmation_secret", "confirmation_attempts",
                                    "updated_at"])
         notifications.queue(kind=NotificationKind.YOUTH_STAFF_HOLD, to=locked.youth.email,
@@ -400,10 +489,18 @@ def _upcoming_refusal(appointment: Appointment, now: dt.datetime) -> BookingErro
 
 
 def appointment_confirm(*, appointment: Appointment, now: dt.datetime) -> Appointment:
-    """Make a held appointment final once the email code was entered. The 48-hour rule, the
-    slot and the limit of upcoming appointments (told only now to whoever booked without being
-    the logged-in owner: the code proved the address is theirs) are checked at this moment; a
-    refused hold is released."""
+    """Make a held appointment final once the email code was entered; a refused hold is
+    released. The limit of upcoming appointments is checked at this moment (told only now to
+    whoever booked without being the logged-in owner: the code proved the address is theirs).
+
+    The 48-hour notice and the horizon are judged at the moment the slot was taken (the hold,
+    ``Appointment.held_at``), not at confirmation: the rule speaks of "the moment of booking"
+    (SPEC §3), pages list what can be held now, and a hold is a promise for
+    ``BOOKING_HOLD_MINUTES``. A slot listed at exactly 48 hours is therefore confirmed within
+    its hold, at most that many minutes under 48 hours, while the hold keeps it from anyone
+    else. (Listing only slots 48 hours plus the hold away would hide slots the rule allows and
+    still fail a person who took longer to fill in the form.) The slot is checked again.
+    A booking by an advisor (no notice) only needs the slot not to have started."""
     refusal: BookingError | None = None
     with transaction.atomic():
         appointment = (Appointment.objects.select_for_update(of=("self",))
@@ -416,7 +513,8 @@ def appointment_confirm(*, appointment: Appointment, now: dt.datetime) -> Appoin
                                  "créneau."))
         advisor = _lock_advisor(appointment.advisor)
         notice = appointment.booked_by_id is None
-        earliest, _latest = booking_window(now, notice=notice)
+        window_from = appointment.held_at if notice else now
+        earliest, _latest = booking_window(window_from, notice=notice)
         if appointment.hold_expires_at <= now:
             refusal = BookingError(_("Le délai pour confirmer est dépassé et le créneau a été "
                                      "libéré : choisissez à nouveau un créneau."))
@@ -432,19 +530,22 @@ def appointment_confirm(*, appointment: Appointment, now: dt.datetime) -> Appoin
                 % {"hours": settings.BOOKING_MIN_NOTICE_HOURS})
         elif slot_is_free(advisor=advisor, starts_at=appointment.starts_at,
                           mode=appointment.mode, now=now, notice=notice,
+                          window_from=window_from,
                           exclude_appointment_id=appointment.pk) is None:
             refusal = _slot_taken(advisor, appointment.mode, now)
         appointment.hold_client_ip = None
         if refusal is not None:
             appointment.status = AppointmentStatus.EXPIRED
+            _stamp(appointment, now)
             appointment.save(update_fields=["status", "hold_client_ip", "updated_at"])
         else:
             appointment.status = AppointmentStatus.CONFIRMED
             appointment.confirmed_at = now
             appointment.confirmation_secret = ""  # the code and link of a staff hold die
-            appointment.reminder_due_at = _reminder_due(appointment.starts_at)
+            _apply_dates(appointment, now=now)
             if appointment.mode == Mode.VIDEO and not appointment.video_room:
                 appointment.video_room = new_video_room()
+            _stamp(appointment, now)
             appointment.save()
             notifications.queue(kind=NotificationKind.YOUTH_CONFIRMATION,
                                 to=appointment.youth.email, appointment=appointment, now=now)
@@ -469,6 +570,7 @@ def _cancel_locked(appointment: Appointment, *, status: str, reason: str, now: d
     appointment.cancel_reason = reason[:255]
     appointment.sequence += 1
     appointment.reminder_due_at = None
+    _stamp(appointment, now)
     appointment.save()
     if was_confirmed:
         notifications.queue(kind=NotificationKind.YOUTH_CANCELLATION, to=appointment.youth.email,
@@ -499,6 +601,69 @@ def appointment_cancel(*, appointment: Appointment, by_youth: bool, reason: str,
     return appointment
 
 
+#: What a coordinator may correct in admin: what the young person typed, and the reason of a
+#: cancellation.
+CORRECTABLE_FIELDS = ("first_name", "last_name", "phone", "birth_date", "postal_code",
+                      "youth_status", "domains", "project", "guardian_email",
+                      "guardian_consent", "cancel_reason")
+
+
+def _with_changes(appointment: Appointment, changes: dict) -> Appointment:
+    unknown = set(changes) - set(CORRECTABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"not a correctable field: {sorted(unknown)}")
+    for name, value in changes.items():
+        setattr(appointment, name, value)
+    return appointment
+
+
+def _details_problems_of(appointment: Appointment, *, now: dt.datetime) -> list[str]:
+    details = BookingDetails(
+        first_name=appointment.first_name, last_name=appointment.last_name,
+        birth_date=appointment.birth_date, postal_code=appointment.postal_code,
+        youth_status=appointment.youth_status, phone=str(appointment.phone or ""),
+        domains=tuple(appointment.domains), project=appointment.project, consent=True,
+        guardian_email=appointment.guardian_email,
+        guardian_consent=appointment.guardian_consent)
+    problems = _detail_problems(details=details, mode=appointment.mode)
+    try:
+        _apply_dates(appointment, now=now)
+    except BookingError as error:
+        problems.insert(0, error.message)
+    return problems
+
+
+def appointment_details_problems(*, appointment: Appointment, changes: dict,
+                                 now: dt.datetime) -> list[str]:
+    """What the booking rules say of correcting ``changes`` (field → value, fields of
+    ``CORRECTABLE_FIELDS``) on ``appointment``: French messages, empty when accepted. Nothing
+    is saved; ``appointment`` is left as it is. For the admin form (see
+    ``appointment_details_update``)."""
+    return _details_problems_of(_with_changes(copy.copy(appointment), changes), now=now)
+
+
+def appointment_details_update(*, appointment: Appointment, changes: dict, by: User | None,
+                               now: dt.datetime) -> Appointment:
+    """Correct what the young person typed (``changes``: field → value among
+    ``CORRECTABLE_FIELDS``), as a coordinator does in admin.
+
+    The rules of a booking apply again (for an appointment still to come, the date-dependent
+    ones through ``_apply_dates``, e.g. a birth date that makes the person over 35 on the day
+    is refused), and what derives from the changed facts is recomputed: ``age_at_interview``,
+    ``departement``. Raises ``BookingError`` listing what fails; the history records ``by``.
+    """
+    with transaction.atomic():
+        locked = (Appointment.objects.select_for_update(of=("self",)).get(pk=appointment.pk))
+        _with_changes(locked, changes)
+        problems = _details_problems_of(locked, now=now)
+        if problems:
+            raise BookingError(" ".join(problems))
+        locked.departement = departement_of_postal_code(locked.postal_code)
+        _stamp(locked, now, by=by)
+        locked.save()
+    return locked
+
+
 def appointment_move(
     *,
     appointment: Appointment,
@@ -524,11 +689,9 @@ def appointment_move(
         if mode == Mode.PHONE and not appointment.phone:
             raise BookingError(_("Un numéro de téléphone est nécessaire pour un entretien par "
                                  "téléphone."))
-        earliest, _latest = booking_window(now)
-        if new_starts_at < earliest:
-            raise BookingError(_("Le nouveau créneau doit commencer au moins %(hours)s heures "
-                                 "après maintenant.")
-                               % {"hours": settings.BOOKING_MIN_NOTICE_HOURS})
+        refusal = window_refusal(starts_at=new_starts_at, now=now)
+        if refusal:
+            raise BookingError(refusal)
         target = _lock_advisor(advisor or appointment.advisor)
         slot = slot_is_free(advisor=target, starts_at=new_starts_at, mode=mode, now=now,
                             exclude_appointment_id=appointment.pk)
@@ -544,10 +707,10 @@ def appointment_move(
         if mode == Mode.VIDEO and not appointment.video_room:
             appointment.video_room = new_video_room()
         appointment.sequence += 1
-        appointment.reminder_due_at = _reminder_due(slot.starts_at)
-        appointment.reminder_sent_at = None
+        _apply_dates(appointment, now=now)
         try:
             with transaction.atomic():
+                _stamp(appointment, now)
                 appointment.save()
         except IntegrityError:
             raise _slot_taken(target, mode, now) from None
@@ -672,11 +835,117 @@ def availability_create_one_off(
     return availability
 
 
-def availability_delete(*, availability: RecurringAvailability | OneOffAvailability) -> None:
-    """Withdraw a published availability. Appointments already booked in it keep their own
-    times and stay booked; only the slots still free disappear (the slot cache follows)."""
+Availability = RecurringAvailability | OneOffAvailability
+AVAILABILITY_CHANGE_FIELDS = ("weekday", "start_time", "end_time", "valid_from", "valid_until",
+                              "date", "offers_in_person", "offers_video", "offers_phone",
+                              "place")
+
+
+def _covers(availability: Availability | None, appointment: Appointment) -> bool:
+    """Whether ``availability`` (a version of it, None when deleted) still holds the booked
+    ``appointment``: its Paris day, its times within the period, its mode offered."""
+    if availability is None:
+        return False
+    start = appointment.starts_at.astimezone(PARIS)
+    end = appointment.ends_at.astimezone(PARIS)
+    day = start.date()
+    if isinstance(availability, OneOffAvailability):
+        on_day = availability.date == day
+    else:
+        on_day = (availability.weekday == day.weekday() and availability.valid_from <= day
+                  and (availability.valid_until is None or day <= availability.valid_until))
+    return (on_day and end.date() == day and availability.start_time <= start.time()
+            and end.time() <= availability.end_time and appointment.mode in availability.modes)
+
+
+def _availability_losses(old: Availability, new: Availability | None,
+                         now: dt.datetime) -> list[Appointment]:
+    """Booked appointments still to come that ``old`` holds and ``new`` would not."""
+    booked = (Appointment.objects.filter(advisor_id=old.advisor_id, status__in=ACTIVE_STATUSES,
+                                         starts_at__gt=now)
+              .select_related("youth", "advisor__user", "structure").order_by("starts_at"))
+    return [a for a in booked if _covers(old, a) and not _covers(new, a)]
+
+
+def availability_change_preview(*, availability: Availability, changes: dict | None,
+                                now: dt.datetime) -> list[Appointment]:
+    """The booked appointments that changing ``availability`` (``changes``: field → value of
+    ``AVAILABILITY_CHANGE_FIELDS``; None to delete it) would cancel. Nothing is saved."""
+    return _availability_losses(availability, _changed(availability, changes), now)
+
+
+def _changed(availability: Availability, changes: dict | None) -> Availability | None:
+    if changes is None:
+        return None
+    unknown = set(changes) - set(AVAILABILITY_CHANGE_FIELDS)
+    if unknown:
+        raise ValueError(f"not an availability field: {sorted(unknown)}")
+    version = copy.copy(availability)
+    for name, value in changes.items():
+        setattr(version, name, value)
+    return version
+
+
+def availability_change(*, availability: Availability, changes: dict | None,
+                        confirm_cancellations: bool, now: dt.datetime,
+                        ) -> Availability | None:
+    """Change a published availability (``changes``: field → value of
+    ``AVAILABILITY_CHANGE_FIELDS``, e.g. ``{"valid_until": day}`` to end a weekly one, new times
+    to shorten it) or delete it (``changes=None``). Returns the new version (None if deleted).
+
+    Booked appointments it holds that the new version would not are never dropped silently,
+    as for an absence: without ``confirm_cancellations`` the change is refused with
+    ``ChangeCancelsAppointments`` listing them; with it they are cancelled by the structure and
+    each young person is told, with a link to book again. The new version obeys the rules of a
+    new one (times, modes, no overlap). Raises ``BookingError``.
+    """
     with transaction.atomic():
-        availability.delete()
+        _lock_advisor(availability.advisor)
+        current = type(availability).objects.select_for_update().get(pk=availability.pk)
+        new = _changed(current, changes)
+        if new is not None:
+            _check_availability_version(new)
+        concerned = _availability_losses(current, new, now)
+        if concerned and not confirm_cancellations:
+            raise ChangeCancelsAppointments(
+                _("Ce changement retire %(count)s rendez-vous réservé(s) : confirmez leur "
+                  "annulation, les jeunes concerné·es seront prévenu·es et invité·es à "
+                  "reprendre rendez-vous.") % {"count": len(concerned)},
+                appointments=concerned)
+        _stamp(current, now)
+        if new is None:
+            current.delete()
+        else:
+            _stamp(new, now)
+            new.save()
+        for appointment in (Appointment.objects.select_for_update(of=("self",))
+                            .select_related("youth", "advisor__user", "structure")
+                            .filter(pk__in=[a.pk for a in concerned])):
+            _cancel_locked(appointment, status=AppointmentStatus.CANCELLED_BY_STRUCTURE,
+                           reason=_("Créneau retiré par la personne qui devait vous recevoir"),
+                           now=now)
+    return new
+
+
+def _check_availability_version(version: Availability) -> None:
+    """The rules of a new availability, for a changed one (its own row left out)."""
+    if not version.modes:
+        raise BookingError(_("Choisissez au moins une modalité : sur place, en visio ou par "
+                             "téléphone."))
+    _check_times(version.start_time, version.end_time)
+    if isinstance(version, OneOffAvailability):
+        clash = one_off_availability_clash(
+            advisor=version.advisor, date=version.date, start_time=version.start_time,
+            end_time=version.end_time, exclude_pk=version.pk)
+    else:
+        if version.valid_until is not None and version.valid_until < version.valid_from:
+            raise BookingError(_("La date de fin de validité doit suivre la date de début."))
+        clash = recurring_availability_clash(
+            advisor=version.advisor, weekday=version.weekday, start_time=version.start_time,
+            end_time=version.end_time, valid_from=version.valid_from,
+            valid_until=version.valid_until, exclude_pk=version.pk)
+    if clash is not None:
+        raise BookingError(availability_overlap_message(clash))
 
 
 # --- Absences -------------------------------------------------------------------------------
@@ -725,8 +994,9 @@ def absence_create(
                   "reprendre rendez-vous.") % {"count": len(concerned)},
                 appointments=concerned,
             )
-        absence = Absence.objects.create(advisor=advisor, starts_at=starts_at, ends_at=ends_at,
-                                         kind=kind, reason=reason.strip())
+        absence = _stamp(Absence(advisor=advisor, starts_at=starts_at, ends_at=ends_at,
+                                 kind=kind, reason=reason.strip()), now)
+        absence.save()
         for appointment in concerned:
             _cancel_locked(appointment, status=AppointmentStatus.CANCELLED_BY_STRUCTURE,
                            reason=_("Indisponibilité de la personne qui devait vous recevoir"),
@@ -811,7 +1081,7 @@ def waiting_list_offer_slots(*, advisor_ids: Iterable[int], now: dt.datetime) ->
         return 0
     earliest, latest = booking_window(now)
     slots = free_slots(advisors=Advisor.objects.filter(pk__in=advisor_ids), start=earliest,
-                       end=latest + dt.timedelta(minutes=1), now=now)
+                       end=clock.after(latest, dt.timedelta(minutes=1)), now=now)
     if not slots:
         return 0
     told = 0

@@ -35,6 +35,7 @@ from accounts.adapter import account_messages_silence
 from accounts.client_ip import client_ip
 from accounts.decorators import youth_required
 from advisors.models import Advisor, Structure, StructureStatus
+from somobilite import clock
 
 from . import selectors, services
 from .code_email import BookingCodeProcess
@@ -238,8 +239,8 @@ def _week_and_slots(
     def first_free() -> list[Slot]:
         earliest, latest = booking_window(now)
         window.append(free_slots_for_structure(
-            structure=structure, start=earliest, end=latest + dt.timedelta(microseconds=1),
-            now=now, mode=mode))
+            structure=structure, start=earliest,
+            end=clock.after(latest, dt.timedelta(microseconds=1)), now=now, mode=mode))
         return window[0][:1]
 
     week, weeks = _week_from_request(request, now, first_free)
@@ -357,10 +358,12 @@ def book(request: HttpRequest, slug: str) -> HttpResponse:
                 "limit": services.MAX_UPCOMING_APPOINTMENTS})
     slot = slot_is_free(advisor=advisor, starts_at=starts_at, mode=mode, now=now)
     if slot is None:
+        # Outside the booking window (a crafted or old link): say which rule, not "taken".
+        reason = services.window_refusal(starts_at=starts_at, now=now)
         if request.method == "POST":
             return _book_again(request, structure, starts_at, now, youth=youth,
-                               message=services.slot_taken_message())
-        return _slot_taken(request, structure, now, mode)
+                               message=reason or services.slot_taken_message())
+        return _slot_taken(request, structure, now, mode, message=reason)
     initial = booking_initial_for_youth(youth=youth) if youth is not None else {}
     if mode:
         initial["mode"] = mode
@@ -713,7 +716,7 @@ def appointment_move(request: HttpRequest, token: str) -> HttpResponse:
         else:
             return render(request, "bookings/move_confirm.html", {
                 **context, "new_starts_at": _local(starts_at),
-                "new_ends_at": _local(starts_at + interview_duration())})
+                "new_ends_at": _local(clock.after(starts_at, interview_duration()))})
     week, weeks, slots = _week_and_slots(request, structure, now, mode)
     move_url = reverse("bookings:appointment_move", kwargs={"token": token})
     days = [

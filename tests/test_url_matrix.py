@@ -125,6 +125,8 @@ EXPECTATIONS: dict[str, Case] = {
     "advisor_availability:absence_create": Case(_no_kwargs, ADVISORS_POST_ONLY),
     "advisor_availability:recurring_delete": Case(lambda w: {"pk": w.availability_x.pk},
                                                   ADVISORS_POST_ONLY),
+    "advisor_availability:recurring_end": Case(lambda w: {"pk": w.availability_x.pk},
+                                               ADVISORS_POST_ONLY),
     "advisor_availability:one_off_delete": Case(lambda w: {"pk": w.one_off_x.pk},
                                                 ADVISORS_POST_ONLY),
     # The advisors' back-office: the agenda is an advisor's own; an appointment's pages are

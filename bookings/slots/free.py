@@ -12,6 +12,7 @@ from itertools import accumulate, groupby, islice
 from django.db.models import QuerySet
 
 from advisors.models import Advisor, Structure, StructureStatus
+from somobilite import clock
 
 from ..models import Mode
 from . import cache as slot_cache
@@ -104,12 +105,12 @@ def _region_scope(departement: str | None) -> tuple[str, QuerySet[Advisor]]:
 
 
 def _clamp(start: dt.datetime, end: dt.datetime, now: dt.datetime, *, notice: bool = True,
-           ) -> tuple[dt.datetime, dt.datetime] | None:
+           window_from: dt.datetime | None = None) -> tuple[dt.datetime, dt.datetime] | None:
     """The part of ``[start, end)`` that the 48-hour rule and the horizon allow, as an inclusive
-    range of slot starts."""
-    earliest, latest = booking_window(now, notice=notice)
+    range of slot starts (the window counted from ``window_from``, by default ``now``)."""
+    earliest, latest = booking_window(window_from or now, notice=notice)
     lo = max(start, earliest)
-    hi = min(end - dt.timedelta(microseconds=1), latest)
+    hi = min(clock.before(end, dt.timedelta(microseconds=1)), latest)
     return (lo, hi) if lo <= hi else None
 
 
@@ -122,10 +123,13 @@ def free_slots(
     mode: str | None = None,
     exclude_appointment_id: int | None = None,
     notice: bool = True,
+    window_from: dt.datetime | None = None,
 ) -> list[Slot]:
     """Free slots of ``advisors`` starting in ``[start, end)``; see ``bookings.slots``
-    (``notice=False``: booked by an advisor, see ``booking_window``)."""
-    window = _clamp(start, end, now, notice=notice)
+    (``notice=False``: booked by an advisor, see ``booking_window``). ``window_from``: the
+    moment the booking window is counted from when it is not ``now`` (the hold being
+    confirmed, see ``services.appointment_confirm``)."""
+    window = _clamp(start, end, now, notice=notice, window_from=window_from)
     if window is None:
         return []
     lo, hi = window
@@ -239,12 +243,14 @@ def next_free_slot_by_structure_and_mode(
 def slot_is_free(
     *, advisor: Advisor, starts_at: dt.datetime, mode: str, now: dt.datetime,
     exclude_appointment_id: int | None = None, notice: bool = True,
+    window_from: dt.datetime | None = None,
 ) -> Slot | None:
-    """The free slot of ``advisor`` starting exactly at ``starts_at`` offering ``mode``."""
+    """The free slot of ``advisor`` starting exactly at ``starts_at`` offering ``mode`` (see
+    ``free_slots`` for ``notice`` and ``window_from``)."""
     slots = free_slots(
         advisors=Advisor.objects.filter(pk=advisor.pk), start=starts_at,
-        end=starts_at + dt.timedelta(minutes=1), now=now, mode=mode,
-        exclude_appointment_id=exclude_appointment_id, notice=notice,
+        end=clock.after(starts_at, dt.timedelta(minutes=1)), now=now, mode=mode,
+        exclude_appointment_id=exclude_appointment_id, notice=notice, window_from=window_from,
     )
     return next((s for s in slots if s.starts_at == starts_at), None)
 

@@ -78,7 +78,8 @@ def test_page_queries_do_not_grow_with_rows(advisor_client, advisor,
                                             django_assert_max_num_queries):
     for day in range(20, 30):
         OneOffAvailabilityFactory(advisor=advisor, date=dt.date(2026, 4, day))
-    with django_assert_max_num_queries(8):
+    # 8, plus 2 for whether the slots are offered (training attended, convention in force).
+    with django_assert_max_num_queries(10):
         assert advisor_client.get(PAGE).status_code == 200
 
 
@@ -224,3 +225,127 @@ def test_anonymous_goes_to_login(client):
     response = client.post(reverse("advisor_availability:absence_create"), _absence())
     assert response.status_code == 302 and response.url.startswith(reverse("account_login"))
     assert not Absence.objects.exists()
+
+
+# --- Withdrawing availability over booked interviews: shown, confirmed, young people told ----
+
+
+@pytest.mark.parametrize("how", ["delete", "end"])
+def test_withdrawing_weekly_availability_over_bookings_asks_then_cancels_and_tells(
+        advisor_client, advisor, django_capture_on_commit_callbacks, how):
+    """Fridays 9:00–12:00 hold Alix on 03/04; ending it after 27/03 (or deleting it) too."""
+    recurring = advisor.recurring_availabilities.get()
+    kept = AppointmentFactory(advisor=advisor, starts_at=paris(2026, 3, 27, 9))
+    booked = AppointmentFactory(advisor=advisor, starts_at=paris(2026, 4, 3, 9),
+                                first_name="Alix", mode="video")
+    if how == "delete":
+        url, data = (reverse("advisor_availability:recurring_delete",
+                             kwargs={"pk": recurring.pk}), {})
+    else:
+        url, data = (reverse("advisor_availability:recurring_end",
+                             kwargs={"pk": recurring.pk}), {"last_day": "2026-03-27"})
+    preview = advisor_client.post(url, data)
+    page = preview.content.decode()
+    assert preview.status_code == 200
+    assert "vendredi 3 avril 2026" in page and "Alix" in page
+    assert 'name="confirm_cancellations" value="1"' in page
+    assert RecurringAvailability.objects.get(pk=recurring.pk).valid_until is None
+    assert Appointment.objects.get(pk=booked.pk).status == AppointmentStatus.CONFIRMED
+
+    with django_capture_on_commit_callbacks(execute=True):
+        done = advisor_client.post(url, {**data, "confirm_cancellations": "1"})
+    assert done.status_code == 302
+    cancelled = Appointment.objects.get(pk=booked.pk)
+    assert cancelled.status == AppointmentStatus.CANCELLED_BY_STRUCTURE
+    told = [m for m in mail.outbox if m.to == [booked.youth.email]]
+    assert told and "/rendez-vous/" in told[0].body  # the link to book again
+    if how == "end":
+        assert RecurringAvailability.objects.get(pk=recurring.pk).valid_until == dt.date(
+            2026, 3, 27)
+        assert Appointment.objects.get(pk=kept.pk).status == AppointmentStatus.CONFIRMED
+    else:
+        assert not RecurringAvailability.objects.filter(pk=recurring.pk).exists()
+        assert Appointment.objects.get(pk=kept.pk).status == (
+            AppointmentStatus.CANCELLED_BY_STRUCTURE)
+
+
+def test_deleting_a_one_off_availability_over_a_booking_asks_first(advisor_client, advisor):
+    one_off = OneOffAvailabilityFactory(advisor=advisor, date=dt.date(2026, 3, 25))
+    booked = AppointmentFactory(advisor=advisor, starts_at=paris(2026, 3, 25, 14))
+    url = reverse("advisor_availability:one_off_delete", kwargs={"pk": one_off.pk})
+    assert "mercredi 25 mars 2026" in advisor_client.post(url).content.decode()
+    assert OneOffAvailability.objects.filter(pk=one_off.pk).exists()
+    assert advisor_client.post(url, {"confirm_cancellations": "1"}).status_code == 302
+    assert Appointment.objects.get(pk=booked.pk).status == (
+        AppointmentStatus.CANCELLED_BY_STRUCTURE)
+
+
+def test_shortening_in_admin_asks_then_cancels(client, advisor,
+                                              django_capture_on_commit_callbacks):
+    from tests.staff_world import login_coordinator_with_mfa
+
+    recurring = advisor.recurring_availabilities.get()
+    booked = AppointmentFactory(advisor=advisor, starts_at=paris(2026, 3, 27, 11),
+                                first_name="Alix")
+    login_coordinator_with_mfa(client, CoordinatorFactory(with_totp=True))
+    url = reverse("admin:bookings_recurringavailability_change", args=[recurring.pk])
+    data = {"advisor": advisor.pk, "weekday": 4, "start_time": "09:00", "end_time": "11:00",
+            "valid_from": "01/01/2024", "offers_in_person": "on", "offers_video": "on",
+            "offers_phone": "on", "place": ""}
+    refused = client.post(url, data)
+    assert refused.status_code == 200 and "Alix" in refused.content.decode()
+    assert RecurringAvailability.objects.get(pk=recurring.pk).end_time == dt.time(12)
+    with django_capture_on_commit_callbacks(execute=True):
+        saved = client.post(url, {**data, "confirm_cancellations": "on"})
+    assert saved.status_code == 302
+    assert RecurringAvailability.objects.get(pk=recurring.pk).end_time == dt.time(11)
+    assert Appointment.objects.get(pk=booked.pk).status == (
+        AppointmentStatus.CANCELLED_BY_STRUCTURE)
+    assert booked.youth.email in [m.to[0] for m in mail.outbox]
+
+
+def test_deleting_in_admin_lists_the_bookings_and_tells_the_young_people(
+        client, advisor, django_capture_on_commit_callbacks):
+    from tests.staff_world import login_coordinator_with_mfa
+
+    recurring = advisor.recurring_availabilities.get()
+    booked = AppointmentFactory(advisor=advisor, starts_at=paris(2026, 3, 27, 10),
+                                first_name="Alix")
+    login_coordinator_with_mfa(client, CoordinatorFactory(with_totp=True))
+    url = reverse("admin:bookings_recurringavailability_delete", args=[recurring.pk])
+    page = client.get(url).content.decode()
+    assert "Alix" in page and "sera annulé" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, {"post": "yes"}).status_code == 302
+    assert not RecurringAvailability.objects.filter(pk=recurring.pk).exists()
+    assert Appointment.objects.get(pk=booked.pk).status == (
+        AppointmentStatus.CANCELLED_BY_STRUCTURE)
+    assert booked.youth.email in [m.to[0] for m in mail.outbox]
+
+
+# --- Slots not offered yet: why and until when ----------------------------------------------
+
+
+def test_an_untrained_advisor_is_told_why_her_slots_are_hidden_and_until_when(client):
+    from tests.factories import ConventionFactory, TrainingSessionFactory
+
+    untrained = AdvisorFactory()
+    ConventionFactory(structure=untrained.structure)
+    session = TrainingSessionFactory(date=dt.date(2026, 4, 9), place="CRIJ, Poitiers")
+    session.attendances.create(user=untrained.user, attended=False)
+    client.force_login(untrained.user)
+    response = client.post(reverse("advisor_availability:recurring_create"), _recurring(),
+                           follow=True)
+    page = response.content.decode()
+    assert "Votre disponibilité hebdomadaire est publiée" in page
+    assert "ne sont pas encore proposés aux jeunes" in page
+    assert "formation initiale obligatoire" in page and "09/04/2026" in page
+    assert "sont proposés aux jeunes sur la page de" not in page
+
+
+def test_a_trained_advisor_is_told_her_slots_are_offered(advisor_client):
+    response = advisor_client.post(reverse("advisor_availability:recurring_create"),
+                                   _recurring(), follow=True)
+    page = response.content.decode()
+    assert "sont proposés aux jeunes sur la page de" in page
+    assert "pas encore proposés" not in page

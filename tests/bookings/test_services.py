@@ -109,19 +109,24 @@ def test_forty_eight_hours_edge_at_booking(advisor):
     assert hold(advisor, now=FRIDAY_9 - dt.timedelta(hours=48)).status == "pending"
 
 
-def test_forty_eight_hours_rechecked_at_confirmation(advisor):
-    booked_at = FRIDAY_9 - dt.timedelta(hours=48, minutes=2)
-    appointment = hold(advisor, now=booked_at)
-    with pytest.raises(BookingError, match="moins de 48 heures"):
-        services.appointment_confirm(appointment=appointment,
-                                     now=FRIDAY_9 - dt.timedelta(hours=47, minutes=59))
-    appointment.refresh_from_db()
-    assert appointment.status == AppointmentStatus.EXPIRED
+def test_a_slot_listed_at_exactly_48_hours_is_confirmed_within_its_hold(advisor):
+    """The notice is judged when the slot is taken (the hold), not when the code is typed."""
+    from bookings.slots import free_slots_for_structure
 
-    other = hold(advisor, now=booked_at, email="pile@exemple.fr")
-    confirmed = services.appointment_confirm(appointment=other,
-                                             now=FRIDAY_9 - dt.timedelta(hours=48))
+    listed_at = FRIDAY_9 - dt.timedelta(hours=48)
+    listed = free_slots_for_structure(structure=advisor.structure, start=listed_at,
+                                      end=FRIDAY_10, now=listed_at)
+    assert [slot.starts_at for slot in listed] == [FRIDAY_9]
+    appointment = hold(advisor, now=listed_at)
+    confirmed = services.appointment_confirm(appointment=appointment,
+                                             now=listed_at + dt.timedelta(minutes=1))
     assert confirmed.status == AppointmentStatus.CONFIRMED
+    # The hold still ends the promise: after it, nothing is kept.
+    late = hold(advisor, FRIDAY_10, now=FRIDAY_10 - dt.timedelta(hours=48),
+                email="tard@exemple.fr")
+    with pytest.raises(BookingError, match="délai pour confirmer"):
+        services.appointment_confirm(appointment=late, now=FRIDAY_10 - dt.timedelta(
+            hours=47, minutes=45))
 
 
 def test_confirmation_after_the_hold_expired_is_refused(advisor):
@@ -390,7 +395,8 @@ def test_waiting_list_join_is_idempotent_and_validated():
     again = services.waiting_list_join(email="ana@exemple.fr", departement="33", mode="video",
                                        now=NOW + dt.timedelta(days=1))
     assert first.pk == again.pk and WaitingListEntry.objects.count() == 1
-    assert again.expires_at == NOW + dt.timedelta(days=1, weeks=8)
+    # 8 weeks of elapsed time after the second visit: 13:00 summer time (12:00 winter time).
+    assert again.expires_at == paris(2026, 5, 14, 13)
     with pytest.raises(BookingError, match="Nouvelle-Aquitaine"):
         services.waiting_list_join(email="ana@exemple.fr", departement="75", mode="video",
                                    now=NOW)
@@ -455,3 +461,86 @@ def test_freed_slot_is_offered_once_to_the_first_people_waiting(
     assert told == ["trois@exemple.fr", "visio@exemple.fr"]
     assert WaitingListEntry.objects.filter(notified_at__isnull=True).get().email == (
         "loin@exemple.fr")
+
+
+# --- Elapsed time across daylight-saving changes (somobilite.clock) -------------------------
+
+CHANGE_SUNDAYS = [dt.date(2026, 3, 29), dt.date(2026, 10, 25), dt.date(2027, 3, 28),
+                  dt.date(2027, 10, 31)]
+
+
+def _paris_on(day: dt.date, hour: int, minute: int = 0, fold: int = 0) -> dt.datetime:
+    return paris(day.year, day.month, day.day, hour, minute).replace(fold=fold)
+
+
+@pytest.mark.parametrize("sunday", CHANGE_SUNDAYS)
+def test_the_reminder_is_due_24_hours_of_elapsed_time_before_booked_or_moved(sunday):
+    advisor = BookableAdvisorFactory()
+    RecurringAvailabilityFactory(advisor=advisor, weekday=6, start_time=dt.time(9),
+                                 end_time=dt.time(12))
+    now = _paris_on(sunday - dt.timedelta(days=7), 12)
+    booked = book(advisor, _paris_on(sunday, 10), now=now)
+    assert booked.reminder_due_at.timestamp() == booked.starts_at.timestamp() - 86400
+    moved = services.appointment_move(appointment=booked, new_starts_at=_paris_on(sunday, 11),
+                                      mode="video", now=now)
+    assert moved.reminder_due_at.timestamp() == moved.starts_at.timestamp() - 86400
+    assert moved.ends_at.timestamp() - moved.starts_at.timestamp() == 3600
+
+
+@pytest.mark.parametrize("sunday", [dt.date(2026, 10, 25), dt.date(2027, 10, 31)])
+def test_a_hold_lasts_its_minutes_when_the_clocks_go_back(sunday):
+    advisor = BookableAdvisorFactory()
+    RecurringAvailabilityFactory(advisor=advisor, weekday=1, start_time=dt.time(9),
+                                 end_time=dt.time(12))
+    ten_to_three_summer_time = _paris_on(sunday, 2, 50, fold=0)  # 15 minutes before the change
+    held = hold(advisor, _paris_on(sunday + dt.timedelta(days=9), 9),
+                now=ten_to_three_summer_time)
+    assert held.hold_expires_at.timestamp() - ten_to_three_summer_time.timestamp() == 15 * 60
+
+
+# --- Rules that depend on the interview date, on every path that changes it ------------------
+
+
+def test_a_move_re_checks_the_age_on_the_new_day_and_keeps_the_stored_age_true(advisor):
+    """Born 28/03/1990: 35 on Friday 27/03/2026 (accepted), 36 on Friday 03/04/2026."""
+    booked = book(advisor, FRIDAY_9, birth_date=dt.date(1990, 3, 28))
+    assert booked.age_at_interview == 35
+    with pytest.raises(BookingError, match="35 ans ou moins le jour de l'entretien"):
+        services.appointment_move(appointment=booked, new_starts_at=paris(2026, 4, 3, 9),
+                                  mode="video", now=NOW)
+    booked.refresh_from_db()
+    assert (booked.starts_at, booked.age_at_interview, booked.sequence) == (FRIDAY_9, 35, 0)
+
+
+def test_a_move_recomputes_the_age_at_the_interview(advisor):
+    booked = book(advisor, FRIDAY_9, birth_date=dt.date(2000, 3, 30), email="b@exemple.fr")
+    assert booked.age_at_interview == 25
+    moved = services.appointment_move(appointment=booked, new_starts_at=paris(2026, 4, 3, 9),
+                                      mode="video", now=NOW)
+    assert Appointment.objects.get(pk=moved.pk).age_at_interview == 26
+
+
+def test_a_birth_date_correction_re_checks_the_rules_and_recomputes_the_age(advisor):
+    from tests.factories import CoordinatorFactory
+
+    booked = book(advisor, FRIDAY_9, birth_date=dt.date(2004, 5, 17))
+    coordinator = CoordinatorFactory()
+    changes = {"birth_date": dt.date(1990, 3, 20)}
+    problems = services.appointment_details_problems(appointment=booked, changes=changes,
+                                                     now=NOW)
+    assert problems and "35 ans ou moins" in problems[0]
+    assert booked.birth_date == dt.date(2004, 5, 17)  # nothing touched
+    with pytest.raises(BookingError, match="36 ans le 27/03/2026"):
+        services.appointment_details_update(appointment=booked, changes=changes,
+                                            by=coordinator, now=NOW)
+    corrected = services.appointment_details_update(
+        appointment=booked, changes={"birth_date": dt.date(1995, 3, 28), "postal_code": "64100"},
+        by=coordinator, now=NOW + dt.timedelta(minutes=5))
+    stored = Appointment.objects.get(pk=booked.pk)
+    assert (stored.age_at_interview, stored.departement) == (30, "64")
+    assert corrected.history.first().history_user == coordinator
+    # A past interview keeps its correction (no booking rule to re-check), age recomputed.
+    past = services.appointment_details_update(
+        appointment=booked, changes={"birth_date": dt.date(1989, 1, 1)}, by=coordinator,
+        now=paris(2026, 3, 28, 9))
+    assert past.age_at_interview == 37

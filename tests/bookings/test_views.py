@@ -406,18 +406,27 @@ def test_phone_interview_keeps_the_phone_number(client, frozen):
     assert Appointment.objects.get().phone.as_e164 == "+33556000001"
 
 
-def test_final_confirmation_applies_the_48_hour_rule(client, frozen, advisor):
-    """Held 48 h 01 before the start, the code typed 2 minutes later: refused, in French."""
+def test_the_48_hour_rule_is_judged_when_the_slot_is_held(client, frozen, advisor):
+    """Held 48 h 01 before the start, the code typed 2 minutes later: confirmed (the hold is a
+    promise for its minutes); typed after the hold: refused, in French."""
     starts_at = FIRST_SLOT + dt.timedelta(days=2)  # Friday 6 March, 9:00
     frozen.move_to(starts_at - dt.timedelta(hours=48, minutes=1))
     confirm_url, code = _book_and_get_code(client, advisor, starts_at=starts_at)
     frozen.move_to(starts_at - dt.timedelta(hours=47, minutes=59))
-    response = client.post(confirm_url, {"code": code, "action": "verify"})
-    content = text(response)
+    response = client.post(confirm_url, {"code": code, "action": "verify"}, follow=True)
+    assert Appointment.objects.get().status == AppointmentStatus.CONFIRMED
     assert response.status_code == 200
-    assert "commence dans moins de 48 heures" in content
-    assert Appointment.objects.get().status == AppointmentStatus.EXPIRED
-    assert "_auth_user_id" not in client.session
+
+    later = Client()
+    other_start = starts_at + dt.timedelta(hours=1)
+    frozen.move_to(other_start - dt.timedelta(hours=48, minutes=1))
+    confirm_url, code = _book_and_get_code(later, advisor, starts_at=other_start,
+                                           email="tard@exemple.fr")
+    frozen.move_to(other_start - dt.timedelta(hours=47, minutes=30))
+    response = later.post(confirm_url, {"code": code, "action": "verify"})
+    assert "délai" in text(response)
+    assert Appointment.objects.get(starts_at=other_start).status != AppointmentStatus.CONFIRMED
+    assert "_auth_user_id" not in later.session
 
 
 def test_slot_taken_meanwhile_shows_the_next_free_slots(client, advisor):
@@ -453,6 +462,18 @@ def test_broken_booking_link_is_a_french_400(client, advisor, params):
     response = client.get(url, params)
     assert response.status_code == 400
     assert "lien de réservation n'est pas valide" in text(response)
+
+
+@pytest.mark.parametrize(("starts_at", "message"), [
+    (dt.datetime(2026, 3, 3, 9, tzinfo=PARIS), "au moins 48 heures à l'avance"),
+    (dt.datetime(2026, 5, 4, 9, tzinfo=PARIS), "au-delà de la période ouverte"),
+])
+def test_a_link_outside_the_booking_window_names_the_rule(client, advisor, starts_at, message):
+    """Monday 02/03 8:00: Tuesday 03/03 9:00 is published but too soon, 04/05 too far."""
+    response = client.get(book_url(advisor, starts_at))
+    assert message in text(response) and "vient d'être réservé" not in text(response)
+    posted = client.post(book_url(advisor, starts_at), {"first_name": "Léa"})
+    assert message in text(posted) and "vient d'être réservé" not in text(posted)
 
 
 def test_booking_link_with_an_unencoded_plus_still_works(client, advisor):
