@@ -25,7 +25,7 @@ def coordinator_client(client):
 def coordinator_client_at_now(frozen_now, client):
     """Logged in under the test's frozen clock: the session row is stamped by the same clock as
     the requests (a login at the real time expires before a later frozen ``NOW``)."""
-    client.force_login(CoordinatorFactory(with_totp=True))
+    login_with_mfa(client, CoordinatorFactory(with_totp=True))
     return client
 
 

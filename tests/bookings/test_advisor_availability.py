@@ -22,6 +22,7 @@ from tests.factories import (
     RecurringAvailabilityFactory,
     UserFactory,
 )
+from tests.mfa_support import login_with_mfa
 
 from .conftest import paris
 
@@ -282,12 +283,10 @@ def test_deleting_a_one_off_availability_over_a_booking_asks_first(advisor_clien
 
 def test_shortening_in_admin_asks_then_cancels(client, advisor,
                                               django_capture_on_commit_callbacks):
-    from tests.staff_world import login_coordinator_with_mfa
-
     recurring = advisor.recurring_availabilities.get()
     booked = AppointmentFactory(advisor=advisor, starts_at=paris(2026, 3, 27, 11),
                                 first_name="Alix")
-    login_coordinator_with_mfa(client, CoordinatorFactory(with_totp=True))
+    login_with_mfa(client, CoordinatorFactory(with_totp=True))
     url = reverse("admin:bookings_recurringavailability_change", args=[recurring.pk])
     data = {"advisor": advisor.pk, "weekday": 4, "start_time": "09:00", "end_time": "11:00",
             "valid_from": "01/01/2024", "offers_in_person": "on", "offers_video": "on",
@@ -306,12 +305,10 @@ def test_shortening_in_admin_asks_then_cancels(client, advisor,
 
 def test_deleting_in_admin_lists_the_bookings_and_tells_the_young_people(
         client, advisor, django_capture_on_commit_callbacks):
-    from tests.staff_world import login_coordinator_with_mfa
-
     recurring = advisor.recurring_availabilities.get()
     booked = AppointmentFactory(advisor=advisor, starts_at=paris(2026, 3, 27, 10),
                                 first_name="Alix")
-    login_coordinator_with_mfa(client, CoordinatorFactory(with_totp=True))
+    login_with_mfa(client, CoordinatorFactory(with_totp=True))
     url = reverse("admin:bookings_recurringavailability_delete", args=[recurring.pk])
     page = client.get(url).content.decode()
     assert "Alix" in page and "sera annulé" in page

@@ -354,7 +354,7 @@ def test_kosovo_is_read_written_shown_and_matched_in_europe(tmp_path):
                  stdout=out)
     (result,) = json.loads(out.getvalue())["results"]
     assert result["slug"] == "esc-kosovo"
-    assert "Destination : Europe, comme vous le souhaitez" in result["met"]  # XK in europe
+    assert "Destination : Europe, comme souhaité (Kosovo)" in result["met"]
     assert "Nationalité : Kosovo, acceptée" in result["met"]
 
 
