@@ -8,6 +8,8 @@ one free at the time of the call.
 from __future__ import annotations
 
 import contextlib
+import os
+import select
 import shutil
 import socket
 import subprocess
@@ -38,6 +40,31 @@ def free_port(skip: set[int] | frozenset[int] = frozenset()) -> int:
     raise RuntimeError(f"no free loopback port in {PORTS.start}–{PORTS.stop - 1}")
 
 
+def pause(seconds: float) -> None:
+    """Wait ``seconds``. Not ``time.sleep``: under libfaketime (CI's shifted-date run, monotonic
+    clock left real) it fails with EINVAL; ``select`` waits on a relative timeout."""
+    select.select([], [], [], seconds)
+
+
+def real_clock_env() -> dict[str, str]:
+    """The environment without libfaketime, for the servers a test starts: they keep the real
+    clock (Redis cannot even start under libfaketime), only the code under test is shifted."""
+    return {key: value for key, value in os.environ.items()
+            if key != "LD_PRELOAD" and not key.startswith("FAKETIME")}
+
+
+def exited(process: subprocess.Popen, *, timeout: float) -> int:
+    """Wait for ``process`` to exit (``Popen.wait(timeout=)`` sleeps with ``time.sleep``, see
+    ``pause``); SIGKILL after ``timeout`` seconds. Returns its exit code."""
+    deadline = time.monotonic() + timeout
+    while process.poll() is None:
+        if time.monotonic() > deadline:
+            process.kill()
+            return process.wait()
+        pause(0.02)
+    return process.returncode
+
+
 def fail_soft_caches(url: str, *, retry_after: float = 0) -> dict:
     """A ``CACHES`` setting with the production backend on ``url`` (no pause after a failure
     unless ``retry_after``)."""
@@ -58,7 +85,7 @@ def wait_for_port(port: int, *, up: bool, timeout: float = 10.0) -> None:
             probe.settimeout(0.2)
             if (probe.connect_ex(("127.0.0.1", port)) == 0) == up:
                 return
-        time.sleep(0.02)
+        pause(0.02)
     raise TimeoutError(f"port {port} still {'closed' if up else 'open'} after {timeout} s")
 
 
@@ -80,7 +107,7 @@ class RedisServer:
         self.process = subprocess.Popen(
             ["redis-server", "--bind", "127.0.0.1", "--port", str(self.port), "--save", "",
              "--appendonly", "yes", "--dir", str(self.directory)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=real_clock_env())
         wait_for_port(self.port, up=True)
         client = redis.Redis(port=self.port)
         deadline = time.monotonic() + 10
@@ -91,14 +118,14 @@ class RedisServer:
             except redis.exceptions.BusyLoadingError:
                 if time.monotonic() > deadline:
                     raise
-                time.sleep(0.02)
+                pause(0.02)
         client.close()
         return self
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
             self.process.terminate()  # SIGTERM: Redis writes the append-only file and exits
-            self.process.wait(timeout=10)
+            exited(self.process, timeout=10)
         self.process = None
         wait_for_port(self.port, up=False)
 

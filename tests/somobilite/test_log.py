@@ -24,7 +24,7 @@ from tests.bookings.web_support import (
     form_data,
     last_code,
 )
-from tests.loopback import celery_broker
+from tests.loopback import celery_broker, pause
 
 PERSON = {"first_name": "Zéphyrine", "last_name": "Quintal-Ozanne",
           "email": "zephyrine.quintal@exemple.fr", "phone": "06 98 76 54 32"}
@@ -142,7 +142,7 @@ def test_the_request_id_is_carried_into_the_celery_task_it_queued(
             deadline = time.monotonic() + 20
             while (Notification.objects.filter(sent_at__isnull=True).exists()
                    and time.monotonic() < deadline):
-                time.sleep(0.1)
+                pause(0.1)
     assert not Notification.objects.filter(sent_at__isnull=True).exists()
     records = lines(buffer)
     (confirm,) = [r for r in records if r["event"] == "request_finished"]
