@@ -3,11 +3,14 @@
 ``convention_status`` is a pure function: it reads the dates recorded on a convention (signature,
 services start, letters received, answers) and says what the convention is on a given day, until
 when it runs and why. Facts dated after that day are ignored, so the answer is what was known on
-that day (a letter received tomorrow does not change today's state).
+that day (a letter received tomorrow does not change today's state). ``convention_services_open``
+answers the one question the free-slot calendar asks for thousands of days, with the same rules
+and without building the reason.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Final
@@ -71,11 +74,12 @@ def formal_notice_last_day(received_on: date) -> date:
     return received_on + FORMAL_NOTICE_DELAY
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _End:
     last_day: date
     state_while_running: ConventionState
-    reason: str
+    reason: Callable[[], str]
+    """Built only when asked: ``convention_services_open`` needs no sentence."""
 
 
 def _known(day: date | None, on: date) -> date | None:
@@ -89,48 +93,89 @@ def _scheduled_ends(convention: Convention, on: date, programme_end: date | None
     if letter_on:
         minimum = letter_on + TERMINATION_NOTICE
         last_day = termination_last_day(letter_on, convention.termination_requested_end_on)
-        if last_day == minimum:
-            reason = gettext(
-                "Résiliée par la structure : courrier reçu le %(received)s, fin après préavis "
-                "de deux mois le %(end)s"
-            ) % {"received": fmt(letter_on), "end": fmt(last_day)}
-        else:
-            reason = gettext(
+
+        def termination_reason(letter_on=letter_on, last_day=last_day, minimum=minimum) -> str:
+            if last_day == minimum:
+                return gettext(
+                    "Résiliée par la structure : courrier reçu le %(received)s, fin après préavis "
+                    "de deux mois le %(end)s"
+                ) % {"received": fmt(letter_on), "end": fmt(last_day)}
+            return gettext(
                 "Résiliée par la structure : courrier reçu le %(received)s, fin demandée au "
                 "%(end)s (préavis minimal de deux mois : %(minimum)s)"
             ) % {"received": fmt(letter_on), "end": fmt(last_day), "minimum": fmt(minimum)}
-        ends.append(_End(last_day, ConventionState.NOTICE_RUNNING, reason))
+
+        ends.append(_End(last_day, ConventionState.NOTICE_RUNNING, termination_reason))
 
     notice_on = _known(convention.formal_notice_received_on, on)
     if notice_on:
         deadline = formal_notice_last_day(notice_on)
         answered_on = _known(convention.formal_notice_answered_on, on)
         if answered_on is None:
-            if on <= deadline:
-                reason = gettext(
-                    "Mise en demeure reçue le %(received)s sans réponse à ce jour : fin "
-                    "automatique le %(end)s faute de réponse d'ici là"
-                )
-            else:
-                reason = gettext(
-                    "Mise en demeure reçue le %(received)s restée sans réponse : fin automatique "
-                    "30 jours après, le %(end)s"
-                )
-            reason %= {"received": fmt(notice_on), "end": fmt(deadline)}
-            ends.append(_End(deadline, ConventionState.FORMAL_NOTICE_PENDING, reason))
+
+            def unanswered_reason(notice_on=notice_on, deadline=deadline) -> str:
+                if on <= deadline:
+                    reason = gettext(
+                        "Mise en demeure reçue le %(received)s sans réponse à ce jour : fin "
+                        "automatique le %(end)s faute de réponse d'ici là"
+                    )
+                else:
+                    reason = gettext(
+                        "Mise en demeure reçue le %(received)s restée sans réponse : fin "
+                        "automatique 30 jours après, le %(end)s"
+                    )
+                return reason % {"received": fmt(notice_on), "end": fmt(deadline)}
+
+            ends.append(_End(deadline, ConventionState.FORMAL_NOTICE_PENDING, unanswered_reason))
         elif answered_on > deadline:
-            reason = gettext(
-                "Mise en demeure reçue le %(received)s, réponse trop tardive le %(answered)s : "
-                "fin automatique le %(end)s"
-            ) % {"received": fmt(notice_on), "answered": fmt(answered_on), "end": fmt(deadline)}
-            ends.append(_End(deadline, ConventionState.FORMAL_NOTICE_PENDING, reason))
+
+            def late_reason(notice_on=notice_on, answered_on=answered_on,
+                            deadline=deadline) -> str:
+                return gettext(
+                    "Mise en demeure reçue le %(received)s, réponse trop tardive le "
+                    "%(answered)s : fin automatique le %(end)s"
+                ) % {"received": fmt(notice_on), "answered": fmt(answered_on),
+                     "end": fmt(deadline)}
+
+            ends.append(_End(deadline, ConventionState.FORMAL_NOTICE_PENDING, late_reason))
 
     if programme_end:
-        reason = gettext("Fin générale du dispositif So Mobilité le %(end)s") % {
-            "end": fmt(programme_end)
-        }
-        ends.append(_End(programme_end, ConventionState.IN_FORCE, reason))
+
+        def programme_reason(programme_end=programme_end) -> str:
+            return gettext("Fin générale du dispositif So Mobilité le %(end)s") % {
+                "end": fmt(programme_end)
+            }
+
+        ends.append(_End(programme_end, ConventionState.IN_FORCE, programme_reason))
     return ends
+
+
+def _earliest_end(convention: Convention, on: date, programme_end: date | None) -> _End | None:
+    """When several ends apply, the earliest one wins (and names the reason)."""
+    ends = _scheduled_ends(convention, on, programme_end)
+    return min(ends, key=lambda e: e.last_day) if ends else None
+
+
+def convention_services_open(
+    convention: Convention,
+    *,
+    on: date,
+    programme_end: date | _Setting | None = FROM_SETTINGS,
+) -> bool:
+    """``convention_status(convention, on=on).services_open`` without building the state's
+    French reason: signed on or before ``on``, not ended, services started. Used where many
+    days are checked at once (the free-slot calendar); same rules, one definition of the ends.
+    """
+    if isinstance(programme_end, _Setting):
+        programme_end = settings.PROGRAMME_GENERAL_END_DATE
+    signed_on = convention.signed_on
+    if signed_on is None or on < signed_on:
+        return False
+    end = _earliest_end(convention, on, programme_end)
+    if end and on > end.last_day:
+        return False
+    services_start = convention.services_start_on
+    return services_start is not None and services_start <= on
 
 
 def convention_status(
@@ -160,13 +205,12 @@ def convention_status(
             }
         return ConventionStatus(ConventionState.NOT_SIGNED, False, False, None, None, None, reason)
 
-    ends = _scheduled_ends(convention, on, programme_end)
-    end = min(ends, key=lambda e: e.last_day) if ends else None
+    end = _earliest_end(convention, on, programme_end)
 
     if end and on > end.last_day:
         return ConventionStatus(
             ConventionState.ENDED, False, False, None, None, end.last_day,
-            gettext("Terminée. %(reason)s") % {"reason": end.reason},
+            gettext("Terminée. %(reason)s") % {"reason": end.reason()},
         )
 
     period_start = signed_on if on.year == signed_on.year else date(on.year, 1, 1)
@@ -178,7 +222,7 @@ def convention_status(
 
     if end and end.state_while_running != ConventionState.IN_FORCE:
         state = end.state_while_running
-        reason = end.reason
+        reason = end.reason()
     elif not services_open:
         state = ConventionState.SIGNED_NOT_STARTED
         if services_start is None:
@@ -201,10 +245,10 @@ def convention_status(
             }
         else:
             reason = gettext("Signée le %(signed)s ; %(end_reason)s") % {
-                "signed": fmt(signed_on), "end_reason": end.reason
+                "signed": fmt(signed_on), "end_reason": end.reason()
             }
     if end and state == ConventionState.SIGNED_NOT_STARTED:
-        reason = f"{reason}. {end.reason}"
+        reason = f"{reason}. {end.reason()}"
 
     return ConventionStatus(
         state=state,

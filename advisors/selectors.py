@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 
-from .conventions import ConventionStatus, convention_status
+from .conventions import ConventionStatus, convention_services_open, convention_status
 from .models import (
     Advisor,
     Convention,
@@ -25,6 +25,8 @@ def pick_current_convention(conventions: Iterable[Convention], on: date) -> Conv
     """The convention that governs ``on``: the latest signed on or before that day; failing
     that, the most recent one still waiting for a signature (or signed later)."""
     conventions = list(conventions)
+    if len(conventions) == 1:  # either rule picks it (the usual case: one per structure)
+        return conventions[0]
     signed = [c for c in conventions if c.signed_on is not None and c.signed_on <= on]
     if signed:
         return max(signed, key=lambda c: (c.signed_on, c.pk))
@@ -50,8 +52,8 @@ def structure_has_convention_in_force(structure: Structure, on: date) -> bool:
 
 def structure_services_open(structure: Structure, on: date) -> bool:
     """True when the structure's convention is in force and its services have started."""
-    status = structure_convention_status(structure, on)
-    return bool(status and status.services_open)
+    convention = convention_current_for_structure(structure, on)
+    return bool(convention and convention_services_open(convention, on=on))
 
 
 def structures_with_services_open(on: date) -> set[int]:

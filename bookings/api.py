@@ -14,17 +14,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from advisors.models import Structure, StructureStatus
-
 from .models import Mode
 from .slots import (
+    MODES,
     PARIS,
     Slot,
+    active_structures,
     free_slots_for_structure,
     next_free_slot_by_structure_and_mode,
     structure_get_active,
 )
-from .views import booking_query, distinct_slots
+from .views import SlugURL, booking_query, distinct_slots
 
 DEFAULT_RANGE_DAYS = 7
 MAX_RANGE_DAYS = 62
@@ -101,12 +101,12 @@ def structures(request: HttpRequest) -> JsonResponse:
     """Active structures with the modes they have free slots in and their next free slot."""
     now = timezone.now()
     next_by_structure = next_free_slot_by_structure_and_mode(now=now)
+    slots_url = SlugURL("api:structure_slots", request)
+    page_url = SlugURL("bookings:structure_slots", request)
     items = []
-    for structure in Structure.objects.filter(status=StructureStatus.ACTIVE).order_by(
-        "departement", "public_name"
-    ):
+    for structure in active_structures():
         per_mode = next_by_structure.get(structure.pk, {})
-        by_mode = {mode: per_mode.get(mode) for mode in Mode.values}
+        by_mode = {mode: per_mode.get(mode) for mode in MODES}
         firsts = [slot for slot in by_mode.values() if slot is not None]
         first = min(firsts, key=lambda s: s.starts_at) if firsts else None
         items.append({
@@ -117,16 +117,14 @@ def structures(request: HttpRequest) -> JsonResponse:
             "postal_code": structure.postal_code,
             "commune": structure.commune,
             "departement": structure.departement,
-            "latitude": float(structure.latitude) if structure.latitude is not None else None,
-            "longitude": float(structure.longitude) if structure.longitude is not None else None,
+            "latitude": structure.latitude,
+            "longitude": structure.longitude,
             "modes": [mode for mode, slot in by_mode.items() if slot is not None],
             "next_free_slot": _iso(first.starts_at) if first else None,
             "next_free_slot_by_mode": {mode: _iso(slot.starts_at) if slot else None
                                        for mode, slot in by_mode.items()},
-            "slots_url": request.build_absolute_uri(
-                reverse("api:structure_slots", args=[structure.slug])),
-            "page_url": request.build_absolute_uri(
-                reverse("bookings:structure_slots", args=[structure.slug])),
+            "slots_url": slots_url(structure.slug),
+            "page_url": page_url(structure.slug),
         })
     return _json({"generated_at": _iso(now), "count": len(items), "structures": items})
 

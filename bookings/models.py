@@ -22,6 +22,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.dispatch import Signal
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
@@ -208,6 +209,35 @@ def new_video_room() -> str:
     return secrets.token_urlsafe(18)
 
 
+BUSY_FIELDS = frozenset({"advisor", "advisor_id", "starts_at", "ends_at", "status",
+                         "hold_expires_at"})
+"""The fields of an appointment that decide which slot it makes busy."""
+
+appointments_written = Signal()
+"""Sent (``fields``: the names written, None for whole rows) by the bulk writes of
+``Appointment.objects``, which send no ``post_save``: ``bookings.slots.cache`` listens."""
+
+
+class AppointmentQuerySet(models.QuerySet):
+    """Bulk writes say what they wrote, so that nothing caching busy slots can miss them."""
+
+    def update(self, **kwargs):
+        rows = super().update(**kwargs)
+        if rows:
+            appointments_written.send(sender=Appointment, fields=frozenset(kwargs))
+        return rows
+
+    update.alters_data = True
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        if created:
+            appointments_written.send(sender=Appointment, fields=None)
+        return created
+
+    bulk_create.alters_data = True
+
+
 class Appointment(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     advisor = models.ForeignKey(Advisor, on_delete=models.PROTECT, related_name="appointments",
@@ -270,6 +300,8 @@ class Appointment(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(excluded_fields=["confirmation_secret", "confirmation_attempts",
                                                 "hold_client_ip"])
+
+    objects = AppointmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("rendez-vous")

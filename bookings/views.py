@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Callable
 from types import SimpleNamespace
 from urllib.parse import urlencode
 
@@ -27,6 +28,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -34,7 +37,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.adapter import account_messages_silence
 from accounts.client_ip import client_ip
 from accounts.decorators import youth_required
-from advisors.models import Advisor, Structure, StructureStatus
+from advisors.models import Advisor, Structure
 from somobilite import clock
 
 from . import selectors, services
@@ -65,9 +68,9 @@ from .slots import (
     free_slots_for_structure,
     interview_duration,
     next_free_slots_for_structure,
-    slot_is_free,
     slots_by_day,
     structure_get_active,
+    structure_slot_offered,
 )
 
 PENDING_SESSION_KEY = "bookings_pending_appointment"
@@ -95,11 +98,35 @@ def distinct_slots(slots: list[Slot]) -> list[Slot]:
     return result
 
 
+class SlugURL:
+    """The address of one kind of structure page (``name`` takes the slug), reversed once and
+    then completed per structure: lists of 150 structures reverse 150 times less. Absolute when
+    given the ``request``. A slug needs no quoting."""
+
+    PLACEHOLDER = "slug-placeholder"
+
+    def __init__(self, name: str, request: HttpRequest | None = None) -> None:
+        url = reverse(name, args=[self.PLACEHOLDER])
+        if request is not None:
+            url = request.build_absolute_uri(url)
+        self.prefix, self.suffix = url.split(self.PLACEHOLDER)
+
+    def __call__(self, slug: str) -> str:
+        return f"{self.prefix}{slug}{self.suffix}"
+
+
+_ISO_QUOTED = str.maketrans({":": "%3A", "+": "%2B"})
+"""What ``urlencode`` changes in an ISO 8601 datetime (digits, "-", "T", ":", "+")."""
+
+
 def booking_query(slot: Slot, mode: str | None = None) -> str:
-    params = {"conseiller": slot.advisor_id, "debut": slot.starts_at.isoformat()}
+    """``conseiller=…&debut=…[&mode=…]``, as ``urlencode`` writes it (built by hand: a list of
+    slots has hundreds)."""
+    start = slot.starts_at.isoformat().translate(_ISO_QUOTED)
+    query = f"conseiller={slot.advisor_id}&debut={start}"
     if mode and mode in slot.modes:
-        params["mode"] = mode
-    return urlencode(params)
+        query = f"{query}&mode={mode}"
+    return query
 
 
 def booking_url(structure: Structure, slot: Slot, mode: str | None = None) -> str:
@@ -218,12 +245,35 @@ def structure_slots(request: HttpRequest, slug: str) -> HttpResponse:
     mode = _mode_or_none(request.GET.get("mode"))
     now = timezone.now()
     week, weeks, slots = _week_and_slots(request, structure, now, mode)
-    days = [(day, [(slot, booking_url(structure, slot, mode)) for slot in day_slots])
-            for day, day_slots in slots_by_day(slots)]
+    book = SlugURL("bookings:book")(structure.slug)
+    days = _slot_days(slots, lambda slot: f"{book}?{booking_query(slot, mode)}")
     return render(request, "bookings/structure_slots.html", {
         "structure": structure, "mode": mode, "modes": Mode.choices, "days": days,
         **_week_navigation(request, week, weeks, mode),
     })
+
+
+def _slot_days(slots: list[Slot], url: Callable[[Slot], str]) -> list[dict]:
+    """The week's slots by day, with every label the page shows already written (a week
+    holds dozens of slots: formatting them in the template costs more than the rest of the
+    page)."""
+    short_labels = {Mode.IN_PERSON: _("sur place"), Mode.VIDEO: _("visio"),
+                    Mode.PHONE: _("téléphone")}
+    modes_labels: dict[tuple[str, ...], str] = {}
+    days = []
+    for day, day_slots in slots_by_day(slots):
+        label = date_format(day, "l j F")
+        rows = []
+        for slot in day_slots:
+            modes = modes_labels.get(slot.modes)
+            if modes is None:
+                modes = modes_labels[slot.modes] = " · ".join(short_labels[m]
+                                                               for m in slot.modes)
+            rows.append({"time": _local(slot.starts_at).strftime("%H:%M"), "modes": modes,
+                         "url": url(slot)})
+        days.append({"id": day.strftime("%Y%m%d"), "label": capfirst(label),
+                     "hidden": f"{_('le')} {label}", "slots": rows})
+    return days
 
 
 def _week_and_slots(
@@ -339,7 +389,9 @@ def _slot_taken(request, structure: Structure, now: dt.datetime, mode: str | Non
 @never_cache
 @require_http_methods(["GET", "POST"])
 def book(request: HttpRequest, slug: str) -> HttpResponse:
-    structure = get_object_or_404(Structure, slug=slug, status=StructureStatus.ACTIVE)
+    structure = structure_get_active(slug=slug)
+    if structure is None:
+        raise Http404
     requested = _requested_slot(request, structure)
     now = timezone.now()
     if requested is None:
@@ -356,7 +408,9 @@ def book(request: HttpRequest, slug: str) -> HttpResponse:
             return render(request, "bookings/limit_reached.html", {
                 "structure": structure, "upcoming": upcoming,
                 "limit": services.MAX_UPCOMING_APPOINTMENTS})
-    slot = slot_is_free(advisor=advisor, starts_at=starts_at, mode=mode, now=now)
+    # What the slot pages list (cached offers): the service decides again under lock.
+    slot = structure_slot_offered(structure=structure, advisor_id=advisor.pk,
+                                  starts_at=starts_at, mode=mode, now=now)
     if slot is None:
         # Outside the booking window (a crafted or old link): say which rule, not "taken".
         reason = services.window_refusal(starts_at=starts_at, now=now)
@@ -719,11 +773,7 @@ def appointment_move(request: HttpRequest, token: str) -> HttpResponse:
                 "new_ends_at": _local(clock.after(starts_at, interview_duration()))})
     week, weeks, slots = _week_and_slots(request, structure, now, mode)
     move_url = reverse("bookings:appointment_move", kwargs={"token": token})
-    days = [
-        (day, [(slot, f"{move_url}?{urlencode(_move_params(slot, mode))}")
-               for slot in day_slots])
-        for day, day_slots in slots_by_day(slots)
-    ]
+    days = _slot_days(slots, lambda slot: f"{move_url}?{urlencode(_move_params(slot, mode))}")
     return render(request, "bookings/move.html", {
         **context, "days": days, **_week_navigation(request, week, weeks, None),
     })

@@ -13,8 +13,12 @@ Public contract (keyword-only arguments, aware datetimes, Europe/Paris wall cloc
   Europe/Paris time zone.
 - ``free_slots(*, advisors, start, end, now, mode=None) -> list[Slot]``: free slots of the
   advisors of a queryset starting in ``[start, end)``, sorted by start then advisor.
-- ``free_slots_for_structure(*, structure, start, end, now, mode=None) -> list[Slot]``.
+- ``free_slots_for_structure(*, structure, start, end, now, mode=None) -> list[Slot]``;
+  ``structure_slot_offered(*, structure, advisor_id, starts_at, mode, now) -> Slot | None``:
+  one of them (what the booking form shows; the services decide with ``slot_is_free``).
 - ``structure_get_active(*, slug) -> Structure | None`` (cached, for the free-slot pages).
+- ``active_structures() -> list[StructureRow]`` (cached, for the region-wide lists: what they
+  show of each active structure, by département then name). ``MODES``: the modes, in order.
 - ``next_free_slots_for_structure(*, structure, now, mode=None, limit=3) -> list[Slot]``.
 - ``next_free_slot_by_structure(*, now, mode=None, departement=None) -> dict[int, Slot]``:
   the region-wide list (structure id → first free slot within the horizon); ``departement``
@@ -45,12 +49,16 @@ and one-off availability, absences and active appointments of the window), then 
 whatever the amount of data. The listing functions (``free_slots_for_structure``, ``next_free_*``)
 keep what is *offered* (availability net of holidays, absences and bookability, over the booking
 window) in ``bookings.slots.cache``, which every change of those inputs invalidates; a read from
-the cache costs one query, the live one of the active appointments (hand-written SQL, indexed).
-The authority used under lock (``slot_is_free``), ``free_slots`` on any queryset and
-``bookings.compliance.weekly_compliance`` always read everything live.
+the cache costs at most one query, the live one of the active appointments (hand-written SQL,
+indexed). The region-wide lists also keep, in each process and until an appointment changes,
+the index of every appointment holding a slot of the window (then read by every page of the
+process: no query at all) and, per structure, the offers it leaves free (the first free slot is
+a bisection). The authority used under lock (``slot_is_free``), ``free_slots`` on any queryset
+and ``bookings.compliance.weekly_compliance`` always read everything live.
 """
 
 from .calendar import (
+    MODES,
     PARIS,
     Slot,
     active_appointment_rows,
@@ -60,6 +68,8 @@ from .calendar import (
     is_public_holiday,
 )
 from .free import (
+    StructureRow,
+    active_structures,
     free_slots,
     free_slots_for_structure,
     next_free_slot_by_structure,
@@ -68,13 +78,17 @@ from .free import (
     slot_is_free,
     slots_by_day,
     structure_get_active,
+    structure_slot_offered,
 )
 
 __all__ = [
+    "MODES",
     "PARIS",
     "Slot",
+    "StructureRow",
     "active_appointment_rows",
     "active_appointments",
+    "active_structures",
     "booking_window",
     "free_slots",
     "free_slots_for_structure",
@@ -86,4 +100,5 @@ __all__ = [
     "slot_is_free",
     "slots_by_day",
     "structure_get_active",
+    "structure_slot_offered",
 ]

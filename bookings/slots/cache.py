@@ -1,34 +1,42 @@
 """Cache of what advisors offer (availability net of absences, public holidays and the
-bookability rules), shared through the Django cache and invalidated by a version token.
+bookability rules), shared through the Django cache and invalidated by a version token; and,
+in each process, the index of the appointments that make offered slots busy, under a second
+token.
 
 Why: offered slots derive from advisors, their structures, conventions and training,
 availability and absences — data that changes a few times a day — while the pages listing free
-slots are read all the time. Appointments change often and are never cached: the selectors
-subtract them with one live, indexed query on every call.
+slots are read all the time. Appointments change more often: they are never stored in the shared
+cache. The selectors subtract them either with one live, indexed query, or with an index of all
+active appointments of the booking window kept in process memory under the appointments token.
 
-Invalidation: every saved or deleted row of an input model replaces the token, so entries
-written under the previous one are never read again. The handlers below hold no business rule;
-they only invalidate this cache. A write made inside a transaction replaces the shared token
-when the transaction commits; until then that transaction reads and fills entries under a
-private token of its own (it sees its change at once, and other processes never see entries
-computed from data that may still be rolled back). Writes that send no signal
-(``QuerySet.update``, ``bulk_create``, raw SQL, data migrations) must call
-``bump_availability_version()``; entries also expire after ``ENTRY_SECONDS``.
+Invalidation: every saved or deleted row of an input model replaces the offers token, every
+saved or deleted appointment (and every ``Appointment.objects`` bulk write, see
+``bookings.models.AppointmentQuerySet``) the appointments token, so entries written under a
+previous token are never read again. The handlers below hold no business rule; they only
+invalidate. A write made inside a transaction replaces the shared token when the transaction
+commits; until then that transaction reads and fills entries under a private token of its own
+(it sees its change at once, and other processes never see entries computed from data that may
+still be rolled back); for appointments it simply reads them live. Writes that send no signal
+(``bulk_create`` or ``update`` of the input models, raw SQL, data migrations) must call
+``bump_availability_version()`` / ``bump_appointments_version()``; entries also expire after
+``ENTRY_SECONDS``.
 
 The receivers are connected by ``BookingsConfig.ready`` (and whenever ``bookings.slots.free``
 imports this module).
 
 The cache is an optimisation, never a point of failure: when the shared cache cannot be reached
-(``somobilite.cache``: reads miss, writes are dropped) there is no token, ``get`` misses and
-``put`` keeps nothing, so every read is computed live. Invalidations made during the outage are
-lost, so a process that saw it replaces the token when the cache answers again
-(``cache_recovered``); a process that dies before that leaves entries at most ``ENTRY_SECONDS``
-old.
+(``somobilite.cache``: reads miss, writes are dropped) there is no token, ``get`` misses,
+``put`` keeps nothing and appointments are read live, so every read is computed live.
+Invalidations made during the outage are lost, so a process that saw it replaces both tokens
+when the cache answers again (``cache_recovered``); a process that dies before that leaves
+entries at most ``ENTRY_SECONDS`` old.
 
-Entries are read through a small per-process memo (keyed by the token, so no stale read): a
-region-wide entry is then not unpickled on every request. Within one HTTP request the shared
-token is read once (the request sees the offers as they were when it started, as if served a
-few milliseconds earlier); a write made by the request itself forgets it.
+Entries are read through a per-process memo that keeps one generation: the entries of the
+current shared token only (a new token empties it), so a worker's memory is bounded by the size
+of one generation whatever the number of invalidations. A region-wide entry is then not
+unpickled on every request. Within one HTTP request the shared tokens are read once, in one
+round trip (the request sees the offers and appointments as they were when it started, as if
+served a few milliseconds earlier); a write made by the request itself forgets them.
 """
 
 from __future__ import annotations
@@ -49,68 +57,136 @@ from accounts.models import User
 from advisors.models import Advisor, Convention, Structure, TrainingAttendance, TrainingSession
 from somobilite.cache import cache_recovered
 
-from ..models import Absence, OneOffAvailability, RecurringAvailability
+from ..models import (
+    BUSY_FIELDS,
+    Absence,
+    Appointment,
+    OneOffAvailability,
+    RecurringAvailability,
+    appointments_written,
+)
 
-FORMAT = 2
+FORMAT = 3
 """Raise when the shape of cached entries changes (a deployment then ignores older ones)."""
 ENTRY_SECONDS = 60 * 60
-MEMO_SIZE = 128
-"""Entries kept unpickled per process: a region-wide one holds some 16,000 offers (a few MB)."""
+PRIVATE_MEMO_SIZE = 16
+"""Entries kept per process for the private tokens of open transactions (tests, admin)."""
 
 INPUT_MODELS = (Structure, Convention, Advisor, TrainingSession, TrainingAttendance,
                 RecurringAvailability, OneOffAvailability, Absence)
 
+OFFERS, APPOINTMENTS, DERIVED = "offers", "appointments", "derived"
+"""The two tokens: what is offered (shared entries), and the active appointments; and the
+process memo of what derives from both (keyed by both tokens)."""
+
 _PRIVATE = "_bookings_slot_cache_private"
-"""Attribute of the (per-thread) connection: the (token, on-commit callback) of each write to an
-input made in the open transaction."""
+"""Prefix of attributes of the (per-thread) connection: per token kind, the (token, on-commit
+callback) of each write made in the open transaction."""
 PRIVATE_PREFIX = "private-"
 
 _request = Local()
-"""``active`` during an HTTP request, and the shared ``version`` it read."""
-
-_memo: OrderedDict[str, Any] = OrderedDict()
-_memo_lock = threading.Lock()
+"""``active`` during an HTTP request, and the shared ``versions`` it read."""
 
 
-def _version_key() -> str:
+class _Generation:
+    """The process memo of one token kind: the entries of one shared token (a new token drops
+    them all), and a few entries of private tokens."""
+
+    def __init__(self) -> None:
+        self.version: str | None = None
+        self.entries: dict[str, Any] = {}
+        self.private: OrderedDict[str, Any] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, version: str, key: str) -> Any | None:
+        with self.lock:
+            if version.startswith(PRIVATE_PREFIX):
+                return self.private.get(key)
+            return self.entries.get(key) if version == self.version else None
+
+    def put(self, version: str, key: str, value: Any) -> None:
+        with self.lock:
+            if version.startswith(PRIVATE_PREFIX):
+                self.private[key] = value
+                while len(self.private) > PRIVATE_MEMO_SIZE:
+                    self.private.popitem(last=False)
+                return
+            if version != self.version:
+                self.version, self.entries = version, {}
+            self.entries[key] = value
+
+    def clear(self) -> None:
+        with self.lock:
+            self.version, self.entries = None, {}
+            self.private.clear()
+
+
+_memo = {OFFERS: _Generation(), APPOINTMENTS: _Generation(), DERIVED: _Generation()}
+
+
+def _version_key(kind: str = OFFERS) -> str:
     # The database name keeps apart databases sharing one cache (tests, benchmark, site).
-    return f"bookings:offers-version:{connection.settings_dict['NAME']}"
+    return f"bookings:{kind}-version:{connection.settings_dict['NAME']}"
+
+
+def _shared_versions() -> dict[str, str | None]:
+    """Both shared tokens (created when missing, e.g. after the cache was cleared), read in one
+    round trip, once per HTTP request; None while the shared cache is unavailable."""
+    versions = getattr(_request, "versions", None)
+    if versions:
+        return versions
+    keys = {kind: _version_key(kind) for kind in (OFFERS, APPOINTMENTS)}
+    found = cache.get_many(list(keys.values()))
+    versions = {}
+    for kind, key in keys.items():
+        version = found.get(key)
+        if version is None:
+            cache.add(key, uuid.uuid4().hex, timeout=None)
+            version = cache.get(key)
+        versions[kind] = version
+    if None not in versions.values() and getattr(_request, "active", False):
+        _request.versions = versions
+    return versions
 
 
 def availability_version() -> str | None:
-    """The token to read and fill entries with: the private one of the current transaction
-    when it wrote an input, else the shared one (created when missing, e.g. after the cache
-    was cleared), read once per HTTP request. None when the shared cache is unavailable: then
-    nothing is read from or kept in the cache."""
-    private = _private_token()
+    """The token to read and fill offers entries with: the private one of the current
+    transaction when it wrote an input, else the shared one. None when the shared cache is
+    unavailable: then nothing is read from or kept in the cache."""
+    private = _private_token(OFFERS)
     if private is not None:
         return private
-    version = getattr(_request, "version", None)
-    if version is not None:
-        return version
-    key = _version_key()
-    version = cache.get(key)
-    if version is None:
-        cache.add(key, uuid.uuid4().hex, timeout=None)
-        version = cache.get(key)
-    if version is None:
+    return _shared_versions()[OFFERS]
+
+
+def appointments_version() -> str | None:
+    """The token of the appointments index, or None while the open transaction wrote an
+    appointment, or while the shared cache is unavailable (appointments are then read live)."""
+    if _private_token(APPOINTMENTS) is not None:
         return None
-    if getattr(_request, "active", False):
-        _request.version = version
-    return version
+    return _shared_versions()[APPOINTMENTS]
 
 
 def bump_availability_version() -> None:
-    """Forget every cached entry (of the current database)."""
-    _request.version = None
-    cache.set(_version_key(), uuid.uuid4().hex, timeout=None)
+    """Forget every cached offers entry (of the current database)."""
+    _bump(OFFERS)
 
 
-def _private_token() -> str | None:
+def bump_appointments_version() -> None:
+    """Forget every process's index of appointments (of the current database)."""
+    _bump(APPOINTMENTS)
+
+
+def _bump(kind: str) -> None:
+    _request.versions = None
+    cache.set(_version_key(kind), uuid.uuid4().hex, timeout=None)
+
+
+def _private_token(kind: str) -> str | None:
     """The token of the last write of the open transaction that is not rolled back: a write's
     on-commit callback stays pending until the transaction commits, and is discarded when the
     transaction, or the savepoint the write was made in, rolls back."""
-    stack = getattr(connection, _PRIVATE, None)
+    stack = getattr(connection, f"{_PRIVATE}_{kind}", None)
     if not stack:
         return None
     pending = ({id(func) for _sids, func, _robust in connection.run_on_commit}
@@ -126,19 +202,17 @@ def _entry_key(version: str, parts: tuple) -> str:
 
 
 def get(version: str | None, parts: tuple) -> Any | None:
-    """The entry stored under ``parts`` for ``version``, or None (always without a version)."""
+    """The offers entry stored under ``parts`` for ``version``, or None (always without a
+    version)."""
     if version is None:
         return None
     key = _entry_key(version, parts)
-    with _memo_lock:
-        if key in _memo:
-            _memo.move_to_end(key)
-            return _memo[key]
-    if version.startswith(PRIVATE_PREFIX):
-        return None
+    value = _memo[OFFERS].get(version, key)
+    if value is not None or version.startswith(PRIVATE_PREFIX):
+        return value
     value = cache.get(key)
     if value is not None:
-        _remember(key, value)
+        _memo[OFFERS].put(version, key, value)
     return value
 
 
@@ -150,48 +224,67 @@ def put(version: str | None, parts: tuple, value: Any) -> None:
     key = _entry_key(version, parts)
     if not version.startswith(PRIVATE_PREFIX):
         cache.set(key, value, timeout=ENTRY_SECONDS)
-    _remember(key, value)
+    _memo[OFFERS].put(version, key, value)
 
 
-def _remember(key: str, value: Any) -> None:
-    with _memo_lock:
-        _memo[key] = value
-        _memo.move_to_end(key)
-        while len(_memo) > MEMO_SIZE:
-            _memo.popitem(last=False)
+def local_get(version: str, parts: tuple, *, kind: str = APPOINTMENTS) -> Any | None:
+    """An entry of this process only (see ``local_put``)."""
+    return _memo[kind].get(version, ":".join(map(str, parts)))
+
+
+def local_put(version: str, parts: tuple, value: Any, *, kind: str = APPOINTMENTS) -> None:
+    """Keep ``value`` (read-only from now on) in this process until ``version`` changes: the
+    appointments token (``APPOINTMENTS``), or both tokens joined (``DERIVED``). What derives
+    from the appointments is cheaper to rebuild than to share."""
+    _memo[kind].put(version, ":".join(map(str, parts)), value)
 
 
 def _request_started(**_kwargs) -> None:
-    _request.active, _request.version = True, None
+    _request.active, _request.versions = True, None
 
 
 def _request_finished(**_kwargs) -> None:
-    _request.active, _request.version = False, None
+    _request.active, _request.versions = False, None
 
 
-def _invalidate() -> None:
-    _request.version = None
+def _invalidate(kind: str) -> None:
+    _request.versions = None
     if not connection.in_atomic_block:  # autocommit: the change is visible to all already
-        bump_availability_version()
+        _bump(kind)
         return
 
     def publish() -> None:
-        bump_availability_version()
+        _bump(kind)
 
-    stack = getattr(connection, _PRIVATE, None)
+    attribute = f"{_PRIVATE}_{kind}"
+    stack = getattr(connection, attribute, None)
     if stack is None:
         stack = []
-        setattr(connection, _PRIVATE, stack)
+        setattr(connection, attribute, stack)
     transaction.on_commit(publish)
     stack.append((f"{PRIVATE_PREFIX}{uuid.uuid4().hex}", publish))
 
 
 def _cache_recovered(sender, **kwargs) -> None:
-    bump_availability_version()
+    _bump(OFFERS)
+    _bump(APPOINTMENTS)
 
 
 def _input_saved(sender, **kwargs) -> None:
-    _invalidate()
+    _invalidate(OFFERS)
+
+
+def _appointment_saved(sender, update_fields=None, **kwargs) -> None:
+    # Reminders, anonymisation, notes: what does not change when a slot is busy changes nothing.
+    if update_fields is not None and not BUSY_FIELDS.intersection(update_fields):
+        return
+    _invalidate(APPOINTMENTS)
+
+
+def _appointments_written(sender, fields=None, **kwargs) -> None:
+    if fields is not None and not BUSY_FIELDS.intersection(fields):
+        return
+    _invalidate(APPOINTMENTS)
 
 
 def _user_loaded(sender, instance: User, **kwargs) -> None:
@@ -209,13 +302,17 @@ def _user_saved(sender, instance: User, created: bool, update_fields=None, **kwa
         if getattr(instance, "_slot_cache_was_active", None) == instance.is_active:
             return
         instance._slot_cache_was_active = instance.is_active
-    _invalidate()
+    _invalidate(OFFERS)
 
 
 for _model in INPUT_MODELS:
     post_save.connect(_input_saved, sender=_model, dispatch_uid=f"slot_cache_{_model.__name__}")
     post_delete.connect(_input_saved, sender=_model,
                         dispatch_uid=f"slot_cache_del_{_model.__name__}")
+post_save.connect(_appointment_saved, sender=Appointment, dispatch_uid="slot_cache_appointment")
+post_delete.connect(_appointment_saved, sender=Appointment,
+                    dispatch_uid="slot_cache_del_appointment")
+appointments_written.connect(_appointments_written, dispatch_uid="slot_cache_appointments")
 cache_recovered.connect(_cache_recovered, dispatch_uid="slot_cache_recovered")
 request_started.connect(_request_started, dispatch_uid="slot_cache_request_started")
 request_finished.connect(_request_finished, dispatch_uid="slot_cache_request_finished")

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import (
     BigIntegerField,
+    Case,
     CharField,
     F,
     Func,
@@ -27,10 +28,11 @@ from django.db.models import (
     Q,
     QuerySet,
     Value,
+    When,
 )
 
-from advisors.conventions import convention_status
-from advisors.models import Advisor, Convention, Structure, StructureStatus, TrainingKind
+from advisors.conventions import convention_services_open
+from advisors.models import Advisor, Convention, StructureStatus, TrainingKind
 from advisors.selectors import pick_current_convention
 from somobilite import clock
 
@@ -38,12 +40,14 @@ from ..models import (
     Absence,
     Appointment,
     AppointmentStatus,
+    Mode,
     OneOffAvailability,
     RecurringAvailability,
 )
 
 PARIS = clock.PARIS
 UTC = dt.UTC
+MODES: tuple[str, ...] = tuple(Mode.values)
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,10 +156,29 @@ def _modes(in_person: bool, video: bool, phone: bool) -> tuple[str, ...]:
                  if on)
 
 
-def _place(place: str, structure: Structure, modes: tuple[str, ...]) -> str:
+@dataclass(frozen=True, slots=True)
+class CalendarAdvisor:
+    """What the calendar needs of an advisor (and of their structure's address), read as
+    plain values: a region holds hundreds."""
+
+    id: int
+    structure_id: int
+    designated_on: dt.date
+    withdrawn_on: dt.date | None
+    trained_on: dt.date | None
+    address: str
+    postal_code: str
+    commune: str
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+
+def _place(place: str, advisor: CalendarAdvisor, modes: tuple[str, ...]) -> str:
     if "in_person" not in modes:
         return ""
-    return place or f"{structure.address}, {structure.postal_code} {structure.commune}"
+    return place or f"{advisor.address}, {advisor.postal_code} {advisor.commune}"
 
 
 def _day_start(day: dt.date) -> dt.datetime:
@@ -217,12 +240,30 @@ def active_appointment_rows(
         return cursor.fetchall()
 
 
+def held_appointment_rows(*, first_day: dt.date, last_day: dt.date,
+                          ) -> list[tuple[int, int, int, int | None]]:
+    """(advisor id, start, end, hold expiry) of every appointment holding a slot over the days
+    ``first_day``–``last_day`` (epoch seconds; the expiry of a pending hold, None when
+    confirmed), whatever ``now``: pending holds are kept with their expiry, not filtered."""
+    return list(
+        Appointment.objects.filter(
+            status__in=[AppointmentStatus.CONFIRMED, AppointmentStatus.PENDING],
+            starts_at__lt=_day_start(last_day + dt.timedelta(days=1)),
+            ends_at__gt=_day_start(first_day))
+        .order_by()
+        .annotate(start_s=_EpochSeconds("starts_at"), end_s=_EpochSeconds("ends_at"),
+                  hold_s=Case(When(status=AppointmentStatus.PENDING,
+                                   then=_EpochSeconds("hold_expires_at"))))
+        .values_list("advisor_id", "start_s", "end_s", "hold_s")
+    )
+
+
 class Calendar:
     """Availability, absences and appointments of some advisors over a period, loaded in a
     fixed number of queries; answers "what is offered / free for this advisor on this day".
 
-    Bookability (convention rules evaluated in Python) is checked last and only for days that
-    still have a slot, as it is the most expensive test.
+    Bookability (convention rules evaluated in Python, without their French reasons) is
+    computed once per structure and day.
     """
 
     def __init__(
@@ -248,15 +289,14 @@ class Calendar:
             user__training_attendances__attended=True,
             user__training_attendances__session__kind=TrainingKind.INITIAL,
         ))
-        self.advisors: list[Advisor] = list(
+        self.advisors: list[CalendarAdvisor] = [
+            CalendarAdvisor(*row) for row in
             candidates.annotate(trained_on=trained_on)
             .filter(trained_on__lte=last_day)
-            .select_related("structure")
-            .only("id", "user_id", "structure_id", "designated_on", "withdrawn_on",
-                  "structure__id", "structure__status", "structure__address",
-                  "structure__postal_code", "structure__commune", "structure__departement")
             .order_by("structure_id", "pk")
-        )
+            .values_list("id", "structure_id", "designated_on", "withdrawn_on", "trained_on",
+                         "structure__address", "structure__postal_code", "structure__commune")
+        ]
         self.conventions: dict[int, list[Convention]] = defaultdict(list)
         self.holidays = frozenset(
             day for year in range(first_day.year, last_day.year + 1)
@@ -264,6 +304,7 @@ class Calendar:
         )
         self._services_open: dict[tuple[int, dt.date], bool] = {}
         self._day_bases: dict[dt.date, tuple[int, bool]] = {}
+        self._plans: dict[tuple[_Window, ...], list[tuple[int, int, tuple[str, ...], str]]] = {}
         self.recurring: dict[tuple[int, int], list[tuple[dt.date, dt.date | None, _Window]]] = (
             defaultdict(list)
         )
@@ -277,7 +318,7 @@ class Calendar:
         # A few ids are cheapest as a list; many, as a subquery (compiled once, any number).
         ids = ([a.pk for a in self.advisors] if len(self.advisors) <= 20
                else candidates.order_by().values("pk"))
-        structures = {a.pk: a.structure for a in self.advisors}
+        by_id = {a.pk: a for a in self.advisors}
         for convention in Convention.objects.filter(
             structure_id__in={a.structure_id for a in self.advisors}
         ).order_by():
@@ -307,11 +348,10 @@ class Calendar:
         )
         for row in weekly.union(one_off, all=True):
             advisor_id, weekday, valid_from, valid_until, start, end, ip, vi, ph, place = row
-            if advisor_id not in structures:
+            if advisor_id not in by_id:
                 continue
             modes = _modes(ip, vi, ph)
-            window = _window(start, end, modes, _place(place, structures[advisor_id], modes),
-                             minutes)
+            window = _window(start, end, modes, _place(place, by_id[advisor_id], modes), minutes)
             if weekday < 0:
                 self.one_off[advisor_id, valid_from].append(window)
             else:
@@ -346,7 +386,7 @@ class Calendar:
                 self.absences[advisor_id].append((start, end))
                 self.absence_kinds[advisor_id].append((start, end, kind))
 
-    def is_bookable(self, advisor: Advisor, day: dt.date) -> bool:
+    def is_bookable(self, advisor: CalendarAdvisor, day: dt.date) -> bool:
         """Same rule as ``advisors.selectors.advisor_is_bookable``, on preloaded data."""
         if advisor.designated_on > day:
             return False
@@ -360,7 +400,7 @@ class Calendar:
             convention = pick_current_convention(self.conventions.get(advisor.structure_id, ()),
                                                  day)
             self._services_open[key] = bool(
-                convention and convention_status(convention, on=day).services_open)
+                convention and convention_services_open(convention, on=day))
         return self._services_open[key]
 
     def windows(self, advisor_id: int, day: dt.date) -> list[_Window]:
@@ -388,6 +428,25 @@ class Calendar:
             self._day_bases[day] = cached
         return cached
 
+    def _plan(self, windows: tuple[_Window, ...]) -> list[tuple[int, int, tuple[str, ...], str]]:
+        """The interviews of a day with these periods, as (start, end) wall-clock minutes with
+        their modes and place, by start; computed once per set of periods. Periods that
+        overlap (entered outside the services) give one interview with the modes of both."""
+        plan = self._plans.get(windows)
+        if plan is None:
+            steps: dict[int, tuple[int, int, tuple[str, ...], str]] = {}
+            for window in windows:
+                for start_minute, end_minute, _start_time, _end_time in window.steps:
+                    existing = steps.get(start_minute)
+                    if existing is None:
+                        steps[start_minute] = (start_minute, end_minute, window.modes,
+                                               window.place)
+                    else:
+                        modes = tuple(dict.fromkeys(existing[2] + window.modes))
+                        steps[start_minute] = (*existing[:2], modes, existing[3])
+            plan = self._plans[windows] = [steps[k] for k in sorted(steps)]
+        return plan
+
     def _candidates(self, advisor_id: int, day: dt.date,
                     ) -> list[tuple[int, int, dt.time, dt.time, tuple[str, ...], str]]:
         """Published steps of ``day`` net of holidays and absences, as (start, end) epoch
@@ -401,41 +460,37 @@ class Calendar:
             return []
         base, transition = self._day_base(day)
         absences = self.absences.get(advisor_id)
-        steps: dict[int, tuple[int, int, dt.time, dt.time, tuple[str, ...], str]] = {}
-        for window in windows:
-            for start_minute, end_minute, start_time, end_time in window.steps:
-                if transition and start_minute < 4 * 60:
-                    if not clock.paris_exists(day, start_time):
-                        continue
-                    start = int(clock.paris_at(day, start_time).timestamp())
-                    end = start + (end_minute - start_minute) * 60
-                else:
-                    start, end = base + start_minute * 60, base + end_minute * 60
-                if absences and _overlaps(absences, start, end):
+        candidates = []
+        for start_minute, end_minute, modes, place in self._plan(tuple(windows)):
+            start_time = _time(start_minute)
+            if transition and start_minute < 4 * 60:
+                if not clock.paris_exists(day, start_time):
                     continue
-                existing = steps.get(start)
-                if existing is None:
-                    steps[start] = (start, end, start_time, end_time, window.modes, window.place)
-                else:  # overlapping periods entered outside the services: merge the modes
-                    modes = tuple(dict.fromkeys(existing[4] + window.modes))
-                    steps[start] = (*existing[:4], modes, existing[5])
-        return [steps[k] for k in sorted(steps)] if len(windows) > 1 else list(steps.values())
+                start = int(clock.paris_at(day, start_time).timestamp())
+                end = start + (end_minute - start_minute) * 60
+            else:
+                start, end = base + start_minute * 60, base + end_minute * 60
+            if absences and _overlaps(absences, start, end):
+                continue
+            candidates.append((start, end, start_time, _time(end_minute), modes, place))
+        return candidates
 
-    def _slots(self, advisor: Advisor, day: dt.date, candidates) -> list[Slot]:
+    def _slots(self, advisor: CalendarAdvisor, day: dt.date, candidates) -> list[Slot]:
         return [
             Slot(advisor.id, advisor.structure_id, clock.paris_at(day, start_time),
                  dt.datetime.fromtimestamp(end, PARIS), modes, place)
             for _start, end, start_time, _end_time, modes, place in candidates
         ]
 
-    def offered(self, advisor: Advisor, day: dt.date) -> list[Slot]:
+    def offered(self, advisor: CalendarAdvisor, day: dt.date) -> list[Slot]:
         """Slots published on ``day`` net of holidays and absences (booked ones included)."""
         candidates = self._candidates(advisor.id, day)
         if not candidates or not self.is_bookable(advisor, day):
             return []
         return self._slots(advisor, day, candidates)
 
-    def free(self, advisor: Advisor, day: dt.date, lo: float, hi: float) -> list[Slot]:
+    def free(self, advisor: CalendarAdvisor, day: dt.date, lo: float, hi: float,
+             ) -> list[Slot]:
         """Offered slots starting in ``[lo, hi]`` (epoch seconds) that no active appointment
         overlaps."""
         candidates = [c for c in self._candidates(advisor.id, day) if lo <= c[0] <= hi]
@@ -450,29 +505,51 @@ class Calendar:
         return self._slots(advisor, day, candidates)
 
     def offers(self, first_day: dt.date, last_day: dt.date) -> Offers:
-        """Everything offered from ``first_day`` to ``last_day`` (see ``offered``), compact."""
-        days = [(day, day.weekday()) for day in days_between(first_day, last_day)]
+        """Everything offered from ``first_day`` to ``last_day`` (see ``offered``), compact.
+
+        The common day of an advisor (no absence, no one-off period, no change of UTC offset)
+        is the plan of its periods shifted to the day: no per-step date arithmetic."""
+        days = [(day, day.weekday(), day.toordinal(), *self._day_base(day))
+                for day in days_between(first_day, last_day) if day not in self.holidays]
         # Days an advisor publishes nothing on are skipped without looking at them.
         weekdays: dict[int, set[int]] = defaultdict(set)
-        for advisor_id, weekday in self.recurring:
+        # Periods valid over the whole window: one plan per advisor and weekday.
+        steady: dict[int, dict[int, list]] = defaultdict(dict)
+        for (advisor_id, weekday), periods in self.recurring.items():
             weekdays[advisor_id].add(weekday)
+            if all(valid_from <= first_day and (valid_until is None or valid_until >= last_day)
+                   for valid_from, valid_until, _window in periods):
+                steady[advisor_id][weekday] = self._plan(
+                    tuple(window for _from, _until, window in periods))
         one_off_days: dict[int, set[dt.date]] = defaultdict(set)
         for advisor_id, day in self.one_off:
             one_off_days[advisor_id].add(day)
         by_structure: dict[int, list[Offer]] = defaultdict(list)
         for advisor in self.advisors:
+            advisor_id = advisor.id
             offers = by_structure[advisor.structure_id]
-            published, extra = weekdays.get(advisor.id, ()), one_off_days.get(advisor.id, ())
-            for day, weekday in days:
+            published, extra = weekdays.get(advisor_id, ()), one_off_days.get(advisor_id, ())
+            absent = advisor_id in self.absences
+            plans = steady.get(advisor_id, {})
+            for day, weekday, ordinal, base, transition in days:
                 if weekday not in published and day not in extra:
                     continue
-                candidates = self._candidates(advisor.id, day)
-                if candidates and self.is_bookable(advisor, day):
-                    ordinal = day.toordinal()
+                if not self.is_bookable(advisor, day):
+                    continue
+                if absent or transition or day in extra:
                     offers.extend(
-                        (start, end, advisor.id, ordinal, _minute(start_time), _minute(end_time),
+                        (start, end, advisor_id, ordinal, _minute(start_time), _minute(end_time),
                          modes, place)
-                        for start, end, start_time, end_time, modes, place in candidates)
+                        for start, end, start_time, end_time, modes, place
+                        in self._candidates(advisor_id, day))
+                    continue
+                plan = plans.get(weekday)
+                if plan is None:
+                    plan = self._plan(tuple(self.windows(advisor_id, day)))
+                offers.extend(
+                    (base + start * 60, base + end * 60, advisor_id, ordinal, start, end,
+                     modes, place)
+                    for start, end, modes, place in plan)
         for offers in by_structure.values():
             # The order of ``free_slots``: start (wall clock, as Europe/Paris datetimes
             # compare), then advisor.

@@ -7,6 +7,7 @@ import datetime as dt
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from itertools import accumulate, groupby, islice
 
 from django.db.models import QuerySet
@@ -14,9 +15,9 @@ from django.db.models import QuerySet
 from advisors.models import Advisor, Structure, StructureStatus
 from somobilite import clock
 
-from ..models import Mode
 from . import cache as slot_cache
 from .calendar import (
+    MODES,
     PARIS,
     Calendar,
     Offer,
@@ -25,22 +26,34 @@ from .calendar import (
     active_appointment_rows,
     booking_window,
     days_between,
+    held_appointment_rows,
 )
 
 # --- Offers cached between requests (see cache), appointments read live ---------------------
 
 class _Busy:
-    """Active appointments per advisor, asked "does one overlap [start, end)?" by bisection."""
+    """Active appointments per advisor, asked "does one overlap [start, end)?" by bisection.
 
-    def __init__(self, intervals: dict[int, list[tuple[int, int]]]) -> None:
+    ``intervals`` are busy for good (confirmed, or holds already known to be running);
+    ``holds`` (start, end, expiry) are busy until their expiry (all epoch seconds): an index
+    kept across requests holds every pending hold and asks each time whether it still runs.
+    """
+
+    def __init__(self, intervals: dict[int, list[tuple[int, int]]],
+                 holds: dict[int, list[tuple[int, int, int]]] | None = None) -> None:
         self._index: dict[int, tuple[list[int], list[int]]] = {}
         for advisor_id, items in intervals.items():
             items = sorted(items)
             # Starts, and the latest end among the intervals starting up to each one.
             self._index[advisor_id] = ([start for start, _end in items],
                                        list(accumulate((end for _start, end in items), max)))
+        self._holds = holds or {}
 
-    def overlaps(self, advisor_id: int, start: int, end: int) -> bool:
+    def overlaps(self, advisor_id: int, start: int, end: int, now_s: float) -> bool:
+        return (self.overlaps_for_good(advisor_id, start, end)
+                or self.held_until(advisor_id, start, end) > now_s)
+
+    def overlaps_for_good(self, advisor_id: int, start: int, end: int) -> bool:
         index = self._index.get(advisor_id)
         if index is None:
             return False
@@ -48,46 +61,180 @@ class _Busy:
         before = bisect_left(starts, end)  # intervals starting before ``end``
         return before > 0 and latest_ends[before - 1] > start
 
+    def held_until(self, advisor_id: int, start: int, end: int) -> int:
+        """The latest expiry of the holds overlapping ``[start, end)`` (0: none)."""
+        holds = self._holds.get(advisor_id)
+        if not holds:
+            return 0
+        return max((expiry for h_start, h_end, expiry in holds
+                    if h_start < end and start < h_end), default=0)
+
+
+class _FreeIndex:
+    """Per structure, the offers that no appointment makes busy for good, by start, each with
+    the expiry of the holds on it: the first free slot of a structure (in a mode) is then a
+    bisection, whatever ``now``. Built once per offers entry and appointments token."""
+
+    def __init__(self, offers: Offers, busy: _Busy) -> None:
+        self._free: dict[int, tuple[list[int], list[tuple[Offer, int]]]] = {}
+        for structure_id, structure_offers in offers.by_structure.items():
+            starts: list[int] = []
+            entries: list[tuple[Offer, int]] = []
+            for offer in structure_offers:
+                start, end, advisor_id = offer[0], offer[1], offer[2]
+                if not busy.overlaps_for_good(advisor_id, start, end):
+                    starts.append(start)
+                    entries.append((offer, busy.held_until(advisor_id, start, end)))
+            self._free[structure_id] = (starts, entries)
+
+    def firsts(self, structure_id: int, modes: tuple[str | None, ...], lo: float, hi: float,
+               now_s: float) -> dict[str | None, Offer]:
+        """Per mode of ``modes`` (None: any), the first offer of the structure offering it,
+        starting in ``[lo, hi]`` and free at ``now_s``."""
+        found: dict[str | None, Offer] = {}
+        free = self._free.get(structure_id)
+        if free is None:
+            return found
+        starts, entries = free
+        for index in range(bisect_left(starts, lo), len(starts)):
+            if starts[index] > hi:
+                break
+            offer, held_until = entries[index]
+            if held_until <= now_s and _first_of_modes(found, modes, offer):
+                break
+        return found
+
+
+class _Scan:
+    """The same answers as ``_FreeIndex``, by walking the offers (what a cold request does:
+    the index pays off from the second request on)."""
+
+    def __init__(self, offers: Offers, busy: _Busy) -> None:
+        self._offers, self._busy = offers, busy
+
+    def firsts(self, structure_id: int, modes: tuple[str | None, ...], lo: float, hi: float,
+               now_s: float) -> dict[str | None, Offer]:
+        found: dict[str | None, Offer] = {}
+        for offer in _free(self._offers.by_structure.get(structure_id, []), self._busy, lo, hi,
+                           now_s):
+            if _first_of_modes(found, modes, offer):
+                break
+        return found
+
+
+def _first_of_modes(found: dict[str | None, Offer], modes: tuple[str | None, ...],
+                    offer: Offer) -> bool:
+    """Record ``offer`` for the modes of ``modes`` it is the first of; True once all are
+    found."""
+    for mode in modes:
+        if mode not in found and (mode is None or mode in offer[6]):
+            found[mode] = offer
+    return len(found) == len(modes)
+
+
+def _busy_index(*, first_day: dt.date, last_day: dt.date, build: bool) -> _Busy | None:
+    """Every active appointment over the days of the booking window (pending holds with their
+    expiry, whatever ``now``), kept in process memory until an appointment changes
+    (``slot_cache.appointments_version``): the region-wide lists then read no appointment at
+    all. None when it is not at hand and ``build`` is false, or while the open transaction
+    wrote an appointment."""
+    version = slot_cache.appointments_version()
+    if version is None:
+        return None
+    parts = ("busy", first_day.isoformat(), last_day.isoformat())
+    index = slot_cache.local_get(version, parts)
+    if index is None and build:
+        intervals: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        holds: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
+        for advisor_id, start, end, hold in held_appointment_rows(first_day=first_day,
+                                                                  last_day=last_day):
+            if hold is None:
+                intervals[advisor_id].append((start, end))
+            else:
+                holds[advisor_id].append((start, end, hold))
+        index = _Busy(intervals, holds)
+        slot_cache.local_put(version, parts, index)
+    return index
+
+
+_SECOND_USE = object()
+"""Marks a region-wide list seen once: the next request builds its ``_FreeIndex``."""
+
+
+def _region_free_index(
+    *, departement: str | None, now: dt.datetime, mode: str | None,
+) -> tuple[Offers, _FreeIndex | _Scan]:
+    """The offers of the region (or of a département) and their ``_FreeIndex``, kept in
+    process memory until the offers or the appointments change (the first request walks the
+    offers instead: building the index costs as much)."""
+    scope, advisors = _region_scope(departement)
+    offers, busy, key = _offers_and_busy(
+        scope=scope, advisors=advisors, now=now, mode=mode, busy_days=_horizon(now)[2],
+        all_advisors=not departement, region=True, with_key=True)
+    if key is None:
+        return offers, _Scan(offers, busy)
+    index = slot_cache.local_get(key[0], key[1], kind=slot_cache.DERIVED)
+    if index is None:  # first use: a walk is as cheap as building the index
+        slot_cache.local_put(key[0], key[1], _SECOND_USE, kind=slot_cache.DERIVED)
+        return offers, _Scan(offers, busy)
+    if index is _SECOND_USE:
+        index = _FreeIndex(offers, busy)
+        slot_cache.local_put(key[0], key[1], index, kind=slot_cache.DERIVED)
+    return offers, index
+
 
 def _offers_and_busy(
     *, scope: str, advisors: QuerySet[Advisor], now: dt.datetime, mode: str | None,
-    busy_days: tuple[dt.date, dt.date], all_advisors: bool = False,
-) -> tuple[Offers, _Busy]:
+    busy_days: tuple[dt.date, dt.date], all_advisors: bool = False, region: bool = False,
+    with_key: bool = False,
+):
     """The offers of ``advisors`` (named ``scope`` in the cache) over the booking window of
     ``now``, and their active appointments over ``busy_days``.
 
-    Cache hit: one query (the appointments), none when no advisor is bookable. Miss: the four
-    queries of ``Calendar``, whose appointments cover the whole booking window.
-    ``all_advisors`` says ``advisors`` is every advisor: the appointment query then needs no
-    list of ids.
+    Offers from the cache; appointments from the process's index of all of them when it is at
+    hand (a ``region`` list builds it, one query), else read live (one query, none when no
+    advisor is bookable). Miss: the four queries of ``Calendar``, whose appointments cover the
+    whole booking window. ``all_advisors`` says ``advisors`` is every advisor: the appointment
+    query then needs no list of ids. ``with_key`` adds a third item: the key under which what
+    derives from both may be kept in process memory, None when it may not (private tokens,
+    appointments read live).
     """
     earliest, latest = booking_window(now)
     first_day, last_day = earliest.astimezone(PARIS).date(), latest.astimezone(PARIS).date()
     version = slot_cache.availability_version()
     parts = (scope, mode or "all", first_day.isoformat(), last_day.isoformat())
     offers = slot_cache.get(version, parts)
+    index = _busy_index(first_day=first_day, last_day=last_day, build=region)
+    key = None
+    if index is not None and version and not version.startswith(slot_cache.PRIVATE_PREFIX):
+        key = (f"{version}|{slot_cache.appointments_version()}", parts)
     if offers is None:
         calendar = Calendar(advisors=advisors, first_day=first_day, last_day=last_day,
-                             now=now, mode=mode, with_appointments=True)
+                             now=now, mode=mode, with_appointments=index is None)
         offers = calendar.offers(first_day, last_day)
         slot_cache.put(version, parts, offers)
-        return offers, _Busy(calendar.busy)
-    if not offers.advisor_ids:
-        return offers, _Busy({})
-    busy: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for advisor_id, start, end in active_appointment_rows(
-        advisor_ids=None if all_advisors else offers.advisor_ids, first_day=busy_days[0],
-        last_day=busy_days[1], now=now,
-    ):
-        busy[advisor_id].append((start, end))
-    return offers, _Busy(busy)
+        busy = index or _Busy(calendar.busy)
+    elif index is not None:
+        busy = index
+    elif not offers.advisor_ids:
+        busy = _Busy({})
+    else:
+        intervals: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        for advisor_id, start, end in active_appointment_rows(
+            advisor_ids=None if all_advisors else offers.advisor_ids, first_day=busy_days[0],
+            last_day=busy_days[1], now=now,
+        ):
+            intervals[advisor_id].append((start, end))
+        busy = _Busy(intervals)
+    return (offers, busy, key) if with_key else (offers, busy)
 
 
-def _free(offers: list[Offer], busy: _Busy, lo: float, hi: float) -> Iterator[Offer]:
-    """Offers starting in ``[lo, hi]`` (epoch seconds) that no active appointment overlaps,
-    in order."""
+def _free(offers: list[Offer], busy: _Busy, lo: float, hi: float, now_s: float,
+          ) -> Iterator[Offer]:
+    """Offers starting in ``[lo, hi]`` (epoch seconds) that no active appointment at ``now_s``
+    overlaps, in order."""
     for offer in offers:
-        if lo <= offer[0] <= hi and not busy.overlaps(offer[2], offer[0], offer[1]):
+        if lo <= offer[0] <= hi and not busy.overlaps(offer[2], offer[0], offer[1], now_s):
             yield offer
 
 
@@ -162,6 +309,45 @@ def structure_get_active(*, slug: str) -> Structure | None:
     return found or None
 
 
+@dataclass(frozen=True, slots=True)
+class StructureRow:
+    """What the lists of structures show: no phone, no email (nothing parsed that is not
+    shown)."""
+
+    pk: int
+    slug: str
+    public_name: str
+    legal_name: str
+    address: str
+    postal_code: str
+    commune: str
+    departement: str
+    latitude: float | None
+    longitude: float | None
+
+
+def active_structures() -> list[StructureRow]:
+    """Active structures by département then public name, for the region-wide lists. Kept
+    with the offers in ``slot_cache`` (any change of a structure invalidates it): no query when
+    warm."""
+    version = slot_cache.availability_version()
+    parts = ("active-structures",)
+    rows = slot_cache.get(version, parts)
+    if rows is None:
+        rows = [
+            StructureRow(pk, slug, public_name, legal_name, address, postal_code, commune,
+                         departement, float(latitude) if latitude is not None else None,
+                         float(longitude) if longitude is not None else None)
+            for (pk, slug, public_name, legal_name, address, postal_code, commune, departement,
+                 latitude, longitude) in Structure.objects.filter(status=StructureStatus.ACTIVE)
+            .order_by("departement", "public_name", "pk")
+            .values_list("pk", "slug", "public_name", "legal_name", "address", "postal_code",
+                         "commune", "departement", "latitude", "longitude")
+        ]
+        slot_cache.put(version, parts, rows)
+    return rows
+
+
 def free_slots_for_structure(
     *, structure: Structure, start: dt.datetime, end: dt.datetime, now: dt.datetime,
     mode: str | None = None,
@@ -178,7 +364,20 @@ def free_slots_for_structure(
     structure_id = structure.pk
     return [offers.slot(structure_id, offer)
             for offer in _free(offers.by_structure.get(structure_id, []), busy, lo.timestamp(),
-                               hi.timestamp())]
+                               hi.timestamp(), now.timestamp())]
+
+
+def structure_slot_offered(
+    *, structure: Structure, advisor_id: int, starts_at: dt.datetime, mode: str | None,
+    now: dt.datetime,
+) -> Slot | None:
+    """The free slot of advisor ``advisor_id`` starting exactly at ``starts_at`` (offering
+    ``mode``, if given), as the structure's pages list it: what the booking form shows. The
+    booking services decide again, live and under lock (``slot_is_free``)."""
+    slots = free_slots_for_structure(structure=structure, start=starts_at,
+                                     end=starts_at + dt.timedelta(minutes=1), now=now, mode=mode)
+    return next((slot for slot in slots
+                 if slot.advisor_id == advisor_id and slot.starts_at == starts_at), None)
 
 
 def _first_free_by_structure(
@@ -186,10 +385,11 @@ def _first_free_by_structure(
 ) -> dict[int, list[Slot]]:
     """Up to ``limit`` first free slots per structure."""
     lo_s, hi_s, _busy_days = _horizon(now)
+    now_s = now.timestamp()
     found: dict[int, list[Slot]] = {}
     for structure_id, structure_offers in offers.by_structure.items():
         slots = [offers.slot(structure_id, offer)
-                 for offer in islice(_free(structure_offers, busy, lo_s, hi_s), limit)]
+                 for offer in islice(_free(structure_offers, busy, lo_s, hi_s, now_s), limit)]
         if slots:
             found[structure_id] = slots
     return found
@@ -208,35 +408,30 @@ def next_free_slot_by_structure(
     *, now: dt.datetime, mode: str | None = None, departement: str | None = None,
 ) -> dict[int, Slot]:
     """Region-wide: the first free slot of every structure that has one within the horizon."""
-    scope, advisors = _region_scope(departement)
-    offers, busy = _offers_and_busy(scope=scope, advisors=advisors, now=now, mode=mode,
-                                    busy_days=_horizon(now)[2], all_advisors=not departement)
-    return {structure_id: slots[0]
-            for structure_id, slots in _first_free_by_structure(offers, busy, now, 1).items()}
+    lo_s, hi_s, _days = _horizon(now)
+    now_s = now.timestamp()
+    offers, index = _region_free_index(departement=departement, now=now, mode=mode)
+    result: dict[int, Slot] = {}
+    for structure_id in offers.by_structure:
+        offer = index.firsts(structure_id, (None,), lo_s, hi_s, now_s).get(None)
+        if offer is not None:
+            result[structure_id] = offers.slot(structure_id, offer)
+    return result
 
 
 def next_free_slot_by_structure_and_mode(
     *, now: dt.datetime, departement: str | None = None,
 ) -> dict[int, dict[str, Slot]]:
     """Region-wide, in one pass: structure id → {mode → first free slot offering that mode}."""
-    lo_s, hi_s, busy_days = _horizon(now)
-    scope, advisors = _region_scope(departement)
-    offers, busy = _offers_and_busy(scope=scope, advisors=advisors, now=now, mode=None,
-                                    busy_days=busy_days, all_advisors=not departement)
-    all_modes = len(Mode.values)
+    lo_s, hi_s, _days = _horizon(now)
+    now_s = now.timestamp()
+    offers, index = _region_free_index(departement=departement, now=now, mode=None)
     result: dict[int, dict[str, Slot]] = {}
-    for structure_id, structure_offers in offers.by_structure.items():
-        firsts: dict[str, Slot] = {}
-        for offer in _free(structure_offers, busy, lo_s, hi_s):
-            slot = None
-            for mode in offer[6]:
-                if mode not in firsts:
-                    slot = slot or offers.slot(structure_id, offer)
-                    firsts[mode] = slot
-            if len(firsts) == all_modes:
-                break
+    for structure_id in offers.by_structure:
+        firsts = index.firsts(structure_id, MODES, lo_s, hi_s, now_s)
         if firsts:
-            result[structure_id] = firsts
+            result[structure_id] = {mode: offers.slot(structure_id, offer)
+                                    for mode, offer in firsts.items()}
     return result
 
 

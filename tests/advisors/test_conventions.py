@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from django.test import override_settings
 
-from advisors.conventions import ConventionState, convention_status
+from advisors.conventions import ConventionState, convention_services_open, convention_status
 from advisors.models import Convention
 
 
@@ -245,3 +245,42 @@ class TestEarliestEndWins:
         result = status(convention, date(2026, 10, 25))
         assert result.state == ConventionState.NOTICE_RUNNING
         assert result.end_date == date(2026, 11, 1)
+
+
+class TestServicesOpenFastPath:
+    """``convention_services_open`` (no reason built) agrees with ``convention_status`` on every
+    day around every kind of end."""
+
+    CONVENTIONS = [
+        make(signed_on=None, services_start_on=None),
+        make(),
+        make(services_start_on=None),
+        make(services_start_on=date(2025, 2, 1)),
+        make(termination_letter_received_on=date(2024, 10, 31)),
+        make(termination_letter_received_on=date(2024, 10, 31),
+             termination_requested_end_on=date(2025, 3, 15)),
+        make(formal_notice_received_on=date(2024, 11, 2)),
+        make(formal_notice_received_on=date(2024, 11, 2),
+             formal_notice_answered_on=date(2024, 11, 20)),
+        make(formal_notice_received_on=date(2024, 11, 2),
+             formal_notice_answered_on=date(2024, 12, 20)),
+        make(services_start_on=date(2024, 12, 1),
+             termination_letter_received_on=date(2024, 11, 15)),
+    ]
+
+    @pytest.mark.parametrize("programme_end", [None, date(2024, 12, 10)])
+    @pytest.mark.parametrize("convention", CONVENTIONS)
+    def test_same_answer_every_day(self, convention, programme_end):
+        day = date(2024, 2, 20)
+        while day <= date(2025, 4, 30):
+            expected = convention_status(convention, on=day,
+                                         programme_end=programme_end).services_open
+            assert convention_services_open(
+                convention, on=day, programme_end=programme_end) is expected, day
+            day = day.fromordinal(day.toordinal() + 1)
+
+    def test_reads_the_programme_end_setting(self):
+        convention = make()
+        with override_settings(PROGRAMME_GENERAL_END_DATE=date(2024, 6, 30)):
+            assert convention_services_open(convention, on=date(2024, 6, 30))
+            assert not convention_services_open(convention, on=date(2024, 7, 1))

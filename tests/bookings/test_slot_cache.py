@@ -9,7 +9,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from advisors.models import StructureStatus
-from bookings.models import Absence, AppointmentStatus
+from bookings.models import Absence, Appointment, AppointmentStatus
 from bookings.slots import (
     active_appointment_rows,
     active_appointments,
@@ -54,10 +54,13 @@ def test_a_second_read_costs_one_query_and_gives_the_same_slots(
     with django_assert_num_queries(1):  # same offers, other questions
         assert [s.starts_at for s in next_free_slots_for_structure(
             structure=advisor.structure, now=NOW, limit=2)] == FRIDAY[:2]
-    with django_assert_num_queries(4):
+    # The region-wide list: its offers, then the index of every active appointment, which
+    # the process keeps until an appointment changes.
+    with django_assert_num_queries(5):
         by_mode = next_free_slot_by_structure_and_mode(now=NOW)
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(0):
         first = next_free_slot_by_structure(now=NOW)
+        assert week(advisor) == FRIDAY  # the index serves every page of the process
     assert first[advisor.structure_id] == by_mode[advisor.structure_id]["video"]
     assert first[advisor.structure_id].starts_at == FRIDAY[0]
 
@@ -277,3 +280,83 @@ def test_during_a_cache_outage_offers_are_live_and_none_is_stale_after_it(
         assert week(advisor) == [FRIDAY[0], FRIDAY[2]]
     absence.delete()
     assert week(advisor) == FRIDAY
+
+
+def region_first(advisor):
+    found = next_free_slot_by_structure(now=NOW).get(advisor.structure_id)
+    return found.starts_at if found else None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_appointments_index_follows_every_committed_change(django_assert_num_queries):
+    advisor = BookableAdvisorFactory()
+    RecurringAvailabilityFactory(advisor=advisor, weekday=4, start_time=dt.time(9),
+                                 end_time=dt.time(12))
+    assert region_first(advisor) == FRIDAY[0]
+    assert week(advisor) == FRIDAY
+    with django_assert_num_queries(0):  # offers and appointments index at hand
+        assert region_first(advisor) == FRIDAY[0]
+        assert week(advisor) == FRIDAY
+    appointment = AppointmentFactory(advisor=advisor, starts_at=FRIDAY[0])  # committed
+    assert region_first(advisor) == FRIDAY[1]
+    assert week(advisor) == FRIDAY[1:]
+    # A hold counts until its expiry, with no write when it passes.
+    appointment.status = AppointmentStatus.PENDING
+    appointment.hold_expires_at = NOW + dt.timedelta(minutes=10)
+    appointment.save()
+    assert region_first(advisor) == FRIDAY[1]
+    later = NOW + dt.timedelta(minutes=11)
+    assert next_free_slot_by_structure(now=later)[advisor.structure_id].starts_at == FRIDAY[0]
+    # Bulk writes (releasing holds) send no signal of Django's own: still seen.
+    appointment.hold_expires_at = NOW + dt.timedelta(hours=1)
+    appointment.save()
+    assert region_first(advisor) == FRIDAY[1]
+    Appointment.objects.filter(pk=appointment.pk).update(status=AppointmentStatus.EXPIRED)
+    assert region_first(advisor) == FRIDAY[0]
+    Appointment.objects.filter(pk=appointment.pk).update(
+        status=AppointmentStatus.CONFIRMED, starts_at=FRIDAY[2],
+        ends_at=FRIDAY[2] + dt.timedelta(hours=1))
+    assert week(advisor) == FRIDAY[:2]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_writes_that_do_not_move_an_appointment_keep_the_index():
+    advisor = BookableAdvisorFactory()
+    RecurringAvailabilityFactory(advisor=advisor, weekday=4, start_time=dt.time(9),
+                                 end_time=dt.time(12))
+    appointment = AppointmentFactory(advisor=advisor, starts_at=FRIDAY[0])
+    assert region_first(advisor) == FRIDAY[1]
+    version = slot_cache.appointments_version()
+    appointment.reminder_sent_at = NOW
+    appointment.save(update_fields=["reminder_sent_at"])
+    Appointment.objects.filter(pk=appointment.pk).update(project="")
+    assert slot_cache.appointments_version() == version
+    appointment.save()  # a whole row: it may have moved
+    assert slot_cache.appointments_version() != version
+
+
+def test_a_transaction_that_wrote_an_appointment_reads_them_live(
+    advisor, django_assert_num_queries,
+):
+    assert region_first(advisor) == FRIDAY[0]
+    assert week(advisor) == FRIDAY
+    with transaction.atomic():
+        AppointmentFactory(advisor=advisor, starts_at=FRIDAY[0])
+        assert slot_cache.appointments_version() is None
+        assert region_first(advisor) == FRIDAY[1]
+        with django_assert_num_queries(1):
+            assert week(advisor) == FRIDAY[1:]
+
+
+def test_the_process_keeps_one_generation_of_entries():
+    memo = slot_cache._Generation()
+    memo.put("v1", "a", 1)
+    memo.put("v1", "b", 2)
+    assert memo.get("v1", "a") == 1
+    memo.put("v2", "a", 3)  # a new token: the previous generation is dropped
+    assert memo.entries == {"a": 3}
+    assert memo.get("v1", "b") is None
+    for n in range(slot_cache.PRIVATE_MEMO_SIZE + 5):
+        memo.put(f"{slot_cache.PRIVATE_PREFIX}{n}", f"key-{n}", n)
+    assert len(memo.private) == slot_cache.PRIVATE_MEMO_SIZE
+    assert memo.get("v2", "a") == 3

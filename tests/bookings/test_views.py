@@ -17,6 +17,7 @@ from django.urls import reverse
 from accounts.models import User
 from bookings.links import appointment_manage_token
 from bookings.models import Appointment, AppointmentStatus, WaitingListEntry
+from bookings.slots import cache as slot_cache
 from tests.factories import StructureFactory
 from tests.loopback import fail_soft_caches, free_port
 
@@ -153,6 +154,9 @@ def test_remote_modes_list_structures_of_the_whole_region(client, advisor):
 
 
 def _count_queries(client, url, params=None) -> int:
+    """Queries of a page served by a fresh worker (nothing in its process memory)."""
+    for memo in slot_cache._memo.values():
+        memo.clear()
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url, params).status_code == 200
     return len(queries)
@@ -704,3 +708,20 @@ def test_with_redis_down_the_booking_rate_limit_fails_open(client, advisor, redi
             assert Client().post(book_url(advisor, starts_at), form_data()).status_code == 302
     assert Appointment.objects.count() == 6
     assert "rate limits are not enforced" in caplog.text
+
+
+@pytest.mark.parametrize("starts_at", [dt.datetime(2026, 3, 27, 9, tzinfo=PARIS),
+                                       dt.datetime(2026, 7, 3, 14, 30, tzinfo=PARIS)])
+@pytest.mark.parametrize("mode", [None, "video", "phone"])
+def test_booking_query_is_what_urlencode_writes(starts_at, mode):
+    """Built by hand for speed: the same string as ``urlencode`` in winter and summer time."""
+    from urllib.parse import urlencode
+
+    from bookings.slots import Slot
+    from bookings.views import booking_query
+
+    slot = Slot(12, 3, starts_at, starts_at + dt.timedelta(hours=1), ("in_person", "video"), "")
+    expected = {"conseiller": 12, "debut": starts_at.isoformat()}
+    if mode == "video":
+        expected["mode"] = mode
+    assert booking_query(slot, mode) == urlencode(expected)
