@@ -24,4 +24,4 @@ USER somobilite
 
 EXPOSE 8000
 # No gunicorn access log: the app logs each request (by URL pattern, without IP) itself.
-CMD ["gunicorn", "somobilite.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
+CMD ["gunicorn", "somobilite.wsgi:application", "--config", "gunicorn.conf.py"]

@@ -16,7 +16,6 @@ scenarios:
 check:
 	./scripts/check.sh
 
+# Every benchmark (each bench_* command, then the HTTP benchmark) on throwaway services.
 bench:
-	.venv/bin/python manage.py bench_booking
-	.venv/bin/python manage.py bench_matching
-	.venv/bin/python manage.py bench_matching_panel
+	./scripts/run-bench.sh

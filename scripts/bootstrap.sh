@@ -43,10 +43,16 @@ bootstrap_project() {
     # redis-server: tests start and stop Redis servers of their own (cache outages).
     apt_install chromium poppler-utils fonts-dejavu-core redis-server
   fi
+  if [ "$with_tests" = "bench" ]; then
+    # The HTTP benchmark starts its own PostgreSQL cluster and Redis; wrk drives the pages.
+    apt_install postgresql redis-server wrk
+  fi
   ensure_uv
   cd "$PROJECT_ROOT"
   if [ "$with_tests" = "test" ]; then
     uv sync --frozen --python python3.11 --group test --quiet
+  elif [ "$with_tests" = "bench" ]; then
+    uv sync --frozen --python python3.11 --group test --group bench --quiet
   else
     uv sync --frozen --inexact --python python3.11 --quiet
   fi

@@ -109,8 +109,22 @@ TEMPLATES = [
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
 IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
+# Database connections. 0 opens one per request (the development server's threads would only
+# pile persistent ones up); production keeps them (see production.py and `make bench`). Health
+# checks make a kept connection that died (database restarted) reconnect instead of failing.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
+if IS_POSTGRES and env.bool("DATABASE_POOL", default=False):
+    # psycopg's pool, per process (for threaded servers; `make bench` compares it with
+    # persistent connections under gunicorn's sync workers). Django forbids CONN_MAX_AGE with it.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=1),
+        "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=4),
+        # Seconds a request waits for a connection before failing (PostgreSQL down).
+        "timeout": env.float("DATABASE_POOL_TIMEOUT", default=5.0),
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -1,0 +1,145 @@
+"""Load generators: wrk (Debian) for the throughput of one URL, locust (PyPI) for scenarios
+with state (booking with the email code, cancelling), and plain timed requests for the cold
+list. Each returns plain numbers; ``benchmarks.__main__`` compares them.
+"""
+
+from __future__ import annotations
+
+import csv
+import http.client
+import json
+import os
+import statistics
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .services import VENV_BIN, cpu_seconds
+
+WRK_REPORT = """
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    '{"requests": %d, "duration_us": %d, "errors": %d, "status_errors": %d, '
+    .. '"p50": %d, "p95": %d, "p99": %d}\\n',
+    summary.requests, summary.duration, e.connect + e.read + e.write + e.status + e.timeout,
+    e.status, latency:percentile(50), latency:percentile(95), latency:percentile(99)))
+end
+"""
+
+
+@dataclass
+class Run:
+    """One load run of one URL: throughput, latency percentiles (ms), errors, and the CPU the
+    servers spent per request (ms), which stays meaningful on a busy machine."""
+
+    requests: int
+    seconds: float
+    errors: int
+    p50: float
+    p95: float
+    p99: float
+    server_cpu_ms: float
+
+    @property
+    def rate(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+
+def wrk(url: str, *, seconds: float, connections: int, workdir: Path,
+        server_pids) -> Run:
+    """``wrk`` on one URL (one thread: the load generator shares the machine's cores)."""
+    script = workdir / "wrk-report.lua"
+    if not script.exists():
+        script.write_text(WRK_REPORT)
+    pids = server_pids()
+    cpu_before = cpu_seconds(pids)
+    result = subprocess.run(
+        ["wrk", "-t1", f"-c{connections}", f"-d{int(seconds)}s", "--timeout", "10s", "-s",
+         str(script), url],
+        check=True, capture_output=True, text=True)
+    cpu = cpu_seconds(pids) - cpu_before
+    data = json.loads(result.stdout.strip().splitlines()[-1])
+    requests = data["requests"]
+    return Run(requests=requests, seconds=data["duration_us"] / 1e6, errors=data["errors"],
+               p50=data["p50"] / 1000, p95=data["p95"] / 1000, p99=data["p99"] / 1000,
+               server_cpu_ms=cpu * 1000 / requests if requests else 0.0)
+
+
+def get(port: int, path: str, timeout: float = 30.0) -> tuple[int, float, bytes]:
+    """One GET on a new connection: status, milliseconds, body."""
+    started = time.perf_counter()
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request("GET", path, headers={"Host": "127.0.0.1"})
+        response = conn.getresponse()
+        body = response.read()
+        return response.status, (time.perf_counter() - started) * 1000, body
+    finally:
+        conn.close()
+
+
+def percentile(values: list[float], pct: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(pct / 100 * len(ordered) + 0.5) - 1))
+    return ordered[index]
+
+
+@dataclass
+class LocustPage:
+    name: str
+    requests: int
+    failures: int
+    p50: float
+    p95: float
+    p99: float
+
+
+@dataclass
+class LocustResult:
+    seconds: float
+    pages: list[LocustPage] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+
+    def page(self, name: str) -> LocustPage | None:
+        return next((p for p in self.pages if p.name == name), None)
+
+    @property
+    def errors(self) -> int:
+        return sum(p.failures for p in self.pages if p.name != "Aggregated")
+
+
+def locust(user_classes: list[str], *, host: str, users: int, seconds: int, workdir: Path,
+           env: dict[str, str], tag: str) -> LocustResult:
+    """A headless locust run of ``benchmarks/locustfile.py``; per-page statistics from its
+    CSV files."""
+    prefix = workdir / f"locust-{tag}"
+    started = time.monotonic()
+    subprocess.run(
+        [str(VENV_BIN / "locust"), "-f", str(Path(__file__).with_name("locustfile.py")),
+         "--headless", "--users", str(users), "--spawn-rate", str(users), "--run-time",
+         f"{seconds}s", "--host", host, "--csv", str(prefix), "--only-summary",
+         "--loglevel", "WARNING", "--stop-timeout", "10", "--exit-code-on-error", "0",
+         *user_classes],
+        check=True, env={**os.environ, **env}, cwd=workdir,
+        stdout=(workdir / f"locust-{tag}.log").open("w"), stderr=subprocess.STDOUT)
+    result = LocustResult(seconds=min(time.monotonic() - started, float(seconds)))
+    with open(f"{prefix}_stats.csv", newline="") as file:
+        for row in csv.DictReader(file):
+            result.pages.append(LocustPage(
+                name=row["Name"], requests=int(row["Request Count"]),
+                failures=int(row["Failure Count"]), p50=float(row["50%"] or 0),
+                p95=float(row["95%"] or 0), p99=float(row["99%"] or 0)))
+    failures = Path(f"{prefix}_failures.csv")
+    if failures.exists():
+        with failures.open(newline="") as file:
+            result.failures = [f"{row['Name']} : {row['Error']} ({row['Occurrences']}×)"
+                               for row in csv.DictReader(file)]
+    return result
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else 0.0

@@ -1,0 +1,25 @@
+"""Email backend of the HTTP benchmark: every message is appended to ``<recipient>.txt`` in
+``BENCH_MAILBOX_DIR``, where the load generator reads the login codes it was sent."""
+
+import fcntl
+from pathlib import Path
+
+from django.conf import settings
+from django.core.mail.backends.base import BaseEmailBackend
+
+SEPARATOR = "\n=== message ===\n"
+
+
+def mailbox_path(directory: str | Path, address: str) -> Path:
+    return Path(directory) / f"{address.lower().replace('/', '_')}.txt"
+
+
+class EmailBackend(BaseEmailBackend):
+    def send_messages(self, email_messages) -> int:
+        for message in email_messages:
+            body = f"{SEPARATOR}Subject: {message.subject}\n\n{message.body}\n"
+            for address in message.recipients():
+                with mailbox_path(settings.BENCH_MAILBOX_DIR, address).open("a") as file:
+                    fcntl.flock(file, fcntl.LOCK_EX)
+                    file.write(body)
+        return len(email_messages)
