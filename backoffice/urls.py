@@ -3,7 +3,7 @@ prefixes there, served by their domain apps)."""
 
 from django.urls import path
 
-from . import agenda_views, booking_views, interview_views, matching_views
+from . import agenda_views, booking_views, interview_views, matching_views, statistics_views
 
 app_name = "backoffice"
 
@@ -30,4 +30,8 @@ urlpatterns = [
          name="matching"),
     path("rendez-vous/<uuid:public_id>/programmes/envoyer/", matching_views.matching_send,
          name="matching_send"),
+    path("statistiques/", statistics_views.statistics_page, name="statistics"),
+    path("statistiques/graphiques/<slug:chart>.svg", statistics_views.statistics_chart,
+         name="statistics_chart"),
+    path("statistiques/export.csv", statistics_views.statistics_csv, name="statistics_csv"),
 ]

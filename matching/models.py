@@ -78,6 +78,11 @@ class ProgrammeRecommendation(models.Model):
                                 verbose_name=_("conseiller·ère"))
     created_at = models.DateTimeField(_("envoyée le"))
     message = models.TextField(_("message du conseiller"), blank=True)
+    structure = models.ForeignKey(
+        "advisors.Structure", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="programme_recommendations", verbose_name=_("structure"),
+        help_text=_("La structure du conseiller ou de la conseillère le jour de l'envoi "
+                    "(statistiques)."))
     advisor_contact = models.JSONField(_("contact du conseiller"), default=dict, blank=True,
                                        help_text=_("Nom, structure, e-mail et téléphone au jour "
                                                    "de l'envoi."))

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from advisors.models import Structure
 from programmes.models import ProgrammeSheet, Publication
 from programmes.selectors import published_sheet_data, sheet_data
 from somobilite.celery import publish_on_commit
@@ -88,16 +89,19 @@ def profile_update_from_exchange(*, profile: MobilityProfile, data: dict,
     return profile
 
 
-def _advisor_contact(advisor_user) -> dict:
+def _advisor_contact(advisor_user) -> tuple[dict, Structure | None]:
+    """The sender's contact as the young person reads it, and their current structure (None
+    for a coordinator)."""
     designation = (advisor_user.advisor_designations.filter(withdrawn_on__isnull=True)
                    .select_related("structure").first())
     contact = {"name": advisor_user.get_full_name() or advisor_user.email,
                "email": advisor_user.email}
-    if designation is not None:
-        structure = designation.structure
-        contact |= {"structure": structure.public_name, "phone": str(structure.phone),
-                    "address": f"{structure.address}, {structure.postal_code} {structure.commune}"}
-    return contact
+    if designation is None:
+        return contact, None
+    structure = designation.structure
+    contact |= {"structure": structure.public_name, "phone": str(structure.phone),
+                "address": f"{structure.address}, {structure.postal_code} {structure.commune}"}
+    return contact, structure
 
 
 def recommendation_items(*, person: Profile, sheets: list[ProgrammeSheet], on: date,
@@ -143,10 +147,11 @@ def programmes_send(*, advisor_user, youth_user, sheets: list[ProgrammeSheet], m
     except MobilityProfile.DoesNotExist as error:
         raise MatchingError(_("Le profil de mobilité du jeune n'est pas encore rempli.")) from error
     items = recommendation_items(person=person, sheets=sheets, on=timezone.localdate(now))
+    contact, structure = _advisor_contact(advisor_user)
     with transaction.atomic():
         recommendation = ProgrammeRecommendation.objects.create(
-            youth=youth_user, advisor=advisor_user, created_at=now, message=message.strip(),
-            advisor_contact=_advisor_contact(advisor_user), items=items)
+            youth=youth_user, advisor=advisor_user, structure=structure, created_at=now,
+            message=message.strip(), advisor_contact=contact, items=items)
         recommendation.sheets.set(sheets)
         publish_on_commit(recommendation_email_send, recommendation.pk)
     return recommendation

@@ -151,6 +151,12 @@ EXPECTATIONS: dict[str, Case] = {
     **{f"backoffice:{name}": Case(lambda w: {"public_id": w.appointment_a.public_id},
                                   ADVISORS_POST_ONLY)
        for name in ("hold_code", "hold_resend", "hold_cancel")},
+    # The structure's statistics: an advisor's own structure (issue 13).
+    "backoffice:statistics": Case(_no_kwargs, ADVISORS_ONLY),
+    "backoffice:statistics_chart": Case(lambda w: {"chart": "entretiens"}, ADVISORS_ONLY,
+                                        query="?du=2026-03-01&au=2026-03-31"),
+    "backoffice:statistics_csv": Case(_no_kwargs, ADVISORS_ONLY,
+                                      query="?du=2026-03-01&au=2026-03-31"),
     # The confirmation link of a booking made by an advisor: a forged token finds nothing.
     "bookings:staff_hold_confirm": Case(lambda w: {"token": "faux-jeton"}, everyone(404)),
     "youth:space": Case(_no_kwargs, YOUTH_ONLY),

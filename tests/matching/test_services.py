@@ -106,6 +106,9 @@ def test_programmes_send_snapshots_lines_and_emails_after_commit(
     assert set(recommendation.sheets.values_list("slug", flat=True)) == {"pvt-canada",
                                                                            "pvt-japon"}
     assert recommendation.advisor_contact["structure"]
+    # Counted in the statistics of the sender's structure of the day.
+    designation = advisor_user.advisor_designations.get()
+    assert recommendation.structure == designation.structure
 
     assert len(mail.outbox) == 1
     email = mail.outbox[0]

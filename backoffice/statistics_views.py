@@ -1,0 +1,184 @@
+"""The structure's statistics (/espace-conseil/statistiques/): the figures of the advisor's
+structure for a chosen period, two charts drawn on the server (SVG files shown with
+``<img>``) and the CSV export of the same figures.
+
+Every figure comes from ``bookings.statistics`` (the module the coordinators' statistics use
+too); this module only reads the period and lays the figures out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from urllib.parse import urlencode
+
+from defusedcsv import csv
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from advisors.models import Advisor
+from bookings.statistics import (
+    Filters,
+    Outcome,
+    StructureStatistics,
+    csv_rows,
+    mode_label,
+    outcome_labels,
+    structure_statistics,
+)
+from somobilite.charts import bars_svg, stacked_bars_svg
+
+from .access import advisor_space
+from .forms import PeriodForm
+
+CHARTS = ("entretiens", "domaines")
+
+
+def _month_start(day: dt.date, months_back: int = 0) -> dt.date:
+    month_index = day.year * 12 + day.month - 1 - months_back
+    return dt.date(month_index // 12, month_index % 12 + 1, 1)
+
+
+def _presets(today: dt.date) -> list[tuple[str, dt.date, dt.date]]:
+    this_month = _month_start(today)
+    return [
+        (_("Ce mois-ci"), this_month, today),
+        (_("Le mois dernier"), _month_start(today, 1), this_month - dt.timedelta(days=1)),
+        (_("Depuis le 1er janvier"), today.replace(month=1, day=1), today),
+        (_("L'année dernière"), dt.date(today.year - 1, 1, 1), dt.date(today.year - 1, 12, 31)),
+        (_("Les 12 derniers mois"), _month_start(today, 11), today),
+    ]
+
+
+def _default_period(today: dt.date) -> tuple[dt.date, dt.date]:
+    return today.replace(month=1, day=1), today
+
+
+def _query(start: dt.date, end: dt.date) -> str:
+    return urlencode({"du": start.isoformat(), "au": end.isoformat()})
+
+
+def _period(request: HttpRequest, today: dt.date) -> tuple[PeriodForm, dt.date, dt.date, bool]:
+    """The period of the query string (``du``, ``au``), or this year so far; the last item
+    says whether the query string's period was refused."""
+    if "du" not in request.GET and "au" not in request.GET:
+        start, end = _default_period(today)
+        return PeriodForm(initial={"du": start, "au": end}), start, end, False
+    form = PeriodForm(request.GET)
+    if form.is_valid():
+        return form, form.cleaned_data["du"], form.cleaned_data["au"], False
+    return form, *_default_period(today), True
+
+
+def _statistics(advisor: Advisor, start: dt.date, end: dt.date,
+                now: dt.datetime) -> StructureStatistics:
+    return structure_statistics(
+        Filters(start=start, end=end, structure_ids=(advisor.structure_id,)), now=now)
+
+
+def _percent(rate: float | None) -> str:
+    return "—" if rate is None else f"{number_format(rate * 100, 1)} %"
+
+
+@require_GET
+@advisor_space
+def statistics_page(request: HttpRequest, advisor: Advisor) -> HttpResponse:
+    now = timezone.now()
+    today = timezone.localdate(now)
+    form, start, end, refused = _period(request, today)
+    figures = _statistics(advisor, start, end, now)
+    table = figures.by_mode_and_outcome
+    query = _query(start, end)
+    return render(request, "backoffice/statistics.html", {
+        "advisor": advisor,
+        "form": form,
+        "refused": refused,
+        "start": start,
+        "end": end,
+        "presets": [(label, f"?{_query(first, last)}", (first, last) == (start, end))
+                    for label, first, last in _presets(today)],
+        "figures": figures,
+        "outcomes": outcome_labels(),
+        "rows": [(mode_label(mode), table.row(mode), table.by_mode(mode))
+                 for mode in table.modes],
+        "totals": table.by_outcome(),
+        "no_show_rate": _percent(figures.attendance.no_show_rate),
+        "chart_urls": {name: f"{reverse('backoffice:statistics_chart', args=[name])}?{query}"
+                       for name in CHARTS},
+        "csv_url": f"{reverse('backoffice:statistics_csv')}?{query}",
+    })
+
+
+def _checked_period(request: HttpRequest) -> tuple[dt.date, dt.date] | HttpResponse:
+    form = PeriodForm(request.GET)
+    if not form.is_valid():
+        reasons = "; ".join(str(error) for errors in form.errors.values() for error in errors)
+        return HttpResponseBadRequest(_("Période invalide : %(reasons)s")
+                                      % {"reasons": reasons},
+                                      content_type="text/plain; charset=utf-8")
+    return form.cleaned_data["du"], form.cleaned_data["au"]
+
+
+def _chart(name: str, figures: StructureStatistics) -> bytes:
+    if name == "entretiens":
+        table = figures.by_mode_and_outcome
+        modes = table.modes
+        return stacked_bars_svg(
+            categories=[mode_label(mode) for mode in modes],
+            series=[(str(Outcome.LABELS[outcome]),
+                     [table.counts.get((mode, outcome), 0) for mode in modes])
+                    for outcome in Outcome.ORDER],
+            title=_("Entretiens par modalité et issue"), value_label=_("entretiens"),
+            empty_message=_("Aucun entretien sur la période"))
+    return bars_svg(categories=[row.label for row in figures.domains],
+                    values=[row.count for row in figures.domains],
+                    title=_("Domaines demandés"), value_label=_("demandes"),
+                    empty_message=_("Aucune demande sur la période"))
+
+
+@require_GET
+@advisor_space
+def statistics_chart(request: HttpRequest, advisor: Advisor, chart: str) -> HttpResponse:
+    """One chart as an SVG file (``chart``: ``entretiens`` or ``domaines``)."""
+    if chart not in CHARTS:
+        return HttpResponse(_("Graphique inconnu."), status=404,
+                            content_type="text/plain; charset=utf-8")
+    period = _checked_period(request)
+    if isinstance(period, HttpResponse):
+        return period
+    figures = _statistics(advisor, *period, timezone.now())
+    response = HttpResponse(_chart(chart, figures), content_type="image/svg+xml")
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+@require_GET
+@advisor_space
+def statistics_csv(request: HttpRequest, advisor: Advisor) -> HttpResponse:
+    """The page's figures as CSV for a spreadsheet: UTF-8 with a byte-order mark and ``;``
+    between columns (what French spreadsheet software opens as is); cells that could be read
+    as formulas are neutralised (defusedcsv)."""
+    period = _checked_period(request)
+    if isinstance(period, HttpResponse):
+        return period
+    start, end = period
+    figures = _statistics(advisor, start, end, timezone.now())
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow([_("structure"), _("du"), _("au"), _("rubrique"), _("élément"),
+                     _("précision"), _("valeur")])
+    structure = advisor.structure.public_name
+    for section, item, detail, value in csv_rows(figures):
+        writer.writerow([structure, start.isoformat(), end.isoformat(), section, item, detail,
+                         value])
+    name = f"statistiques-{slugify(structure)}-{start.isoformat()}-{end.isoformat()}.csv"
+    response = HttpResponse(("\ufeff" + buffer.getvalue()).encode(),
+                            content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

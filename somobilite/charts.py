@@ -1,0 +1,118 @@
+"""Charts drawn on the server as SVG files (matplotlib), shown with ``<img>`` next to the
+table of their numbers.
+
+Readable without colour: series differ by grey level *and* hatch pattern, with black edges,
+and every bar carries its number. Text is drawn as paths, so the file needs no font on the
+reader's machine; the output is deterministic (no date, fixed ids) for the same figures.
+
+Domain-free: the apps give categories, series and French labels; nothing here knows what is
+counted. Matplotlib is imported on first use (it is slow to import) with the non-interactive
+Agg machinery only (``Figure`` + the SVG canvas, no pyplot, safe in threads).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+#: (face colour, hatch) of the successive series: grey levels far apart, distinct line
+#: patterns (dot and circle hatches make files ten times larger).
+STYLES = (("#ffffff", "//"), ("#4d4d4d", ""), ("#d9d9d9", "xx"), ("#ffffff", "--"),
+          ("#999999", "\\\\"), ("#f2f2f2", "||"), ("#1a1a1a", ""), ("#ffffff", "++"))
+#: Faces dark enough for a white number.
+DARK_FACES = frozenset({"#4d4d4d", "#1a1a1a"})
+WIDTH_INCHES = 8.0
+ROW_INCHES = 0.55
+
+
+def _figure(rows: int, *, legend_rows: int = 0):
+    from matplotlib import rcParams
+    from matplotlib.figure import Figure
+
+    rcParams["svg.hashsalt"] = "somobilite"
+    rcParams["svg.fonttype"] = "path"
+    rcParams["hatch.linewidth"] = 0.8
+    height = 1.3 + ROW_INCHES * max(rows, 1) + 0.35 * legend_rows
+    figure = Figure(figsize=(WIDTH_INCHES, height), layout="constrained")
+    return figure, figure.add_subplot()
+
+
+def _svg(figure) -> bytes:
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
+
+    buffer = io.BytesIO()
+    FigureCanvasSVG(figure).print_svg(buffer, metadata={"Date": None, "Creator": None})
+    return buffer.getvalue()
+
+
+def _frame(axes, *, categories: Sequence[str], title: str, value_label: str) -> None:
+    axes.set_title(title, loc="left", fontsize=12)
+    axes.set_yticks(range(len(categories)), labels=list(categories), fontsize=10)
+    axes.invert_yaxis()  # first category on top, as in the table
+    axes.set_xlabel(value_label, fontsize=10)
+    axes.xaxis.get_major_locator().set_params(integer=True)
+    axes.grid(axis="x", color="#cccccc", linewidth=0.6)
+    axes.set_axisbelow(True)
+    for side in ("top", "right"):
+        axes.spines[side].set_visible(False)
+
+
+def _empty(axes, message: str) -> None:
+    axes.text(0.5, 0.5, message, ha="center", va="center", fontsize=11,
+              transform=axes.transAxes)
+    axes.set_xticks([])
+    axes.set_yticks([])
+
+
+def bars_svg(*, categories: Sequence[str], values: Sequence[int], title: str,
+             value_label: str, empty_message: str) -> bytes:
+    """Horizontal bars, one per category (first on top), each labelled with its value.
+    ``empty_message`` is drawn when every value is 0 or there is no category."""
+    figure, axes = _figure(len(categories))
+    if not categories or not any(values):
+        _empty(axes, empty_message)
+        axes.set_title(title, loc="left", fontsize=12)
+        return _svg(figure)
+    face, hatch = STYLES[0]
+    bars = axes.barh(range(len(categories)), values, color=face, hatch=hatch,
+                     edgecolor="black", linewidth=0.8, height=0.6)
+    axes.bar_label(bars, padding=3, fontsize=10)
+    _frame(axes, categories=categories, title=title, value_label=value_label)
+    axes.set_xlim(0, max(values) * 1.15)
+    return _svg(figure)
+
+
+def stacked_bars_svg(*, categories: Sequence[str], series: Sequence[tuple[str, Sequence[int]]],
+                     title: str, value_label: str, empty_message: str) -> bytes:
+    """One horizontal bar per category (first on top), stacked by series; each segment has
+    its series' grey and hatch and, when it is not 0, its number; the total is written at the
+    end of the bar. The legend (below) names only series that are not 0 everywhere."""
+    shown = [(label, list(values)) for label, values in series if any(values)]
+    legend_rows = (len(shown) + 2) // 3
+    figure, axes = _figure(len(categories), legend_rows=legend_rows)
+    if not categories or not shown:
+        _empty(axes, empty_message)
+        axes.set_title(title, loc="left", fontsize=12)
+        return _svg(figure)
+    positions = range(len(categories))
+    left = [0] * len(categories)
+    for index, (label, values) in enumerate(series):
+        if not any(values):
+            continue
+        face, hatch = STYLES[index % len(STYLES)]
+        bars = axes.barh(positions, values, left=left, color=face, hatch=hatch,
+                         edgecolor="black", linewidth=0.8, height=0.6, label=label)
+        dark = face in DARK_FACES
+        axes.bar_label(bars, labels=[str(v) if v else "" for v in values],
+                       label_type="center", fontsize=9,
+                       color="white" if dark else "black",
+                       bbox=None if dark else {"boxstyle": "round,pad=0.15", "fc": "white",
+                                               "ec": "none"})
+        left = [a + b for a, b in zip(left, values, strict=True)]
+    for position, total in zip(positions, left, strict=True):
+        axes.text(total, position, f"  {total}", va="center", fontsize=10, fontweight="bold")
+    _frame(axes, categories=categories, title=title, value_label=value_label)
+    axes.set_xlim(0, max(left) * 1.12)
+    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18 - 0.02 * len(categories)),
+                ncols=3, frameon=False, fontsize=9, handleheight=1.4, handlelength=2.2)
+    return _svg(figure)
