@@ -1,9 +1,18 @@
 """The advisors' back-office, under /espace-conseil/ (availability and proposals have their own
 prefixes there, served by their domain apps)."""
 
-from django.urls import path
+from django.urls import path, re_path
 
-from . import agenda_views, booking_views, interview_views, matching_views, statistics_views
+from bookings.calendar_feed import TOKEN_PATTERN
+
+from . import (
+    agenda_views,
+    booking_views,
+    calendar_views,
+    interview_views,
+    matching_views,
+    statistics_views,
+)
 
 app_name = "backoffice"
 
@@ -30,6 +39,12 @@ urlpatterns = [
          name="matching"),
     path("rendez-vous/<uuid:public_id>/programmes/envoyer/", matching_views.matching_send,
          name="matching_send"),
+    path("calendrier/", calendar_views.calendar_page, name="calendar"),
+    path("calendrier/regenerer/", calendar_views.calendar_regenerate,
+         name="calendar_regenerate"),
+    path("calendrier/desactiver/", calendar_views.calendar_revoke, name="calendar_revoke"),
+    re_path(rf"^calendrier/(?P<token>{TOKEN_PATTERN})\.ics$", calendar_views.calendar_feed,
+            name="calendar_feed"),
     path("statistiques/", statistics_views.statistics_page, name="statistics"),
     path("statistiques/graphiques/<slug:chart>.svg", statistics_views.statistics_chart,
          name="statistics_chart"),

@@ -30,6 +30,7 @@ from .models import (
     Absence,
     Appointment,
     AppointmentStatus,
+    CalendarFeed,
     Mode,
     Notification,
     OneOffAvailability,
@@ -419,3 +420,22 @@ class WaitingListEntryAdmin(admin.ModelAdmin):
     list_display = ["email", "departement", "mode", "created_at", "expires_at", "notified_at"]
     list_filter = ["departement", "mode", ("notified_at", admin.EmptyFieldListFilter)]
     search_fields = ["email"]
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(admin.ModelAdmin):
+    """Advisors' calendar subscriptions: coordinators see who has one and when it was last
+    read, and may delete one (the address stops working). The address itself is never shown
+    here; the advisor creates a new one from her space."""
+
+    list_display = ["advisor", "created_at", "last_read_at"]
+    list_select_related = ["advisor__user", "advisor__structure"]
+    search_fields = ["advisor__user__email", "advisor__user__last_name"]
+    fields = ["advisor", "created_at", "last_read_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

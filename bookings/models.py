@@ -568,3 +568,27 @@ class WaitingListEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} ({self.departement}, {self.get_mode_display()})"
+
+
+class CalendarFeed(models.Model):
+    """An advisor's private calendar subscription (.ics URL, issue 13).
+
+    The URL carries ``key`` and a signature of it made with the site's SECRET_KEY
+    (``bookings.calendar_feed``): the database alone does not give a working URL. Deleting
+    the row revokes the URL; a new key replaces it.
+    """
+
+    advisor = models.OneToOneField(Advisor, on_delete=models.CASCADE,
+                                   related_name="calendar_feed",
+                                   verbose_name=_("conseiller·ère"))
+    key = models.CharField(_("clé"), max_length=32, unique=True, editable=False)
+    created_at = models.DateTimeField(_("créé le"))
+    last_read_at = models.DateTimeField(_("dernière lecture par un agenda"), null=True,
+                                        blank=True)
+
+    class Meta:
+        verbose_name = _("abonnement d'agenda")
+        verbose_name_plural = _("abonnements d'agenda")
+
+    def __str__(self) -> str:
+        return str(self.advisor)

@@ -14,6 +14,7 @@ import time_machine
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from bookings.calendar_feed import calendar_feed_regenerate, calendar_feed_token
 from bookings.links import appointment_manage_token
 from tests.factories import (
     AdvisorFactory,
@@ -151,6 +152,12 @@ EXPECTATIONS: dict[str, Case] = {
     **{f"backoffice:{name}": Case(lambda w: {"public_id": w.appointment_a.public_id},
                                   ADVISORS_POST_ONLY)
        for name in ("hold_code", "hold_resend", "hold_cancel")},
+    # An advisor's calendar subscription: the feed answers whoever holds its secret URL
+    # (calendar applications have no session); the page and its actions are hers.
+    "backoffice:calendar": Case(_no_kwargs, ADVISORS_ONLY),
+    "backoffice:calendar_regenerate": Case(_no_kwargs, ADVISORS_POST_ONLY),
+    "backoffice:calendar_revoke": Case(_no_kwargs, ADVISORS_POST_ONLY),
+    "backoffice:calendar_feed": Case(lambda w: {"token": w.feed_token}, PUBLIC),
     # The structure's statistics: an advisor's own structure (issue 13).
     "backoffice:statistics": Case(_no_kwargs, ADVISORS_ONLY),
     "backoffice:statistics_chart": Case(lambda w: {"chart": "entretiens"}, ADVISORS_ONLY,
@@ -214,6 +221,8 @@ class World:
             starts_at=dt.datetime(2026, 3, 20, 9, 0, tzinfo=dt.UTC),
         )
         self.token_a = appointment_manage_token(self.appointment_a)
+        self.feed_token = calendar_feed_token(calendar_feed_regenerate(advisor=self.advisor_x,
+                                                                       now=NOW))
         self.availability_x = RecurringAvailabilityFactory(advisor=self.advisor_x)
         self.one_off_x = OneOffAvailabilityFactory(advisor=self.advisor_x)
         self.sheet = ProgrammeSheetFactory()

@@ -262,6 +262,28 @@ def test_an_advisor_proposes_a_sheet_and_follows_it(client, advisor):
     assert "Échange Voltaire" in page and "En attente d&#x27;examen" in page
 
 
+def test_the_list_shows_each_status_and_the_coordinations_answer(
+        client, advisor, coordinator, django_assert_max_num_queries):
+    waiting = _new(advisor, title="Dispositif en attente")
+    accepted = _new(advisor, title="Dispositif accepté")
+    refused = _new(advisor, title="Dispositif refusé")
+    proposal_accept(proposal=accepted, reviewer=coordinator, now=NOW)
+    proposal_reject(proposal=refused, reviewer=coordinator, now=NOW,
+                    reason="Ce programme est fermé depuis 2025.")
+    client.force_login(advisor)
+    with django_assert_max_num_queries(6):
+        page = client.get(reverse("programme_proposals:list")).content.decode()
+    rows = page.split("<tr>")[2:]
+    assert "Dispositif refusé" in rows[0] and "Refusée" in rows[0]
+    assert "Le 23 novembre 2026 :" in rows[0] and "Ce programme est fermé depuis 2025." in rows[0]
+    assert "Dispositif accepté" in rows[1] and "la fiche est en ligne" in rows[1]
+    accepted.refresh_from_db()
+    assert reverse("programmes:detail", args=[accepted.sheet.slug]) in rows[1]
+    assert waiting.title in rows[2] and "Pas encore examinée." in rows[2]
+    # The proposals are part of the advisor's space navigation.
+    assert 'aria-current="page">Propositions</a>' in page
+
+
 def test_the_update_form_is_prefilled_from_the_published_sheet(client, advisor):
     sheet = ProgrammeSheetFactory(title="PVT Canada", statuses=["any"],
                                   languages=[{"language": "en", "level": "B1",
