@@ -66,5 +66,22 @@ def staff_space(view):
     return wrapper
 
 
+def network_staff(view):
+    """Pages for the whole network's staff, about no young person (the media bank): advisors
+    with a current designation, of any structure, and coordinators whose session passed MFA
+    (their powers belong to such a session, issue 9 §1). Anonymous visitors go to the login
+    page; everybody else gets a 403."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if current_advisor(request) is None and not coordinator_mfa(request):
+            raise PermissionDenied(_("Réservé aux conseillers et conseillères So Mobilité et à "
+                                     "la coordination."))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 def not_found() -> Http404:
     return Http404(_("Rendez-vous introuvable, ou d'une autre structure."))

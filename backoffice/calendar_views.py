@@ -32,8 +32,8 @@ def feed_url(feed: CalendarFeed) -> str:
                                        args=[calendar_feed_token(feed)])
 
 
-@require_GET
 @advisor_space
+@require_GET
 def calendar_page(request: HttpRequest, advisor: Advisor) -> HttpResponse:
     feed = CalendarFeed.objects.filter(advisor=advisor).first()
     url = feed_url(feed) if feed else ""
@@ -43,8 +43,8 @@ def calendar_page(request: HttpRequest, advisor: Advisor) -> HttpResponse:
     })
 
 
-@require_POST
 @advisor_space
+@require_POST
 def calendar_regenerate(request: HttpRequest, advisor: Advisor) -> HttpResponse:
     existed = CalendarFeed.objects.filter(advisor=advisor).exists()
     calendar_feed_regenerate(advisor=advisor, now=timezone.now())
@@ -55,8 +55,8 @@ def calendar_regenerate(request: HttpRequest, advisor: Advisor) -> HttpResponse:
     return redirect("backoffice:calendar")
 
 
-@require_POST
 @advisor_space
+@require_POST
 def calendar_revoke(request: HttpRequest, advisor: Advisor) -> HttpResponse:
     if calendar_feed_revoke(advisor=advisor):
         messages.success(request, _("L'adresse est désactivée : votre agenda ne recevra plus "

@@ -3,12 +3,17 @@
 import datetime as dt
 
 from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from bookings.forms import BookingForm
 from bookings.interviews import FOLLOW_UP_MAX_LENGTH, NOTE_MAX_LENGTH
 from bookings.models import ATTENDANCE_STATUSES, AppointmentStatus, FollowUpChannel
 from bookings.services import CONSENT_TEXT
+from support.files import screenshot_check
+from support.models import HelpRequestKind
+from support.services import MESSAGE_MAX_LENGTH, SUBJECT_MAX_LENGTH
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -106,3 +111,34 @@ class PeriodForm(forms.Form):
         if start and end and end < start:
             self.add_error("au", _("La fin de la période est avant son début."))
         return cleaned
+
+
+class HelpRequestForm(forms.Form):
+    """A question or a technical problem for the coordination (the checks of the screenshot's
+    content are ``support.files.screenshot_check``)."""
+
+    kind = forms.ChoiceField(label=_("Vous avez"), choices=HelpRequestKind.choices,
+                             widget=forms.RadioSelect, initial=HelpRequestKind.QUESTION)
+    subject = forms.CharField(label=_("Objet"), max_length=SUBJECT_MAX_LENGTH)
+    message = forms.CharField(label=_("Votre message"), max_length=MESSAGE_MAX_LENGTH,
+                              widget=forms.Textarea(attrs={"rows": 6}),
+                              help_text=_("Pour un problème technique : ce que vous faisiez, ce "
+                                          "qui s'est passé, le message affiché."))
+    page_url = forms.CharField(label=_("Page concernée (facultatif)"), max_length=500,
+                               required=False,
+                               help_text=_("L'adresse de la page, copiée depuis le navigateur."))
+    screenshot = forms.FileField(
+        label=_("Capture d'écran (facultatif)"), required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["screenshot"].help_text = _("Image PNG ou JPEG, %(limit)s au plus.") % {
+            "limit": filesizeformat(settings.HELP_SCREENSHOT_MAX_BYTES)}
+
+    def clean_screenshot(self):
+        upload = self.cleaned_data.get("screenshot")
+        if upload:
+            screenshot_check(upload)
+        return upload

@@ -86,8 +86,8 @@ def _percent(rate: float | None) -> str:
     return "—" if rate is None else f"{number_format(rate * 100, 1)} %"
 
 
-@require_GET
 @advisor_space
+@require_GET
 def statistics_page(request: HttpRequest, advisor: Advisor) -> HttpResponse:
     now = timezone.now()
     today = timezone.localdate(now)
@@ -142,8 +142,8 @@ def _chart(name: str, figures: StructureStatistics) -> bytes:
                     empty_message=_("Aucune demande sur la période"))
 
 
-@require_GET
 @advisor_space
+@require_GET
 def statistics_chart(request: HttpRequest, advisor: Advisor, chart: str) -> HttpResponse:
     """One chart as an SVG file (``chart``: ``entretiens`` or ``domaines``)."""
     if chart not in CHARTS:
@@ -158,8 +158,8 @@ def statistics_chart(request: HttpRequest, advisor: Advisor, chart: str) -> Http
     return response
 
 
-@require_GET
 @advisor_space
+@require_GET
 def statistics_csv(request: HttpRequest, advisor: Advisor) -> HttpResponse:
     """The page's figures as CSV for a spreadsheet: UTF-8 with a byte-order mark and ``;``
     between columns (what French spreadsheet software opens as is); cells that could be read

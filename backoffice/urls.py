@@ -12,6 +12,7 @@ from . import (
     interview_views,
     matching_views,
     statistics_views,
+    support_views,
 )
 
 app_name = "backoffice"
@@ -45,6 +46,13 @@ urlpatterns = [
     path("calendrier/desactiver/", calendar_views.calendar_revoke, name="calendar_revoke"),
     re_path(rf"^calendrier/(?P<token>{TOKEN_PATTERN})\.ics$", calendar_views.calendar_feed,
             name="calendar_feed"),
+    path("aide/", support_views.help_page, name="help"),
+    path("aide/<uuid:public_id>/", support_views.help_detail, name="help_detail"),
+    path("aide/<uuid:public_id>/capture/", support_views.help_screenshot,
+         name="help_screenshot"),
+    path("mediatheque/", support_views.media_page, name="media"),
+    path("mediatheque/<uuid:public_id>/telecharger/", support_views.media_download,
+         name="media_download"),
     path("statistiques/", statistics_views.statistics_page, name="statistics"),
     path("statistiques/graphiques/<slug:chart>.svg", statistics_views.statistics_chart,
          name="statistics_chart"),

@@ -472,6 +472,9 @@ class NotificationKind(models.TextChoices):
     BOOKING_REFUSED = "booking_refused", _("Réservation impossible (explication)")
     COMPLIANCE_DIGEST = "compliance_digest", _("Synthèse hebdomadaire de conformité")
     YOUTH_STAFF_HOLD = "youth_staff_hold", _("Réservé par un·e conseiller·ère : code à confirmer")
+    HELP_REQUEST_NEW = "help_request_new", _("Demande d'aide d'un·e conseiller·ère")
+    HELP_REQUEST_ANSWERED = "help_request_answered", _("Réponse à une demande d'aide")
+    HELP_REQUEST_CLOSED = "help_request_closed", _("Demande d'aide close")
 
 
 class Notification(models.Model):

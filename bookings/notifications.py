@@ -87,6 +87,9 @@ SUBJECTS = {
     NotificationKind.BOOKING_REFUSED: "Votre demande de rendez-vous So Mobilité",
     NotificationKind.COMPLIANCE_DIGEST: "Conformité hebdomadaire des structures",
     NotificationKind.YOUTH_STAFF_HOLD: "Confirmez votre rendez-vous So Mobilité du {when}",
+    NotificationKind.HELP_REQUEST_NEW: "Demande d'aide : {subject}",
+    NotificationKind.HELP_REQUEST_ANSWERED: "Réponse de la coordination : {subject}",
+    NotificationKind.HELP_REQUEST_CLOSED: "Demande d'aide close : {subject}",
 }
 ICS_METHOD = {
     NotificationKind.YOUTH_CONFIRMATION: "REQUEST",
@@ -299,7 +302,8 @@ def build_message(notification: Notification, *, now: dt.datetime) -> EmailMulti
         when = _when(context["starts_at"])
         if kind in (NotificationKind.YOUTH_CANCELLATION, NotificationKind.ADVISOR_CANCELLED):
             when = _when(context["old_starts_at"] or context["starts_at"])
-    subject = f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{SUBJECTS[kind].format(when=when)}"
+    title = SUBJECTS[kind].format(when=when, subject=notification.payload.get("subject", ""))
+    subject = f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{title}"
     text = render_to_string(f"bookings/email/{kind}.txt", context)
     html = render_to_string(f"bookings/email/{kind}.html", context)
     message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL,

@@ -72,3 +72,16 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.get_closest_marker("postgres_only"):
             item.add_marker(skip)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_files_in_a_temporary_directory(tmp_path_factory):
+    """Help-request screenshots and media bank files written by the tests go to a directory
+    of the run, not to the project's PRIVATE_MEDIA_ROOT."""
+    from django.test import override_settings
+
+    storages = {**settings.STORAGES, "private": {
+        "BACKEND": "support.storage.PrivateStorage",
+        "OPTIONS": {"location": str(tmp_path_factory.mktemp("private-media"))}}}
+    with override_settings(STORAGES=storages):
+        yield

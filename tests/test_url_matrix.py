@@ -12,10 +12,13 @@ from dataclasses import dataclass
 import pytest
 import time_machine
 from django.contrib import admin
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from bookings.calendar_feed import calendar_feed_regenerate, calendar_feed_token
 from bookings.links import appointment_manage_token
+from support.models import MediaItem
+from support.services import help_request_submit, media_item_save
 from tests.factories import (
     AdvisorFactory,
     AppointmentFactory,
@@ -50,6 +53,8 @@ YOUTH_ONLY = {"anonymous": LOGIN, "youth_a": OK, "youth_b": OK, "advisor_x": 403
 ADVISORS_ONLY = {"anonymous": LOGIN, "youth_a": 403, "youth_b": 403, "advisor_x": OK,
                  "advisor_y": OK, "untrained": OK, "coordinator": 403,
                  "coordinator_no_mfa": 403}
+# Signed-in staff: advisors with a current designation, coordinators whose session passed MFA.
+SIGNED_IN_STAFF = {**ADVISORS_ONLY, "coordinator": OK}
 ADVISORS_POST_ONLY = {**ADVISORS_ONLY, "advisor_x": 405, "advisor_y": 405, "untrained": 405}
 # An appointment of structure X: its advisors (trained or not); others get a 404.
 # Coordinators only from a session that passed MFA (issue 9 §1).
@@ -158,6 +163,15 @@ EXPECTATIONS: dict[str, Case] = {
     "backoffice:calendar_regenerate": Case(_no_kwargs, ADVISORS_POST_ONLY),
     "backoffice:calendar_revoke": Case(_no_kwargs, ADVISORS_POST_ONLY),
     "backoffice:calendar_feed": Case(lambda w: {"token": w.feed_token}, PUBLIC),
+    # Help requests: their author only (coordinators answer in admin). The media bank: every
+    # signed-in advisor with a current designation, and coordinators.
+    "backoffice:help": Case(_no_kwargs, ADVISORS_ONLY),
+    **{f"backoffice:{name}": Case(lambda w: {"public_id": w.help_request.public_id},
+                                  {**ADVISORS_ONLY, "advisor_y": 404, "untrained": 404})
+       for name in ("help_detail", "help_screenshot")},
+    "backoffice:media": Case(_no_kwargs, SIGNED_IN_STAFF),
+    "backoffice:media_download": Case(lambda w: {"public_id": w.media_item.public_id},
+                                      SIGNED_IN_STAFF),
     # The structure's statistics: an advisor's own structure (issue 13).
     "backoffice:statistics": Case(_no_kwargs, ADVISORS_ONLY),
     "backoffice:statistics_chart": Case(lambda w: {"chart": "entretiens"}, ADVISORS_ONLY,
@@ -207,6 +221,16 @@ def test_every_url_has_an_expectation():
     assert not stale, f"Expectations for URLs that no longer exist: {stale}"
 
 
+def _png() -> bytes:
+    from io import BytesIO
+
+    from PIL import Image
+
+    buffer = BytesIO()
+    Image.new("RGB", (8, 8)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
 class World:
     def __init__(self):
         self.advisor_x = BookableAdvisorFactory()
@@ -223,6 +247,12 @@ class World:
         self.token_a = appointment_manage_token(self.appointment_a)
         self.feed_token = calendar_feed_token(calendar_feed_regenerate(advisor=self.advisor_x,
                                                                        now=NOW))
+        self.help_request = help_request_submit(
+            author=self.advisor_x.user, kind="question", subject="Question", message="Texte",
+            screenshot=SimpleUploadedFile("capture.png", _png()), now=NOW)
+        self.media_item = media_item_save(
+            item=MediaItem(title="Logo", category="logos", date=NOW.date()),
+            upload=SimpleUploadedFile("logo.png", _png()), by=self.coordinator, now=NOW)
         self.availability_x = RecurringAvailabilityFactory(advisor=self.advisor_x)
         self.one_off_x = OneOffAvailabilityFactory(advisor=self.advisor_x)
         self.sheet = ProgrammeSheetFactory()

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "programmes",
     "matching",
     "privacy",
+    "support",
     "operations",
     "backoffice",
     "youth",
@@ -158,8 +159,13 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(BASE_DIR / "media"))
+# Help-request screenshots and the media bank: outside STATIC and MEDIA, no URL maps to it;
+# views that check who asks serve the files as attachments (support.storage).
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private-media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {"BACKEND": "support.storage.PrivateStorage",
+                "OPTIONS": {"location": PRIVATE_MEDIA_ROOT}},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
@@ -230,6 +236,9 @@ DEFAULT_FROM_EMAIL = env(
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 COORDINATION_EMAIL = env("COORDINATION_EMAIL", default="coordination@somobilite.fr")
+# Upload limits (bytes): a help request's screenshot (issue 13: 5 MB), a media bank file.
+HELP_SCREENSHOT_MAX_BYTES = env.int("HELP_SCREENSHOT_MAX_BYTES", default=5 * 1024 * 1024)
+MEDIA_BANK_MAX_BYTES = env.int("MEDIA_BANK_MAX_BYTES", default=30 * 1024 * 1024)
 
 # django-allauth: email is the login; young people log in by a code sent by email.
 SITE_ID = 1
