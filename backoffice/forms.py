@@ -4,14 +4,13 @@ import datetime as dt
 
 from django import forms
 from django.conf import settings
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from bookings.forms import BookingForm
 from bookings.interviews import FOLLOW_UP_MAX_LENGTH, NOTE_MAX_LENGTH
 from bookings.models import ATTENDANCE_STATUSES, AppointmentStatus, FollowUpChannel
 from bookings.services import CONSENT_TEXT
-from support.files import screenshot_check
+from support.files import file_size, screenshot_check
 from support.models import HelpRequestKind
 from support.services import MESSAGE_MAX_LENGTH, SUBJECT_MAX_LENGTH
 
@@ -135,7 +134,7 @@ class HelpRequestForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["screenshot"].help_text = _("Image PNG ou JPEG, %(limit)s au plus.") % {
-            "limit": filesizeformat(settings.HELP_SCREENSHOT_MAX_BYTES)}
+            "limit": file_size(settings.HELP_SCREENSHOT_MAX_BYTES)}
 
     def clean_screenshot(self):
         upload = self.cleaned_data.get("screenshot")

@@ -38,6 +38,7 @@ from .access import advisor_space
 from .forms import PeriodForm
 
 CHARTS = ("entretiens", "domaines")
+NARROW = "etroit"
 
 
 def _month_start(day: dt.date, months_back: int = 0) -> dt.date:
@@ -83,7 +84,8 @@ def _statistics(advisor: Advisor, start: dt.date, end: dt.date,
 
 
 def _percent(rate: float | None) -> str:
-    return "—" if rate is None else f"{number_format(rate * 100, 1)} %"
+    # number_format truncates: round first (2/3 is 66,7 %).
+    return "—" if rate is None else f"{number_format(round(rate * 100, 1), 1)} %"
 
 
 @advisor_space
@@ -104,13 +106,15 @@ def statistics_page(request: HttpRequest, advisor: Advisor) -> HttpResponse:
         "presets": [(label, f"?{_query(first, last)}", (first, last) == (start, end))
                     for label, first, last in _presets(today)],
         "figures": figures,
-        "outcomes": outcome_labels(),
-        "rows": [(mode_label(mode), table.row(mode), table.by_mode(mode))
-                 for mode in table.modes],
-        "totals": table.by_outcome(),
+        "modes": [mode_label(mode) for mode in table.modes],
+        "rows": [(label, [table.counts.get((mode, outcome), 0) for mode in table.modes], total)
+                 for label, outcome, total in zip(outcome_labels(), Outcome.ORDER,
+                                                  table.by_outcome(), strict=True)],
+        "totals": [table.by_mode(mode) for mode in table.modes],
         "no_show_rate": _percent(figures.attendance.no_show_rate),
         "chart_urls": {name: f"{reverse('backoffice:statistics_chart', args=[name])}?{query}"
                        for name in CHARTS},
+        "narrow": NARROW,
         "csv_url": f"{reverse('backoffice:statistics_csv')}?{query}",
     })
 
@@ -125,7 +129,7 @@ def _checked_period(request: HttpRequest) -> tuple[dt.date, dt.date] | HttpRespo
     return form.cleaned_data["du"], form.cleaned_data["au"]
 
 
-def _chart(name: str, figures: StructureStatistics) -> bytes:
+def _chart(name: str, figures: StructureStatistics, *, narrow: bool) -> bytes:
     if name == "entretiens":
         table = figures.by_mode_and_outcome
         modes = table.modes
@@ -135,17 +139,18 @@ def _chart(name: str, figures: StructureStatistics) -> bytes:
                      [table.counts.get((mode, outcome), 0) for mode in modes])
                     for outcome in Outcome.ORDER],
             title=_("Entretiens par modalité et issue"), value_label=_("entretiens"),
-            empty_message=_("Aucun entretien sur la période"))
+            empty_message=_("Aucun entretien sur la période"), narrow=narrow)
     return bars_svg(categories=[row.label for row in figures.domains],
                     values=[row.count for row in figures.domains],
                     title=_("Domaines demandés"), value_label=_("demandes"),
-                    empty_message=_("Aucune demande sur la période"))
+                    empty_message=_("Aucune demande sur la période"), narrow=narrow)
 
 
 @advisor_space
 @require_GET
 def statistics_chart(request: HttpRequest, advisor: Advisor, chart: str) -> HttpResponse:
-    """One chart as an SVG file (``chart``: ``entretiens`` or ``domaines``)."""
+    """One chart as an SVG file (``chart``: ``entretiens`` or ``domaines``; ``?format=etroit``
+    draws it for a phone)."""
     if chart not in CHARTS:
         return HttpResponse(_("Graphique inconnu."), status=404,
                             content_type="text/plain; charset=utf-8")
@@ -153,7 +158,8 @@ def statistics_chart(request: HttpRequest, advisor: Advisor, chart: str) -> Http
     if isinstance(period, HttpResponse):
         return period
     figures = _statistics(advisor, *period, timezone.now())
-    response = HttpResponse(_chart(chart, figures), content_type="image/svg+xml")
+    svg = _chart(chart, figures, narrow=request.GET.get("format") == NARROW)
+    response = HttpResponse(svg, content_type="image/svg+xml")
     response["Cache-Control"] = "private, max-age=300"
     return response
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from advisors.models import Advisor
 from support.downloads import attachment_response
-from support.files import type_name
+from support.files import file_size, type_name
 from support.models import HelpRequest, MediaCategory, MediaItem
 from support.selectors import (
     help_request_get_for_author,
@@ -96,6 +96,7 @@ def media_page(request: HttpRequest) -> HttpResponse:
     items = list(media_items(category=chosen or None))
     for item in items:
         item.type_label = type_name(item.content_type, item.original_name)
+        item.size_label = file_size(item.size)
     categories = media_categories()
     groups = [(category, [item for item in items if item.category == category.code])
               for category in categories if not chosen or category.code == chosen]

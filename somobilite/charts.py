@@ -22,10 +22,13 @@ STYLES = (("#ffffff", "//"), ("#4d4d4d", ""), ("#d9d9d9", "xx"), ("#ffffff", "--
 #: Faces dark enough for a white number.
 DARK_FACES = frozenset({"#4d4d4d", "#1a1a1a"})
 WIDTH_INCHES = 8.0
+#: For phones (a ``<picture>`` source for narrow screens): the same text size on a narrower
+#: figure, so that labels stay readable once the image is scaled to the screen.
+NARROW_WIDTH_INCHES = 4.6
 ROW_INCHES = 0.55
 
 
-def _figure(rows: int, *, legend_rows: int = 0):
+def _figure(rows: int, *, legend_rows: int = 0, narrow: bool = False):
     from matplotlib import rcParams
     from matplotlib.figure import Figure
 
@@ -33,7 +36,8 @@ def _figure(rows: int, *, legend_rows: int = 0):
     rcParams["svg.fonttype"] = "path"
     rcParams["hatch.linewidth"] = 0.8
     height = 1.3 + ROW_INCHES * max(rows, 1) + 0.35 * legend_rows
-    figure = Figure(figsize=(WIDTH_INCHES, height), layout="constrained")
+    width = NARROW_WIDTH_INCHES if narrow else WIDTH_INCHES
+    figure = Figure(figsize=(width, height), layout="constrained")
     return figure, figure.add_subplot()
 
 
@@ -65,10 +69,11 @@ def _empty(axes, message: str) -> None:
 
 
 def bars_svg(*, categories: Sequence[str], values: Sequence[int], title: str,
-             value_label: str, empty_message: str) -> bytes:
+             value_label: str, empty_message: str, narrow: bool = False) -> bytes:
     """Horizontal bars, one per category (first on top), each labelled with its value.
-    ``empty_message`` is drawn when every value is 0 or there is no category."""
-    figure, axes = _figure(len(categories))
+    ``empty_message`` is drawn when every value is 0 or there is no category; ``narrow``
+    draws it for a phone's width."""
+    figure, axes = _figure(len(categories), narrow=narrow)
     if not categories or not any(values):
         _empty(axes, empty_message)
         axes.set_title(title, loc="left", fontsize=12)
@@ -83,13 +88,16 @@ def bars_svg(*, categories: Sequence[str], values: Sequence[int], title: str,
 
 
 def stacked_bars_svg(*, categories: Sequence[str], series: Sequence[tuple[str, Sequence[int]]],
-                     title: str, value_label: str, empty_message: str) -> bytes:
+                     title: str, value_label: str, empty_message: str,
+                     narrow: bool = False) -> bytes:
     """One horizontal bar per category (first on top), stacked by series; each segment has
     its series' grey and hatch and, when it is not 0, its number; the total is written at the
-    end of the bar. The legend (below) names only series that are not 0 everywhere."""
+    end of the bar. The legend (below) names only series that are not 0 everywhere;
+    ``narrow`` draws it for a phone's width."""
     shown = [(label, list(values)) for label, values in series if any(values)]
-    legend_rows = (len(shown) + 2) // 3
-    figure, axes = _figure(len(categories), legend_rows=legend_rows)
+    columns = 1 if narrow else 3
+    legend_rows = (len(shown) + columns - 1) // columns
+    figure, axes = _figure(len(categories), legend_rows=legend_rows, narrow=narrow)
     if not categories or not shown:
         _empty(axes, empty_message)
         axes.set_title(title, loc="left", fontsize=12)
@@ -114,5 +122,5 @@ def stacked_bars_svg(*, categories: Sequence[str], series: Sequence[tuple[str, S
     _frame(axes, categories=categories, title=title, value_label=value_label)
     axes.set_xlim(0, max(left) * 1.12)
     axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18 - 0.02 * len(categories)),
-                ncols=3, frameon=False, fontsize=9, handleheight=1.4, handlelength=2.2)
+                ncols=columns, frameon=False, fontsize=9, handleheight=1.4, handlelength=2.2)
     return _svg(figure)

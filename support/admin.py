@@ -7,14 +7,14 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.template.defaultfilters import filesizeformat, linebreaksbr
+from django.template.defaultfilters import linebreaksbr
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .downloads import attachment_response
-from .files import media_file_check, type_name
+from .files import file_size, media_file_check, type_name
 from .models import HelpRequest, HelpRequestStatus, MediaItem
 from .services import (
     ANSWER_MAX_LENGTH,
@@ -163,7 +163,7 @@ class MediaItemAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("taille"), ordering="size")
     def size_display(self, obj):
-        return filesizeformat(obj.size)
+        return file_size(obj.size)
 
     @admin.display(description=_("fichier actuel"))
     def current_file(self, obj):
@@ -172,7 +172,7 @@ class MediaItemAdmin(admin.ModelAdmin):
         return format_html('<a href="{}">{}</a> ({}, {})',
                            reverse("admin:support_mediaitem_download", args=[obj.pk]),
                            obj.original_name, type_name(obj.content_type, obj.original_name),
-                           filesizeformat(obj.size))
+                           file_size(obj.size))
 
     def get_urls(self):
         return [path("<int:pk>/telecharger/", self.admin_site.admin_view(self.download_view),

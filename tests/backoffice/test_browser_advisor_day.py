@@ -7,16 +7,15 @@ Screenshots of the login, the agenda, the interview screen and the matching pane
 widths the pages must not scroll sideways."""
 
 import datetime as dt
-import os
-from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from matching.models import ProgrammeRecommendation
+from tests.browser_pages import axe_clean as _axe
+from tests.browser_pages import shots as _shots
 from tests.factories import (
     AppointmentFactory,
     BookableAdvisorFactory,
@@ -24,30 +23,6 @@ from tests.factories import (
     RecurringAvailabilityFactory,
     UserFactory,
 )
-
-WIDTHS = (390, 1366)
-
-
-def _no_sideways_scroll(page) -> None:
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0, f"{page.url}: {overflow} px wider than the window"
-
-
-def _shots(page, name: str) -> None:
-    """At each width: no horizontal overflow, and a full-page screenshot if asked for."""
-    folder = os.environ.get("SCREENSHOT_DIR")
-    for width in WIDTHS:
-        page.set_viewport_size({"width": width, "height": 900})
-        _no_sideways_scroll(page)
-        if folder:
-            Path(folder).mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=f"{folder}/{name}-{width}.png", full_page=True)
-    page.set_viewport_size({"width": 1366, "height": 900})
-
-
-def _axe(page) -> None:
-    results = Axe().run(page)
-    assert results.violations_count == 0, results.generate_report()
 
 
 @pytest.mark.browser
@@ -117,7 +92,7 @@ def test_an_advisors_day_then_the_young_person_gets_the_programmes(page, live_se
     _shots(page, "apercu")
     page.get_by_role("button", name="Envoyer ces 2 programmes").click()
     expect(page.get_by_text("Programmes envoyés à Inès")).to_be_visible()
-    page.get_by_role("navigation", name="Navigation principale").get_by_role(
+    page.get_by_role("navigation", name="Espace conseil").get_by_role(
         "link", name="Disponibilités").click()
     expect(page.get_by_role("heading", name="Mes disponibilités")).to_be_visible()
     _shots(page, "disponibilites")

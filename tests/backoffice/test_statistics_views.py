@@ -128,3 +128,9 @@ def test_numbers_are_those_of_the_statistics_module(client, figures):
     client.force_login(figures.advisor.user)
     context = client.get(PAGE + MARCH).context
     assert context["figures"] == expected
+
+
+def test_rates_are_rounded_not_truncated():
+    from backoffice.statistics_views import _percent
+
+    assert (_percent(2 / 3), _percent(0.25), _percent(None)) == ("66,7 %", "25,0 %", "—")

@@ -135,7 +135,7 @@ def test_media_page_lists_by_category_with_a_fixed_number_of_queries(
         page = html.unescape(client.get(MEDIA).content.decode())
     assert page.index('id="cat-logos"') < page.index("Logo couleur") < page.index(
         'id="cat-posters"') < page.index("Affiche printemps 2026")
-    assert f"PDF, {len(PDF)}\xa0octets" in page
+    assert f"PDF, {len(PDF)} octets" in page
     only_posters = html.unescape(client.get(MEDIA + "?categorie=posters").content.decode())
     assert "Affiche printemps 2026" in only_posters and "Logo couleur" not in only_posters
     for _ in range(3):

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from support.files import media_file_check, screenshot_check
+from support.files import file_size, media_file_check, screenshot_check
 
 MB5 = 5 * 1024 * 1024
 
@@ -64,7 +64,8 @@ def test_screenshot_size_limit_is_five_megabytes():
     assert screenshot_check(padded_png(MB5)) == "image/png"
     with pytest.raises(ValidationError) as refused:
         screenshot_check(padded_png(MB5 + 1))
-    assert refused.value.messages == ["Fichier trop lourd : 5,0\xa0Mio, la limite est 5,0\xa0Mio."]
+    assert refused.value.messages == ["Fichier trop lourd (5,0\xa0Mo) : la limite est de "
+                                      "5\xa0Mo."]
     with pytest.raises(ValidationError, match="vide"):
         screenshot_check(SimpleUploadedFile("capture.png", b""))
 
@@ -93,6 +94,12 @@ def test_media_files_of_allowed_types(name, content, expected):
 def test_media_files_of_other_types_or_disguised_are_refused(name, content, message):
     with pytest.raises(ValidationError, match=message.replace("(", r"\(").replace(")", r"\)")):
         media_file_check(SimpleUploadedFile(name, content))
+
+
+def test_sizes_are_written_for_french_readers():
+    assert [file_size(n) for n in (1, 820, 1024, 12_500, 5 * 2**20, 13_002_342, 300 * 2**20)
+            ] == ["1 octet", "820 octets", "1\xa0Ko", "12,2\xa0Ko", "5\xa0Mo", "12,4\xa0Mo",
+                  "300\xa0Mo"]
 
 
 def test_media_file_size_limit(settings):
