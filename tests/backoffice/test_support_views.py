@@ -13,7 +13,7 @@ from django.urls import reverse
 from bookings.models import Notification
 from support.models import HelpRequest, MediaItem
 from support.services import help_request_answer, help_request_submit, media_item_save
-from tests.staff_world import NOW, withdrawn_advisor
+from tests.staff_world import NOW, login_coordinator_with_mfa, withdrawn_advisor
 from tests.support.test_files import PDF, image, padded_png
 
 pytestmark = pytest.mark.django_db
@@ -101,13 +101,16 @@ def poster(world):
 
 @pytest.mark.parametrize(("who", "expected"), [
     ("advisor", 200), ("other_structure", 200), ("coordinator", 200),
-    ("youth", 403), ("withdrawn", 403), ("anonymous", 302),
+    ("coordinator_without_mfa", 403), ("youth", 403), ("withdrawn", 403), ("anonymous", 302),
 ])
 def test_media_bank_is_for_signed_in_staff(client, world, poster, who, expected):
     user = {"advisor": world.advisor.user, "other_structure": world.other.user,
-            "coordinator": world.coordinator, "youth": world.youth,
-            "withdrawn": withdrawn_advisor(world.structure).user, "anonymous": None}[who]
-    if user:
+            "coordinator_without_mfa": world.coordinator, "youth": world.youth,
+            "withdrawn": withdrawn_advisor(world.structure).user, "anonymous": None,
+            "coordinator": None}[who]
+    if who == "coordinator":
+        login_coordinator_with_mfa(client, world.coordinator)
+    elif user:
         client.force_login(user)
     download = reverse("backoffice:media_download", args=[poster.public_id])
     for url in (MEDIA, download):
