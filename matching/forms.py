@@ -4,6 +4,7 @@ advisor's version used during the interview (same fields plus birth date and pos
 They only check shape; matching.services.profile_update writes the cleaned data.
 """
 
+import unicodedata
 from decimal import Decimal
 
 from django import forms
@@ -19,6 +20,7 @@ from vocabulary.codes import (
     Zone,
     country_names_fr,
     language_name,
+    zone_countries,
 )
 
 from .models import MobilityProfile
@@ -67,6 +69,44 @@ def _language_choices(extra_codes=()) -> list[tuple[str, str]]:
 
 def _country_choices() -> list[tuple[str, str]]:
     return list(country_names_fr().items())
+
+
+#: Zones in the order the country chooser shows them; a country in several zones (Turkey,
+#: Egypt, the Caucasus…) is listed once, under the first. EU countries are not repeated under
+#: Europe, hence "Reste de l'Europe".
+COUNTRY_GROUP_ORDER = (
+    (Zone.EU, _("Union européenne")),
+    (Zone.EUROPE, _("Reste de l'Europe")),
+    (Zone.AFRICA, Zone.AFRICA.label),
+    (Zone.NORTH_AMERICA, Zone.NORTH_AMERICA.label),
+    (Zone.LATIN_AMERICA, Zone.LATIN_AMERICA.label),
+    (Zone.MIDDLE_EAST, Zone.MIDDLE_EAST.label),
+    (Zone.ASIA, Zone.ASIA.label),
+    (Zone.OCEANIA, Zone.OCEANIA.label),
+)
+
+
+def country_groups() -> list[dict]:
+    """[{key, label, countries: [(code, French name)]}] in COUNTRY_GROUP_ORDER, names sorted
+    alphabetically; countries of no zone (uninhabited territories) in a last group."""
+    names = country_names_fr()
+    members = zone_countries()
+    placed: set[str] = set()
+    groups = []
+    for zone, label in [*COUNTRY_GROUP_ORDER, ("other", _("Autres territoires"))]:
+        codes = set(names) - placed if zone == "other" else members[zone] - placed
+        placed |= codes
+        countries = sorted(((code, names[code]) for code in codes if code in names),
+                           key=lambda item: collation_key(item[1]))
+        if countries:
+            groups.append({"key": str(zone), "label": label, "countries": countries})
+    return groups
+
+
+def collation_key(name: str) -> str:
+    """Sort key for French names: accents do not count (« Égypte » between E and F)."""
+    return "".join(ch for ch in unicodedata.normalize("NFKD", name.casefold())
+                   if not unicodedata.combining(ch))
 
 
 def _plain_weeks(value: Decimal | None):
@@ -183,6 +223,17 @@ class ProfileForm(forms.Form):
         for name in ("wish_duration_min_weeks", "wish_duration_max_weeks"):
             initial[name] = _plain_weeks(initial[name])
         return initial
+
+    def country_groups(self) -> list[dict]:
+        """The country checkboxes grouped by zone, for ``matching/_country_chooser.html``:
+        ``label``, ``key``, ``countries`` [(code, name, checked)] and ``selected`` (count).
+        Each country shows once, in the first zone of COUNTRY_GROUP_ORDER containing it."""
+        value = self["wish_countries"].value() or []
+        checked = {str(code) for code in value}
+        return [{**group, "countries": [(code, name, code in checked)
+                                        for code, name in group["countries"]],
+                 "selected": sum(code in checked for code, _name in group["countries"])}
+                for group in country_groups()]
 
     def clean(self):
         data = super().clean()

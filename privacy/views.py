@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.decorators import youth_required
 
 from .forms import AccountDeletionForm
+from .readable import code_labels, readable_export
 from .services import PrivacyError, user_data_export, user_erase
 
 
@@ -18,6 +19,17 @@ from .services import PrivacyError, user_data_export, user_erase
 def my_data(request):
     """Explains what is held and offers the download."""
     return render(request, "privacy/my_data.html")
+
+
+@youth_required
+def my_data_read(request):
+    """The same data as the download, as a page to read (and print)."""
+    now = timezone.now()
+    return render(request, "privacy/my_data_read.html", {
+        "sections": readable_export(user_data_export(user=request.user, now=now),
+                                   code_labels=code_labels()),
+        "generated_at": now,
+    })
 
 
 @youth_required

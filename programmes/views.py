@@ -1,9 +1,12 @@
 """Public catalogue of programme sheets, and the advisors' proposals of sheets."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from advisors.decorators import advisor_required
@@ -25,16 +28,39 @@ def catalogue(request):
     query.pop("page", None)
     return render(request, "programmes/catalogue.html", {
         "form": form, "page": page, "query_string": query.urlencode(),
+        "sheet_suffix": f"?{urlencode({SEARCH_PARAM: query.urlencode()})}"
+        if query.urlencode() else "",
     })
 
 
+#: The query parameter of a sheet's address that carries the catalogue search it came from.
+SEARCH_PARAM = "recherche"
+
+
 def sheet_detail(request, slug: str):
+    """A published sheet. ``?recherche=`` holds the catalogue search the person came from
+    (its query string): the links back to the results and to booking keep it."""
     try:
         sheet = published_sheet_get(slug=slug)
     except ProgrammeSheet.DoesNotExist as exc:
         raise Http404("Fiche inconnue ou non publiée.") from exc
+    search = _catalogue_search(request.GET.get(SEARCH_PARAM, ""))
+    catalogue_url = reverse("programmes:catalogue")
     return render(request, "programmes/detail.html", {
-        "sheet": sheet, "may_propose": user_is_current_advisor(request.user)})
+        "sheet": sheet, "may_propose": user_is_current_advisor(request.user),
+        "results_url": f"{catalogue_url}?{search}" if search else catalogue_url,
+        "came_from_search": bool(search),
+        "search_query": search,
+    })
+
+
+def _catalogue_search(raw: str) -> str:
+    """The catalogue filters found in ``raw`` (a query string), re-encoded: only the filter
+    form's fields, each value cut to 100 characters; anything else is dropped."""
+    given = QueryDict(raw[:1000])
+    kept = {name: given.get(name, "")[:100] for name in CatalogueFilterForm.base_fields
+            if given.get(name, "").strip()}
+    return urlencode(kept)
 
 
 # --- Advisors' proposals (their back-office) ------------------------------------------------

@@ -41,17 +41,25 @@ def test_young_person_prepares_the_interview_and_downloads_the_data(page, live_s
     page.get_by_label("stage", exact=True).check()
     page.get_by_label("Durée maximum (en semaines)").fill("26")
     page.get_by_label("Vos loisirs et passions").fill("Handball et photographie")
+    # Countries: a zone opens like a drawer, countries are plain checkboxes (no Ctrl-click).
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.locator("summary", has_text="Amérique latine et Caraïbes").click()
+    page.get_by_label("Mexique").check()
+    page.get_by_label("Chili").check()
+    page.screenshot(path="/tmp/h16-countries-390.png", full_page=False)
     page.get_by_role("button", name="Enregistrer mon profil").click()
 
     expect(page.get_by_text("Votre profil est enregistré.")).to_be_visible()
     expect(page.get_by_text("Rubriques remplies : 5 sur 6.")).to_be_visible()
     assert MobilityProfile.objects.get(user=youth).budget_eur == 2400
+    assert sorted(MobilityProfile.objects.get(user=youth).wish_countries) == ["CL", "MX"]
+    page.set_viewport_size({"width": 1366, "height": 900})
 
     page.get_by_role("navigation", name="Navigation principale").get_by_role(
         "link", name="Mes données").click()
     expect(page.get_by_role("heading", name="Mes données personnelles")).to_be_visible()
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="Télécharger mes données (JSON)").click()
+        page.get_by_role("link", name="Télécharger le fichier JSON").click()
     with open(download_info.value.path(), encoding="utf-8") as file:
         data = json.load(file)
     assert data["account"]["email"] == "noa.navigateur@exemple.fr"

@@ -183,6 +183,7 @@ EXPECTATIONS: dict[str, Case] = {
     "youth:space": Case(_no_kwargs, YOUTH_ONLY),
     "youth:profile": Case(_no_kwargs, YOUTH_ONLY),
     "privacy:my_data": Case(_no_kwargs, YOUTH_ONLY),
+    "privacy:my_data_read": Case(_no_kwargs, YOUTH_ONLY),
     "privacy:my_data_download": Case(_no_kwargs, YOUTH_ONLY),
     "privacy:account_delete": Case(_no_kwargs, YOUTH_ONLY),
 }

@@ -1,6 +1,8 @@
 """The young person's pages: "Préparer mon entretien" and "Mon espace"."""
 
 import datetime as dt
+import html
+import re
 
 import pytest
 import time_machine
@@ -170,3 +172,34 @@ def test_young_people_land_in_their_space_after_login(rf):
     request = rf.get("/")
     request.user = UserFactory()
     assert AccountAdapter().get_login_redirect_url(request) == "/mon-espace/"
+
+
+def test_countries_are_checkboxes_grouped_by_zone_without_the_ctrl_hint(client):
+    youth = UserFactory()
+    MobilityProfile.objects.create(user=youth, wish_countries=["MX", "TR"])
+    client.force_login(youth)
+    content = client.get(PROFILE_URL).content.decode()
+    assert "Ctrl" not in content and "<select name=\"wish_countries\"" not in content
+    assert content.count('name="wish_countries"') > 200
+    for code in ("MX", "TR", "FR", "DE", "EG", "AQ"):  # each country once
+        assert content.count(f'id="pays-{code}"') == 1, code
+    assert 'value="MX" id="pays-MX" checked' in content
+    assert 'value="FR" id="pays-FR" checked' not in content
+    # The zones holding a chosen country are open, the others closed.
+    opened = re.findall(r'<details class="border rounded mb-2" open>\s*<summary[^>]*>([^<]+)',
+                        html.unescape(content))
+    assert [name.strip() for name in opened] == [
+        "Reste de l'Europe", "Amérique latine et Caraïbes"]  # Turkey is under Europe
+
+
+def test_country_groups_list_each_country_once_in_french_order():
+    from matching.forms import country_groups
+
+    groups = country_groups()
+    codes = [code for group in groups for code, _name in group["countries"]]
+    assert len(codes) == len(set(codes)) == 249
+    africa = next(g for g in groups if g["key"] == "africa")["countries"]
+    names = [name for _code, name in africa]
+    assert names.index("Égypte") < names.index("Érythrée") < names.index("Éthiopie")
+    assert names.index("Algérie") < names.index("Égypte") < names.index("Gabon")
+    assert [g["key"] for g in groups][-1] == "other"

@@ -1,5 +1,7 @@
 """Public catalogue: filters, French search on both databases, pages and query counts."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -126,3 +128,31 @@ def test_detail_page_of_a_verified_sheet_has_no_warning(client):
     ProgrammeSheetFactory(slug="verifiee")
     response = client.get(reverse("programmes:detail", kwargs={"slug": "verifiee"}))
     assert "À vérifier" not in response.content.decode()
+
+
+def test_sheet_from_a_search_links_back_to_it_and_to_booking(client, sheets):
+    catalogue = client.get(reverse("programmes:catalogue"), {"q": "volontariat", "zone": "eu"})
+    html = catalogue.content.decode()
+    link = "/programmes/ces/?recherche=q%3Dvolontariat%26zone%3Deu"
+    assert f'href="{link}"' in html
+    detail = client.get(link).content.decode()
+    assert 'href="/programmes/?q=volontariat&amp;zone=eu">Retour aux résultats' in detail
+    assert f'href="{reverse("bookings:search")}">Prendre rendez-vous</a>' in detail
+    assert "Les conseillers So Mobilité vous reçoivent gratuitement" in detail
+
+
+def test_sheet_without_a_search_links_to_the_catalogue_and_to_booking(client, sheets):
+    detail = client.get(reverse("programmes:detail", kwargs={"slug": "ces"})).content.decode()
+    assert 'href="/programmes/">Tous les dispositifs</a>' in detail
+    assert ">Prendre rendez-vous</a>" in detail
+
+
+@pytest.mark.parametrize("raw", [
+    "https://ailleurs.example/", "javascript:alert(1)", "q=%3Cscript%3E&next=//ailleurs",
+])
+def test_the_search_carried_by_a_sheet_keeps_only_catalogue_filters(client, sheets, raw):
+    detail = client.get(reverse("programmes:detail", kwargs={"slug": "ces"}),
+                        {"recherche": raw}).content.decode()
+    back = re.search(r'<nav[^>]*><a href="([^"]*)"', detail).group(1)
+    assert back.startswith("/programmes/")
+    assert "ailleurs" not in back and "javascript" not in back and "<script" not in back
