@@ -98,3 +98,32 @@ class ProgrammeRecommendation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.youth} – {self.created_at:%d/%m/%Y}"
+
+
+class FirstLookView(models.Model):
+    """A programme the matching showed a young person in "Mon espace" before the interview
+    (their "first look"), and whether they opened its sheet from there. One row per young
+    person and sheet; the advisor reads them in the interview screen."""
+
+    youth = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                              related_name="first_look_views", verbose_name=_("jeune"))
+    sheet = models.ForeignKey("programmes.ProgrammeSheet", on_delete=models.CASCADE,
+                              related_name="first_look_views", verbose_name=_("fiche"))
+    first_shown_at = models.DateTimeField(_("montrée la première fois le"))
+    last_shown_at = models.DateTimeField(_("montrée la dernière fois le"))
+    rank = models.PositiveSmallIntegerField(_("rang la dernière fois"))
+    opened_at = models.DateTimeField(_("ouverte le"), null=True, blank=True,
+                                     help_text=_("Dernière ouverture de la fiche depuis "
+                                                 "« Mon espace »."))
+    times_opened = models.PositiveIntegerField(_("ouvertures"), default=0)
+
+    class Meta:
+        verbose_name = _("programme vu avant l'entretien")
+        verbose_name_plural = _("programmes vus avant l'entretien")
+        ordering = ["youth", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["youth", "sheet"], name="first_look_one_per_sheet"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.youth} – {self.sheet_id}"

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from privacy.registry import register
 
-from .models import MobilityProfile, ProgrammeRecommendation
+from .models import FirstLookView, MobilityProfile, ProgrammeRecommendation
 from .services import PROFILE_EDITABLE_FIELDS, profile_to_exchange
 
 #: Interview fields that the exchange format does not carry.
@@ -97,5 +97,19 @@ def erase_selections(user, *, now: datetime) -> None:
         recommendation.save(update_fields=["message", "items"])
 
 
+def export_first_look(user) -> list[dict]:
+    return [{"programme": view.sheet.title, "first_shown_at": view.first_shown_at.isoformat(),
+             "last_shown_at": view.last_shown_at.isoformat(),
+             "opened_at": view.opened_at.isoformat() if view.opened_at else None,
+             "times_opened": view.times_opened}
+            for view in FirstLookView.objects.filter(youth=user).select_related("sheet")
+            .order_by("first_shown_at", "id")]
+
+
+def erase_first_look(user, *, now: datetime) -> None:
+    FirstLookView.objects.filter(youth=user).delete()
+
+
 register("mobility_profile", export=export_profile, erase=erase_profile)
+register("first_look", export=export_first_look, erase=erase_first_look)
 register("programme_selections", export=export_selections, erase=erase_selections)

@@ -29,6 +29,12 @@ KEY_LABELS: Mapping[str, str] = {
     "bookings": gettext_lazy("Vos rendez-vous"),
     "mobility_profile": gettext_lazy("Votre profil de mobilité"),
     "programme_selections": gettext_lazy("Les programmes que l'on vous a conseillés"),
+    "first_look": gettext_lazy("Les programmes vus dans « Mon espace » avant l'entretien"),
+    "programme": gettext_lazy("Programme"),
+    "first_shown_at": gettext_lazy("Montré la première fois le"),
+    "last_shown_at": gettext_lazy("Montré la dernière fois le"),
+    "opened_at": gettext_lazy("Ouvert le"),
+    "times_opened": gettext_lazy("Nombre d'ouvertures"),
     # account
     "email": gettext_lazy("Adresse e-mail"),
     "first_name": gettext_lazy("Prénom"),
