@@ -31,6 +31,7 @@ from bookings.interviews import (
 from bookings.models import Appointment, AppointmentStatus, Mode
 from bookings.services import BookingError
 from bookings.slots import PARIS
+from matching.first_look import first_look_views_for_youth
 from matching.forms import AdvisorProfileForm, profile_cleaned_data, profile_forms
 from matching.selectors import profile_fields_set_by_youth, recommendations_for_youth
 from matching.services import MatchingError
@@ -91,6 +92,7 @@ def _page(request: HttpRequest, appointment: Appointment, *, profile_form=None,
         "follow_up_date_form": follow_up_date_form or FollowUpDateForm(
             initial={"on": appointment.follow_up_on}),
         "recommendations": recommendations_for_youth(youth=appointment.youth),
+        "first_look_views": first_look_views_for_youth(youth=appointment.youth),
         "matching_url": reverse("backoffice:matching", args=[appointment.public_id]),
     }
     return render(request, TEMPLATE, context)

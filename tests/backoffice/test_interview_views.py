@@ -1,6 +1,7 @@
 """The interview screen: profile, attendance, notes and follow-up, and who may do what."""
 
 import datetime as dt
+import html
 
 import pytest
 from django.urls import reverse
@@ -119,7 +120,7 @@ def test_the_screen_costs_the_same_queries_whatever_the_history(client, world,
                                                                 django_assert_num_queries):
     client.force_login(world.advisor.user)
     client.post(url("profile", world.appointment), PROFILE_POST)
-    queries = 14
+    queries = 15  # 14, and what the young person looked at before (issue 16)
     with django_assert_num_queries(queries):
         client.get(url("interview", world.appointment))
     for day in range(1, 6):
@@ -147,3 +148,20 @@ def test_the_new_appointment_email_links_to_the_interview_screen(world):
     message = build_message(notification, now=NOW)
     link = f"/espace-conseil/rendez-vous/{world.appointment.public_id}/"
     assert link in message.body and link in message.alternatives[0][0]
+
+
+def test_the_screen_shows_what_the_young_person_looked_at_before(client, world):
+    from matching.first_look import FirstLookItem, first_look_record_opened, first_look_record_shown
+    from tests.factories import ProgrammeSheetFactory
+
+    shown = [ProgrammeSheetFactory(slug=slug, title=title) for slug, title in (
+        ("ces", "Corps européen de solidarité"), ("pvt-canada", "PVT Canada"))]
+    items = [FirstLookItem(sheet_id=s.pk, slug=s.slug, title=s.title, summary="", met=(),
+                           missing=()) for s in shown]
+    first_look_record_shown(youth=world.youth, items=items, now=NOW)
+    first_look_record_opened(youth=world.youth, slug="pvt-canada", now=NOW)
+    client.force_login(world.advisor.user)
+    page = html.unescape(client.get(url("interview", world.appointment)).content.decode())
+    assert "Vus par le ou la jeune avant l'entretien" in page
+    assert "Corps européen de solidarité</a> –" in page and "pas ouvert" in page
+    assert "PVT Canada</a>" in page and "ouvert 1 fois" in page
