@@ -45,7 +45,7 @@ def _appointment(appointment: Appointment) -> dict:
         "advisor": appointment.advisor.user.get_full_name(),
         "mode": appointment.get_mode_display(),
         "place": appointment.place,
-        "status": appointment.get_status_display(),
+        "status": appointment.status_for_youth,  # addressed to them: it is their copy
         "first_name": appointment.first_name,
         "last_name": appointment.last_name,
         "phone": str(appointment.phone or ""),

@@ -246,6 +246,11 @@ def test_cancelled_video_appointment_shows_no_video_link(client, advisor):
     assert "Lien de la visio" not in content
     assert "Annulé par vous" in content
     assert "Annulé par le ou la jeune" not in content
+    # A page about a cancelled appointment does not say it is confirmed nor offer to move it.
+    assert "Votre rendez-vous est confirmé" not in content
+    assert "Ce rendez-vous n'est plus prévu : annulé par vous." in content
+    assert "Déplacer ou annuler" not in content and ".ics" not in content
+    assert "Prendre un nouveau rendez-vous" in content
 
 
 def test_own_cancellation_is_told_in_words_addressed_to_the_young_person(client, advisor):
