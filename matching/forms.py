@@ -109,6 +109,64 @@ def collation_key(name: str) -> str:
                    if not unicodedata.combining(ch))
 
 
+#: One month in weeks, the exchange format's convention (exchange-format.md, "Durations").
+WEEKS_PER_MONTH = Decimal("4.35")
+WEEKS, MONTHS = "weeks", "months"
+DURATION_UNITS = ((WEEKS, _("semaines")), (MONTHS, _("mois")))
+
+
+def duration_in_unit(weeks: Decimal | None) -> tuple[Decimal | int | None, str]:
+    """How a stored duration (weeks) is shown in the form, as people say it: in months from
+    two months up when it is a whole or half number of months, else in weeks."""
+    if weeks is None:
+        return None, MONTHS
+    months = weeks / WEEKS_PER_MONTH
+    halves = (months * 2).quantize(Decimal(1))
+    if months >= 2 and abs(months * 2 - halves) < Decimal("0.02"):
+        return _plain_weeks(halves / 2), MONTHS
+    return _plain_weeks(weeks), WEEKS
+
+
+class DurationWidget(forms.MultiWidget):
+    """A number and its unit (semaines / mois) side by side."""
+
+    template_name = "matching/widgets/duration.html"
+
+    def __init__(self, attrs=None):
+        super().__init__((forms.NumberInput(attrs={"min": "0", "step": "any",
+                                                   "inputmode": "decimal"}),
+                          forms.Select(choices=DURATION_UNITS)), attrs)
+
+    def decompress(self, value):
+        if isinstance(value, list | tuple):
+            return list(value)
+        return list(duration_in_unit(value))
+
+
+class DurationField(forms.MultiValueField):
+    """A duration typed in weeks or months, cleaned to weeks (Decimal, 2 places; months ×
+    WEEKS_PER_MONTH), or None when the number is left empty."""
+
+    widget = DurationWidget
+
+    def __init__(self, **kwargs):
+        fields = (forms.DecimalField(min_value=Decimal("0.01"), max_value=Decimal("9999"),
+                                     decimal_places=2, required=False),
+                  forms.ChoiceField(choices=DURATION_UNITS, required=False))
+        super().__init__(fields=fields, require_all_fields=False, **kwargs)
+        number, unit = self.widget.widgets
+        number.attrs["aria-label"] = _("%(label)s : nombre") % {"label": self.label}
+        unit.attrs["aria-label"] = _("%(label)s : unité") % {"label": self.label}
+        unit.attrs["class"] = "form-select"
+
+    def compress(self, data_list):
+        if not data_list or data_list[0] in (None, ""):
+            return None
+        number, unit = data_list[0], data_list[1] or WEEKS
+        weeks = number * WEEKS_PER_MONTH if unit == MONTHS else number
+        return weeks.quantize(Decimal("0.01"))
+
+
 def _plain_weeks(value: Decimal | None):
     """26 rather than 26.00 in the field (4.5 stays 4.5)."""
     if value is None:
@@ -191,13 +249,10 @@ class ProfileForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Cochez un ou plusieurs pays ; le champ « Filtrer les pays » aide à les "
                     "trouver."))
-    wish_duration_min_weeks = forms.DecimalField(
-        label=_("Durée minimum (en semaines)"), required=False, min_value=Decimal("0.01"),
-        max_value=Decimal("9999"), decimal_places=2,
-        help_text=_("1 mois ≈ 4 semaines, 6 mois = 26 semaines, 1 an = 52 semaines."))
-    wish_duration_max_weeks = forms.DecimalField(
-        label=_("Durée maximum (en semaines)"), required=False, min_value=Decimal("0.01"),
-        max_value=Decimal("9999"), decimal_places=2)
+    wish_duration_min_weeks = DurationField(
+        label=_("Durée minimum"), required=False,
+        help_text=_("En semaines ou en mois, comme vous le dites : 3 semaines, 6 mois…"))
+    wish_duration_max_weeks = DurationField(label=_("Durée maximum"), required=False)
     wish_departure = forms.DateField(
         label=_("Date de départ souhaitée"), required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -220,8 +275,6 @@ class ProfileForm(forms.Form):
     def initial_from(cls, profile: MobilityProfile) -> dict:
         initial = {name: getattr(profile, name) for name in cls.base_fields}
         initial["nationality"] = profile.nationality.code or ""
-        for name in ("wish_duration_min_weeks", "wish_duration_max_weeks"):
-            initial[name] = _plain_weeks(initial[name])
         return initial
 
     def country_groups(self) -> list[dict]:

@@ -39,7 +39,8 @@ def test_young_person_prepares_the_interview_and_downloads_the_data(page, live_s
     page.get_by_label("Niveau 1", exact=True).select_option("B2")
     page.get_by_label("Budget dont vous pourriez disposer (en euros)").fill("2400")
     page.get_by_label("stage", exact=True).check()
-    page.get_by_label("Durée maximum (en semaines)").fill("26")
+    page.get_by_label("Durée maximum : nombre").fill("6")
+    page.get_by_label("Durée maximum : unité").select_option("months")
     page.get_by_label("Vos loisirs et passions").fill("Handball et photographie")
     # Countries: a zone opens like a drawer, countries are plain checkboxes (no Ctrl-click).
     page.set_viewport_size({"width": 390, "height": 844})
@@ -68,6 +69,6 @@ def test_young_person_prepares_the_interview_and_downloads_the_data(page, live_s
     assert profile["profile"]["languages"] == [{"language": "es", "level": "B2"}]
     assert profile["profile"]["budget_eur"] == 2400
     assert profile["profile"]["wishes"]["domains"] == ["internship"]
-    assert profile["profile"]["wishes"]["duration_weeks"]["max"] == 26
+    assert profile["profile"]["wishes"]["duration_weeks"]["max"] == 26.1  # 6 months
     assert profile["situation"]["hobbies"] == "Handball et photographie"
     assert profile["history"][-1]["by"] == "vous"

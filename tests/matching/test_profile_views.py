@@ -3,6 +3,7 @@
 import datetime as dt
 import html
 import re
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -39,7 +40,7 @@ def test_empty_profile_page_creates_nothing(client):
     for text in ("Votre situation", "Vos langues", "Votre budget", "Votre projet",
                  "Vos loisirs et passions", "Situation de handicap", "Votre nationalité",
                  "24 mois après votre dernier rendez-vous", 'href="/confidentialite/"',
-                 'href="/mon-espace/mes-donnees/"', "en semaines"):
+                 'href="/mon-espace/mes-donnees/"', "En semaines ou en mois"):
         assert text in content, text
     assert not MobilityProfile.objects.exists()
 
@@ -53,8 +54,9 @@ def test_saving_the_profile(client):
             **{"langues-0-language": "es", "langues-0-level": "B2",
                "langues-1-language": "en", "langues-1-level": "A2"},
             budget_eur="2500", wish_domains=["internship", "job"], wish_zones=["latin_america"],
-            wish_countries=["MX", "CL"], wish_duration_min_weeks="8",
-            wish_duration_max_weeks="26", wish_departure="2026-09-01",
+            wish_countries=["MX", "CL"], wish_duration_min_weeks_0="8",
+            wish_duration_min_weeks_1="weeks", wish_duration_max_weeks_0="6",
+            wish_duration_max_weeks_1="months", wish_departure="2026-09-01",
             project_text="Un stage dans l'hôtellerie", hobbies="Danse", disability="on",
             nationality="FR"), follow=True)
         # The page shows what was saved, durations without decimals.
@@ -65,13 +67,15 @@ def test_saving_the_profile(client):
     assert profile.languages == [{"language": "es", "level": "B2"},
                                  {"language": "en", "level": "A2"}]
     assert profile.wish_countries == ["MX", "CL"]
-    assert profile.wish_duration_max_weeks == 26
+    assert profile.wish_duration_min_weeks == 8
+    assert profile.wish_duration_max_weeks == Decimal("26.10")  # 6 months of 4.35 weeks
     assert profile.wish_departure == dt.date(2026, 9, 1)
     assert profile.disability is True
     assert profile.nationality == "FR"
     record = profile.history.first()
     assert record.history_user == youth and record.history_date == NOW
-    assert 'value="26"' in content and "BTS tourisme" in content
+    assert 'value="6"' in content and 'value="8"' in content and "BTS tourisme" in content
+    assert '<option value="months" selected>mois</option>' in content
     assert '<option value="es" selected>' in content
 
 
@@ -80,7 +84,8 @@ def test_bad_input_shows_french_errors_and_keeps_what_was_typed(client):
     client.force_login(youth)
     response = client.post(PROFILE_URL, _post_data(
         hobbies="Photographie argentique", budget_eur="beaucoup",
-        wish_duration_min_weeks="30", wish_duration_max_weeks="10",
+        wish_duration_min_weeks_0="30", wish_duration_min_weeks_1="weeks",
+        wish_duration_max_weeks_0="2", wish_duration_max_weeks_1="months",
         **{"langues-0-language": "de", "langues-1-language": "de",
            "langues-1-level": "C1"}))
     assert response.status_code == 200
@@ -203,3 +208,24 @@ def test_country_groups_list_each_country_once_in_french_order():
     assert names.index("Égypte") < names.index("Érythrée") < names.index("Éthiopie")
     assert names.index("Algérie") < names.index("Égypte") < names.index("Gabon")
     assert [g["key"] for g in groups][-1] == "other"
+
+
+
+@pytest.mark.parametrize(("weeks", "shown"), [
+    ("52.2", ("12", "months")), ("26.1", ("6", "months")), ("8.7", ("2", "months")),
+    ("19.58", ("4.5", "months")), ("26", ("26", "weeks")), ("4", ("4", "weeks")),
+    ("8", ("8", "weeks")),
+])
+def test_durations_are_asked_and_shown_as_people_say_them(client, weeks, shown):
+    """Weeks under two months, months from two months up (4.35 weeks a month, the exchange
+    format's convention), as in the sheets and the matching's lines."""
+    youth = UserFactory()
+    MobilityProfile.objects.create(user=youth, wish_duration_max_weeks=Decimal(weeks))
+    client.force_login(youth)
+    content = client.get(PROFILE_URL).content.decode()
+    number, unit = shown
+    assert f'name="wish_duration_max_weeks_0" value="{number}"' in content
+    assert re.search(rf'name="wish_duration_max_weeks_1".*?<option value="{unit}" selected>',
+                     content, re.S)
+    assert 'aria-label="Durée maximum : nombre"' in content
+    assert 'aria-label="Durée maximum : unité"' in content
