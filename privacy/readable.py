@@ -12,11 +12,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from vocabulary import codes as voc
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -127,8 +130,24 @@ class Node:
 
 
 def code_labels() -> CodeLabels:
-    """Names of the exchange format's codes found in the export (countries, domains…)."""
-    return {}
+    """Names of the exchange format's codes found in the export (countries, domains…), by
+    the key they appear under; a code without a name is shown as it is."""
+    tables = {
+        "domains": voc.choices_dict(voc.Domain),
+        "zones": voc.choices_dict(voc.Zone),
+        "countries": voc.country_names_fr(),
+        "nationality": voc.country_names_fr(),
+        "education_level": voc.choices_dict(voc.EducationLevel),
+        "status": voc.choices_dict(voc.Status),
+    }
+    labels: dict[str, Callable[[str], str]] = {
+        key: partial(_named, table) for key, table in tables.items()}
+    labels["language"] = voc.language_name
+    return labels
+
+
+def _named(table: Mapping[str, str], code: str) -> str:
+    return table.get(code, code)
 
 
 def readable_export(data: Mapping, code_labels: CodeLabels | None = None) -> list[Node]:

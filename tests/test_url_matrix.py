@@ -182,6 +182,8 @@ EXPECTATIONS: dict[str, Case] = {
     "bookings:staff_hold_confirm": Case(lambda w: {"token": "faux-jeton"}, everyone(404)),
     "youth:space": Case(_no_kwargs, YOUTH_ONLY),
     "youth:profile": Case(_no_kwargs, YOUTH_ONLY),
+    "youth:first_look_open": Case(lambda w: {"slug": w.sheet.slug},
+                                  {**YOUTH_ONLY, "youth_a": 302, "youth_b": 302}),
     "privacy:my_data": Case(_no_kwargs, YOUTH_ONLY),
     "privacy:my_data_read": Case(_no_kwargs, YOUTH_ONLY),
     "privacy:my_data_download": Case(_no_kwargs, YOUTH_ONLY),

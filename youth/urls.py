@@ -12,6 +12,8 @@ app_name = "youth"
 urlpatterns = [
     path("mon-espace/", views.youth_space, name="space"),
     path("mon-espace/profil/", profile_views.profile_edit, name="profile"),
+    path("mon-espace/premier-regard/<slug:slug>/", views.first_look_open,
+         name="first_look_open"),
     path("programmes/selections/<uuid:public_id>/pdf/", views.recommendation_pdf_download,
          name="recommendation_pdf"),
 ]

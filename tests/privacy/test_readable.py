@@ -54,10 +54,11 @@ def test_the_page_shows_the_data_in_words(client, youth):
                  "10 novembre 2026 à 10:00",  # Paris time, in words
                  "Un service civique au Sénégal", "30 janvier 2005", "Slam et poésie",
                  "Regarde le CES !", "Corps européen de solidarité", "Âge : 21 ans",
-                 "Situation de handicap déclarée"):
+                 "Situation de handicap déclarée", "volontariat", "espagnol"):
         assert text in content, text
     assert "date_joined" not in content and "generated_at" not in content
     assert "T09:00:00" not in content
+    assert "volunteering" not in content  # codes are named
 
 
 def test_my_data_page_says_what_the_json_file_is(client, youth):
