@@ -41,7 +41,7 @@ class UserManager(BaseUserManager):
 class User(AbstractUser):
     username = None
     email = models.EmailField(_("adresse e-mail"), unique=True)
-    role = models.CharField(_("rôle"), max_length=20, choices=Role.choices, default=Role.YOUTH)
+    role = models.CharField(_("rôle"), max_length=20, choices=Role, default=Role.YOUTH)
     anonymised_at = models.DateTimeField(
         _("anonymisé le"),
         null=True,

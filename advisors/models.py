@@ -39,7 +39,7 @@ class Structure(models.Model):
     legal_name = models.CharField(_("raison sociale"), max_length=200)
     public_name = models.CharField(_("nom public"), max_length=200)
     slug = models.SlugField(_("identifiant d'URL"), max_length=120, unique=True)
-    kind = models.CharField(_("type"), max_length=20, choices=StructureKind.choices,
+    kind = models.CharField(_("type"), max_length=20, choices=StructureKind,
                             default=StructureKind.INFO_JEUNES)
     siret = models.CharField(_("SIRET"), max_length=14, validators=[validate_siret])
     address = models.CharField(_("adresse"), max_length=255)
@@ -54,7 +54,7 @@ class Structure(models.Model):
                                    null=True, blank=True)
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6,
                                     null=True, blank=True)
-    status = models.CharField(_("statut"), max_length=20, choices=StructureStatus.choices,
+    status = models.CharField(_("statut"), max_length=20, choices=StructureStatus,
                               default=StructureStatus.CANDIDATE)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -87,7 +87,7 @@ class StructureStatusChange(models.Model):
 
     structure = models.ForeignKey(Structure, on_delete=models.CASCADE,
                                   related_name="status_changes")
-    status = models.CharField(_("statut"), max_length=20, choices=StructureStatus.choices)
+    status = models.CharField(_("statut"), max_length=20, choices=StructureStatus)
     changed_on = models.DateField(_("date"))
     note = models.CharField(_("commentaire"), max_length=255, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
@@ -204,7 +204,7 @@ class TrainingKind(models.TextChoices):
 
 
 class TrainingSession(models.Model):
-    kind = models.CharField(_("type"), max_length=20, choices=TrainingKind.choices)
+    kind = models.CharField(_("type"), max_length=20, choices=TrainingKind)
     title = models.CharField(_("intitulé"), max_length=200)
     date = models.DateField(_("date"))
     place = models.CharField(_("lieu"), max_length=200,

@@ -184,7 +184,7 @@ class Absence(models.Model):
                                 verbose_name=_("conseiller·ère"))
     starts_at = models.DateTimeField(_("début"))
     ends_at = models.DateTimeField(_("fin"))
-    kind = models.CharField(_("type"), max_length=10, choices=AbsenceKind.choices)
+    kind = models.CharField(_("type"), max_length=10, choices=AbsenceKind)
     reason = models.CharField(_("motif"), max_length=255)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
@@ -248,10 +248,10 @@ class Appointment(models.Model):
                               related_name="appointments", verbose_name=_("jeune"))
     starts_at = models.DateTimeField(_("début"))
     ends_at = models.DateTimeField(_("fin"))
-    mode = models.CharField(_("modalité"), max_length=10, choices=Mode.choices)
+    mode = models.CharField(_("modalité"), max_length=10, choices=Mode)
     place = models.CharField(_("lieu"), max_length=255, blank=True)
     video_room = models.CharField(_("salle de visio"), max_length=64, blank=True)
-    status = models.CharField(_("statut"), max_length=25, choices=AppointmentStatus.choices,
+    status = models.CharField(_("statut"), max_length=25, choices=AppointmentStatus,
                               default=AppointmentStatus.PENDING)
     hold_expires_at = models.DateTimeField(_("réservation provisoire jusqu'à"), null=True,
                                            blank=True)
@@ -378,9 +378,9 @@ class AttendanceRecord(models.Model):
 
     appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE,
                                     related_name="attendance_records")
-    status = models.CharField(_("résultat"), max_length=25, choices=AppointmentStatus.choices)
+    status = models.CharField(_("résultat"), max_length=25, choices=AppointmentStatus)
     previous_status = models.CharField(_("statut précédent"), max_length=25,
-                                       choices=AppointmentStatus.choices)
+                                       choices=AppointmentStatus)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                     null=True, related_name="+", verbose_name=_("par"))
     recorded_by_name = models.CharField(_("nom de l'auteur"), max_length=255)
@@ -438,7 +438,7 @@ class FollowUpEntry(models.Model):
     appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE,
                                     related_name="follow_ups")
     happened_on = models.DateField(_("date"))
-    channel = models.CharField(_("par"), max_length=20, choices=FollowUpChannel.choices)
+    channel = models.CharField(_("par"), max_length=20, choices=FollowUpChannel)
     summary = models.TextField(_("ce qui a été fait"))
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                related_name="+", verbose_name=_("auteur"))
@@ -491,7 +491,7 @@ class Notification(models.Model):
     about the same appointment has superseded.
     """
 
-    kind = models.CharField(_("type"), max_length=30, choices=NotificationKind.choices)
+    kind = models.CharField(_("type"), max_length=30, choices=NotificationKind)
     to = models.EmailField(_("destinataire"))
     appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, null=True, blank=True,
                                     related_name="notifications")
@@ -547,7 +547,7 @@ class WaitingListEntry(models.Model):
 
     email = models.EmailField(_("adresse e-mail"))
     departement = models.CharField(_("département"), max_length=2, choices=DEPARTEMENT_CHOICES)
-    mode = models.CharField(_("modalité"), max_length=10, choices=Mode.choices)
+    mode = models.CharField(_("modalité"), max_length=10, choices=Mode)
     created_at = models.DateTimeField(_("inscrit·e le"))
     expires_at = models.DateTimeField(_("expire le"))
     # Double opt-in: nobody is told about slots before clicking the emailed link.

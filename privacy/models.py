@@ -29,7 +29,7 @@ class StaffAccessLog(models.Model):
     )
     actor_email = models.EmailField(_("e-mail de l'auteur"))
     subject_id = models.PositiveBigIntegerField(_("identifiant du ou de la jeune"), db_index=True)
-    action = models.CharField(_("action"), max_length=10, choices=AccessAction.choices)
+    action = models.CharField(_("action"), max_length=10, choices=AccessAction)
     what = models.CharField(_("objet"), max_length=255)
     path = models.CharField(_("adresse de la page"), max_length=500, blank=True)
     ip_address = models.GenericIPAddressField(_("adresse IP"), null=True, blank=True)

@@ -99,7 +99,7 @@ class ProgrammeSheet(models.Model):
         _("ce qui reste à vérifier"), blank=True,
         help_text=_("Obligatoire pour une fiche « à vérifier », vide pour une fiche vérifiée. "
                     "Montré aux jeunes et aux conseillers."))
-    publication = models.CharField(_("publication"), max_length=20, choices=Publication.choices,
+    publication = models.CharField(_("publication"), max_length=20, choices=Publication,
                                    default=Publication.DRAFT)
     search_text = models.TextField(editable=False, blank=True)
     filter_index = models.TextField(editable=False, blank=True)
@@ -218,14 +218,14 @@ class ProgrammeProposal(models.Model):
     proposer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                  null=True, related_name="programme_proposals",
                                  verbose_name=_("proposée par"))
-    kind = models.CharField(_("type"), max_length=10, choices=ProposalKind.choices)
+    kind = models.CharField(_("type"), max_length=10, choices=ProposalKind)
     sheet = models.ForeignKey(ProgrammeSheet, on_delete=models.CASCADE, null=True, blank=True,
                               related_name="proposals", verbose_name=_("fiche"),
                               help_text=_("La fiche modifiée, ou celle créée à l'acceptation."))
     content = models.JSONField(_("contenu proposé"))
     base = models.JSONField(_("fiche au moment de la proposition"), null=True, blank=True)
     note = models.TextField(_("message au coordinateur"), blank=True)
-    status = models.CharField(_("statut"), max_length=10, choices=ProposalStatus.choices,
+    status = models.CharField(_("statut"), max_length=10, choices=ProposalStatus,
                               default=ProposalStatus.SUBMITTED)
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                  null=True, blank=True, related_name="+",

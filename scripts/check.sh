@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
 # Everything CI checks besides the test suite (`make check` runs this, and so does .ci/run):
-# lint, the apps' layers, migrations in step with the models, the production deployment checks.
+# lint (ruff, djLint), code up to date with Django 5.2 (django-upgrade), the apps' layers
+# (import-linter), migrations in step with the models, the production deployment checks.
+# The pre-commit hooks (.pre-commit-config.yaml) run the same tools on the files of a commit.
 # Needs the virtualenv of the test group (./scripts/run-tests.sh --co -q creates it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 echo ">> ruff"
 .venv/bin/ruff check .
+echo ">> djLint (templates, lint only)"
+.venv/bin/djlint templates --lint
+echo ">> django-upgrade --target-version 5.2 (fails when it rewrites a file)"
+git ls-files -z '*.py' | xargs -0 .venv/bin/django-upgrade --target-version 5.2
 echo ">> import-linter (the layers of the README's Layout table)"
 .venv/bin/lint-imports --no-cache
 echo ">> migrations in step with the models"
