@@ -85,3 +85,11 @@ def _private_files_in_a_temporary_directory(tmp_path_factory):
         "OPTIONS": {"location": str(tmp_path_factory.mktemp("private-media"))}}}
     with override_settings(STORAGES=storages):
         yield
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """The random order's seed, also under ``-q`` (which hides pytest-randomly's header line):
+    replay a failing order with ``--randomly-seed``."""
+    seed = getattr(config.option, "randomly_seed", None)
+    if seed is not None:
+        terminalreporter.write_line(f"Random test order: replay it with --randomly-seed={seed}")
