@@ -47,14 +47,14 @@ class HelpRequest(models.Model):
     author_email = models.EmailField(_("e-mail de l'auteur"))
     structure = models.ForeignKey(Structure, on_delete=models.SET_NULL, null=True, blank=True,
                                   related_name="help_requests", verbose_name=_("structure"))
-    kind = models.CharField(_("type"), max_length=10, choices=HelpRequestKind.choices)
+    kind = models.CharField(_("type"), max_length=10, choices=HelpRequestKind)
     subject = models.CharField(_("objet"), max_length=150)
     message = models.TextField(_("message"))
     page_url = models.CharField(_("page concernée"), max_length=500, blank=True)
     screenshot = models.FileField(_("capture d'écran"), storage=private_storage,
                                   upload_to=help_screenshot_path, blank=True, max_length=200)
     screenshot_type = models.CharField(_("format de la capture"), max_length=20, blank=True)
-    status = models.CharField(_("statut"), max_length=10, choices=HelpRequestStatus.choices,
+    status = models.CharField(_("statut"), max_length=10, choices=HelpRequestStatus,
                               default=HelpRequestStatus.OPEN)
     answer = models.TextField(_("réponse de la coordination"), blank=True)
     answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
@@ -116,7 +116,7 @@ class MediaItem(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     title = models.CharField(_("titre"), max_length=200)
-    category = models.CharField(_("catégorie"), max_length=20, choices=MediaCategory.choices)
+    category = models.CharField(_("catégorie"), max_length=20, choices=MediaCategory)
     date = models.DateField(_("date du document"))
     description = models.TextField(_("description"), blank=True)
     file = models.FileField(_("fichier"), storage=private_storage, upload_to=media_file_path,
