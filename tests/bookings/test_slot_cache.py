@@ -302,6 +302,7 @@ def test_the_appointments_index_follows_every_committed_change(django_assert_num
     assert week(advisor) == FRIDAY[1:]
     # A hold counts until its expiry, with no write when it passes.
     appointment.status = AppointmentStatus.PENDING
+    appointment.confirmed_at = None  # a hold is not confirmed (database constraint)
     appointment.hold_expires_at = NOW + dt.timedelta(minutes=10)
     appointment.save()
     assert region_first(advisor) == FRIDAY[1]
@@ -314,7 +315,7 @@ def test_the_appointments_index_follows_every_committed_change(django_assert_num
     Appointment.objects.filter(pk=appointment.pk).update(status=AppointmentStatus.EXPIRED)
     assert region_first(advisor) == FRIDAY[0]
     Appointment.objects.filter(pk=appointment.pk).update(
-        status=AppointmentStatus.CONFIRMED, starts_at=FRIDAY[2],
+        status=AppointmentStatus.CONFIRMED, confirmed_at=NOW, starts_at=FRIDAY[2],
         ends_at=FRIDAY[2] + dt.timedelta(hours=1))
     assert week(advisor) == FRIDAY[:2]
 

@@ -72,7 +72,7 @@ def test_the_engine_top_results_with_their_lines_published_sheets_only(sheets):
         "volontariat-europe", "volontariat-monde", "etudes-allemagne"][:FIRST_LOOK_SIZE]
     first = look.items[0]
     assert first.title == "Volontariat en Europe"
-    assert "Domaine : volontariat, comme vous le souhaitez" in first.met
+    assert "Domaine : volontariat, comme souhaité" in first.met
     assert any(line.startswith("Âge : 23 ans") for line in first.met)
     second = look.items[1]
     assert "Budget conseillé 2 000 € : vous indiquez 500 €" in second.missing

@@ -58,7 +58,7 @@ def test_the_panel_shows_the_engine_results_in_plain_words(client, youth):
     assert page.index("Corps européen de solidarité") < page.index(
         "Volontariat de solidarité internationale")
     assert "Échange de lycéens" not in page  # too old: the engine's hard condition
-    assert "Domaine : volontariat, comme vous le souhaitez" in page
+    assert "Domaine : volontariat, comme souhaité" in page
     assert "À voir avec votre conseiller·ère" in page
     assert "Budget conseillé 1 000 € : vous indiquez 300 €" in page
     assert reverse("youth:first_look_open", args=["ces"]) in page
