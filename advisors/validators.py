@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.exceptions import ValidationError as StdnumValidationError
 from stdnum.fr import siret
 
+from territory.places import postal_code_departements
+
 NOUVELLE_AQUITAINE_DEPARTEMENTS = {
     "16": "Charente",
     "17": "Charente-Maritime",
@@ -44,11 +46,35 @@ def validate_departement(value: str) -> None:
 
 
 def departement_of_postal_code(postal_code: str) -> str:
-    """The département code of a French postal code (two first digits; Corsica not relevant)."""
-    return (postal_code or "").strip()[:2]
+    """The département (code, e.g. « 86 ») of someone living at ``postal_code`` (5 digits),
+    as far as the region is concerned.
+
+    A postal code follows La Poste's sorting offices, not the départements' limits: 37160 is
+    numbered after Indre-et-Loire but also serves a commune of the Vienne. So the two first
+    digits are kept when they name a département of the region, and otherwise the region's
+    département whose communes use this postal code (``territory``, the official list of
+    communes), if any; else the two first digits (outside the region: refused by
+    ``validate_postal_code_in_region``). Corsica is not relevant here.
+    """
+    code = (postal_code or "").strip()
+    by_digits = code[:2]
+    if by_digits in NOUVELLE_AQUITAINE_DEPARTEMENTS:
+        return by_digits
+    served = sorted(postal_code_departements(code)) if len(code) == 5 else []
+    return served[0] if served else by_digits
 
 
 def validate_postal_code_in_region(value: str) -> None:
+    """Accept the postal code of a commune of Nouvelle-Aquitaine (5 digits).
+
+    Read like the structure search reads it (``territory``, the official list of communes): a
+    code whose département is outside the region, or that no commune of the region uses
+    (« 33999 »), is refused with a French message. Raises ``ValidationError``.
+    """
     if not (len(value) == 5 and value.isdigit()):
         raise ValidationError(_("Le code postal doit comporter 5 chiffres."), code="postal_code")
     validate_departement(departement_of_postal_code(value))
+    if not postal_code_departements(value):
+        raise ValidationError(
+            _("Le code postal %(value)s ne correspond à aucune commune de Nouvelle-Aquitaine : "
+              "vérifiez-le."), params={"value": value}, code="postal_code_unknown")

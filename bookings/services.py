@@ -242,10 +242,13 @@ def _detail_problems(*, details: BookingDetails, mode: str) -> list[str]:
                           "téléphone."))
     try:
         validate_postal_code_in_region(details.postal_code)
-    except ValidationError:
-        problems.append(_("Le service est réservé aux jeunes qui habitent en Nouvelle-Aquitaine "
-                          "(départements %(list)s).")
-                        % {"list": ", ".join(NOUVELLE_AQUITAINE_DEPARTEMENTS)})
+    except ValidationError as error:
+        if error.code == "departement_outside_region":
+            problems.append(_("Le service est réservé aux jeunes qui habitent en "
+                              "Nouvelle-Aquitaine (départements %(list)s).")
+                            % {"list": ", ".join(NOUVELLE_AQUITAINE_DEPARTEMENTS)})
+        else:  # not 5 digits, or no commune of the region has it
+            problems.extend(error.messages)
     if mode == Mode.PHONE and not details.phone.strip():
         problems.append(_("Un numéro de téléphone est nécessaire pour un entretien par "
                           "téléphone."))

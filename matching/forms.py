@@ -11,6 +11,7 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from vocabulary import formatting
 from vocabulary.codes import (
     LANGUAGE_NAMES,
     CefrLevel,
@@ -109,8 +110,8 @@ def collation_key(name: str) -> str:
                    if not unicodedata.combining(ch))
 
 
-#: One month in weeks, the exchange format's convention (exchange-format.md, "Durations").
-WEEKS_PER_MONTH = Decimal("4.35")
+#: One month in weeks (the exchange format's convention, vocabulary.formatting), as a Decimal.
+WEEKS_PER_MONTH = Decimal(str(formatting.WEEKS_PER_MONTH))
 WEEKS, MONTHS = "weeks", "months"
 DURATION_UNITS = ((WEEKS, _("semaines")), (MONTHS, _("mois")))
 

@@ -108,8 +108,9 @@ def test_an_advisors_day_then_the_young_person_gets_the_programmes(page, live_se
                           "url": live_server.url}])
     youth_page = context.new_page()
     youth_page.goto(live_server.url + "/mon-espace/")
-    expect(youth_page.get_by_text("Stage à Berlin")).to_be_visible()
-    expect(youth_page.get_by_text("Voici deux pistes, on en reparle vite !")).to_be_visible()
+    advised = youth_page.get_by_role("region", name="Les programmes que l'on m'a conseillés")
+    expect(advised.get_by_text("Stage à Berlin")).to_be_visible()
+    expect(advised.get_by_text("Voici deux pistes, on en reparle vite !")).to_be_visible()
     with youth_page.expect_download() as download_info:
         youth_page.get_by_role("link", name="Télécharger la sélection (PDF)").click()
     with open(download_info.value.path(), "rb") as file:

@@ -142,6 +142,8 @@ def test_confirmation_after_the_hold_expired_is_refused(advisor):
     [
         ({"birth_date": dt.date(1990, 3, 27)}, "video", "35 ans ou moins"),
         ({"postal_code": "75011"}, "video", "Nouvelle-Aquitaine"),
+        ({"postal_code": "33999"}, "video", "aucune commune de Nouvelle-Aquitaine"),
+        ({"postal_code": "37000"}, "video", "Nouvelle-Aquitaine"),
         ({"birth_date": dt.date(2012, 1, 1)}, "video", "Avant 15 ans"),
         ({"phone": ""}, "phone", "numéro de téléphone"),
         ({"consent": False}, "video", "accord au traitement"),
@@ -151,6 +153,16 @@ def test_eligibility_refusals_say_why(advisor, overrides, mode, message):
     with pytest.raises(BookingError, match=message):
         hold(advisor, mode=mode, **overrides)
     assert not Appointment.objects.exists()
+
+
+def test_a_postal_code_numbered_after_a_neighbouring_departement_is_read_by_its_commune(
+        advisor):
+    # 37160 follows Indre-et-Loire's sorting office but serves a commune of the Vienne (86).
+    appointment = hold(advisor, postal_code="37160", email="vienne@exemple.fr")
+    assert appointment.departement == "86"
+    # 33220 serves communes of the Gironde and of the Dordogne: its digits say Gironde.
+    assert hold(advisor, FRIDAY_10, postal_code="33220",
+                email="sainte-foy@exemple.fr").departement == "33"
 
 
 def test_eligibility_edges(advisor):
