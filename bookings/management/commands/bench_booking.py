@@ -191,7 +191,7 @@ class Command(BaseCommand):
                     advisor=advisor, structure_id=advisor.structure_id,
                     youth=youths[made % len(youths)], starts_at=starts_at,
                     ends_at=clock.after(starts_at, dt.timedelta(hours=1)), mode="video",
-                    status=status,
+                    status=status, confirmed_at=clock.before(starts_at, dt.timedelta(days=3)),
                     first_name="Jeune", last_name="Banc", birth_date=dt.date(2004, 1, 1),
                     postal_code="33000", youth_status="student", consent_at=now,
                     consent_text_version="bench",
