@@ -11,8 +11,8 @@ test:
 scenarios:
 	./scripts/run-scenarios.sh
 
-# Exactly what CI runs besides the suite (scripts/check.sh): ruff, import-linter, migrations
-# in step, deployment checks.
+# Exactly what CI runs besides the suite (scripts/check.sh): ruff, djLint, django-upgrade,
+# import-linter, mypy, migrations in step, deployment checks.
 check:
 	./scripts/check.sh
 

@@ -8,6 +8,7 @@ change (admin "Historique").
 import io
 import zipfile
 from collections.abc import Callable
+from typing import TYPE_CHECKING, TypedDict
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -34,6 +35,17 @@ from .models import (
 )
 from .pdf import convention_pdf
 from .selectors import initial_training_attended, structure_convention_status
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class _Trained(TypedDict):
+    is_trained: bool
+
+
+class _PresentCount(TypedDict):
+    present_count: int
 
 NO_CONVENTION = "none"
 
@@ -128,8 +140,7 @@ class StructureStatusChangeInline(admin.TabularInline):
     model = StructureStatusChange
     extra = 0
     can_delete = False
-    fields = ["status", "changed_on", "note", "recorded_by", "recorded_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("status", "changed_on", "note", "recorded_by", "recorded_at")
     verbose_name_plural = _("historique des statuts (action « Changer le statut »)")
 
     def has_add_permission(self, request, obj=None):
@@ -141,8 +152,7 @@ class AdvisorInline(admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = True
-    fields = ["user", "designated_on", "withdrawn_on", "withdrawal_reason"]
-    readonly_fields = fields
+    fields = readonly_fields = ("user", "designated_on", "withdrawn_on", "withdrawal_reason")
     verbose_name_plural = _("conseiller·ères (ajout par « Inviter un·e conseiller·ère »)")
 
     def has_add_permission(self, request, obj=None):
@@ -172,7 +182,7 @@ class StructureAdmin(SimpleHistoryAdmin):
     @admin.display(description=_("convention aujourd'hui"))
     def convention_state(self, obj: Structure) -> str:
         status = structure_convention_status(obj, timezone.localdate())
-        return status.state.label if status else _("Aucune convention")
+        return str(status.state.label) if status else str(_("Aucune convention"))
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -220,14 +230,15 @@ class ConventionAdmin(SimpleHistoryAdmin):
 
     def _status(self, obj: Convention) -> ConventionStatus:
         # Computed once per row and request: the three columns share it.
-        cache = getattr(obj, "_status_today", None)
-        if cache is None:
-            cache = obj._status_today = convention_status(obj, on=timezone.localdate())
-        return cache
+        cached: ConventionStatus | None = obj.__dict__.get("_status_today")
+        if cached is None:
+            cached = obj.__dict__["_status_today"] = convention_status(
+                obj, on=timezone.localdate())
+        return cached
 
     @admin.display(description=_("état aujourd'hui"))
     def state(self, obj: Convention) -> str:
-        return self._status(obj).state.label if obj.pk else ""
+        return str(self._status(obj).state.label) if obj.pk else ""
 
     @admin.display(description=_("dernier jour en vigueur"))
     def end_date(self, obj: Convention):
@@ -256,8 +267,9 @@ class ConventionAdmin(SimpleHistoryAdmin):
         response["Content-Disposition"] = 'attachment; filename="conventions.zip"'
         return response
 
-    # Each PDF takes WeasyPrint a fraction of a second: a few at a time (see admin_site).
-    print_pdf.max_rows = 10
+    # Each PDF takes WeasyPrint a fraction of a second: a few at a time (admin_site reads the
+    # action's ``max_rows``).
+    print_pdf.__dict__["max_rows"] = 10
 
     @admin.action(description=_("Enregistrer une mise en demeure"))
     def record_formal_notice(self, request, queryset):
@@ -351,7 +363,7 @@ class AdvisorAdmin(SimpleHistoryAdmin):
         return obj.user.email
 
     @admin.display(description=_("formé·e"), boolean=True, ordering="is_trained")
-    def trained(self, obj: Advisor) -> bool:
+    def trained(self, obj: "WithAnnotations[Advisor, _Trained]") -> bool:
         return obj.is_trained
 
     @admin.action(description=_("Enregistrer le retrait"))
@@ -415,5 +427,5 @@ class TrainingSessionAdmin(SimpleHistoryAdmin):
         )
 
     @admin.display(description=_("présent·es"), ordering="present_count")
-    def present(self, obj: TrainingSession) -> int:
+    def present(self, obj: "WithAnnotations[TrainingSession, _PresentCount]") -> int:
         return obj.present_count

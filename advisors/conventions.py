@@ -220,6 +220,7 @@ def convention_status(
     services_start = convention.services_start_on
     services_open = services_start is not None and services_start <= on
 
+    state: ConventionState
     if end and end.state_while_running != ConventionState.IN_FORCE:
         state = end.state_while_running
         reason = end.reason()

@@ -187,10 +187,12 @@ STRUCTURES = [
 ]
 
 
-def convention_facts(scenario: str, today: date) -> tuple[str, dict]:
+def convention_facts(scenario: str, today: date
+                     ) -> tuple[str, dict[str, date | None]]:
     """(structure status, convention fields) of a scenario, as of ``today``."""
-    in_force = {"signed_on": SIGNED_LONG_AGO, "services_start_on": SERVICES_LONG_AGO}
-    scenarios = {
+    in_force: dict[str, date | None] = {"signed_on": SIGNED_LONG_AGO,
+                                        "services_start_on": SERVICES_LONG_AGO}
+    scenarios: dict[str, tuple[str, dict[str, date | None]]] = {
         "in_force": (StructureStatus.ACTIVE, in_force),
         "notice_running": (StructureStatus.ACTIVE, {
             **in_force, "termination_letter_received_on": today - timedelta(days=20)}),
@@ -212,7 +214,7 @@ def convention_facts(scenario: str, today: date) -> tuple[str, dict]:
     return scenarios[scenario]
 
 
-STATUS_PATH = {
+STATUS_PATH: dict[str, list[StructureStatus]] = {
     StructureStatus.CANDIDATE: [StructureStatus.CANDIDATE],
     StructureStatus.ACCEPTED: [StructureStatus.CANDIDATE, StructureStatus.ACCEPTED],
     StructureStatus.ACTIVE: [StructureStatus.CANDIDATE, StructureStatus.ACCEPTED,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -93,7 +94,7 @@ def advisor_is_trained(advisor_or_user: Advisor | User, on: date | None = None) 
     return initial_training_attended(on).filter(user=_user_of(advisor_or_user)).exists()
 
 
-def user_is_current_advisor(user) -> bool:
+def user_is_current_advisor(user: User | AnonymousUser) -> bool:
     """A logged-in advisor with a designation not withdrawn (trained or not): who may use the
     advisors' back-office pages."""
     return bool(user.is_authenticated and user.is_advisor

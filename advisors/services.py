@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from somobilite.history import history_stamp
 
 from .conventions import convention_status, fmt, termination_last_day
 from .models import Advisor, Convention, Structure, StructureStatus, StructureStatusChange
@@ -29,9 +30,8 @@ class NetworkError(Exception):
         self.message = message
 
 
-def _audit(instance, *, by: User | None, reason: str) -> None:
-    instance._history_user = by
-    instance._change_reason = reason
+def _audit(instance: models.Model, *, by: User | None, reason: str) -> None:
+    history_stamp(instance, by=by, reason=reason)
 
 
 def structure_register(*, structure: Structure, on: date, by: User | None) -> Structure:

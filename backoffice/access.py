@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from accounts.permissions import has_coordinator_powers
 from advisors.models import Advisor
 
@@ -25,13 +26,15 @@ def coordinator_mfa(request: HttpRequest) -> bool:
 def current_advisor(request: HttpRequest) -> Advisor | None:
     """The current designation of the logged-in advisor (None for anybody else), loaded once
     per request."""
-    if not hasattr(request, "_backoffice_advisor"):
+    memo = request.__dict__  # kept on the request object itself
+    if "_backoffice_advisor" not in memo:
         user = request.user
-        request._backoffice_advisor = (
+        memo["_backoffice_advisor"] = (
             user.advisor_designations.filter(withdrawn_on__isnull=True)
             .select_related("structure", "user").first()
-            if user.is_authenticated and user.is_advisor else None)
-    return request._backoffice_advisor
+            if isinstance(user, User) and user.is_advisor else None)
+    advisor: Advisor | None = memo["_backoffice_advisor"]
+    return advisor
 
 
 def advisor_space(view):

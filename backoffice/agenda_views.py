@@ -12,13 +12,14 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.http import AuthenticatedHttpRequest
 from advisors.models import Advisor
 from advisors.selectors import advisor_unbookable_reasons
 from bookings.agenda import (
@@ -102,7 +103,7 @@ def _midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.min, tzinfo=PARIS)
 
 
-def _parse_day(request: HttpRequest, today: dt.date) -> dt.date:
+def _parse_day(request: AuthenticatedHttpRequest, today: dt.date) -> dt.date:
     raw = request.GET.get("date", "")
     if not raw:
         return today
@@ -126,7 +127,7 @@ def _period(view: str, day: dt.date, today: dt.date) -> tuple[dt.date, dt.date]:
     return today, today + dt.timedelta(days=8)
 
 
-def _chosen_advisors(request: HttpRequest, advisor: Advisor,
+def _chosen_advisors(request: AuthenticatedHttpRequest, advisor: Advisor,
                      colleagues: list[Advisor]) -> tuple[str, list[int]]:
     raw = request.GET.get("conseiller", "")
     if raw == EVERYBODY:
@@ -135,7 +136,7 @@ def _chosen_advisors(request: HttpRequest, advisor: Advisor,
     return str(chosen.pk), [chosen.pk]
 
 
-def _link(request: HttpRequest, **changes) -> str:
+def _link(request: AuthenticatedHttpRequest, **changes) -> str:
     params = {key: value for key, value in request.GET.items()
               if key in ("vue", "date", "conseiller")}
     params.update({key: value for key, value in changes.items() if value is not None})
@@ -157,7 +158,7 @@ def _days(rows: list[AgendaRow], first: dt.date, last: dt.date, *, keep_empty: b
 
 
 @advisor_space
-def agenda(request: HttpRequest, advisor: Advisor) -> HttpResponse:
+def agenda(request: AuthenticatedHttpRequest, advisor: Advisor) -> HttpResponse:
     now = timezone.now()
     today = now.astimezone(PARIS).date()
     view = request.GET.get("vue", "apercu")

@@ -13,13 +13,14 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.http import AuthenticatedHttpRequest
 from advisors.models import Advisor
 from bookings.agenda import staff_hold_get, structure_advisors
 from bookings.models import Appointment, Mode
@@ -44,7 +45,7 @@ def _slot_url(slot: Slot) -> str:
             f"{urlencode({'conseiller': slot.advisor_id, 'debut': slot.starts_at.isoformat()})}")
 
 
-def _first_day(request: HttpRequest, today: dt.date) -> dt.date:
+def _first_day(request: AuthenticatedHttpRequest, today: dt.date) -> dt.date:
     try:
         day = dt.date.fromisoformat(request.GET.get("du", ""))
     except ValueError:
@@ -55,7 +56,7 @@ def _first_day(request: HttpRequest, today: dt.date) -> dt.date:
 
 @advisor_space
 @require_GET
-def book_for_youth(request: HttpRequest, advisor: Advisor) -> HttpResponse:
+def book_for_youth(request: AuthenticatedHttpRequest, advisor: Advisor) -> HttpResponse:
     """The structure's free slots, seven days at a time from today (from now, not 48 h)."""
     now = timezone.now()
     today = now.astimezone(PARIS).date()
@@ -81,7 +82,7 @@ def book_for_youth(request: HttpRequest, advisor: Advisor) -> HttpResponse:
     })
 
 
-def _requested_slot(request: HttpRequest, advisor: Advisor, now: dt.datetime):
+def _requested_slot(request: AuthenticatedHttpRequest, advisor: Advisor, now: dt.datetime):
     """(colleague, slot) named in the query string, or None when it is not a free slot of the
     structure any more."""
     try:
@@ -104,7 +105,7 @@ def _requested_slot(request: HttpRequest, advisor: Advisor, now: dt.datetime):
 
 @advisor_space
 @require_http_methods(["GET", "POST"])
-def book_for_youth_form(request: HttpRequest, advisor: Advisor) -> HttpResponse:
+def book_for_youth_form(request: AuthenticatedHttpRequest, advisor: Advisor) -> HttpResponse:
     now = timezone.now()
     requested = _requested_slot(request, advisor, now)
     if requested is None:
@@ -136,31 +137,33 @@ def book_for_youth_form(request: HttpRequest, advisor: Advisor) -> HttpResponse:
     })
 
 
-def _hold(request: HttpRequest, public_id) -> Appointment:
+def _hold(request: AuthenticatedHttpRequest, public_id) -> Appointment:
     try:
         return staff_hold_get(user=request.user, public_id=public_id)
     except Appointment.DoesNotExist:
         raise not_found() from None
 
 
-def _hold_page(request: HttpRequest, appointment: Appointment, form=None) -> HttpResponse:
+def _hold_page(request: AuthenticatedHttpRequest, appointment: Appointment, form=None
+               ) -> HttpResponse:
+    expires_at = appointment.hold_expires_at
     return render(request, "backoffice/hold.html", {
         "appointment": appointment, "starts_at": appointment.starts_at.astimezone(PARIS),
-        "hold_expires_at": appointment.hold_expires_at.astimezone(PARIS),
-        "expired": appointment.hold_expires_at <= timezone.now(),
+        "hold_expires_at": expires_at.astimezone(PARIS) if expires_at else None,
+        "expired": appointment.hold_expired(timezone.now()),
         "form": form or HoldCodeForm(),
     })
 
 
 @advisor_space
 @require_GET
-def hold(request: HttpRequest, advisor: Advisor, public_id) -> HttpResponse:
+def hold(request: AuthenticatedHttpRequest, advisor: Advisor, public_id) -> HttpResponse:
     return _hold_page(request, _hold(request, public_id))
 
 
 @advisor_space
 @require_POST
-def hold_code(request: HttpRequest, advisor: Advisor, public_id) -> HttpResponse:
+def hold_code(request: AuthenticatedHttpRequest, advisor: Advisor, public_id) -> HttpResponse:
     appointment = _hold(request, public_id)
     form = HoldCodeForm(request.POST)
     if form.is_valid():
@@ -178,7 +181,7 @@ def hold_code(request: HttpRequest, advisor: Advisor, public_id) -> HttpResponse
 
 @advisor_space
 @require_POST
-def hold_resend(request: HttpRequest, advisor: Advisor, public_id) -> HttpResponse:
+def hold_resend(request: AuthenticatedHttpRequest, advisor: Advisor, public_id) -> HttpResponse:
     appointment = _hold(request, public_id)
     try:
         staff_hold_resend(appointment=appointment, now=timezone.now())
@@ -191,7 +194,7 @@ def hold_resend(request: HttpRequest, advisor: Advisor, public_id) -> HttpRespon
 
 @advisor_space
 @require_POST
-def hold_cancel(request: HttpRequest, advisor: Advisor, public_id) -> HttpResponse:
+def hold_cancel(request: AuthenticatedHttpRequest, advisor: Advisor, public_id) -> HttpResponse:
     appointment = _hold(request, public_id)
     try:
         appointment_cancel(appointment=appointment, by_youth=False, now=timezone.now(),

@@ -10,15 +10,18 @@ and the notes writes the staff access log.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any, TypeVar
 
+from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.http import AuthenticatedHttpRequest
 from bookings.agenda import appointment_get_for_staff
 from bookings.followup import profile_get_for_staff, profile_update_by_advisor
 from bookings.interviews import (
@@ -41,8 +44,9 @@ from .forms import AttendanceForm, FollowUpDateForm, FollowUpForm, NoteForm
 
 TEMPLATE = "backoffice/interview.html"
 
+_Result = TypeVar("_Result")  # what an action's service returns, handed to its message
 
-def interview_appointment(request: HttpRequest, public_id) -> Appointment:
+def interview_appointment(request: AuthenticatedHttpRequest, public_id) -> Appointment:
     """The appointment of the URL through the one fetcher, or 404."""
     try:
         return appointment_get_for_staff(user=request.user, public_id=public_id,
@@ -56,7 +60,7 @@ def interview_url(appointment: Appointment, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
-def _page(request: HttpRequest, appointment: Appointment, *, profile_form=None,
+def _page(request: AuthenticatedHttpRequest, appointment: Appointment, *, profile_form=None,
           language_formset=None, attendance_form=None, note_form=None, follow_up_form=None,
           follow_up_date_form=None) -> HttpResponse:
     now = timezone.now()
@@ -100,13 +104,13 @@ def _page(request: HttpRequest, appointment: Appointment, *, profile_form=None,
 
 @staff_space
 @require_GET
-def interview(request: HttpRequest, public_id) -> HttpResponse:
+def interview(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     return _page(request, interview_appointment(request, public_id))
 
 
 @staff_space
 @require_POST
-def profile_save(request: HttpRequest, public_id) -> HttpResponse:
+def profile_save(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     appointment = interview_appointment(request, public_id)
     form, formset = profile_forms(data=request.POST, form_class=AdvisorProfileForm)
     if form.is_valid() and formset.is_valid():
@@ -123,9 +127,10 @@ def profile_save(request: HttpRequest, public_id) -> HttpResponse:
     return _page(request, appointment, profile_form=form, language_formset=formset)
 
 
-def _action(request: HttpRequest, public_id, *, form_class, page_key: str, anchor: str,
-            perform: Callable[[Appointment, dict], object],
-            success: Callable[[object], str], error_field: str | None = None) -> HttpResponse:
+def _action(request: AuthenticatedHttpRequest, public_id: str, *, form_class: type[forms.Form],
+            page_key: str, anchor: str, perform: Callable[[Appointment, dict[str, Any]], _Result],
+            success: Callable[[_Result], str], error_field: str | None = None
+            ) -> HttpResponse:
     """The adapter shared by the screen's small forms: parse, call one service, show its
     refusal on the page (in the form ``page_key`` of ``_page``) or redirect to ``anchor``."""
     appointment = interview_appointment(request, public_id)
@@ -143,7 +148,7 @@ def _action(request: HttpRequest, public_id, *, form_class, page_key: str, ancho
 
 @staff_space
 @require_POST
-def attendance_save(request: HttpRequest, public_id) -> HttpResponse:
+def attendance_save(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     return _action(
         request, public_id, form_class=AttendanceForm, page_key="attendance_form",
         anchor="presence",
@@ -156,7 +161,7 @@ def attendance_save(request: HttpRequest, public_id) -> HttpResponse:
 
 @staff_space
 @require_POST
-def note_add(request: HttpRequest, public_id) -> HttpResponse:
+def note_add(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     return _action(
         request, public_id, form_class=NoteForm, page_key="note_form", anchor="notes",
         perform=lambda appointment, data: interview_note_add(
@@ -166,7 +171,7 @@ def note_add(request: HttpRequest, public_id) -> HttpResponse:
 
 @staff_space
 @require_POST
-def follow_up_save(request: HttpRequest, public_id) -> HttpResponse:
+def follow_up_save(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     return _action(
         request, public_id, form_class=FollowUpForm, page_key="follow_up_form", anchor="suivi",
         perform=lambda appointment, data: follow_up_add(
@@ -176,7 +181,7 @@ def follow_up_save(request: HttpRequest, public_id) -> HttpResponse:
 
 @staff_space
 @require_POST
-def follow_up_date_save(request: HttpRequest, public_id) -> HttpResponse:
+def follow_up_date_save(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     return _action(
         request, public_id, form_class=FollowUpDateForm, page_key="follow_up_date_form",
         anchor="suivi", error_field="on",

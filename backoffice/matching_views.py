@@ -10,13 +10,14 @@ ticks that still apply stay ticked (those no longer in the results are dropped, 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.http import AuthenticatedHttpRequest
 from bookings.followup import profile_get_for_staff
 from bookings.models import Appointment
 from matching.engine import MatchResult
@@ -43,17 +44,17 @@ def _draft_key(appointment: Appointment) -> str:
     return f"{DRAFT_PREFIX}{appointment.public_id}"
 
 
-def _draft(request: HttpRequest, appointment: Appointment) -> dict:
+def _draft(request: AuthenticatedHttpRequest, appointment: Appointment) -> dict:
     draft = request.session.get(_draft_key(appointment)) or {}
     return {"slugs": list(draft.get("slugs", [])), "message": str(draft.get("message", ""))}
 
 
-def _save_draft(request: HttpRequest, appointment: Appointment, *, slugs: list[str],
+def _save_draft(request: AuthenticatedHttpRequest, appointment: Appointment, *, slugs: list[str],
                 message: str) -> None:
     request.session[_draft_key(appointment)] = {"slugs": slugs, "message": message}
 
 
-def _posted(request: HttpRequest) -> tuple[list[str], str]:
+def _posted(request: AuthenticatedHttpRequest) -> tuple[list[str], str]:
     slugs = list(dict.fromkeys(request.POST.getlist("fiches")))[:ALL_SHOWN]
     return slugs, request.POST.get("message", "")[:MESSAGE_MAX_LENGTH]
 
@@ -64,15 +65,15 @@ def _published(slugs) -> dict[str, ProgrammeSheet]:
             .filter(slug__in=list(slugs))}
 
 
-def _panel(request: HttpRequest, appointment: Appointment, profile, *, slugs: list[str],
-           message: str) -> HttpResponse:
+def _panel(request: AuthenticatedHttpRequest, appointment: Appointment, profile,
+           *, slugs: list[str], message: str) -> HttpResponse:
     """The panel: the run of the day, the draft's ticks that still apply."""
     today = timezone.localdate()
     context = {"appointment": appointment, "profile": profile, "message": message,
                "interview_url": interview_url(appointment),
                "action_url": reverse("backoffice:matching", args=[appointment.public_id])}
     try:
-        result: MatchResult | None = profile_match(profile=profile, on=today)
+        result: MatchResult = profile_match(profile=profile, on=today)
     except MatchingError as error:
         context["error"] = error.message
         return render(request, "backoffice/matching.html", context)
@@ -106,7 +107,7 @@ def _panel(request: HttpRequest, appointment: Appointment, profile, *, slugs: li
 
 @staff_space
 @require_http_methods(["GET", "POST"])
-def matching_panel(request: HttpRequest, public_id) -> HttpResponse:
+def matching_panel(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     appointment = interview_appointment(request, public_id)
     profile = profile_get_for_staff(user=request.user, youth_id=appointment.youth_id,
                                     request=request)
@@ -138,7 +139,7 @@ def matching_panel(request: HttpRequest, public_id) -> HttpResponse:
 
 @staff_space
 @require_POST
-def matching_send(request: HttpRequest, public_id) -> HttpResponse:
+def matching_send(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     appointment = interview_appointment(request, public_id)
     slugs, message = _posted(request)
     sheets = _published(slugs)

@@ -4,17 +4,20 @@ only through ``support.downloads.attachment_response``."""
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.http import AuthenticatedHttpRequest
 from advisors.models import Advisor
 from support.downloads import attachment_response
-from support.files import file_size, type_name
+from support.files import type_name
 from support.models import HelpRequest, MediaCategory, MediaItem
 from support.selectors import (
     help_request_get_for_author,
@@ -31,7 +34,7 @@ from .forms import HelpRequestForm
 
 @advisor_space
 @require_http_methods(["GET", "POST"])
-def help_page(request: HttpRequest, advisor: Advisor) -> HttpResponse:
+def help_page(request: AuthenticatedHttpRequest, advisor: Advisor) -> HttpResponse:
     """The advisor's requests (status, answer) and the form to send a new one."""
     form = HelpRequestForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -58,7 +61,7 @@ def help_page(request: HttpRequest, advisor: Advisor) -> HttpResponse:
     })
 
 
-def _own_request(request: HttpRequest, public_id) -> HelpRequest:
+def _own_request(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HelpRequest:
     try:
         return help_request_get_for_author(user=request.user, public_id=public_id)
     except HelpRequest.DoesNotExist:
@@ -67,7 +70,8 @@ def _own_request(request: HttpRequest, public_id) -> HelpRequest:
 
 @advisor_space
 @require_GET
-def help_detail(request: HttpRequest, advisor: Advisor, public_id) -> HttpResponse:
+def help_detail(request: AuthenticatedHttpRequest, advisor: Advisor, public_id: uuid.UUID,
+                ) -> HttpResponse:
     help_request = _own_request(request, public_id)
     return render(request, "backoffice/help_detail.html", {
         "help_request": help_request,
@@ -77,7 +81,8 @@ def help_detail(request: HttpRequest, advisor: Advisor, public_id) -> HttpRespon
 
 @advisor_space
 @require_GET
-def help_screenshot(request: HttpRequest, advisor: Advisor, public_id) -> HttpResponse:
+def help_screenshot(request: AuthenticatedHttpRequest, advisor: Advisor, public_id: uuid.UUID,
+                    ) -> FileResponse:
     help_request = _own_request(request, public_id)
     if not help_request.screenshot:
         raise Http404(_("Pas de capture d'écran pour cette demande."))
@@ -94,9 +99,6 @@ def media_page(request: HttpRequest) -> HttpResponse:
     if chosen not in MediaCategory.values:
         chosen = ""
     items = list(media_items(category=chosen or None))
-    for item in items:
-        item.type_label = type_name(item.content_type, item.original_name)
-        item.size_label = file_size(item.size)
     categories = media_categories()
     groups = [(category, [item for item in items if item.category == category.code])
               for category in categories if not chosen or category.code == chosen]
@@ -110,7 +112,7 @@ def media_page(request: HttpRequest) -> HttpResponse:
 
 @network_staff
 @require_GET
-def media_download(request: HttpRequest, public_id) -> HttpResponse:
+def media_download(request: HttpRequest, public_id: uuid.UUID) -> FileResponse:
     try:
         item = media_item_get(public_id=public_id)
     except MediaItem.DoesNotExist:

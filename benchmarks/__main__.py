@@ -120,7 +120,7 @@ class Bench:
                 [str(VENV_BIN / "python"), "manage.py", *args], cwd=PROJECT, env=self.env(),
                 stdout=subprocess.PIPE, stderr=errors, text=True)
             lines = []
-            for line in process.stdout:
+            for line in process.stdout or ():  # a pipe: never None
                 lines.append(line.rstrip("\n"))
                 if stream:
                     print(line, end="", flush=True)
@@ -351,7 +351,7 @@ class Bench:
                                "≥ 50 /s", rate >= 50 and result.errors == 0))
         self.goals.append(Goal("Réservations, p95 de la page la plus lente",
                                f"{worst.p95 if worst else 0:.0f} ms", "≤ 300 ms",
-                               bool(worst) and worst.p95 <= 300))
+                               worst is not None and worst.p95 <= 300))
 
     def advisors_with_password(self, count: int = 12) -> list[list[str]]:
         """Advisors of the data set given a password for the run (one hash for all: the hasher
@@ -462,8 +462,9 @@ class Bench:
 
         def unsent() -> int:
             with psycopg.connect(self.postgres.url.replace("postgres://", "postgresql://")) as c:
-                return c.execute("SELECT count(*) FROM bookings_notification "
-                                 "WHERE sent_at IS NULL").fetchone()[0]
+                row = c.execute("SELECT count(*) FROM bookings_notification "
+                                "WHERE sent_at IS NULL").fetchone()
+                return row[0] if row else 0
         with contextlib.suppress(RuntimeError):
             wait_for(lambda: unsent() == 0, "envoi des e-mails", 120)
         left = unsent()

@@ -15,6 +15,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 PG_BIN = max(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name),
@@ -24,7 +25,7 @@ VENV_BIN = Path(sys.executable).parent
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def wait_for(check, what: str, timeout: float = 60.0) -> None:
+def wait_for(check: Callable[[], bool], what: str, timeout: float = 60.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if check():
@@ -131,7 +132,7 @@ class Postgres:
         return (f"postgres://{self.USER}:{self.PASSWORD}@127.0.0.1:{self.port}/"
                 f"{self.DATABASE}")
 
-    def _run(self, *args) -> None:
+    def _run(self, *args: object) -> None:
         command = [str(arg) for arg in args]
         if self._as_postgres:
             command = ["runuser", "-u", "postgres", "--", *command]
@@ -219,7 +220,8 @@ class Gunicorn:
             return False
         try:
             with urllib.request.urlopen(f"{self.base_url}/__bench__/bare/", timeout=5) as r:
-                return r.status == 200
+                status: int = r.status
+            return status == 200
         except OSError:
             return False
 

@@ -31,7 +31,7 @@ from .models import (
     Appointment,
     AppointmentStatus,
     CalendarFeed,
-    Mode,
+    ModesMixin,
     Notification,
     OneOffAvailability,
     RecurringAvailability,
@@ -40,8 +40,8 @@ from .models import (
 from .slots import PARIS
 
 
-def _modes_display(obj) -> str:
-    return ", ".join(str(Mode(m).label) for m in obj.modes)
+def _modes_display(obj: ModesMixin) -> str:
+    return obj.modes_label
 
 
 def _listed(appointments) -> str:
@@ -188,7 +188,8 @@ class AbsenceForm(forms.ModelForm):
         fields = ["advisor", "starts_at", "ends_at", "kind", "reason"]
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if self.instance.pk is None and all(data.get(f) for f in ("advisor", "starts_at",
                                                                   "ends_at")):
             concerned = services.absence_preview(advisor=data["advisor"],
@@ -431,8 +432,8 @@ class CalendarFeedAdmin(admin.ModelAdmin):
     list_display = ["advisor", "created_at", "last_read_at"]
     list_select_related = ["advisor__user", "advisor__structure"]
     search_fields = ["advisor__user__email", "advisor__user__last_name"]
-    fields = ["advisor", "created_at", "last_read_at"]
-    readonly_fields = fields
+    readonly_fields = ("advisor", "created_at", "last_read_at")
+    fields = readonly_fields
 
     def has_add_permission(self, request):
         return False

@@ -32,7 +32,7 @@ from .advisor_forms import (
     OneOffAvailabilityForm,
     RecurringAvailabilityForm,
 )
-from .models import Absence, Mode, OneOffAvailability, RecurringAvailability
+from .models import Absence, OneOffAvailability, RecurringAvailability
 from .slots import PARIS
 
 TEMPLATE = "bookings/advisor/availability.html"
@@ -52,10 +52,6 @@ def recurring_availability_get_for_advisor(*, advisor: Advisor,
 def one_off_availability_get_for_advisor(*, advisor: Advisor,
                                          availability_id: int) -> OneOffAvailability:
     return get_object_or_404(OneOffAvailability, pk=availability_id, advisor=advisor)
-
-
-def _modes_label(modes) -> str:
-    return ", ".join(str(Mode(mode).label) for mode in modes)
 
 
 def _not_offered(advisor: Advisor) -> list[str]:
@@ -93,10 +89,6 @@ def _page(request: HttpRequest, advisor: Advisor, *,
                      .order_by("weekday", "start_time"))
     one_offs = list(advisor.one_off_availabilities.filter(date__gte=today)
                     .order_by("date", "start_time"))
-    for availability in (*recurring, *one_offs):
-        availability.modes_label = _modes_label(availability.modes)
-    for appointment in (confirm or {}).get("appointments", ()):
-        appointment.mode_label = Mode(appointment.mode).label
     return render(request, TEMPLATE, {
         "advisor": advisor,
         "recurring": recurring,
@@ -216,7 +208,8 @@ def recurring_end(request: HttpRequest, pk: int) -> HttpResponse:
     availability = recurring_availability_get_for_advisor(advisor=advisor, availability_id=pk)
     form = EndRecurringForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, " ".join(str(e) for errors in form.errors.values()
+                                         for e in errors))
         return redirect("advisor_availability:page")
     last_day: dt.date = form.cleaned_data["last_day"]
     return _change(request, advisor, availability, changes={"valid_until": last_day},

@@ -45,14 +45,15 @@ def _in_structure_of(user: User) -> Q:
     return Q(structure__advisors__user=user, structure__advisors__withdrawn_on__isnull=True)
 
 
-def _public_id(value) -> uuid.UUID:
+def _public_id(value: object) -> uuid.UUID:
     try:
         return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
     except ValueError:
         raise Appointment.DoesNotExist from None
 
 
-def appointment_get_for_staff(*, user: User, public_id, coordinator_mfa: bool) -> Appointment:
+def appointment_get_for_staff(*, user: User, public_id: object, coordinator_mfa: bool
+                              ) -> Appointment:
     """The appointment ``public_id`` for a staff member who may open its interview screen:
 
     - an advisor currently designated in the appointment's structure (colleagues included);
@@ -73,7 +74,7 @@ def appointment_get_for_staff(*, user: User, public_id, coordinator_mfa: bool) -
     raise Appointment.DoesNotExist
 
 
-def staff_hold_get(*, user: User, public_id) -> Appointment:
+def staff_hold_get(*, user: User, public_id: object) -> Appointment:
     """A booking made by staff for a young person and not confirmed yet, for the advisors of
     its structure. Only what the advisor typed is on it; it opens nothing of the young
     person's account. Raises ``Appointment.DoesNotExist``."""

@@ -56,8 +56,9 @@ def read_only(view):
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> JsonResponse:
         if request.method not in ("GET", "HEAD"):
+            method = (request.method or "")[:20]
             response = _error(_("Méthode %(method)s non permise : cette API est en lecture "
-                                "seule (GET).") % {"method": request.method[:20]}, status=405)
+                                "seule (GET).") % {"method": method}, status=405)
             response["Allow"] = "GET, HEAD"
             return response
         return view(request, *args, **kwargs)

@@ -24,7 +24,9 @@ def recurring_availability_clash(
     recurring = RecurringAvailability.objects.filter(
         Q(valid_until__isnull=True) | Q(valid_until__gte=valid_from),
         advisor=advisor, weekday=weekday, start_time__lt=end_time, end_time__gt=start_time,
-    ).exclude(pk=exclude_pk)
+    )
+    if exclude_pk is not None:
+        recurring = recurring.exclude(pk=exclude_pk)
     one_offs = OneOffAvailability.objects.filter(
         advisor=advisor, date__gte=valid_from, start_time__lt=end_time, end_time__gt=start_time)
     if valid_until is not None:
@@ -38,9 +40,11 @@ def one_off_availability_clash(
     exclude_pk: int | None = None,
 ) -> RecurringAvailability | OneOffAvailability | None:
     """An existing period of the advisor that a new one-off period would overlap, if any."""
-    return OneOffAvailability.objects.filter(
-        advisor=advisor, date=date, start_time__lt=end_time, end_time__gt=start_time,
-    ).exclude(pk=exclude_pk).first() or RecurringAvailability.objects.filter(
+    one_offs = OneOffAvailability.objects.filter(
+        advisor=advisor, date=date, start_time__lt=end_time, end_time__gt=start_time)
+    if exclude_pk is not None:
+        one_offs = one_offs.exclude(pk=exclude_pk)
+    return one_offs.first() or RecurringAvailability.objects.filter(
         Q(valid_until__isnull=True) | Q(valid_until__gte=date),
         advisor=advisor, weekday=date.weekday(), valid_from__lte=date,
         start_time__lt=end_time, end_time__gt=start_time,

@@ -29,7 +29,7 @@ class BookingCodeProcess(LoginCodeVerificationProcess):
     says where the code went)."""
 
     @classmethod
-    def initiate(cls, *, request: HttpRequest, appointment: Appointment,  # type: ignore[override]
+    def initiate(cls, *, request: HttpRequest, appointment: Appointment,
                  **_ignored) -> BookingCodeProcess:
         """Start the process for ``appointment``'s young person and send the first code.
         Same steps as ``LoginCodeVerificationProcess.initiate`` (which builds its own class)."""
@@ -70,7 +70,8 @@ def send_booking_code(*, email: str, code: str, appointment: Appointment) -> Non
         "structure": appointment.structure,
         "starts_at": appointment.starts_at.astimezone(PARIS),
         "ends_at": appointment.ends_at.astimezone(PARIS),
-        "hold_expires_at": appointment.hold_expires_at.astimezone(PARIS),
+        "hold_expires_at": (appointment.hold_expires_at.astimezone(PARIS)
+                            if appointment.hold_expires_at else None),
         "mode_label": appointment.get_mode_display(),
         "site_url": settings.SITE_URL,
     }

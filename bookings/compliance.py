@@ -19,7 +19,7 @@ from advisors.models import Advisor, Structure, StructureStatus
 from somobilite import clock
 
 from .models import AbsenceKind
-from .slots.calendar import Calendar, days_between, is_public_holiday
+from .slots.calendar import Calendar, CalendarAdvisor, days_between, is_public_holiday
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +53,7 @@ def weekly_compliance(
     calendar = Calendar(advisors=Advisor.objects.filter(structure__in=structures),
                          first_day=monday, last_day=last_day, now=now, mode=None,
                          with_appointments=False)
-    advisors_by_structure: dict[int, list[Advisor]] = defaultdict(list)
+    advisors_by_structure: dict[int, list[CalendarAdvisor]] = defaultdict(list)
     for advisor in calendar.advisors:
         advisors_by_structure[advisor.structure_id].append(advisor)
     minimum = settings.WEEKLY_MINIMUM_HOURS
@@ -76,7 +76,8 @@ def weekly_compliance(
     return rows
 
 
-def _compliance_reason(calendar: Calendar, advisors: list[Advisor], days: list[dt.date]) -> str:
+def _compliance_reason(calendar: Calendar, advisors: list[CalendarAdvisor],
+                       days: list[dt.date]) -> str:
     # A calendar week: midnight to midnight on the wall clock (23 or 25 hours on change days).
     week_start = clock.paris_at(days[0], dt.time.min)
     week_end = clock.paris_at(days[0] + dt.timedelta(days=7), dt.time.min)

@@ -58,7 +58,7 @@ def modes_offered(structures: list[Structure]) -> dict[int, list[str]]:
     wanted = {structure.pk for structure in structures}
     firsts = next_free_slot_by_structure_and_mode(now=timezone.now())
     return {
-        structure_id: [mode.label for mode in Mode if mode in by_mode]
+        structure_id: [str(mode.label) for mode in Mode if mode in by_mode]
         for structure_id, by_mode in firsts.items() if structure_id in wanted
     }
 
@@ -66,14 +66,14 @@ def modes_offered(structures: list[Structure]) -> dict[int, list[str]]:
 def directory_groups(*, departement: str | None = None) -> list[DirectoryGroup]:
     """Active structures by département (in the département order), each with its
     ``modes_offered`` list attached."""
-    structures = public_structures().order_by("departement", "public_name")
+    listed = public_structures().order_by("departement", "public_name")
     if departement:
-        structures = structures.filter(departement=departement)
-    structures = list(structures)
+        listed = listed.filter(departement=departement)
+    structures = list(listed)
     modes = modes_offered(structures)
     groups: dict[str, DirectoryGroup] = {}
     for structure in structures:
-        structure.modes_offered = modes.get(structure.pk, [])
+        _attach_modes(structure, modes.get(structure.pk, []))
         code = structure.departement
         if code not in groups:
             groups[code] = DirectoryGroup(code, NOUVELLE_AQUITAINE_DEPARTEMENTS[code], [])
@@ -85,5 +85,10 @@ def structure_get_public(*, slug: str) -> Structure:
     """The public page's structure (active only), with ``modes_offered`` attached; raises
     ``Structure.DoesNotExist``."""
     structure = public_structures().get(slug=slug)
-    structure.modes_offered = modes_offered([structure]).get(structure.pk, [])
+    _attach_modes(structure, modes_offered([structure]).get(structure.pk, []))
     return structure
+
+
+def _attach_modes(structure: Structure, modes: list[str]) -> None:
+    """``structure.modes_offered``, read by the pages (the model does not declare it)."""
+    structure.__dict__["modes_offered"] = modes

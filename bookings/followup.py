@@ -20,11 +20,11 @@ Public names:
 - ``profile_update_by_advisor(*, advisor_user, youth, data, request, now=None)``: raises
   ``ProfileAccessDenied`` (a 403) for a young person the advisor does not follow.
 - ``recommendation_get_for_user(*, user, public_id, request=None) -> ProgrammeRecommendation``:
-  raises
-  ``ProgrammeRecommendation.DoesNotExist`` when not allowed.
+  raises ``ProgrammeRecommendation.DoesNotExist`` when not allowed.
 """
 
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
@@ -34,6 +34,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.models import Role, User
 from accounts.permissions import has_coordinator_powers
 from matching.models import MobilityProfile, ProgrammeRecommendation
@@ -46,7 +47,7 @@ class ProfileAccessDenied(MatchingError, PermissionDenied):
     """Staff asked for the profile of a young person they do not follow (a 403 if uncaught)."""
 
 
-def followed_by_advisor_q(advisor_user, *, prefix: str = "") -> Q:
+def followed_by_advisor_q(advisor_user: User, *, prefix: str = "") -> Q:
     """Young people an advisor follows: those with an appointment confirmed at least once
     (``confirmed_at`` set) at a structure the advisor currently belongs to. ``prefix`` reaches
     the young person from another model ("youth__")."""
@@ -55,14 +56,14 @@ def followed_by_advisor_q(advisor_user, *, prefix: str = "") -> Q:
                 f"{prefix}appointments__structure__advisors__withdrawn_on__isnull": True})
 
 
-def advisor_follows_youth(*, advisor_user, youth) -> bool:
+def advisor_follows_youth(*, advisor_user: User, youth: User) -> bool:
     """Whether ``advisor_user`` follows ``youth`` (see ``followed_by_advisor_q``)."""
     if not advisor_user.is_advisor:
         return False
     return User.objects.filter(followed_by_advisor_q(advisor_user), pk=youth.pk).exists()
 
 
-def acts_as_coordinator(*, user, request: HttpRequest | None) -> bool:
+def acts_as_coordinator(*, user: User, request: HttpRequest | None) -> bool:
     """``user`` may use the coordinator's powers here: ``request`` is theirs and its session
     passed MFA (``accounts.permissions.has_coordinator_powers``). Without a request, no."""
     return bool(user.is_coordinator and request is not None
@@ -70,7 +71,8 @@ def acts_as_coordinator(*, user, request: HttpRequest | None) -> bool:
                 and has_coordinator_powers(request))
 
 
-def recommendation_get_for_user(*, user, public_id: UUID, request: HttpRequest | None = None,
+def recommendation_get_for_user(*, user: User, public_id: UUID,
+                                request: HttpRequest | None = None,
                                 ) -> ProgrammeRecommendation:
     """A selection of programmes, for those who may see it (DoesNotExist otherwise): the young
     person it was sent to, its sender, the advisors who follow the young person, and
@@ -97,7 +99,8 @@ def staff_may_see_youth(*, user: User, youth: User, request: HttpRequest | None 
     return advisor_follows_youth(advisor_user=user, youth=youth)
 
 
-def profile_get_for_staff(*, user: User, youth_id, request: HttpRequest | None = None
+def profile_get_for_staff(*, user: User, youth_id: int | str,
+                          request: AuthenticatedHttpRequest | None = None
                           ) -> MobilityProfile:
     """The profile of young person ``youth_id`` for a staff member who may see it, else
     MobilityProfile.DoesNotExist (also for an unknown id, so nothing tells them apart).
@@ -118,8 +121,8 @@ def profile_get_for_staff(*, user: User, youth_id, request: HttpRequest | None =
     return profile
 
 
-def profile_update_by_advisor(*, advisor_user: User, youth: User, data: dict,
-                              request: HttpRequest, now: datetime | None = None
+def profile_update_by_advisor(*, advisor_user: User, youth: User, data: dict[str, Any],
+                              request: AuthenticatedHttpRequest, now: datetime | None = None
                               ) -> MobilityProfile:
     """The advisor completes the profile during the interview; the change is logged."""
     if not staff_may_see_youth(user=advisor_user, youth=youth, request=request):

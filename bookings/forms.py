@@ -2,6 +2,7 @@
 services check the rules again (eligibility, the 48-hour rule, the slot being free)."""
 
 import datetime as dt
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -47,7 +48,7 @@ class SearchForm(forms.Form):
         choices=[("", _("Tous les types")), *Mode.choices],
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.suggestions: tuple[Place, ...] = ()
 
@@ -129,7 +130,7 @@ class BookingForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.interview_day = interview_day
         self.today = today
-        self.fields["mode"].choices = [(m, Mode(m).label) for m in modes]
+        cast(forms.ChoiceField, self.fields["mode"]).choices = [(m, Mode(m).label) for m in modes]
         if len(modes) == 1:
             self.fields["mode"].initial = modes[0]
         if account_email:
@@ -198,8 +199,9 @@ class BookingForm(forms.Form):
             )
         return birth_date
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("mode") == Mode.PHONE and not data.get("phone"):
             self.add_error("phone", ValidationError(
                 _("Indiquez un numéro de téléphone : la conseillère ou le conseiller vous "

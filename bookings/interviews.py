@@ -21,12 +21,13 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
 from privacy.models import AccessAction
 from privacy.services import access_log_record
+from somobilite.history import history_stamp
 
 from .models import (
     ATTENDANCE_STATUSES,
@@ -86,8 +87,7 @@ def appointment_attendance_record(*, appointment: Appointment, status: str, by: 
             return locked
         previous = locked.status
         locked.status = status
-        locked._history_user = by
-        locked._history_date = now
+        history_stamp(locked, by=by, at=now)
         locked.save(update_fields=["status", "updated_at"])
         AttendanceRecord.objects.create(appointment=locked, status=status,
                                         previous_status=previous, recorded_by=by,
@@ -111,7 +111,7 @@ def interview_note_add(*, appointment: Appointment, text: str, by: User,
                                         author_name=_name(by), text=text, created_at=now)
 
 
-def interview_notes_read(*, appointment: Appointment, request: HttpRequest,
+def interview_notes_read(*, appointment: Appointment, request: AuthenticatedHttpRequest,
                          now: dt.datetime) -> list[InterviewNote]:
     """The notes of every interview of this young person with the appointment's structure,
     oldest first, each with its ``appointment`` loaded; the reading is written to the staff
@@ -165,7 +165,6 @@ def appointment_follow_up_date_set(*, appointment: Appointment, on: dt.date | No
             raise BookingError(_("Ce rendez-vous n'est pas confirmé."))
         if locked.follow_up_on != on:
             locked.follow_up_on = on
-            locked._history_user = by
-            locked._history_date = now
+            history_stamp(locked, by=by, at=now)
             locked.save(update_fields=["follow_up_on", "updated_at"])
     return locked

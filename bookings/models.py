@@ -18,11 +18,13 @@ holds past ``hold_expires_at`` are released by the services and by a periodic ta
 import datetime as dt
 import secrets
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.dispatch import Signal
+from django.utils.functional import Promise
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
@@ -64,7 +66,7 @@ CONFIRMED_STATUSES = (AppointmentStatus.CONFIRMED, *ATTENDANCE_STATUSES)
 
 #: The statuses in words addressed to the young person (the pages and emails they read);
 #: ``AppointmentStatus`` labels are the back-office's, about the young person.
-STATUS_LABELS_FOR_YOUTH = {
+STATUS_LABELS_FOR_YOUTH: dict[str, str | Promise] = {
     AppointmentStatus.PENDING: _("En attente de votre code de confirmation"),
     AppointmentStatus.CONFIRMED: _("Confirmé"),
     AppointmentStatus.EXPIRED: _("Non confirmé (délai dépassé)"),
@@ -103,6 +105,11 @@ class ModesMixin(models.Model):
                 (Mode.PHONE, self.offers_phone),
             ) if offered
         )
+
+    @property
+    def modes_label(self) -> str:
+        """« en présentiel, en visio »: the offered modes in French."""
+        return ", ".join(str(Mode(mode).label) for mode in self.modes)
 
 
 MODES_NOT_EMPTY = Q(offers_in_person=True) | Q(offers_video=True) | Q(offers_phone=True)
@@ -218,16 +225,17 @@ appointments_written = Signal()
 ``Appointment.objects``, which send no ``post_save``: ``bookings.slots.cache`` listens."""
 
 
-class AppointmentQuerySet(models.QuerySet):
+class AppointmentQuerySet(models.QuerySet["Appointment"]):
     """Bulk writes say what they wrote, so that nothing caching busy slots can miss them."""
 
-    def update(self, **kwargs):
+    def update(self, **kwargs: Any) -> int:
         rows = super().update(**kwargs)
         if rows:
             appointments_written.send(sender=Appointment, fields=frozenset(kwargs))
         return rows
 
-    update.alters_data = True
+    # Django's flag keeping templates from calling a write (the stubs type the function only).
+    update.alters_data = True  # type: ignore[attr-defined]
 
     def bulk_create(self, objs, *args, **kwargs):
         created = super().bulk_create(objs, *args, **kwargs)
@@ -235,7 +243,7 @@ class AppointmentQuerySet(models.QuerySet):
             appointments_written.send(sender=Appointment, fields=None)
         return created
 
-    bulk_create.alters_data = True
+    bulk_create.alters_data = True  # type: ignore[attr-defined]
 
 
 class Appointment(models.Model):
@@ -344,6 +352,11 @@ class Appointment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}, {localtime(self.starts_at):%d/%m/%Y %H:%M}"
+
+    def hold_expired(self, now: dt.datetime) -> bool:
+        """Whether the hold of a pending appointment is over at ``now`` (aware); one without
+        an expiry counts as over."""
+        return self.hold_expires_at is None or self.hold_expires_at <= now
 
     @property
     def is_active(self) -> bool:

@@ -52,6 +52,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from icalendar import Calendar, Event, vCalAddress, vText
@@ -74,7 +75,7 @@ logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 10
 
-SUBJECTS = {
+SUBJECTS: dict[str, str] = {
     NotificationKind.YOUTH_CONFIRMATION: "Votre rendez-vous So Mobilité du {when} est confirmé",
     NotificationKind.YOUTH_CHANGE: "Votre rendez-vous So Mobilité est déplacé au {when}",
     NotificationKind.YOUTH_CANCELLATION: "Votre rendez-vous So Mobilité du {when} est annulé",
@@ -91,7 +92,7 @@ SUBJECTS = {
     NotificationKind.HELP_REQUEST_ANSWERED: "Réponse de la coordination : {subject}",
     NotificationKind.HELP_REQUEST_CLOSED: "Demande d'aide close : {subject}",
 }
-ICS_METHOD = {
+ICS_METHOD: dict[str, str] = {
     NotificationKind.YOUTH_CONFIRMATION: "REQUEST",
     NotificationKind.YOUTH_CHANGE: "REQUEST",
     NotificationKind.YOUTH_CANCELLATION: "CANCEL",
@@ -137,7 +138,8 @@ def appointment_snapshot(appointment: Appointment) -> dict[str, Any]:
         "project": appointment.project,
         "cancel_reason": appointment.cancel_reason,
         "hold_expires_at": (_iso(appointment.hold_expires_at)
-                            if appointment.status == AppointmentStatus.PENDING else None),
+                            if appointment.status == AppointmentStatus.PENDING
+                            and appointment.hold_expires_at is not None else None),
     }
 
 
@@ -256,7 +258,8 @@ def _context(notification: Notification) -> dict[str, Any]:
     payload = notification.payload
     context: dict[str, Any] = {"payload": payload, "site_url": settings.SITE_URL,
                                "search_url": booking_search_url()}
-    if notification.appointment_id is not None:
+    appointment = notification.appointment
+    if appointment is not None:
         for_advisor = notification.kind in ADVISOR_KINDS
         context.update(
             for_advisor=for_advisor,
@@ -275,14 +278,14 @@ def _context(notification: Notification) -> dict[str, Any]:
             cancel_reason=payload.get("cancel_reason", ""),
             by_structure=payload["status"] == AppointmentStatus.CANCELLED_BY_STRUCTURE,
             anonymised=payload.get("anonymised", False),
-            manage_url="" if for_advisor else appointment_manage_url(notification.appointment),
-            public_id=notification.appointment.public_id,
+            manage_url="" if for_advisor else appointment_manage_url(appointment),
+            public_id=appointment.public_id,
         )
-    if notification.kind == NotificationKind.YOUTH_STAFF_HOLD:
+    if notification.kind == NotificationKind.YOUTH_STAFF_HOLD and appointment is not None:
         # Credentials, not content: the code and link valid now (a resend changes them and
         # supersedes the earlier copies, see ``obsolete_reason``).
-        context.update(code=staff_hold_code(notification.appointment),
-                       confirm_url=staff_hold_confirm_url(notification.appointment),
+        context.update(code=staff_hold_code(appointment),
+                       confirm_url=staff_hold_confirm_url(appointment),
                        hold_expires_at=_moment(payload.get("hold_expires_at")))
     if notification.kind == NotificationKind.WAITING_LIST_CONFIRM:
         context["confirm_url"] = waiting_list_confirm_url(payload["entry_id"])
@@ -309,11 +312,11 @@ def build_message(notification: Notification, *, now: dt.datetime) -> EmailMulti
     message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL,
                                      [notification.to])
     message.attach_alternative(html, "text/html")
-    if kind in ICS_METHOD and notification.appointment_id is not None:
+    if kind in ICS_METHOD and (appointment := notification.appointment) is not None:
         method = ICS_METHOD[kind]
         message.attach("rendez-vous.ics",
                        appointment_ics(notification.payload,
-                                       appointment=notification.appointment,
+                                       appointment=appointment,
                                        method=method, now=now,
                                        for_advisor=context["for_advisor"]),
                        f"text/calendar; method={method}")
@@ -322,7 +325,7 @@ def build_message(notification: Notification, *, now: dt.datetime) -> EmailMulti
 
 #: Messages that lose their point at a moment of their snapshot: a reminder once the interview
 #: has started, a "confirm your appointment" once the hold has expired.
-EXPIRES_WITH = {
+EXPIRES_WITH: dict[str, tuple[str, Promise]] = {
     NotificationKind.YOUTH_REMINDER: ("starts_at", _lazy(
         "Rappel non envoyé : l'entretien a déjà commencé.")),
     NotificationKind.YOUTH_STAFF_HOLD: ("hold_expires_at", _lazy(
@@ -339,7 +342,8 @@ def obsolete_reason(notification: Notification, *, now: dt.datetime) -> str:
     was sent, is waiting or was itself superseded does not matter. Too late: see
     ``EXPIRES_WITH``.
     """
-    if notification.appointment_id is None:
+    own = notification.sequence  # set on every row about an appointment (a constraint)
+    if notification.appointment_id is None or own is None:
         return ""
     payload = notification.payload
     expiry = EXPIRES_WITH.get(notification.kind)
@@ -348,14 +352,14 @@ def obsolete_reason(notification: Notification, *, now: dt.datetime) -> str:
     pending = payload.get("status") == AppointmentStatus.PENDING
     later = (Notification.objects
              .filter(appointment_id=notification.appointment_id, to__iexact=notification.to,
-                     sequence__gte=notification.sequence)
+                     sequence__gte=own)
              .exclude(pk=notification.pk)
              .values_list("pk", "kind", "sequence", "payload__status"))
     for pk, kind, sequence, status in later:
-        if sequence > notification.sequence:
+        if sequence is not None and sequence > own:  # never None here: filtered on >=
             return _("Remplacé par un message plus récent sur ce rendez-vous (version "
                      "%(newer)s, celui-ci décrivait la version %(own)s).") % {
-                         "newer": sequence, "own": notification.sequence}
+                         "newer": sequence, "own": own}
         if pending and status != AppointmentStatus.PENDING:
             return _("Remplacé : la réservation provisoire a été confirmée ou libérée depuis.")
         if kind == notification.kind and pk > notification.pk:

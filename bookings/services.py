@@ -42,12 +42,13 @@ import copy
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
@@ -59,6 +60,7 @@ from advisors.validators import (
 )
 from matching.services import profile_prefill_from_booking
 from somobilite import clock
+from somobilite.history import UNSET, history_stamp
 from vocabulary.ages import age_on
 from vocabulary.codes import Domain, Status
 
@@ -87,6 +89,8 @@ from .slots import (
     next_free_slots_for_structure,
     slot_is_free,
 )
+
+_M = TypeVar("_M", bound=Model)
 
 MAX_UPCOMING_APPOINTMENTS = 2
 STAFF_HOLD_MAX_ATTEMPTS = 5
@@ -136,7 +140,7 @@ class AbsenceOverlapsAppointments(ChangeCancelsAppointments):
 class BookingDetails:
     first_name: str
     last_name: str
-    birth_date: dt.date
+    birth_date: dt.date | None  # None only when re-checking a stored appointment, erased
     postal_code: str
     youth_status: str
     phone: str = ""
@@ -297,13 +301,11 @@ def _release_holds(condition: Q, now: dt.datetime) -> int:
     ).update(status=AppointmentStatus.EXPIRED, hold_client_ip=None, updated_at=now)
 
 
-def _stamp(instance, now: dt.datetime, *, by: User | None = None):
+def _stamp(instance: _M, now: dt.datetime, *, by: User | None = None) -> _M:
     """Stamp the history row that the next save of ``instance`` writes with the service's clock
     (``now``) and, when known, who made the change: a change is then never recorded as older
     than the one before it (simple-history would use the real clock)."""
-    instance._history_date = now
-    if by is not None:
-        instance._history_user = by
+    history_stamp(instance, at=now, by=UNSET if by is None else by)
     return instance
 
 
@@ -329,13 +331,15 @@ class _SlotTaken(Exception):
 def _check_upcoming_limit(youth: User, now: dt.datetime, *,
                           exclude_appointment_id: int | None = None) -> None:
     """A young person has at most MAX_UPCOMING_APPOINTMENTS confirmed appointments to come."""
-    upcoming = (Appointment.objects.filter(youth=youth, status=AppointmentStatus.CONFIRMED,
-                                           starts_at__gt=now)
-                .exclude(pk=exclude_appointment_id).count())
-    if upcoming >= MAX_UPCOMING_APPOINTMENTS:
+    upcoming = Appointment.objects.filter(youth=youth, status=AppointmentStatus.CONFIRMED,
+                                          starts_at__gt=now)
+    if exclude_appointment_id is not None:
+        upcoming = upcoming.exclude(pk=exclude_appointment_id)
+    count = upcoming.count()
+    if count >= MAX_UPCOMING_APPOINTMENTS:
         raise BookingError(_(
             "Vous avez déjà %(count)s rendez-vous à venir : annulez-en un avant d'en "
-            "réserver un autre.") % {"count": upcoming})
+            "réserver un autre.") % {"count": count})
 
 
 def appointment_hold(
@@ -471,7 +475,7 @@ def staff_hold_resend(*, appointment: Appointment, now: dt.datetime) -> Appointm
         locked = (Appointment.objects.select_for_update(of=("self",)).select_related("youth")
                   .get(pk=appointment.pk))
         if (locked.status != AppointmentStatus.PENDING or locked.booked_by_id is None
-                or locked.hold_expires_at <= now):
+                or locked.hold_expired(now)):
             raise BookingError(_("Cette réservation n'est plus en attente de confirmation."))
         locked.confirmation_secret = new_confirmation_secret()
         locked.confirmation_attempts = 0
@@ -518,7 +522,7 @@ def appointment_confirm(*, appointment: Appointment, now: dt.datetime) -> Appoin
         notice = appointment.booked_by_id is None
         window_from = appointment.held_at if notice else now
         earliest, _latest = booking_window(window_from, notice=notice)
-        if appointment.hold_expires_at <= now:
+        if appointment.hold_expired(now):
             refusal = BookingError(_("Le délai pour confirmer est dépassé et le créneau a été "
                                      "libéré : choisissez à nouveau un créneau."))
         elif (upcoming := _upcoming_refusal(appointment, now)) is not None:
@@ -611,7 +615,7 @@ CORRECTABLE_FIELDS = ("first_name", "last_name", "phone", "birth_date", "postal_
                       "guardian_consent", "cancel_reason")
 
 
-def _with_changes(appointment: Appointment, changes: dict) -> Appointment:
+def _with_changes(appointment: Appointment, changes: dict[str, Any]) -> Appointment:
     unknown = set(changes) - set(CORRECTABLE_FIELDS)
     if unknown:
         raise ValueError(f"not a correctable field: {sorted(unknown)}")
@@ -636,7 +640,7 @@ def _details_problems_of(appointment: Appointment, *, now: dt.datetime) -> list[
     return problems
 
 
-def appointment_details_problems(*, appointment: Appointment, changes: dict,
+def appointment_details_problems(*, appointment: Appointment, changes: dict[str, Any],
                                  now: dt.datetime) -> list[str]:
     """What the booking rules say of correcting ``changes`` (field → value, fields of
     ``CORRECTABLE_FIELDS``) on ``appointment``: French messages, empty when accepted. Nothing
@@ -645,8 +649,8 @@ def appointment_details_problems(*, appointment: Appointment, changes: dict,
     return _details_problems_of(_with_changes(copy.copy(appointment), changes), now=now)
 
 
-def appointment_details_update(*, appointment: Appointment, changes: dict, by: User | None,
-                               now: dt.datetime) -> Appointment:
+def appointment_details_update(*, appointment: Appointment, changes: dict[str, Any],
+                               by: User | None, now: dt.datetime) -> Appointment:
     """Correct what the young person typed (``changes``: field → value among
     ``CORRECTABLE_FIELDS``), as a coordinator does in admin.
 
@@ -870,14 +874,14 @@ def _availability_losses(old: Availability, new: Availability | None,
     return [a for a in booked if _covers(old, a) and not _covers(new, a)]
 
 
-def availability_change_preview(*, availability: Availability, changes: dict | None,
+def availability_change_preview(*, availability: Availability, changes: dict[str, Any] | None,
                                 now: dt.datetime) -> list[Appointment]:
     """The booked appointments that changing ``availability`` (``changes``: field → value of
     ``AVAILABILITY_CHANGE_FIELDS``; None to delete it) would cancel. Nothing is saved."""
     return _availability_losses(availability, _changed(availability, changes), now)
 
 
-def _changed(availability: Availability, changes: dict | None) -> Availability | None:
+def _changed(availability: Availability, changes: dict[str, Any] | None) -> Availability | None:
     if changes is None:
         return None
     unknown = set(changes) - set(AVAILABILITY_CHANGE_FIELDS)
@@ -889,7 +893,7 @@ def _changed(availability: Availability, changes: dict | None) -> Availability |
     return version
 
 
-def availability_change(*, availability: Availability, changes: dict | None,
+def availability_change(*, availability: Availability, changes: dict[str, Any] | None,
                         confirm_cancellations: bool, now: dt.datetime,
                         ) -> Availability | None:
     """Change a published availability (``changes``: field → value of
@@ -954,7 +958,8 @@ def _check_availability_version(version: Availability) -> None:
 # --- Absences -------------------------------------------------------------------------------
 
 
-def _overlapping_appointments(advisor: Advisor, starts_at: dt.datetime, ends_at: dt.datetime):
+def _overlapping_appointments(advisor: Advisor, starts_at: dt.datetime, ends_at: dt.datetime,
+                              ) -> QuerySet[Appointment]:
     return Appointment.objects.filter(
         advisor=advisor, status__in=ACTIVE_STATUSES, starts_at__lt=ends_at, ends_at__gt=starts_at,
     ).order_by("starts_at")

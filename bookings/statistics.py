@@ -26,13 +26,16 @@ Vocabulary (shapes and units):
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import connections
 from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
+from django.db.models.expressions import Combinable
 from django.db.models.functions import TruncMonth
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from matching.models import ProgrammeRecommendation
@@ -142,8 +145,8 @@ def _age_band() -> Case:
                 default=Value(AGE_UNKNOWN), output_field=CharField())
 
 
-def _dimension(name: str, now: dt.datetime | None):
-    expressions = {
+def _dimension(name: str, now: dt.datetime | None) -> Combinable:
+    expressions: dict[str, Callable[[], Combinable]] = {
         "mode": lambda: F("mode"),
         "status": lambda: F("status"),
         "outcome": lambda: _outcome(now),
@@ -160,7 +163,8 @@ def _dimension(name: str, now: dt.datetime | None):
 
 
 def interview_counts(filters: Filters, *dimensions: str, now: dt.datetime | None = None,
-                     queryset: QuerySet[Appointment] | None = None) -> dict[tuple, int]:
+                     queryset: QuerySet[Appointment] | None = None,
+                     ) -> dict[tuple[Any, ...], int]:
     """Number of interviews by the given dimensions, in one ``GROUP BY`` query.
 
     Dimensions: ``mode``, ``status``, ``outcome`` (needs ``now``), ``structure`` (public
@@ -178,7 +182,7 @@ def interview_counts(filters: Filters, *dimensions: str, now: dt.datetime | None
                                         for name, dimension in zip(names, dimensions,
                                                                    strict=True)})
             .values(*names).annotate(n=Count("pk")).values_list(*names, "n"))
-    counts: dict[tuple, int] = {}
+    counts: dict[tuple[Any, ...], int] = {}
     for *values, n in rows:
         key = tuple(value.date() if isinstance(value, dt.datetime) else value
                     for value in values)
@@ -256,7 +260,7 @@ def attendance(filters: Filters, *, now: dt.datetime) -> Attendance:
     return Attendance(**figures)
 
 
-def _json_list_counts(queryset: QuerySet, field_name: str) -> dict[str, int]:
+def _json_list_counts(queryset: QuerySet[Any], field_name: str) -> dict[str, int]:
     """How many rows of ``queryset`` hold each element of their JSON list ``field_name``,
     counted by the database (PostgreSQL ``jsonb_array_elements_text``, SQLite ``json_each``),
     a row counted once per distinct element."""
@@ -290,7 +294,7 @@ class Ranked:
     count: int
 
 
-def _ranked(counts: dict[str, int], labels: dict[str, str]) -> list[Ranked]:
+def _ranked(counts: dict[str, int], labels: Mapping[str, str | Promise]) -> list[Ranked]:
     rows = [Ranked(code=code, label=str(labels.get(code, code)), count=n)
             for code, n in counts.items()]
     return sorted(rows, key=lambda row: (-row.count, row.label))

@@ -13,6 +13,7 @@ import datetime as dt
 import uuid
 from collections.abc import Callable
 from types import SimpleNamespace
+from typing import Any
 from urllib.parse import urlencode
 
 from allauth.account.internal.stagekit import clear_login
@@ -37,6 +38,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.adapter import account_messages_silence
 from accounts.client_ip import client_ip
 from accounts.decorators import youth_required
+from accounts.http import AuthenticatedHttpRequest
+from accounts.models import User
 from advisors.models import Advisor, Structure
 from somobilite import clock
 
@@ -257,8 +260,8 @@ def _slot_days(slots: list[Slot], url: Callable[[Slot], str]) -> list[dict]:
     """The week's slots by day, with every label the page shows already written (a week
     holds dozens of slots: formatting them in the template costs more than the rest of the
     page)."""
-    short_labels = {Mode.IN_PERSON: _("sur place"), Mode.VIDEO: _("visio"),
-                    Mode.PHONE: _("téléphone")}
+    short_labels: dict[str, str] = {Mode.IN_PERSON: _("sur place"), Mode.VIDEO: _("visio"),
+                                    Mode.PHONE: _("téléphone")}
     modes_labels: dict[tuple[str, ...], str] = {}
     days = []
     for day, day_slots in slots_by_day(slots):
@@ -401,7 +404,7 @@ def book(request: HttpRequest, slug: str) -> HttpResponse:
     held = _held_in_session(request, advisor, starts_at, now)
     if held is not None:
         return redirect("bookings:confirm_code", public_id=held.public_id)
-    youth = request.user if getattr(request.user, "is_youth", False) else None
+    youth = request.user if isinstance(request.user, User) and request.user.is_youth else None
     if youth is not None:
         upcoming = _confirmed_upcoming(youth, now)
         if len(upcoming) >= services.MAX_UPCOMING_APPOINTMENTS:
@@ -589,7 +592,7 @@ def confirm_code(request: HttpRequest, public_id) -> HttpResponse:
         return _refused_code_page(request, refused)
     appointment = _pending_appointment(request, public_id)
     now = timezone.now()
-    if appointment.status != AppointmentStatus.PENDING or appointment.hold_expires_at <= now:
+    if appointment.status != AppointmentStatus.PENDING or appointment.hold_expired(now):
         request.session.pop(PENDING_SESSION_KEY, None)
         return _slot_taken(request, appointment.structure, now, appointment.mode, message=_(
             "Le délai pour saisir le code est dépassé et le créneau a été libéré. Vous pouvez "
@@ -649,7 +652,7 @@ def _confirm(request: HttpRequest, appointment: Appointment, process) -> HttpRes
 
 
 @login_required
-def booked(request: HttpRequest, public_id) -> HttpResponse:
+def booked(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
     appointment = selectors.appointment_get_for_youth(youth=request.user, public_id=public_id)
     if appointment is None:
         raise Http404
@@ -787,14 +790,14 @@ def _move_params(slot: Slot, mode: str) -> dict:
 
 
 @youth_required
-def my_appointments(request: HttpRequest) -> HttpResponse:
+def my_appointments(request: AuthenticatedHttpRequest) -> HttpResponse:
     now = timezone.now()
     appointments = list(
         Appointment.objects.filter(youth=request.user)
         .exclude(status__in=[AppointmentStatus.PENDING, AppointmentStatus.EXPIRED])
         .select_related("structure").order_by("starts_at")
     )
-    rows = [{"appointment": a, "starts_at": _local(a.starts_at),
+    rows: list[dict[str, Any]] = [{"appointment": a, "starts_at": _local(a.starts_at),
              "manage_url": reverse("bookings:appointment_manage",
                                    kwargs={"token": appointment_manage_token(a)})}
             for a in appointments]

@@ -33,12 +33,12 @@ Rules, in short:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import cache
-from typing import NamedTuple
+from typing import Any, NamedTuple, TypeVar, overload
 
 from programmes.sheet_data import VERIFIED, SheetData
 from territory.places import postal_code_departements
@@ -237,7 +237,7 @@ class Match:
     def components(self) -> tuple[Component, ...]:
         return self.explanation.assessment().components
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {"slug": self.slug, "rank": self.rank, "score": self.score,
                 "reason": self.reason, "met": list(self.met), "missing": list(self.missing),
                 "components": {item.name: round(item.value, 2) for item in self.components}}
@@ -255,7 +255,7 @@ class NearMiss(Match):
     def reason(self) -> str:
         return self.blocking[0]
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {"slug": self.slug, "blocking": list(self.blocking)}
 
 
@@ -267,7 +267,7 @@ class MatchResult:
     results: Sequence[Match]
     near_misses: Sequence[NearMiss]
 
-    def to_json(self, *, limit: int | None = None) -> dict:
+    def to_json(self, *, limit: int | None = None) -> dict[str, Any]:
         return {
             "date": self.date.isoformat(),
             "results": [item.to_json() for item in self.results[:limit]],
@@ -360,7 +360,7 @@ class _Context:
     wish_destination_text: str
     budget_text: str
     labels: _Labels
-    destination_memo: dict = field(default_factory=dict)
+    destination_memo: dict[object, float] = field(default_factory=dict)
 
 
 def _departements(postal_code: str) -> frozenset[str]:
@@ -445,13 +445,18 @@ def _age_line(ctx: _Context, sheet: SheetData, age: int, age_max: int | None,
     return f"{label} : {age} ans, accepté jusqu'à {age_max} ans{suffix}"
 
 
-def _hard_conditions(ctx: _Context, sheet: SheetData, met: list[str] | None = None,
-                     blocking: list[str] | None = None,
+#: Default of the line sinks when only numbers are wanted: never written to (``explain`` is
+#: False then), so ranking 5,000 sheets allocates no list.
+_NO_LINES: list[str] = []
+
+
+def _hard_conditions(ctx: _Context, sheet: SheetData, met: list[str] = _NO_LINES,
+                     blocking: list[str] = _NO_LINES,
                      caveats: list[str] | None = None) -> int:
     """Count the failed hard conditions. With lists given, also write one line per condition
     the sheet sets (failed ones in ``blocking``, a condition met with a doubt also in
     ``caveats``); without, stop counting at two."""
-    explain = met is not None
+    explain = met is not _NO_LINES
     fails = 0
     if sheet.age_min is not None or sheet.age_max is not None:
         by_departure = sheet.age_reference == "departure"
@@ -490,7 +495,7 @@ def _hard_conditions(ctx: _Context, sheet: SheetData, met: list[str] | None = No
         if not passed:
             fails += 1
         if explain:
-            text = f"Réservé aux habitants {voc.of_departements(sheet.residence)}"
+            text = f"Réservé aux habitants {voc.of_departements(sheet.residence or ())}"
             postal_code = ctx.profile.postal_code
             others = ctx.departements - sheet._residence_set
             if passed:
@@ -503,7 +508,7 @@ def _hard_conditions(ctx: _Context, sheet: SheetData, met: list[str] | None = No
                 blocking.append(f"{text} : code postal non renseigné")
             else:
                 blocking.append(text)
-    if sheet._education_rank is not None:
+    if sheet._education_rank is not None and sheet.education_min is not None:
         passed = ctx.education_rank >= sheet._education_rank
         if not passed:
             fails += 1
@@ -533,11 +538,12 @@ def _nationality_line(ctx: _Context, sheet: SheetData, passed: bool) -> str:
     if nationality is None:
         return "Nationalité : non renseignée"
     names = ctx.labels.countries_and_groups
-    accepted = _join([names.get(code, code) for code in sheet.nationalities])
+    nationalities = sheet.nationalities or ()
+    accepted = _join([names.get(code, code) for code in nationalities])
     name = names[nationality]
     if not passed:
         return f"Nationalité : {name}, non acceptée (réservé à : {accepted})"
-    if nationality in sheet.nationalities:
+    if nationality in nationalities:
         return f"Nationalité : {name}, acceptée"
     return f"Nationalité : {name}, acceptée ({accepted})"
 
@@ -589,6 +595,8 @@ def _duration(ctx: _Context, sheet: SheetData) -> tuple[float, float]:
     """(value, coverage): 0 when the sheet's range and the wished one do not meet (ends less
     than a week apart meet); otherwise the share of the wished range the sheet covers."""
     low, high = sheet._duration
+    if ctx.wish_duration is None:  # no wished duration: the component does not apply
+        return 0.0, 0.0
     wish_low, wish_high, cover_high = ctx.wish_duration
     if low - wish_high >= _TOLERANCE or wish_low - high >= _TOLERANCE:
         return 0.0, 0.0
@@ -749,7 +757,7 @@ def _duration_part(ctx: _Context, sheet: SheetData) -> _Part:
         part.met.append(f"Durée : {sheet_text}, couvre votre souhait ({wish})")
     else:
         low, high = sheet._duration
-        wish_low, wish_high, _cover_high = ctx.wish_duration
+        wish_low, wish_high, _cover_high = ctx.wish_duration or (0.0, 0.0, 0.0)
         if low > wish_low - _TOLERANCE and high < wish_high + _TOLERANCE:
             part.met.append(f"Durée : {sheet_text}, dans votre souhait ({wish})")
         else:
@@ -764,7 +772,7 @@ def _timing_part(ctx: _Context, sheet: SheetData) -> _Part:
     part = _Part("timing", 0.0)
     if deadline < ctx.on:
         part.missing.append(f"Candidature : date limite passée ({format_date(deadline)})")
-    elif deadline > ctx.departure:
+    elif ctx.departure is not None and deadline > ctx.departure:
         part.missing.append(f"Candidature : jusqu'au {format_date(deadline)}, après votre "
                             f"départ souhaité le {ctx.departure_text}")
     else:
@@ -869,7 +877,10 @@ def _assess(ctx: _Context, sheet: SheetData) -> Assessment:
                       missing=tuple(missing), blocking=tuple(blocking), reason=reason)
 
 
-class Ranking(Sequence):
+_M = TypeVar("_M", bound=Match)
+
+
+class Ranking(Sequence[_M]):
     """Matches best first, each built when first read: ranking 5,000 sheets needs only
     numbers, and a page shows the first few. A read-only sequence (indexing, slicing, ``len``,
     iteration, equality with any sequence of the same matches).
@@ -879,18 +890,18 @@ class Ranking(Sequence):
 
     __slots__ = ("_cls", "_ctx", "_items", "_rows")
 
-    def __init__(self, ctx: _Context | None, cls: type[Match],
+    def __init__(self, ctx: _Context, cls: type[_M],
                  rows: list[tuple[float, int, str, str, SheetData]]):
         rows.sort()
         self._ctx = ctx
         self._cls = cls
         self._rows = rows
-        self._items: list[Match | None] = [None] * len(rows)
+        self._items: list[_M | None] = [None] * len(rows)
 
     def __len__(self) -> int:
         return len(self._rows)
 
-    def _item(self, index: int) -> Match:
+    def _item(self, index: int) -> _M:
         item = self._items[index]
         if item is None:
             rows = self._rows
@@ -902,7 +913,13 @@ class Ranking(Sequence):
                 slug, round(-negative, 2), _Explanation(self._ctx, sheet), -negative, first + 1)
         return item
 
-    def __getitem__(self, index):
+    @overload
+    def __getitem__(self, index: int) -> _M: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[_M, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> _M | tuple[_M, ...]:
         if isinstance(index, slice):
             return tuple(self._item(position) for position in range(*index.indices(len(self))))
         if index < 0:
@@ -911,10 +928,10 @@ class Ranking(Sequence):
             raise IndexError("Ranking index out of range")
         return self._item(index)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[_M]:
         return (self._item(position) for position in range(len(self)))
 
-    def __eq__(self, other) -> bool:
+    def __eq__(self, other: object) -> bool:
         if not isinstance(other, Sequence) or len(other) != len(self):
             return NotImplemented if not isinstance(other, Sequence) else False
         return all(mine is theirs for mine, theirs in zip(self, other, strict=True))

@@ -72,7 +72,7 @@ def profile_from_exchange(data) -> Profile:
         errors.append("budget_eur : montant entier positif attendu")
         budget = None
     wishes = _parse_wishes(data.get("wishes"), errors)
-    if errors:
+    if errors or birth_date is None:  # a missing birth date is an error listed above
         raise ProfileFormatError(errors)
     return Profile(
         birth_date=birth_date, nationality=nationality, status=status,

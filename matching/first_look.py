@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeGuard
 
 from django.db.models import F
 
@@ -51,8 +52,10 @@ class FirstLook:
     items: tuple[FirstLookItem, ...] = ()
 
 
-def profile_ready_for_first_look(profile: MobilityProfile | None) -> bool:
-    """A birth date (age conditions) and at least one wish to rank by."""
+def profile_ready_for_first_look(profile: MobilityProfile | None,
+                                 ) -> TypeGuard[MobilityProfile]:
+    """A birth date (age conditions) and at least one wish to rank by (True: ``profile`` is
+    one)."""
     return (profile is not None and profile.birth_date is not None
             and bool(profile.wish_domains or profile.wish_zones or profile.wish_countries))
 

@@ -6,6 +6,7 @@ They only check shape; matching.services.profile_update writes the cleaned data.
 
 import unicodedata
 from decimal import Decimal
+from typing import cast
 
 from django import forms
 from django.core.validators import RegexValidator
@@ -182,12 +183,14 @@ class LanguageForm(forms.Form):
 
     def __init__(self, *args, language_codes=(), number: int = 1, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["language"].choices = _language_choices(language_codes)
+        cast(forms.ChoiceField, self.fields["language"]).choices = _language_choices(
+            language_codes)
         self.fields["language"].label = _("Langue %(number)s") % {"number": number}
         self.fields["level"].label = _("Niveau %(number)s") % {"number": number}
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("language") and not data.get("level"):
             self.add_error("level", _("Indiquez votre niveau dans cette langue."))
         if data.get("level") and not data.get("language"):
@@ -275,7 +278,7 @@ class ProfileForm(forms.Form):
     @classmethod
     def initial_from(cls, profile: MobilityProfile) -> dict:
         initial = {name: getattr(profile, name) for name in cls.base_fields}
-        initial["nationality"] = profile.nationality.code or ""
+        initial["nationality"] = str(profile.nationality)  # a Country: str() is its code
         return initial
 
     def country_groups(self) -> list[dict]:
@@ -290,7 +293,8 @@ class ProfileForm(forms.Form):
                 for group in country_groups()]
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         low = data.get("wish_duration_min_weeks")
         high = data.get("wish_duration_max_weeks")
         if low is not None and high is not None and low > high:

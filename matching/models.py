@@ -5,6 +5,7 @@ gathers during the interview; simple-history keeps who changed what and when.
 """
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -63,6 +64,14 @@ class MobilityProfile(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+    @classmethod
+    def concrete_field(cls, name: str) -> "models.Field[Any, Any]":
+        """The model field ``name`` (its label, default…); LookupError for a relation."""
+        field = cls._meta.get_field(name)
+        if not isinstance(field, models.Field):
+            raise LookupError(name)
+        return field
 
 
 class ProgrammeRecommendation(models.Model):

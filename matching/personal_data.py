@@ -38,14 +38,14 @@ def _history(user) -> list[dict]:
     """Each change: when, who, why and which fields (values are those of the profile)."""
     records = list(MobilityProfile.history.filter(user_id=user.pk)
                    .select_related("history_user").order_by("history_id"))
-    labels = {name: str(MobilityProfile._meta.get_field(name).verbose_name)
+    labels = {name: str(MobilityProfile.concrete_field(name).verbose_name)
               for name in sorted(PROFILE_EDITABLE_FIELDS)}
     entries = []
     previous = None
     for record in records:
         changed = [label for name, label in labels.items()
                    if getattr(record, name) != (getattr(previous, name) if previous else
-                                                MobilityProfile._meta.get_field(name)
+                                                MobilityProfile.concrete_field(name)
                                                 .get_default())]
         entries.append({"date": record.history_date.isoformat(), "by": _author(record, user),
                         "reason": record.history_change_reason or "",

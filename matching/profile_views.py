@@ -2,13 +2,14 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import youth_required
+from accounts.http import AuthenticatedHttpRequest
 
 from .forms import profile_cleaned_data, profile_forms
 from .models import MobilityProfile
@@ -17,7 +18,7 @@ from .services import MatchingError, profile_get_or_create_for, profile_update
 
 @youth_required
 @require_http_methods(["GET", "POST"])
-def profile_edit(request: HttpRequest) -> HttpResponse:
+def profile_edit(request: AuthenticatedHttpRequest) -> HttpResponse:
     profile = MobilityProfile.objects.filter(user=request.user).first()
     if request.method == "POST":
         form, formset = profile_forms(data=request.POST, profile=profile)

@@ -1,11 +1,15 @@
 """Reads of the matching app (who may see a selection: bookings.followup)."""
 
+from typing import Any
+
 from django.db.models import QuerySet
+
+from accounts.models import User
 
 from .models import MobilityProfile, ProgrammeRecommendation
 
 
-def recommendations_for_youth(*, youth) -> QuerySet[ProgrammeRecommendation]:
+def recommendations_for_youth(*, youth: User) -> QuerySet[ProgrammeRecommendation]:
     """The selections sent to a young person, newest first, with their sheets and sender
     (two queries whatever their number)."""
     return (ProgrammeRecommendation.objects.filter(youth=youth)
@@ -13,7 +17,7 @@ def recommendations_for_youth(*, youth) -> QuerySet[ProgrammeRecommendation]:
             .order_by("-created_at", "-id"))
 
 
-def profile_fields_set_by_youth(*, profile) -> frozenset[str]:
+def profile_fields_set_by_youth(*, profile: MobilityProfile) -> frozenset[str]:
     """Names of the profile's editable fields whose current, non-empty value was written by
     the young person themselves (when booking or on « Préparer mon entretien »): the fields
     they prepared, marked on the interview screen. One query (the profile's history)."""
@@ -23,7 +27,7 @@ def profile_fields_set_by_youth(*, profile) -> frozenset[str]:
         return frozenset()
     names = sorted(PROFILE_EDITABLE_FIELDS)
     last_author: dict[str, int | None] = {}
-    previous: dict = {name: MobilityProfile._meta.get_field(name).get_default()
+    previous: dict[str, Any] = {name: MobilityProfile.concrete_field(name).get_default()
                       for name in names}
     for record in (MobilityProfile.history.filter(id=profile.pk)
                    .order_by("history_date", "history_id").values(*names, "history_user_id")):

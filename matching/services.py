@@ -1,6 +1,7 @@
 """Writes of the matching app: the mobility profile and the programmes sent to a young person."""
 
 from datetime import date, datetime
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -11,6 +12,7 @@ from advisors.models import Structure
 from programmes.models import ProgrammeSheet, Publication
 from programmes.selectors import published_sheet_data, sheet_data
 from somobilite.celery import publish_on_commit
+from somobilite.history import history_stamp
 
 from . import exchange
 from .engine import MatchResult, Profile, Wishes, assess, match
@@ -29,7 +31,7 @@ def profile_data(profile: MobilityProfile) -> Profile:
         raise MatchingError(_("La date de naissance du jeune n'est pas renseignée."))
     return Profile(
         birth_date=profile.birth_date,
-        nationality=profile.nationality.code or None,
+        nationality=str(profile.nationality) or None,  # a Country: str() is its code
         status=profile.status or None,
         education_level=profile.education_level or None,
         disability=profile.disability,
@@ -52,12 +54,13 @@ def profile_match(*, profile: MobilityProfile, on: date) -> MatchResult:
     return match(profile_data(profile), published_sheet_data(), on=on)
 
 
-def profile_to_exchange(profile: MobilityProfile) -> dict:
+def profile_to_exchange(profile: MobilityProfile) -> dict[str, Any]:
+    """The stored profile as an exchange-format profile document (a birth date is needed)."""
     return exchange.profile_to_exchange(profile_data(profile))
 
 
-def profile_update_from_exchange(*, profile: MobilityProfile, data: dict,
-                                 by) -> MobilityProfile:
+def profile_update_from_exchange(*, profile: MobilityProfile, data: dict[str, Any],
+                                 by: User) -> MobilityProfile:
     """Replace the profile's format fields by a profile document (validated strictly); the
     interview fields (studies, experience, hobbies, project) are kept."""
     try:
@@ -84,12 +87,12 @@ def profile_update_from_exchange(*, profile: MobilityProfile, data: dict,
         profile.wish_duration_max_weeks = wishes.duration_max_weeks
         profile.wish_departure = wishes.departure
         profile.updated_by = by
-        profile._history_user = by  # simple-history: who made this change
+        history_stamp(profile, by=by)
         profile.save()
     return profile
 
 
-def _advisor_contact(advisor_user) -> tuple[dict, Structure | None]:
+def _advisor_contact(advisor_user: User) -> tuple[dict[str, str], Structure | None]:
     """The sender's contact as the young person reads it, and their current structure (None
     for a coordinator)."""
     designation = (advisor_user.advisor_designations.filter(withdrawn_on__isnull=True)
@@ -105,7 +108,7 @@ def _advisor_contact(advisor_user) -> tuple[dict, Structure | None]:
 
 
 def recommendation_items(*, person: Profile, sheets: list[ProgrammeSheet], on: date,
-                         ) -> list[dict]:
+                         ) -> list[dict[str, Any]]:
     """What a young person receives for each selected sheet: its facts, the one-line
     ``reason`` and the explanation lines of the day ``on`` (``met``; ``missing`` = blocking
     conditions first, then unmet wishes). The send stores them; the advisor's preview shows
@@ -125,8 +128,8 @@ def recommendation_items(*, person: Profile, sheets: list[ProgrammeSheet], on: d
     return items
 
 
-def programmes_send(*, advisor_user, youth_user, sheets: list[ProgrammeSheet], message: str,
-                    now: datetime) -> ProgrammeRecommendation:
+def programmes_send(*, advisor_user: User, youth_user: User, sheets: list[ProgrammeSheet],
+                    message: str, now: datetime) -> ProgrammeRecommendation:
     """Store the selected programmes with their explanation for the young person (lines as
     computed today) and email them, with the PDF, once the transaction is committed."""
     from .tasks import recommendation_email_send
@@ -179,12 +182,12 @@ def profile_get_or_create_for(*, youth: User, now: datetime) -> MobilityProfile:
     profile = MobilityProfile.objects.filter(user=youth).first()
     if profile is None:
         profile = MobilityProfile(user=youth)
-        profile._history_date = now
+        history_stamp(profile, at=now)
         profile.save()
     return profile
 
 
-def profile_update(*, profile: MobilityProfile, data: dict, by: User, now: datetime,
+def profile_update(*, profile: MobilityProfile, data: dict[str, Any], by: User, now: datetime,
                    reason: str = "") -> MobilityProfile:
     """Write a profile form's cleaned data; simple-history keeps who (``by``), when (``now``)
     and why (``reason``). Nothing is recorded when nothing changed."""
@@ -202,15 +205,13 @@ def profile_update(*, profile: MobilityProfile, data: dict, by: User, now: datet
             raise MatchingError(_("La durée minimum dépasse la durée maximum."))
         if changed:
             locked.updated_by = by
-            locked._history_user = by
-            locked._history_date = now
-            locked._change_reason = reason
+            history_stamp(locked, by=by, at=now, reason=reason)
             locked.save()
     return locked
 
 
-def profile_prefill_from_booking(*, youth: User, birth_date, postal_code: str, status: str,
-                                 domains: list[str], project: str, now: datetime
+def profile_prefill_from_booking(*, youth: User, birth_date: date | None, postal_code: str,
+                                 status: str, domains: list[str], project: str, now: datetime
                                  ) -> MobilityProfile:
     """What the young person said when booking starts their profile: only empty fields are
     filled, so nothing they or an advisor wrote later is overwritten."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from django.http import JsonResponse
+from django.http import HttpRequest, JsonResponse
 from django.utils.cache import add_never_cache_headers
 from health_check.checks import Cache, Database
 from health_check.views import HealthCheckView
@@ -24,14 +24,14 @@ class HealthView(HealthCheckView):
 
     checks = (Database, Cache, Broker, WorkerHeartbeat)
 
-    async def get(self, request, *args, **kwargs):
+    async def get(self, request: HttpRequest, *args: object, **kwargs: object) -> JsonResponse:
         with self.get_executor() as executor:
             results = await asyncio.gather(
                 *(check.get_result(executor) for check in self.get_checks()))
         failed = [r for r in results if r.error]
         critical = [r for r in failed if isinstance(r.check, CRITICAL)]
         status = "unavailable" if critical else "degraded" if failed else "ok"
-        body: dict = {"status": status}
+        body: dict[str, object] = {"status": status}
         user = await request.auser()
         if user.is_authenticated and user.is_coordinator:
             body["checks"] = {type(r.check).__name__: str(r.error) if r.error else "ok"

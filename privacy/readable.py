@@ -16,6 +16,7 @@ from functools import partial
 from zoneinfo import ZoneInfo
 
 from django.utils import formats
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -24,7 +25,7 @@ from vocabulary import codes as voc
 PARIS = ZoneInfo("Europe/Paris")
 
 #: French headings of the export's keys, whatever section they are in.
-KEY_LABELS: Mapping[str, str] = {
+KEY_LABELS: Mapping[str, str | Promise] = {
     # sections
     "generated_at": gettext_lazy("Fichier produit le"),
     "service": gettext_lazy("Service"),

@@ -1,15 +1,16 @@
 """Writes of the privacy app: the staff access log and its purge."""
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max, Q
-from django.http import HttpRequest
+from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
 from accounts.client_ip import client_ip
+from accounts.http import AuthenticatedHttpRequest
 from accounts.models import Role, User
 from somobilite import clock
 
@@ -19,7 +20,7 @@ from .registry import providers
 
 def access_log_record(
     *,
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     subject_id: int,
     action: AccessAction,
     what: str,
@@ -50,15 +51,15 @@ class PrivacyError(Exception):
     """A rule forbids this request; the message is shown to the person."""
 
 
-def user_data_export(*, user, now: datetime) -> dict:
+def user_data_export(*, user: User, now: datetime) -> dict[str, Any]:
     """Everything held about ``user``, one section per app (the "download my data" file)."""
-    data: dict = {"generated_at": now.isoformat(), "service": "So Mobilité"}
+    data: dict[str, Any] = {"generated_at": now.isoformat(), "service": "So Mobilité"}
     for provider in providers():
         data[provider.label] = provider.export(user)
     return data
 
 
-def user_erase(*, user, now: datetime) -> None:
+def user_erase(*, user: User, now: datetime) -> None:
     """Erase or anonymise everything identifying ``user`` (account deletion, retention).
 
     Each app erases its part (future appointments are cancelled and advisors told, past ones
@@ -74,7 +75,7 @@ def user_erase(*, user, now: datetime) -> None:
             provider.erase(locked, now=now)
 
 
-def inactive_youth(*, now: datetime):
+def inactive_youth(*, now: datetime) -> QuerySet[User]:
     """Young people whose last activity is older than the retention period."""
     limit = now - relativedelta(months=settings.PERSONAL_DATA_RETENTION_MONTHS)
     lookups = [lookup for p in providers() for lookup in p.activity_lookups]

@@ -235,9 +235,9 @@ class ProgrammeProposalAdmin(admin.ModelAdmin):
     list_filter = ["status", "kind"]
     list_select_related = ["proposer"]
     search_fields = ["content__title", "proposer__email", "sheet__title"]
-    fields = ["kind", "sheet", "proposer", "created_at", "note", "diff", "status", "reviewer",
-              "reviewed_at", "rejection_reason", "notified_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("kind", "sheet", "proposer", "created_at", "note", "diff",
+                                "status", "reviewer", "reviewed_at", "rejection_reason",
+                                "notified_at")
 
     def has_add_permission(self, request):
         return False

@@ -144,7 +144,8 @@ class ProposalForm(forms.Form):
         return initial
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         languages = []
         for index in range(len(self.language_rows)):
             prefix = f"lang_{index}_"

@@ -38,8 +38,8 @@ class Publication(models.TextChoices):
     ARCHIVED = "archived", _("Archivée")
 
 
-class ProgrammeSheetQuerySet(models.QuerySet):
-    def published(self):
+class ProgrammeSheetQuerySet(models.QuerySet["ProgrammeSheet"]):
+    def published(self) -> "ProgrammeSheetQuerySet":
         return self.filter(publication=Publication.PUBLISHED)
 
 

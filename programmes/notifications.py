@@ -33,12 +33,13 @@ def proposal_outcome_email_send(*, proposal_id: int, now: datetime) -> bool:
                 or proposal.proposer is None):
             return False
         accepted = proposal.status == ProposalStatus.ACCEPTED
+        sheet = proposal.sheet  # set when accepted (the sheet created or changed)
         context = {
             "proposal": proposal,
             "accepted": accepted,
             "sheet_url": (settings.SITE_URL + reverse("programmes:detail",
-                                                      kwargs={"slug": proposal.sheet.slug})
-                          if accepted else ""),
+                                                      kwargs={"slug": sheet.slug})
+                          if accepted and sheet is not None else ""),
             "proposals_url": settings.SITE_URL + reverse("programme_proposals:list"),
         }
         subject = ("[So Mobilité] Votre proposition de fiche est acceptée" if accepted

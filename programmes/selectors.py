@@ -2,9 +2,11 @@
 « à revoir » flag and the advisors' proposals."""
 
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
@@ -12,6 +14,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
+from accounts.models import User
 from programmes.sheet_data import SHEET_FIELDS, SheetData
 from vocabulary import codes as voc
 from vocabulary.formatting import format_date, format_weeks
@@ -55,9 +58,9 @@ class _SheetDataCache:
     this process's copy at once, so a save followed by a match in the same process never
     waits on the clock."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._entry: tuple[tuple, tuple[SheetData, ...]] | None = None
+        self._entry: tuple[tuple[object, ...], tuple[SheetData, ...]] | None = None
 
     def clear(self) -> None:
         self._entry = None
@@ -131,7 +134,7 @@ def sheets_to_review(*, on: date | None = None) -> QuerySet[ProgrammeSheet]:
 
 # --- Proposals -------------------------------------------------------------------------------
 
-def proposals_for_proposer(*, user) -> QuerySet[ProgrammeProposal]:
+def proposals_for_proposer(*, user: User) -> QuerySet[ProgrammeProposal]:
     return ProgrammeProposal.objects.filter(proposer=user).select_related("sheet")
 
 
@@ -144,11 +147,11 @@ class DiffLine:
     moved_since: bool = False
 
 
-def _labels_of(codes, labels: dict) -> str:
+def _labels_of(codes: Iterable[str], labels: dict[str, str]) -> str:
     return ", ".join(labels.get(code, code) for code in codes)
 
 
-def display_value(name: str, value) -> str:
+def display_value(name: str, value: Any) -> str:
     """A sheet field's value as a coordinator reads it."""
     if value is None or value == "" or value == []:
         return "—"
@@ -184,7 +187,8 @@ def display_value(name: str, value) -> str:
 
 
 def _field_label(name: str) -> str:
-    return str(ProgrammeSheet._meta.get_field(name).verbose_name).capitalize()
+    field = ProgrammeSheet._meta.get_field(name)
+    return str(getattr(field, "verbose_name", name)).capitalize()
 
 
 def proposal_diff(*, proposal: ProgrammeProposal) -> list[DiffLine]:
@@ -197,7 +201,7 @@ def proposal_diff(*, proposal: ProgrammeProposal) -> list[DiffLine]:
             return [DiffLine(_field_label(name), "—", display_value(name, proposed[name]))
                     for name in MERGED_FIELDS
                     if display_value(name, proposed[name]) != "—"]
-        changed = proposal_changes(base=proposal.base, content=proposal.content)
+        changed = proposal_changes(base=proposal.base or {}, content=proposal.content)
         base = proposal_fields(proposal.base)
     except ProposalError:
         return []

@@ -2,8 +2,10 @@
 denormalised search and filter columns stay in step with the sheet."""
 
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -11,8 +13,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from advisors.selectors import user_is_current_advisor
 from somobilite.celery import publish_on_commit
+from somobilite.history import UNSET, history_stamp
 from vocabulary import codes as voc
 from vocabulary.exchange import weeks_to_json
 
@@ -66,16 +70,14 @@ def build_filter_index(sheet: ProgrammeSheet) -> str:
     return f" {' '.join(tokens)} "
 
 
-def programme_sheet_save(*, sheet: ProgrammeSheet, by=None, reason: str = "") -> ProgrammeSheet:
+def programme_sheet_save(*, sheet: ProgrammeSheet, by: User | None = None, reason: str = ""
+                         ) -> ProgrammeSheet:
     """Validate and save a sheet (admin, import, demo, accepted proposals); ``by`` and
     ``reason`` go to the sheet's history."""
     sheet.search_text = build_search_text(sheet)
     sheet.filter_index = build_filter_index(sheet)
     sheet.full_clean()
-    if by is not None:
-        sheet._history_user = by
-    if reason:
-        sheet._change_reason = reason
+    history_stamp(sheet, by=UNSET if by is None else by, reason=reason or None)
     sheet.save()
     from .selectors import sheet_data_cache  # the matching's copy of the published sheets
 
@@ -90,7 +92,7 @@ class ImportReport:
     unchanged: list[str] = field(default_factory=list)
 
 
-def programmes_import(*, sheets: list[dict], dry_run: bool = False) -> ImportReport:
+def programmes_import(*, sheets: list[dict[str, Any]], dry_run: bool = False) -> ImportReport:
     """Create or update sheets by slug in one transaction; a sheet whose values are the same
     is not saved at all (so importing an export changes nothing, not even timestamps).
     ``sheets`` are field dicts from programmes.exchange.parse_programmes (already valid)."""
@@ -145,12 +147,12 @@ MERGED_FIELDS = tuple(name for name in IMPORTED_FIELDS
                       if name not in ("publication", "last_reviewed"))
 
 
-def proposal_fields(content) -> dict:
+def proposal_fields(content: object) -> dict[str, Any]:
     """The sheet field values of a proposal's content, checked by the import parser."""
     errors: list[str] = []
     label = content.get("slug") if isinstance(content, dict) else None
     fields = parse_programme(content, str(label or "proposition"), errors)
-    if errors:
+    if errors or fields is None:  # None comes with errors
         by_path: dict[str, list[str]] = {}
         for message in errors:
             _label, _sep, rest = message.partition(": ")
@@ -161,7 +163,7 @@ def proposal_fields(content) -> dict:
     return fields
 
 
-def proposal_changes(*, base: dict, content: dict) -> list[str]:
+def proposal_changes(*, base: dict[str, Any], content: dict[str, Any]) -> list[str]:
     """The sheet fields a proposal changes compared with the sheet it started from."""
     before, after = proposal_fields(base), proposal_fields(content)
     return [name for name in MERGED_FIELDS if before[name] != after[name]]
@@ -171,11 +173,12 @@ def _new_slug(title: str) -> str:
     return slugify(title)[:100].strip("-") or "fiche"
 
 
-def proposal_content_build(*, values: dict, sheet: ProgrammeSheet | None) -> dict:
+def proposal_content_build(*, values: dict[str, Any], sheet: ProgrammeSheet | None
+                           ) -> dict[str, Any]:
     """The exchange-format element for the advisor form's values: for an update, the
     published sheet with the form's fields replaced (the fields the form does not show,
     such as nationalities, are kept as they are)."""
-    content = sheet_to_exchange(sheet) if sheet is not None else {
+    content: dict[str, Any] = sheet_to_exchange(sheet) if sheet is not None else {
         "slug": _new_slug(values["title"]), "publication": Publication.PUBLISHED.value}
     deadline = values.get("application_deadline")
     content.update({
@@ -202,7 +205,7 @@ def proposal_content_build(*, values: dict, sheet: ProgrammeSheet | None) -> dic
     return content
 
 
-def proposal_submit(*, proposer, content: dict, note: str = "",
+def proposal_submit(*, proposer: User, content: dict[str, Any], note: str = "",
                     sheet: ProgrammeSheet | None = None) -> ProgrammeProposal:
     """Record an advisor's proposal: a new sheet, or a change to the published ``sheet``.
     The content is checked with the import parser (ProposalError.errors by format path)."""
@@ -227,7 +230,7 @@ def proposal_submit(*, proposer, content: dict, note: str = "",
         sheet=sheet, content=content, base=base, note=note.strip())
 
 
-def _lock_submitted(proposal: ProgrammeProposal, reviewer) -> ProgrammeProposal:
+def _lock_submitted(proposal: ProgrammeProposal, reviewer: User) -> ProgrammeProposal:
     if not reviewer.is_coordinator:
         raise ProposalError(_("Seule la coordination examine les propositions."))
     locked = (ProgrammeProposal.objects.select_for_update(of=("self",)).select_related("proposer")
@@ -254,7 +257,7 @@ def _notify_after_commit(proposal: ProgrammeProposal) -> None:
     publish_on_commit(proposal_outcome_email_send, proposal.pk)
 
 
-def proposal_accept(*, proposal: ProgrammeProposal, reviewer, now: datetime,
+def proposal_accept(*, proposal: ProgrammeProposal, reviewer: User, now: datetime,
                     comment: str = "") -> ProgrammeSheet:
     """Accept a proposal: a new sheet is created published, an update is merged into its
     sheet (only the fields the advisor changed). Both count as a review of the sheet."""
@@ -266,12 +269,15 @@ def proposal_accept(*, proposal: ProgrammeProposal, reviewer, now: datetime,
             "id": proposal.pk, "name": proposer or _("(compte supprimé)")}
         if comment.strip():
             reason += f" : {comment.strip()}"
+        changed: Sequence[str]
         if proposal.kind == ProposalKind.NEW:
             sheet = ProgrammeSheet(slug=_unique_slug(fields["slug"]))
             changed = MERGED_FIELDS
         else:
+            if proposal.sheet_id is None:  # deleting a sheet deletes its proposals
+                raise ProposalError(_("La fiche de cette proposition n'existe plus."))
             sheet = ProgrammeSheet.objects.select_for_update().get(pk=proposal.sheet_id)
-            changed = proposal_changes(base=proposal.base, content=proposal.content)
+            changed = proposal_changes(base=proposal.base or {}, content=proposal.content)
         for name in changed:
             setattr(sheet, name, fields[name])
         if proposal.kind == ProposalKind.NEW:
@@ -294,7 +300,7 @@ def proposal_accept(*, proposal: ProgrammeProposal, reviewer, now: datetime,
     return sheet
 
 
-def proposal_reject(*, proposal: ProgrammeProposal, reviewer, now: datetime,
+def proposal_reject(*, proposal: ProgrammeProposal, reviewer: User, now: datetime,
                     reason: str) -> ProgrammeProposal:
     """Refuse a proposal with a reason the advisor receives by email."""
     if not reason.strip():

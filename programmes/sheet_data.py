@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from vocabulary import codes as voc
 
@@ -121,7 +122,7 @@ class SheetData:
                  0 if self.last_reviewed is None else self.last_reviewed.toordinal())
 
     @classmethod
-    def from_fields(cls, fields: Mapping) -> SheetData:
+    def from_fields(cls, fields: Mapping[str, Any]) -> SheetData:
         """Build from ProgrammeSheet field values (a model instance's or a ``.values()`` row)."""
         residence = fields.get("residence_departements")
         return cls(

@@ -23,6 +23,7 @@ No personal data (GDPR; the logs leave the database's access control):
 from __future__ import annotations
 
 import re
+from collections.abc import MutableMapping
 from typing import Any
 
 import structlog
@@ -63,7 +64,8 @@ def drop_personal_data(logger: Any, method: str, event_dict: dict) -> dict:
     return {key: _scrub_value(value) for key, value in event_dict.items()}
 
 
-def request_as_route(logger: Any, method: str, event_dict: dict) -> dict:
+def request_as_route(logger: Any, method: str, event_dict: MutableMapping[str, Any]
+                     ) -> MutableMapping[str, Any]:
     """structlog processor: django-structlog's ``request`` ("GET /path?query") becomes the
     method and the URL pattern that matched, or the path alone (scrubbed later) for a URL that
     matches none."""
@@ -82,7 +84,7 @@ def request_as_route(logger: Any, method: str, event_dict: dict) -> dict:
     return event_dict
 
 
-SHARED_PROCESSORS = [
+SHARED_PROCESSORS: list[structlog.typing.Processor] = [
     structlog.contextvars.merge_contextvars,
     structlog.stdlib.add_logger_name,
     structlog.stdlib.add_log_level,

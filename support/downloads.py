@@ -9,8 +9,10 @@ from django.utils.translation import gettext as _
 
 
 def attachment_response(file: FieldFile, *, filename: str, content_type: str) -> FileResponse:
-    """The file as a download named ``filename``. Raises Http404 when the stored file is
-    missing."""
+    """The file as a download named ``filename``. Raises Http404 when no file is stored or the
+    stored file is missing."""
+    if not file.name:  # an empty file field: nothing stored
+        raise Http404(_("Fichier introuvable."))
     try:
         handle = file.storage.open(file.name, "rb")
     except (FileNotFoundError, ValueError):

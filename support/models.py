@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from advisors.models import Structure
 
+from .files import file_size, type_name
 from .storage import private_storage
 
 
@@ -143,3 +144,13 @@ class MediaItem(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def type_label(self) -> str:
+        """« PDF », « image PNG »…: the kind of file in French (``files.type_name``)."""
+        return type_name(self.content_type, self.original_name)
+
+    @property
+    def size_label(self) -> str:
+        """« 12 Ko », « 5 Mo »: the size as French readers expect it (``files.file_size``)."""
+        return file_size(self.size)

@@ -21,7 +21,7 @@ from accounts.models import User
 from .models import HelpRequest, MediaCategory, MediaItem
 
 
-def _uuid(value, missing: type[Exception]) -> uuid.UUID:
+def _uuid(value: object, missing: type[Exception]) -> uuid.UUID:
     try:
         return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
     except ValueError:
@@ -32,7 +32,7 @@ def help_requests_of(*, user: User) -> QuerySet[HelpRequest]:
     return HelpRequest.objects.filter(author=user).order_by("-created_at", "-id")
 
 
-def help_request_get_for_author(*, user: User, public_id) -> HelpRequest:
+def help_request_get_for_author(*, user: User, public_id: uuid.UUID | str) -> HelpRequest:
     return help_requests_of(user=user).get(
         public_id=_uuid(public_id, HelpRequest.DoesNotExist))
 
@@ -59,5 +59,5 @@ def media_items(*, category: str | None = None) -> QuerySet[MediaItem]:
     return items.order_by("category", "-date", "title")
 
 
-def media_item_get(*, public_id) -> MediaItem:
+def media_item_get(*, public_id: uuid.UUID | str) -> MediaItem:
     return MediaItem.objects.get(public_id=_uuid(public_id, MediaItem.DoesNotExist))

@@ -63,7 +63,7 @@ def _payload(request: HelpRequest) -> dict[str, Any]:
 
 
 def help_request_submit(*, author: User, kind: str, subject: str, message: str,
-                        page_url: str = "", screenshot: UploadedFile | None = None,
+                        page_url: str = "", screenshot: UploadedFile[bytes] | None = None,
                         now: dt.datetime) -> HelpRequest:
     """An advisor (current designation) asks the coordination; the coordination's address
     (``COORDINATION_EMAIL``) is emailed. The screenshot, if any, is checked again here (PNG or
@@ -134,7 +134,7 @@ def help_request_close(*, request: HelpRequest, by: User, now: dt.datetime) -> b
     return True
 
 
-def media_item_save(*, item: MediaItem, upload: UploadedFile | None, by: User,
+def media_item_save(*, item: MediaItem, upload: UploadedFile[bytes] | None, by: User,
                     now: dt.datetime) -> MediaItem:
     """Create or update a media bank file (coordinators, from admin). A new ``upload`` is
     checked by its content (``media_file_check``) and replaces the previous file, which is
@@ -147,7 +147,7 @@ def media_item_save(*, item: MediaItem, upload: UploadedFile | None, by: User,
     with transaction.atomic():
         if upload is not None:
             item.content_type = media_file_check(upload)
-            item.size = upload.size
+            item.size = upload.size or 0  # media_file_check refused an empty file
             item.original_name = (upload.name or "fichier").rsplit("/", 1)[-1][:255]
             item.file.save(item.original_name, upload, save=False)
         if item.pk is None:

@@ -55,8 +55,10 @@ def read_package(source: Path) -> tuple[dict, list[dict], list[dict]]:
     directory (the one holding ``package.json``)."""
     if source.is_dir():
         root = source / "package" if (source / "package" / "package.json").exists() else source
-        return tuple(_load(root / name) for name in  # type: ignore[return-value]
-                     ("package.json", "data/communes.json", "data/departements.json"))
+        package, communes, departements = (
+            _load(root / name)
+            for name in ("package.json", "data/communes.json", "data/departements.json"))
+        return package, communes, departements
     with tempfile.TemporaryDirectory() as tmp, tarfile.open(source) as archive:
         archive.extractall(tmp, filter="data")
         return read_package(Path(tmp))

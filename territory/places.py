@@ -120,7 +120,7 @@ def normalise(text: str) -> str:
 
 @dataclass(frozen=True)
 class _Gazetteer:
-    source: dict
+    source: dict[str, str]
     departements: dict[str, str]
     by_name: dict[str, tuple[Place, ...]]
     by_postal_code: dict[str, tuple[Commune, ...]]
@@ -157,7 +157,7 @@ def _gazetteer() -> _Gazetteer:
     )
 
 
-def _commune_place(commune: Commune, departements: dict[str, str], former_name: str = ""):
+def _commune_place(commune: Commune, departements: dict[str, str], former_name: str = "") -> Place:
     return Place(commune.departement, departements[commune.departement], (commune,),
                  former_name=former_name)
 
@@ -169,7 +169,7 @@ def _by_size(place: Place) -> tuple[int, int, str]:
     return (1, -place.communes[0].population, place.communes[0].label)
 
 
-def source() -> dict:
+def source() -> dict[str, str]:
     """Where the extract comes from: ``package``, ``version``, ``licence``, ``origin``."""
     return _gazetteer().source
 

@@ -5,6 +5,7 @@ Codes are the format's; labels are the French words shown to people. Ordered voc
 (education levels, CEFR levels) expose a rank so comparisons are plain integer comparisons.
 """
 
+from collections.abc import Iterable
 from functools import cache
 
 from django.db import models
@@ -326,7 +327,7 @@ REGION_DEPARTEMENTS = {
 }
 
 
-def of_departements(codes) -> str:
+def of_departements(codes: Iterable[str]) -> str:
     """« de la Gironde », « de la Gironde et des Landes », « de la Charente, de la Vienne et
     de la Haute-Vienne » (in code order), or « de la Nouvelle-Aquitaine » for all of its
     départements."""

@@ -6,11 +6,14 @@ Readers append a French error naming ``where`` (the key path, « wishes.departur
 and return None (or an empty value), so every error of a document is listed at once.
 """
 
+from collections.abc import Container
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 
-def parse_date(value, errors: list[str], where: str) -> date | None:
+def parse_date(value: Any, errors: list[str], where: str) -> date | None:
+    """A JSON ``AAAA-MM-JJ`` string as a date; None for null (no error) or a bad value."""
     if value is None:
         return None
     if isinstance(value, str) and len(value) == 10:
@@ -22,7 +25,9 @@ def parse_date(value, errors: list[str], where: str) -> date | None:
     return None
 
 
-def parse_weeks(value, errors: list[str], where: str) -> Decimal | None:
+def parse_weeks(value: Any, errors: list[str], where: str) -> Decimal | None:
+    """A JSON number of weeks (positive, below 10,000, at most 2 decimals) as a Decimal; None
+    for null (no error) or a bad value."""
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
@@ -39,7 +44,10 @@ def parse_weeks(value, errors: list[str], where: str) -> Decimal | None:
     return weeks
 
 
-def parse_weeks_range(value, errors: list[str], where: str):
+def parse_weeks_range(value: Any, errors: list[str], where: str
+                      ) -> tuple[Decimal | None, Decimal | None]:
+    """A JSON ``{"min", "max"}`` object of weeks as (low, high), each None when absent; the
+    minimum may not exceed the maximum."""
     if value is None:
         return None, None
     if not isinstance(value, dict):
@@ -54,7 +62,9 @@ def parse_weeks_range(value, errors: list[str], where: str):
     return low, high
 
 
-def parse_code_list(value, allowed, errors: list[str], where: str) -> tuple[str, ...]:
+def parse_code_list(value: Any, allowed: Container[str], errors: list[str], where: str
+                    ) -> tuple[str, ...]:
+    """A JSON list of distinct codes, each in ``allowed``; () for null."""
     if value is None:
         return ()
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
@@ -68,7 +78,7 @@ def parse_code_list(value, allowed, errors: list[str], where: str) -> tuple[str,
     return tuple(value)
 
 
-def weeks_to_json(value: Decimal | None):
+def weeks_to_json(value: Decimal | None) -> int | float | None:
     """Decimal weeks as a JSON number: an int when whole, else a float (4.35)."""
     if value is None:
         return None

@@ -57,7 +57,7 @@ def _duration_parts(weeks: float) -> tuple[str, str]:
     return str(days), "jour" if days == 1 else "jours"
 
 
-def format_duration(weeks) -> str:
+def format_duration(weeks: float | Decimal) -> str:
     """A duration in weeks said as people say it: days under two weeks (« 10 jours »), weeks
     under two months (« 4 semaines »), months from two months (« 12 mois », « 4 mois et
     demi ») with 4.35 weeks a month."""
@@ -65,15 +65,14 @@ def format_duration(weeks) -> str:
     return f"{number} {rest}"
 
 
-def format_duration_range(low, high) -> str:
+def format_duration_range(low: float | Decimal | None, high: float | Decimal | None,
+                          ) -> str:
     """« de 2 semaines à 12 mois », « de 2 à 12 mois », « 12 mois », « à partir de 3 mois »,
     « jusqu'à 24 mois » or « libre » (both ends open); ends in weeks, ``None`` is open."""
-    if low is None and high is None:
-        return "libre"
+    if low is None:
+        return "libre" if high is None else f"jusqu'à {format_duration(high)}"
     if high is None:
         return f"à partir de {format_duration(low)}"
-    if low is None:
-        return f"jusqu'à {format_duration(high)}"
     low_parts, high_parts = _duration_parts(float(low)), _duration_parts(float(high))
     if low_parts == high_parts:
         return f"{high_parts[0]} {high_parts[1]}"

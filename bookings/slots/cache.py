@@ -84,6 +84,10 @@ _PRIVATE = "_bookings_slot_cache_private"
 callback) of each write made in the open transaction."""
 PRIVATE_PREFIX = "private-"
 
+_WAS_ACTIVE = "_slot_cache_was_active"
+"""Key, in a loaded User's ``__dict__``, of ``is_active`` as loaded (to tell whether a save
+changed it)."""
+
 _request = Local()
 """``active`` during an HTTP request, and the shared ``versions`` it read."""
 
@@ -132,7 +136,7 @@ def _version_key(kind: str = OFFERS) -> str:
 def _shared_versions() -> dict[str, str | None]:
     """Both shared tokens (created when missing, e.g. after the cache was cleared), read in one
     round trip, once per HTTP request; None while the shared cache is unavailable."""
-    versions = getattr(_request, "versions", None)
+    versions: dict[str, str | None] | None = getattr(_request, "versions", None)
     if versions:
         return versions
     keys = {kind: _version_key(kind) for kind in (OFFERS, APPOINTMENTS)}
@@ -189,19 +193,21 @@ def _private_token(kind: str) -> str | None:
     stack = getattr(connection, f"{_PRIVATE}_{kind}", None)
     if not stack:
         return None
-    pending = ({id(func) for _sids, func, _robust in connection.run_on_commit}
+    # Entries are (savepoint ids, callback, robust).
+    pending = ({id(entry[1]) for entry in connection.run_on_commit}
                if connection.in_atomic_block else set())
     while stack and id(stack[-1][1]) not in pending:
         stack.pop()
-    return stack[-1][0] if stack else None
+    token: str | None = stack[-1][0] if stack else None
+    return token
 
 
-def _entry_key(version: str, parts: tuple) -> str:
+def _entry_key(version: str, parts: tuple[object, ...]) -> str:
     return ":".join(["bookings:offers", str(FORMAT), version,
                      str(settings.INTERVIEW_DURATION_MINUTES), *map(str, parts)])
 
 
-def get(version: str | None, parts: tuple) -> Any | None:
+def get(version: str | None, parts: tuple[object, ...]) -> Any | None:
     """The offers entry stored under ``parts`` for ``version``, or None (always without a
     version)."""
     if version is None:
@@ -216,7 +222,7 @@ def get(version: str | None, parts: tuple) -> Any | None:
     return value
 
 
-def put(version: str | None, parts: tuple, value: Any) -> None:
+def put(version: str | None, parts: tuple[object, ...], value: Any) -> None:
     """Store ``value`` (treated as read-only from now on) under ``parts`` for ``version``
     (nothing without a version)."""
     if version is None:
@@ -227,23 +233,24 @@ def put(version: str | None, parts: tuple, value: Any) -> None:
     _memo[OFFERS].put(version, key, value)
 
 
-def local_get(version: str, parts: tuple, *, kind: str = APPOINTMENTS) -> Any | None:
+def local_get(version: str, parts: tuple[object, ...], *, kind: str = APPOINTMENTS) -> Any | None:
     """An entry of this process only (see ``local_put``)."""
     return _memo[kind].get(version, ":".join(map(str, parts)))
 
 
-def local_put(version: str, parts: tuple, value: Any, *, kind: str = APPOINTMENTS) -> None:
+def local_put(version: str, parts: tuple[object, ...], value: Any, *,
+              kind: str = APPOINTMENTS) -> None:
     """Keep ``value`` (read-only from now on) in this process until ``version`` changes: the
     appointments token (``APPOINTMENTS``), or both tokens joined (``DERIVED``). What derives
     from the appointments is cheaper to rebuild than to share."""
     _memo[kind].put(version, ":".join(map(str, parts)), value)
 
 
-def _request_started(**_kwargs) -> None:
+def _request_started(**_kwargs: object) -> None:
     _request.active, _request.versions = True, None
 
 
-def _request_finished(**_kwargs) -> None:
+def _request_finished(**_kwargs: object) -> None:
     _request.active, _request.versions = False, None
 
 
@@ -265,43 +272,46 @@ def _invalidate(kind: str) -> None:
     stack.append((f"{PRIVATE_PREFIX}{uuid.uuid4().hex}", publish))
 
 
-def _cache_recovered(sender, **kwargs) -> None:
+def _cache_recovered(sender: object, **kwargs: object) -> None:
     _bump(OFFERS)
     _bump(APPOINTMENTS)
 
 
-def _input_saved(sender, **kwargs) -> None:
+def _input_saved(sender: object, **kwargs: object) -> None:
     _invalidate(OFFERS)
 
 
-def _appointment_saved(sender, update_fields=None, **kwargs) -> None:
+def _appointment_saved(sender: object, update_fields: frozenset[str] | None = None,
+                       **kwargs: object) -> None:
     # Reminders, anonymisation, notes: what does not change when a slot is busy changes nothing.
     if update_fields is not None and not BUSY_FIELDS.intersection(update_fields):
         return
     _invalidate(APPOINTMENTS)
 
 
-def _appointments_written(sender, fields=None, **kwargs) -> None:
+def _appointments_written(sender: object, fields: frozenset[str] | None = None,
+                          **kwargs: object) -> None:
     if fields is not None and not BUSY_FIELDS.intersection(fields):
         return
     _invalidate(APPOINTMENTS)
 
 
-def _user_loaded(sender, instance: User, **kwargs) -> None:
+def _user_loaded(sender: object, instance: User, **kwargs: object) -> None:
     # Deferred (not loaded) stays unknown: a save then invalidates, to be safe.
     if "is_active" in instance.__dict__:
-        instance._slot_cache_was_active = instance.is_active
+        instance.__dict__[_WAS_ACTIVE] = instance.is_active
 
 
-def _user_saved(sender, instance: User, created: bool, update_fields=None, **kwargs) -> None:
+def _user_saved(sender: object, instance: User, created: bool,
+                update_fields: frozenset[str] | None = None, **kwargs: object) -> None:
     # Of an account, only ``is_active`` matters to what is offered (and a new account has no
     # designation yet): youth accounts saved while booking, logins, leave the cache alone.
     if created or (update_fields is not None and "is_active" not in update_fields):
         return
     if "is_active" in instance.__dict__:
-        if getattr(instance, "_slot_cache_was_active", None) == instance.is_active:
+        if instance.__dict__.get(_WAS_ACTIVE) == instance.is_active:
             return
-        instance._slot_cache_was_active = instance.is_active
+        instance.__dict__[_WAS_ACTIVE] = instance.is_active
     _invalidate(OFFERS)
 
 

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 import holidays
 from django.conf import settings
 from django.db import connection
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import (
     BigIntegerField,
     Case,
@@ -30,6 +32,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.sql.compiler import SQLCompiler
 
 from advisors.conventions import convention_services_open
 from advisors.models import Advisor, Convention, StructureStatus, TrainingKind
@@ -45,9 +48,18 @@ from ..models import (
     RecurringAvailability,
 )
 
+if TYPE_CHECKING:
+    from django.db.backends.utils import _SQLType
+    from django.db.models.sql.compiler import _AsSqlType
+
 PARIS = clock.PARIS
 UTC = dt.UTC
 MODES: tuple[str, ...] = tuple(Mode.values)
+
+#: A step of an advisor's day plan: start and end minute, modes, place.
+_Step = tuple[int, int, tuple[str, ...], str]
+#: A step on a day: start and end (UTC epoch seconds), start and end time (Paris), modes, place.
+_Candidate = tuple[int, int, dt.time, dt.time, tuple[str, ...], str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +98,7 @@ def booking_window(now: dt.datetime, *, notice: bool = True,
 
 @lru_cache(maxsize=16)
 def _french_holidays(year: int) -> holidays.HolidayBase:
-    return holidays.France(years=year)
+    return holidays.country_holidays("FR", years=year)
 
 
 def is_public_holiday(day: dt.date) -> bool:
@@ -136,17 +148,20 @@ class _EpochSeconds(Func):
     template = "CAST(EXTRACT(EPOCH FROM %(expressions)s) AS BIGINT)"
 
     @property
-    def convert_value(self):
-        return self._convert_value_noop  # already an integer: no per-row converter
+    def convert_value(self) -> Callable[..., Any]:
+        # Already an integer: Django adds no per-row converter when this is its own no-op
+        # (a private attribute the stubs do not declare).
+        return self._convert_value_noop  # type: ignore[attr-defined,no-any-return]
 
-    def as_sqlite(self, compiler, connection, **extra_context):
+    def as_sqlite(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper,
+                  **extra_context: Any) -> _AsSqlType:
         # '%%%%' survives the template and then the backend's placeholder rewriting as '%'.
         return self.as_sql(compiler, connection,
                            template="CAST(strftime('%%%%s', %(expressions)s) AS INTEGER)",
                            **extra_context)
 
 
-def _overlaps(intervals: list[tuple[int, int]] | tuple, start: int, end: int) -> bool:
+def _overlaps(intervals: Sequence[tuple[int, int]], start: int, end: int) -> bool:
     return any(i_start < end and start < i_end for i_start, i_end in intervals)
 
 
@@ -186,8 +201,8 @@ def _day_start(day: dt.date) -> dt.datetime:
 
 
 def active_appointments(
-    *, advisor_ids, first_day: dt.date, last_day: dt.date, now: dt.datetime,
-    exclude_appointment_id: int | None = None,
+    *, advisor_ids: Iterable[int] | None, first_day: dt.date, last_day: dt.date,
+    now: dt.datetime, exclude_appointment_id: int | None = None,
 ) -> QuerySet[Appointment]:
     """Active appointments (confirmed, or pending with a hold still running) of ``advisor_ids``
     (all advisors when None) overlapping the days ``first_day``–``last_day``, annotated with
@@ -229,15 +244,17 @@ def active_appointment_rows(
 ) -> list[tuple[int, int, int]]:
     """(advisor id, start, end epoch seconds) of ``active_appointments``."""
     adapt = connection.ops.adapt_datetimefield_value
-    params = [AppointmentStatus.CONFIRMED.value, AppointmentStatus.PENDING.value, adapt(now),
-              adapt(_day_start(first_day)), adapt(_day_start(last_day + dt.timedelta(days=1)))]
+    params: list[_SQLType] = [
+        AppointmentStatus.CONFIRMED.value, AppointmentStatus.PENDING.value, adapt(now),
+        adapt(_day_start(first_day)), adapt(_day_start(last_day + dt.timedelta(days=1)))]
     if advisor_ids is not None:
         params.extend(advisor_ids)
     sql = _active_appointments_sql(connection.vendor,
                                    None if advisor_ids is None else len(advisor_ids))
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        rows: list[tuple[int, int, int]] = cursor.fetchall()
+    return rows
 
 
 def held_appointment_rows(*, first_day: dt.date, last_day: dt.date,
@@ -304,7 +321,7 @@ class Calendar:
         )
         self._services_open: dict[tuple[int, dt.date], bool] = {}
         self._day_bases: dict[dt.date, tuple[int, bool]] = {}
-        self._plans: dict[tuple[_Window, ...], list[tuple[int, int, tuple[str, ...], str]]] = {}
+        self._plans: dict[tuple[_Window, ...], list[_Step]] = {}
         self.recurring: dict[tuple[int, int], list[tuple[dt.date, dt.date | None, _Window]]] = (
             defaultdict(list)
         )
@@ -316,8 +333,8 @@ class Calendar:
         if not self.advisors:
             return
         # A few ids are cheapest as a list; many, as a subquery (compiled once, any number).
-        ids = ([a.pk for a in self.advisors] if len(self.advisors) <= 20
-               else candidates.order_by().values("pk"))
+        ids: Iterable[int] = ([a.pk for a in self.advisors] if len(self.advisors) <= 20
+                              else candidates.order_by().values_list("pk", flat=True))
         by_id = {a.pk: a for a in self.advisors}
         for convention in Convention.objects.filter(
             structure_id__in={a.structure_id for a in self.advisors}
@@ -379,12 +396,12 @@ class Calendar:
                 .values_list("advisor_id", "start_s", "end_s", "busy_kind"),
                 all=True,
             )
-        for advisor_id, start, end, kind in busy:
+        for advisor_id, start_s, end_s, kind in busy:
             if kind == _APPOINTMENT:
-                self.busy[advisor_id].append((start, end))
+                self.busy[advisor_id].append((start_s, end_s))
             else:
-                self.absences[advisor_id].append((start, end))
-                self.absence_kinds[advisor_id].append((start, end, kind))
+                self.absences[advisor_id].append((start_s, end_s))
+                self.absence_kinds[advisor_id].append((start_s, end_s, kind))
 
     def is_bookable(self, advisor: CalendarAdvisor, day: dt.date) -> bool:
         """Same rule as ``advisors.selectors.advisor_is_bookable``, on preloaded data."""
@@ -423,12 +440,14 @@ class Calendar:
         if cached is None:
             afternoon = dt.datetime.combine(day, dt.time(23, 59), tzinfo=PARIS).utcoffset()
             midnight = dt.datetime.combine(day, dt.time.min, tzinfo=PARIS).utcoffset()
+            if afternoon is None:  # never: PARIS gives every datetime an offset
+                raise ValueError(day)
             naive_midnight = int(dt.datetime.combine(day, dt.time.min, tzinfo=UTC).timestamp())
             cached = (naive_midnight - int(afternoon.total_seconds()), afternoon != midnight)
             self._day_bases[day] = cached
         return cached
 
-    def _plan(self, windows: tuple[_Window, ...]) -> list[tuple[int, int, tuple[str, ...], str]]:
+    def _plan(self, windows: tuple[_Window, ...]) -> list[_Step]:
         """The interviews of a day with these periods, as (start, end) wall-clock minutes with
         their modes and place, by start; computed once per set of periods. Periods that
         overlap (entered outside the services) give one interview with the modes of both."""
@@ -447,8 +466,7 @@ class Calendar:
             plan = self._plans[windows] = [steps[k] for k in sorted(steps)]
         return plan
 
-    def _candidates(self, advisor_id: int, day: dt.date,
-                    ) -> list[tuple[int, int, dt.time, dt.time, tuple[str, ...], str]]:
+    def _candidates(self, advisor_id: int, day: dt.date) -> list[_Candidate]:
         """Published steps of ``day`` net of holidays and absences, as (start, end) epoch
         seconds with their wall-clock times, modes and place; bookability not checked.
 
@@ -460,7 +478,7 @@ class Calendar:
             return []
         base, transition = self._day_base(day)
         absences = self.absences.get(advisor_id)
-        candidates = []
+        candidates: list[_Candidate] = []
         for start_minute, end_minute, modes, place in self._plan(tuple(windows)):
             start_time = _time(start_minute)
             if transition and start_minute < 4 * 60:
@@ -475,7 +493,8 @@ class Calendar:
             candidates.append((start, end, start_time, _time(end_minute), modes, place))
         return candidates
 
-    def _slots(self, advisor: CalendarAdvisor, day: dt.date, candidates) -> list[Slot]:
+    def _slots(self, advisor: CalendarAdvisor, day: dt.date,
+               candidates: list[_Candidate]) -> list[Slot]:
         return [
             Slot(advisor.id, advisor.structure_id, clock.paris_at(day, start_time),
                  dt.datetime.fromtimestamp(end, PARIS), modes, place)
@@ -514,7 +533,7 @@ class Calendar:
         # Days an advisor publishes nothing on are skipped without looking at them.
         weekdays: dict[int, set[int]] = defaultdict(set)
         # Periods valid over the whole window: one plan per advisor and weekday.
-        steady: dict[int, dict[int, list]] = defaultdict(dict)
+        steady: dict[int, dict[int, list[_Step]]] = defaultdict(dict)
         for (advisor_id, weekday), periods in self.recurring.items():
             weekdays[advisor_id].add(weekday)
             if all(valid_from <= first_day and (valid_until is None or valid_until >= last_day)
@@ -581,11 +600,12 @@ class Offers:
         self.by_structure = by_structure
         self._slots: dict[int, Slot] = {}
 
-    def __getstate__(self) -> tuple:
+    def __getstate__(self) -> tuple[list[int], dict[int, list[Offer]]]:
         return self.advisor_ids, self.by_structure
 
-    def __setstate__(self, state: tuple) -> None:
-        self.__init__(*state)
+    def __setstate__(self, state: tuple[list[int], dict[int, list[Offer]]]) -> None:
+        self.advisor_ids, self.by_structure = state
+        self._slots = {}
 
     def slot(self, structure_id: int, offer: Offer) -> Slot:
         # Keyed by identity: the entry holds its offers as long as it lives.

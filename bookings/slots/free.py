@@ -170,7 +170,7 @@ def _region_free_index(
     scope, advisors = _region_scope(departement)
     offers, busy, key = _offers_and_busy(
         scope=scope, advisors=advisors, now=now, mode=mode, busy_days=_horizon(now)[2],
-        all_advisors=not departement, region=True, with_key=True)
+        all_advisors=not departement, region=True)
     if key is None:
         return offers, _Scan(offers, busy)
     index = slot_cache.local_get(key[0], key[1], kind=slot_cache.DERIVED)
@@ -186,8 +186,7 @@ def _region_free_index(
 def _offers_and_busy(
     *, scope: str, advisors: QuerySet[Advisor], now: dt.datetime, mode: str | None,
     busy_days: tuple[dt.date, dt.date], all_advisors: bool = False, region: bool = False,
-    with_key: bool = False,
-):
+) -> tuple[Offers, _Busy, tuple[str, tuple[str, ...]] | None]:
     """The offers of ``advisors`` (named ``scope`` in the cache) over the booking window of
     ``now``, and their active appointments over ``busy_days``.
 
@@ -195,17 +194,17 @@ def _offers_and_busy(
     hand (a ``region`` list builds it, one query), else read live (one query, none when no
     advisor is bookable). Miss: the four queries of ``Calendar``, whose appointments cover the
     whole booking window. ``all_advisors`` says ``advisors`` is every advisor: the appointment
-    query then needs no list of ids. ``with_key`` adds a third item: the key under which what
-    derives from both may be kept in process memory, None when it may not (private tokens,
-    appointments read live).
+    query then needs no list of ids. The third item is the key under which what derives from
+    both may be kept in process memory, None when it may not (private tokens, appointments
+    read live).
     """
     earliest, latest = booking_window(now)
     first_day, last_day = earliest.astimezone(PARIS).date(), latest.astimezone(PARIS).date()
     version = slot_cache.availability_version()
     parts = (scope, mode or "all", first_day.isoformat(), last_day.isoformat())
-    offers = slot_cache.get(version, parts)
+    offers: Offers | None = slot_cache.get(version, parts)
     index = _busy_index(first_day=first_day, last_day=last_day, build=region)
-    key = None
+    key: tuple[str, tuple[str, ...]] | None = None
     if index is not None and version and not version.startswith(slot_cache.PRIVATE_PREFIX):
         key = (f"{version}|{slot_cache.appointments_version()}", parts)
     if offers is None:
@@ -226,7 +225,7 @@ def _offers_and_busy(
         ):
             intervals[advisor_id].append((start, end))
         busy = _Busy(intervals)
-    return (offers, busy, key) if with_key else (offers, busy)
+    return offers, busy, key
 
 
 def _free(offers: list[Offer], busy: _Busy, lo: float, hi: float, now_s: float,
@@ -298,7 +297,8 @@ def free_slots(
 def structure_get_active(*, slug: str) -> Structure | None:
     """The active structure of ``slug``, or None. Kept with the offers in ``slots.cache`` (any
     change of a structure invalidates it), so that a free-slot page runs a single query."""
-    if len(slug) > Structure._meta.get_field("slug").max_length:
+    max_length = Structure._meta.get_field("slug").max_length
+    if max_length is not None and len(slug) > max_length:
         return None  # cannot exist (and would make too long a cache key)
     version = slot_cache.availability_version()
     parts = ("active-structure", slug)
@@ -357,7 +357,7 @@ def free_slots_for_structure(
     if window is None:
         return []
     lo, hi = window
-    offers, busy = _offers_and_busy(
+    offers, busy, _key = _offers_and_busy(
         scope=f"structure-{structure.pk}", advisors=Advisor.objects.filter(structure=structure),
         now=now, mode=mode,
         busy_days=(lo.astimezone(PARIS).date(), hi.astimezone(PARIS).date()))
@@ -398,7 +398,7 @@ def _first_free_by_structure(
 def next_free_slots_for_structure(
     *, structure: Structure, now: dt.datetime, mode: str | None = None, limit: int = 3,
 ) -> list[Slot]:
-    offers, busy = _offers_and_busy(
+    offers, busy, _key = _offers_and_busy(
         scope=f"structure-{structure.pk}", advisors=Advisor.objects.filter(structure=structure),
         now=now, mode=mode, busy_days=_horizon(now)[2])
     return _first_free_by_structure(offers, busy, now, limit).get(structure.pk, [])
@@ -431,12 +431,12 @@ def next_free_slot_by_structure_and_mode(
         firsts = index.firsts(structure_id, MODES, lo_s, hi_s, now_s)
         if firsts:
             result[structure_id] = {mode: offers.slot(structure_id, offer)
-                                    for mode, offer in firsts.items()}
+                                    for mode, offer in firsts.items() if mode is not None}
     return result
 
 
 def slot_is_free(
-    *, advisor: Advisor, starts_at: dt.datetime, mode: str, now: dt.datetime,
+    *, advisor: Advisor, starts_at: dt.datetime, mode: str | None, now: dt.datetime,
     exclude_appointment_id: int | None = None, notice: bool = True,
     window_from: dt.datetime | None = None,
 ) -> Slot | None:

@@ -65,8 +65,8 @@ def _bare_view(request):
 def _bench_urlconf() -> types.ModuleType:
     """The project's URLs plus the bare view, for this run only."""
     module = types.ModuleType("bench_booking_urls")
-    module.urlpatterns = [path("__bench__/bare/", _bare_view, name="bench_bare"),
-                          path("", include(settings.ROOT_URLCONF))]
+    vars(module)["urlpatterns"] = [path("__bench__/bare/", _bare_view, name="bench_bare"),
+                                   path("", include(settings.ROOT_URLCONF))]
     return module
 
 
@@ -235,10 +235,11 @@ class Command(BaseCommand):
         if not options["reuse"]:
             structure = self._build(options, now)
         else:
-            structure = (Structure.objects.filter(slug__startswith=f"{PREFIX}-")
-                         .annotate(n=Count("advisors")).order_by("-n", "pk").first())
-            if structure is None:
+            found = (Structure.objects.filter(slug__startswith=f"{PREFIX}-")
+                     .annotate(n=Count("advisors")).order_by("-n", "pk").first())
+            if found is None:
                 raise CommandError("Aucune donnée de benchmark : lancez d'abord avec --keep.")
+            structure = found
         # Bulk inserts send no signal: forget offers cached for an older data set.
         slot_cache.bump_availability_version()
         return structure
@@ -277,7 +278,7 @@ class Command(BaseCommand):
              f"?from={start.astimezone(PARIS).date()}&to={end.astimezone(PARIS).date()}",
              one_structure),
         ]
-        region_pages = [
+        region_pages: list[tuple[str, str, list[str], str, str]] = [
             ("Liste régionale (JSON /api/v1/structures/)", "api:structures", [], "", ""),
             ("Liste régionale (page de recherche)", "bookings:search", [], "", ""),
         ]

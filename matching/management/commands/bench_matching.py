@@ -147,14 +147,14 @@ class Command(BaseCommand):
                     load()
                 counts[name][size] = len(queries)
         total = ProgrammeSheet.objects.published().count()
-        load = {"cold": _median_ms(cold, runs), "warm": _median_ms(published_sheet_data, runs)}
+        load_ms = {"cold": _median_ms(cold, runs), "warm": _median_ms(published_sheet_data, runs)}
         full = {"cold": _median_ms(request(cold), runs),
                 "warm": _median_ms(request(published_sheet_data), runs)}
         self.stdout.write(f"Base {connection.vendor}, {total} fiches publiées, médianes sur "
                           f"{runs} essais :")
         self.stdout.write(f"{'':58}{'à froid':>12}{'à chaud':>12}")
         self.stdout.write(f"{'chargement des fiches (base → SheetData)':58}"
-                          f"{load['cold']:>9.1f} ms{load['warm']:>9.1f} ms")
+                          f"{load_ms['cold']:>9.1f} ms{load_ms['warm']:>9.1f} ms")
         self.stdout.write(f"{f'requête complète (chargement + match + {self.limit} expliqués)':58}"
                           f"{full['cold']:>9.1f} ms{full['warm']:>9.1f} ms")
         for size in counts["cold"]:
