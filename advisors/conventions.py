@@ -94,7 +94,8 @@ def _scheduled_ends(convention: Convention, on: date, programme_end: date | None
         minimum = letter_on + TERMINATION_NOTICE
         last_day = termination_last_day(letter_on, convention.termination_requested_end_on)
 
-        def termination_reason(letter_on=letter_on, last_day=last_day, minimum=minimum) -> str:
+        def termination_reason(letter_on: date = letter_on, last_day: date = last_day,
+                               minimum: date = minimum) -> str:
             if last_day == minimum:
                 return gettext(
                     "Résiliée par la structure : courrier reçu le %(received)s, fin après préavis "
@@ -113,7 +114,7 @@ def _scheduled_ends(convention: Convention, on: date, programme_end: date | None
         answered_on = _known(convention.formal_notice_answered_on, on)
         if answered_on is None:
 
-            def unanswered_reason(notice_on=notice_on, deadline=deadline) -> str:
+            def unanswered_reason(notice_on: date = notice_on, deadline: date = deadline) -> str:
                 if on <= deadline:
                     reason = gettext(
                         "Mise en demeure reçue le %(received)s sans réponse à ce jour : fin "
@@ -129,8 +130,8 @@ def _scheduled_ends(convention: Convention, on: date, programme_end: date | None
             ends.append(_End(deadline, ConventionState.FORMAL_NOTICE_PENDING, unanswered_reason))
         elif answered_on > deadline:
 
-            def late_reason(notice_on=notice_on, answered_on=answered_on,
-                            deadline=deadline) -> str:
+            def late_reason(notice_on: date = notice_on, answered_on: date = answered_on,
+                            deadline: date = deadline) -> str:
                 return gettext(
                     "Mise en demeure reçue le %(received)s, réponse trop tardive le "
                     "%(answered)s : fin automatique le %(end)s"
@@ -141,7 +142,7 @@ def _scheduled_ends(convention: Convention, on: date, programme_end: date | None
 
     if programme_end:
 
-        def programme_reason(programme_end=programme_end) -> str:
+        def programme_reason(programme_end: date = programme_end) -> str:
             return gettext("Fin générale du dispositif So Mobilité le %(end)s") % {
                 "end": fmt(programme_end)
             }

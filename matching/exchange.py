@@ -5,6 +5,8 @@ engine's Profile; errors are collected and raised together in a ProfileFormatErr
 """
 
 
+from typing import Any
+
 from vocabulary import codes as voc
 from vocabulary.exchange import parse_code_list, parse_date, parse_weeks_range, weeks_to_json
 
@@ -22,7 +24,7 @@ class ProfileFormatError(ValueError):
         super().__init__("\n".join(errors))
 
 
-def profile_from_exchange(data) -> Profile:
+def profile_from_exchange(data: object) -> Profile:
     """Validate a profile document and return the engine's Profile (ProfileFormatError)."""
     errors: list[str] = []
     if not isinstance(data, dict):
@@ -81,7 +83,7 @@ def profile_from_exchange(data) -> Profile:
     )
 
 
-def _parse_wishes(value, errors: list[str]) -> Wishes:
+def _parse_wishes(value: object, errors: list[str]) -> Wishes:
     if value is None:
         return Wishes()
     if not isinstance(value, dict):
@@ -102,7 +104,7 @@ def _parse_wishes(value, errors: list[str]) -> Wishes:
     )
 
 
-def profile_to_exchange(profile: Profile) -> dict:
+def profile_to_exchange(profile: Profile) -> dict[str, Any]:
     wishes = profile.wishes
     return {
         "birth_date": profile.birth_date.isoformat(),

@@ -27,6 +27,7 @@ from typing import TypeGuard
 
 from django.db.models import F
 
+from accounts.models import User
 from programmes.selectors import published_sheet_data, published_sheets
 
 from .engine import match
@@ -75,7 +76,8 @@ def first_look_for_youth(*, profile: MobilityProfile | None, on: dt.date) -> Fir
         for item in top if item.slug in sheets))
 
 
-def first_look_record_shown(*, youth, items: Sequence[FirstLookItem], now: dt.datetime) -> None:
+def first_look_record_shown(*, youth: User, items: Sequence[FirstLookItem],
+                            now: dt.datetime) -> None:
     """Upsert one row per sheet shown: ``first_shown_at`` kept, ``last_shown_at`` and
     ``rank`` (1 = first) updated."""
     if not items:
@@ -88,12 +90,12 @@ def first_look_record_shown(*, youth, items: Sequence[FirstLookItem], now: dt.da
         update_fields=["last_shown_at", "rank"])
 
 
-def first_look_record_opened(*, youth, slug: str, now: dt.datetime) -> bool:
+def first_look_record_opened(*, youth: User, slug: str, now: dt.datetime) -> bool:
     """Count an opening of a sheet shown to ``youth``; False if it was never shown."""
     return bool(FirstLookView.objects.filter(youth=youth, sheet__slug=slug).update(
         opened_at=now, times_opened=F("times_opened") + 1))
 
 
-def first_look_views_for_youth(*, youth) -> list[FirstLookView]:
+def first_look_views_for_youth(*, youth: User) -> list[FirstLookView]:
     return list(FirstLookView.objects.filter(youth=youth).select_related("sheet")
                 .order_by("-last_shown_at", "rank"))

@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.utils import formats
@@ -151,7 +152,7 @@ def _named(table: Mapping[str, str], code: str) -> str:
     return table.get(code, code)
 
 
-def readable_export(data: Mapping, code_labels: CodeLabels | None = None) -> list[Node]:
+def readable_export(data: Mapping[str, Any], code_labels: CodeLabels | None = None) -> list[Node]:
     """The export as nodes, in the export's order (see the module docstring).
     ``code_labels`` maps a key to a function naming its code values (countries, domains…)."""
     labels = code_labels or {}
@@ -163,7 +164,7 @@ def _label(key: str) -> str:
     return str(label) if label is not None else key.replace("_", " ").capitalize()
 
 
-def _node(key: str, value, labels: CodeLabels) -> Node:
+def _node(key: str, value: object, labels: CodeLabels) -> Node:
     label = _label(key)
     if isinstance(value, Mapping):
         return Node(label, kind="mapping",
@@ -184,7 +185,7 @@ def _node(key: str, value, labels: CodeLabels) -> Node:
     return Node(label, text=_text(value))
 
 
-def _text(value) -> str:
+def _text(value: object) -> str:
     """A scalar as people read it: yes/no, « non renseigné », dates in words (Paris time)."""
     if value is None or value == "":
         return _("non renseigné")

@@ -31,7 +31,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
@@ -96,48 +96,52 @@ class FailSoftRedisCache(RedisCache):
                        "dropped.", _safe_location(key))
         cache_recovered.send(sender=type(self), location=key)
 
-    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+    def add(self, key: Any, value: Any, timeout: float | None = DEFAULT_TIMEOUT,
+            version: int | None = None) -> bool:
         return self._guard("add", lambda: super(FailSoftRedisCache, self).add(
             key, value, timeout, version), True)
 
-    def get(self, key, default=None, version=None):
+    def get(self, key: Any, default: Any | None = None, version: int | None = None) -> Any:
         return self._guard("get", lambda: super(FailSoftRedisCache, self).get(
             key, default, version), default)
 
-    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+    def set(self, key: Any, value: Any, timeout: float | None = DEFAULT_TIMEOUT,
+            version: int | None = None) -> None:
         return self._guard("set", lambda: super(FailSoftRedisCache, self).set(
             key, value, timeout, version), None)
 
-    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+    def touch(self, key: Any, timeout: float | None = DEFAULT_TIMEOUT,
+              version: int | None = None) -> bool:
         return self._guard("touch", lambda: super(FailSoftRedisCache, self).touch(
             key, timeout, version), False)
 
-    def delete(self, key, version=None):
+    def delete(self, key: Any, version: int | None = None) -> bool:
         return self._guard("delete", lambda: super(FailSoftRedisCache, self).delete(
             key, version), False)
 
-    def get_many(self, keys, version=None):
+    def get_many(self, keys: Iterable[Any], version: int | None = None) -> dict[Any, Any]:
         return self._guard("get_many", lambda: super(FailSoftRedisCache, self).get_many(
             keys, version), {})
 
-    def has_key(self, key, version=None):
+    def has_key(self, key: Any, version: int | None = None) -> bool:
         return self._guard("has_key", lambda: super(FailSoftRedisCache, self).has_key(
             key, version), False)
 
-    def incr(self, key, delta=1, version=None):
+    def incr(self, key: Any, delta: int = 1, version: int | None = None) -> int:
         return self._guard("incr", lambda: super(FailSoftRedisCache, self).incr(
             key, delta, version), delta)
 
-    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+    def set_many(self, data: dict[Any, Any], timeout: float | None = DEFAULT_TIMEOUT,
+                 version: int | None = None) -> list[Any]:
         return self._guard("set_many", lambda: super(FailSoftRedisCache, self).set_many(
             data, timeout, version), list(data))
 
-    def delete_many(self, keys, version=None):
+    def delete_many(self, keys: Iterable[Any], version: int | None = None) -> None:
         return self._guard("delete_many", lambda: super(FailSoftRedisCache, self).delete_many(
             keys, version), None)
 
-    def clear(self):
-        return self._guard("clear", lambda: super(FailSoftRedisCache, self).clear(), False)
+    def clear(self) -> None:
+        self._guard("clear", lambda: super(FailSoftRedisCache, self).clear(), None)
 
 
 def _safe_location(url: str) -> str:

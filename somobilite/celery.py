@@ -1,12 +1,14 @@
 """Celery application (without a broker URL the settings make tasks run in-process), and the one
 way the apps queue a task after commit."""
 
+from __future__ import annotations
+
 import logging
 import logging.config
 import os
 from typing import Any
 
-from celery import Celery, signals
+from celery import Celery, Task, signals
 from django.db import transaction
 from django_structlog.celery.steps import DjangoStructLogInitStep
 from kombu.exceptions import KombuError
@@ -33,7 +35,7 @@ def _logging_from_django_settings(**kwargs: Any) -> None:
     logging.config.dictConfig(settings.LOGGING)
 
 
-def publish_on_commit(task, *args: Any) -> None:
+def publish_on_commit(task: Task[..., Any], *args: Any) -> None:
     """Queue ``task(*args)`` once the current transaction commits (at once outside one).
 
     Publishing is bounded (one connection attempt by default, ``CELERY_PUBLISH_MAX_RETRIES``;

@@ -56,7 +56,7 @@ def _scrub_value(value: Any) -> Any:
     return value
 
 
-def drop_personal_data(logger: Any, method: str, event_dict: dict) -> dict:
+def drop_personal_data(logger: Any, method: str, event_dict: dict[str, Any]) -> dict[str, Any]:
     """structlog processor: remove IP and user agent, scrub every text (after the exception
     has been rendered to text, so tracebacks are scrubbed too)."""
     for key in DROPPED_KEYS:
@@ -95,7 +95,7 @@ SHARED_PROCESSORS: list[structlog.typing.Processor] = [
 standard library's (Django, Celery, libraries)."""
 
 
-def logging_config(*, fmt: str, level: str) -> dict:
+def logging_config(*, fmt: str, level: str) -> dict[str, Any]:
     """The ``LOGGING`` setting: every logger to stderr through structlog's formatter, as
     ``fmt`` ("json" or "console") at ``level``."""
     renderer = (structlog.processors.JSONRenderer(ensure_ascii=False) if fmt == "json"

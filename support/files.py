@@ -68,7 +68,7 @@ def file_size(size: int) -> str:
     return f"{number_format(round(value, decimals), decimals)}\xa0{unit}"  # it truncates
 
 
-def _too_large(upload: UploadedFile, limit: int) -> ValidationError | None:
+def _too_large(upload: UploadedFile[bytes], limit: int) -> ValidationError | None:
     if upload.size is not None and upload.size > limit:
         return ValidationError(
             _("Fichier trop lourd (%(size)s) : la limite est de %(limit)s.")
@@ -79,7 +79,7 @@ def _too_large(upload: UploadedFile, limit: int) -> ValidationError | None:
     return None
 
 
-def screenshot_check(upload: UploadedFile) -> str:
+def screenshot_check(upload: UploadedFile[bytes]) -> str:
     """See the module docstring."""
     error = _too_large(upload, settings.HELP_SCREENSHOT_MAX_BYTES)
     if error:
@@ -101,7 +101,7 @@ def screenshot_check(upload: UploadedFile) -> str:
     return SCREENSHOT_TYPES[found]
 
 
-def media_file_check(upload: UploadedFile) -> str:
+def media_file_check(upload: UploadedFile[bytes]) -> str:
     """See the module docstring."""
     error = _too_large(upload, settings.MEDIA_BANK_MAX_BYTES)
     if error:

@@ -17,6 +17,7 @@ import tarfile
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 PACKAGE = "@etalab/decoupage-administratif"
 DEFAULT_VERSION = "6.0.0"
@@ -50,7 +51,8 @@ def fetch_package(version: str, workdir: Path) -> Path:
     return tarballs[-1]
 
 
-def read_package(source: Path) -> tuple[dict, list[dict], list[dict]]:
+def read_package(source: Path,
+                 ) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
     """(package.json, communes.json, departements.json) of a package tarball or unpacked
     directory (the one holding ``package.json``)."""
     if source.is_dir():
@@ -64,15 +66,16 @@ def read_package(source: Path) -> tuple[dict, list[dict], list[dict]]:
         return read_package(Path(tmp))
 
 
-def _load(path: Path):
+def _load(path: Path) -> Any:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise ExtractError(f"{path.name} is missing from the package") from exc
 
 
-def build_extract(package: dict, communes: list[dict], departements: list[dict],
-                  wanted: Iterable[str] = REGION_DEPARTEMENTS) -> dict:
+def build_extract(package: dict[str, Any], communes: list[dict[str, Any]],
+                  departements: list[dict[str, Any]],
+                  wanted: Iterable[str] = REGION_DEPARTEMENTS) -> dict[str, Any]:
     """The extract as a dict (see ``write_extract`` for the layout). Raises ExtractError when
     the package is not the expected one or lacks a wanted département."""
     if package.get("name") != PACKAGE:
@@ -113,7 +116,7 @@ def build_extract(package: dict, communes: list[dict], departements: list[dict],
     }
 
 
-def write_extract(extract: dict, path: Path = DATA_FILE) -> None:
+def write_extract(extract: dict[str, Any], path: Path = DATA_FILE) -> None:
     """Write the extract as JSON, one commune per line (readable diffs when it is rebuilt):
     ``communes`` rows are ``[insee, name, département, [postal codes], population]``,
     ``former_communes`` rows ``[insee, name, insee of the current commune]``."""
