@@ -1,7 +1,5 @@
 """Forms of the back-office. They check shape only; the domain services decide."""
 
-import datetime as dt
-
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -10,11 +8,10 @@ from bookings.forms import BookingForm
 from bookings.interviews import FOLLOW_UP_MAX_LENGTH, NOTE_MAX_LENGTH
 from bookings.models import ATTENDANCE_STATUSES, AppointmentStatus, FollowUpChannel
 from bookings.services import CONSENT_TEXT
+from bookings.statistics_forms import DATE_WIDGET
 from support.files import file_size, screenshot_check
 from support.models import HelpRequestKind
 from support.services import MESSAGE_MAX_LENGTH, SUBJECT_MAX_LENGTH
-
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class AttendanceForm(forms.Form):
@@ -86,30 +83,6 @@ class HoldCodeForm(forms.Form):
     code = forms.CharField(label=_("Code lu par le ou la jeune (6 chiffres)"), max_length=12,
                            widget=forms.TextInput(attrs={"inputmode": "numeric",
                                                          "autocomplete": "off"}))
-
-
-#: Dates a period may span (older or later dates are typing mistakes, and the far ends of
-#: the calendar cannot be turned into aware datetimes).
-PERIOD_FIRST_DAY = dt.date(2000, 1, 1)
-PERIOD_LAST_DAY = dt.date(2099, 12, 31)
-
-
-class PeriodForm(forms.Form):
-    """A period of Paris dates, both included (the statistics pages, in the query string)."""
-
-    du = forms.DateField(label=_("Du"), widget=DATE_WIDGET)
-    au = forms.DateField(label=_("Au (inclus)"), widget=DATE_WIDGET)
-
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("du"), cleaned.get("au")
-        for name, day in (("du", start), ("au", end)):
-            if day is not None and not PERIOD_FIRST_DAY <= day <= PERIOD_LAST_DAY:
-                self.add_error(name, _("Choisissez une date entre %(first)s et %(last)s.") % {
-                    "first": PERIOD_FIRST_DAY.year, "last": PERIOD_LAST_DAY.year})
-        if start and end and end < start:
-            self.add_error("au", _("La fin de la période est avant son début."))
-        return cleaned
 
 
 class HelpRequestForm(forms.Form):

@@ -32,10 +32,10 @@ from bookings.statistics import (
     outcome_labels,
     structure_statistics,
 )
+from bookings.statistics_forms import PeriodForm
 from somobilite.charts import bars_svg, stacked_bars_svg
 
 from .access import advisor_space
-from .forms import PeriodForm
 
 CHARTS = ("entretiens", "domaines")
 NARROW = "etroit"

@@ -32,14 +32,28 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import connections
-from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
+from django.db.models import (
+    Avg,
+    Case,
+    CharField,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.expressions import Combinable
 from django.db.models.functions import TruncMonth
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from matching.models import ProgrammeRecommendation
-from vocabulary.codes import Domain
+from advisors.models import Advisor, Structure
+from advisors.validators import DEPARTEMENT_CHOICES
+from matching.models import MobilityProfile, ProgrammeRecommendation
+from vocabulary.codes import Domain, Status, Zone
 
 from .models import Appointment, AppointmentStatus, Mode
 
@@ -412,3 +426,214 @@ def csv_rows(statistics: StructureStatistics) -> Sequence[tuple[str, str, str, o
              for row in programmes.by_sheet]
     return rows
 
+
+
+# --- The coordinators' statistics (issue 14) and the annual report ------------------------------
+
+
+@dataclass(frozen=True)
+class BookingDelay:
+    """How long young people waited between booking and interview, over the period's
+    requests (interviews not cancelled beforehand): ``count`` interviews, ``mean_days`` and
+    ``median_days`` in days (decimal, 1 day = 24 hours of elapsed time), None when there is
+    no interview. The booking is the moment the slot was taken (``Appointment.consent_at``,
+    the booking form's submission); a moved interview counts from its first booking."""
+
+    count: int
+    mean_days: float | None
+    median_days: float | None
+
+
+def _days(value: dt.timedelta | float | int | None) -> float | None:
+    # PostgreSQL returns intervals (timedelta); SQLite stores durations as microseconds.
+    if value is None:
+        return None
+    if isinstance(value, dt.timedelta):
+        return value.total_seconds() / 86400
+    return float(value) / 86_400_000_000
+
+
+def booking_delay(filters: Filters) -> BookingDelay:
+    """Mean and median delay between booking and interview (see ``BookingDelay``), computed
+    by the database in two queries whatever the number of interviews: the count and mean in
+    one aggregate, then the one or two middle values of the ordered delays (a slice, no row
+    loaded beyond them). Source: issue 14 ("the delay between booking and interview")."""
+    delay = ExpressionWrapper(F("starts_at") - F("consent_at"), output_field=DurationField())
+    queryset = interview_requests(filters).order_by().annotate(delay=delay)
+    figures = queryset.aggregate(count=Count("pk"), mean=Avg("delay"))
+    count = figures["count"]
+    if not count:
+        return BookingDelay(count=0, mean_days=None, median_days=None)
+    middle = list(queryset.order_by("delay").values_list("delay", flat=True)
+                  [(count - 1) // 2:count // 2 + 1])
+    median = sum(_days(value) or 0.0 for value in middle) / len(middle)
+    return BookingDelay(count=count, mean_days=_days(figures["mean"]), median_days=median)
+
+
+#: Bands of the delay between booking and interview: (first day, first day of the next band,
+#: label), in days of elapsed time; the last band has no end.
+DELAY_BANDS = ((0, 3, "moins de 3 jours"), (3, 8, "3 à 7 jours"), (8, 15, "8 à 14 jours"),
+               (15, 31, "15 à 30 jours"), (31, None, "31 jours et plus"))
+
+
+def booking_delay_bands(filters: Filters) -> list[tuple[str, int]]:
+    """How many of the period's requests waited how long since their booking (``DELAY_BANDS``,
+    a day being 24 hours of elapsed time; see ``BookingDelay``): (label, count) for every
+    band, in order. One ``GROUP BY`` query."""
+    delay = ExpressionWrapper(F("starts_at") - F("consent_at"), output_field=DurationField())
+    whens = [When(delay__lt=dt.timedelta(days=upper), then=Value(label))
+             for _lower, upper, label in DELAY_BANDS if upper is not None]
+    band = Case(*whens, default=Value(DELAY_BANDS[-1][2]), output_field=CharField())
+    counts = dict(interview_requests(filters).order_by().annotate(delay=delay, band=band)
+                  .values("band").annotate(n=Count("pk")).values_list("band", "n"))
+    return [(label, counts.get(label, 0)) for _lower, _upper, label in DELAY_BANDS]
+
+
+@dataclass(frozen=True)
+class Occupancy:
+    """Slots offered against slots used over a period, per structure.
+
+    ``offered``: one-hour slots published by the structure's bookable advisors (recurring
+    and one-off availability, net of absences and public holidays, while the advisor was
+    designated and trained and the convention's services open; booked or not: the slot
+    calendar ``bookings.slots.Calendar`` decides, as for booking and for the weekly
+    minimum). ``used``: the period's requests (interviews not cancelled beforehand: held,
+    no-show, late cancellation, confirmed). ``rate`` = used ÷ offered, a fraction (it may
+    exceed 1 when availability was withdrawn after the bookings), None when nothing was
+    offered.
+    """
+
+    structure_id: int
+    structure_name: str
+    departement: str
+    offered: int
+    used: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.used / self.offered if self.offered else None
+
+
+#: Longest period whose offered slots are counted (days): the count costs Python time in
+#: proportion to advisors × days, so it is bounded (two years and a day covers any annual or
+#: 12-month comparison).
+OCCUPANCY_MAX_DAYS = 732
+#: The offered slots are counted one chunk of days at a time, so memory holds one chunk.
+OCCUPANCY_CHUNK_DAYS = 31
+
+
+def offered_slot_counts(filters: Filters, *, now: dt.datetime) -> dict[int, int]:
+    """Slots offered over the period by structure id (see ``Occupancy.offered``), for the
+    filtered structures (``structure_ids``, ``departements``) and modes (a slot offering any
+    of ``filters.modes``). Structures active today only (the calendar's rule: an ended
+    structure offers nothing); availability as stored today (periods since deleted are not
+    recounted).
+
+    Cost: the calendar's four queries, then Python time in proportion to advisors × days,
+    with memory for ``OCCUPANCY_CHUNK_DAYS`` days at a time. Raises ``ValueError`` for a
+    period longer than ``OCCUPANCY_MAX_DAYS``."""
+    from .slots.calendar import Calendar
+
+    if (filters.end - filters.start).days + 1 > OCCUPANCY_MAX_DAYS:
+        raise ValueError(f"period longer than {OCCUPANCY_MAX_DAYS} days")
+    advisors = Advisor.objects.all()
+    if filters.structure_ids:
+        advisors = advisors.filter(structure_id__in=filters.structure_ids)
+    if filters.departements:
+        advisors = advisors.filter(structure__departement__in=filters.departements)
+    single_mode = filters.modes[0] if len(filters.modes) == 1 else None
+    calendar = Calendar(advisors=advisors, first_day=filters.start, last_day=filters.end,
+                        now=now, mode=single_mode, with_appointments=False)
+    wanted = set(filters.modes)
+    counts: dict[int, int] = {}
+    first = filters.start
+    while first <= filters.end:
+        last = min(first + dt.timedelta(days=OCCUPANCY_CHUNK_DAYS - 1), filters.end)
+        for structure_id, offers in calendar.offers(first, last).by_structure.items():
+            n = (len(offers) if not wanted or single_mode
+                 else sum(1 for offer in offers if wanted.intersection(offer[6])))
+            counts[structure_id] = counts.get(structure_id, 0) + n
+        first = last + dt.timedelta(days=1)
+    return counts
+
+
+def occupancy(filters: Filters, *, now: dt.datetime) -> list[Occupancy]:
+    """Slots offered and used per structure over the period (``Occupancy``), structures that
+    offered or used at least one slot, by département then name. Six queries (the calendar's
+    four, the used slots by structure, the structures' names); see ``offered_slot_counts``
+    for the bounds. Source: issue 14, SPEC §6 ("slots offered vs used")."""
+    offered = offered_slot_counts(filters, now=now)
+    used = dict(interview_requests(filters).order_by().values("structure_id")
+                .annotate(n=Count("pk")).values_list("structure_id", "n"))
+    ids = set(offered) | set(used)
+    structures = (Structure.objects.filter(pk__in=ids).order_by("departement", "public_name")
+                  .values_list("pk", "public_name", "departement"))
+    return [Occupancy(pk, name, departement, offered.get(pk, 0), used.get(pk, 0))
+            for pk, name, departement in structures]
+
+
+@dataclass(frozen=True)
+class YouthReceived:
+    """Who was received: interviews held (status ``done``) of the period, counted per
+    interview (a young person seen twice counts twice), anonymised young people included
+    (the appointment keeps age, status and département). ``age_bands``: (label, count) in
+    ``AGE_BANDS`` order then ``AGE_UNKNOWN``, every band listed; ``statuses``: by status
+    (``vocabulary.codes.Status``), ``departements``: by home département code (``""`` when
+    not known, labelled ``AGE_UNKNOWN``'s "non renseigné"), most first."""
+
+    total: int
+    age_bands: list[tuple[str, int]]
+    statuses: list[Ranked]
+    departements: list[Ranked]
+
+
+def youth_received(filters: Filters) -> YouthReceived:
+    """Age bands, statuses and home départements of the young people received (see
+    ``YouthReceived``), in one ``GROUP BY`` query. Source: issue 14, SPEC §6."""
+    held = interviews(filters).filter(status=AppointmentStatus.DONE)
+    counts = interview_counts(filters, "age_band", "youth_status", "youth_departement",
+                              queryset=held)
+    ages: dict[str, int] = {}
+    statuses: dict[str, int] = {}
+    departements: dict[str, int] = {}
+    for (band, status, departement), n in counts.items():
+        ages[band] = ages.get(band, 0) + n
+        statuses[status or ""] = statuses.get(status or "", 0) + n
+        departements[departement or ""] = departements.get(departement or "", 0) + n
+    bands = [label for _low, _high, label in AGE_BANDS] + [AGE_UNKNOWN]
+    return YouthReceived(
+        total=sum(counts.values()),
+        age_bands=[(band, ages.get(band, 0)) for band in bands],
+        statuses=_ranked(statuses, {**dict(Status.choices), "": AGE_UNKNOWN}),
+        departements=_ranked(departements, {**dict(DEPARTEMENT_CHOICES), "": AGE_UNKNOWN}),
+    )
+
+
+@dataclass(frozen=True)
+class Destinations:
+    """Destinations wished by the young people who asked for an interview in the period, from
+    their mobility profile (``wish_countries`` and ``wish_zones``): ``people`` young people
+    with a request, ``with_profile`` of them with a profile (an erased account has none:
+    anonymised young people count in ``people`` only), ``countries`` and ``zones`` counted
+    once per young person, most wished first."""
+
+    people: int
+    with_profile: int
+    countries: list[Ranked]
+    zones: list[Ranked]
+
+
+def destinations_requested(filters: Filters) -> Destinations:
+    """Countries and zones wished by the young people of the period's requests (see
+    ``Destinations``); four queries, the counting done by the database. The appointment has no
+    destination of its own: the profile is where young people give them (SPEC §4)."""
+    from django_countries import countries
+
+    youth_ids = interview_requests(filters).order_by().values("youth_id")
+    profiles = MobilityProfile.objects.filter(user_id__in=youth_ids)
+    return Destinations(
+        people=interview_requests(filters).order_by().values("youth_id").distinct().count(),
+        with_profile=profiles.count(),
+        countries=_ranked(_json_list_counts(profiles, "wish_countries"), dict(countries)),
+        zones=_ranked(_json_list_counts(profiles, "wish_zones"), dict(Zone.choices)),
+    )

@@ -21,6 +21,7 @@ urlpatterns = [
     path("espace-conseil/fiches/", include("programmes.advisor_urls")),
     path("espace-conseil/disponibilites/", include("bookings.advisor_urls")),
     path("espace-conseil/", include("backoffice.urls")),
+    path("coordination/", include("coordination.urls")),
     path("rendez-vous/", include("bookings.urls")),
     path("api/v1/", include("bookings.api_urls")),
     path("mon-espace/", include("privacy.urls")),

@@ -61,6 +61,10 @@ ADVISORS_POST_ONLY = {**ADVISORS_ONLY, "advisor_x": 405, "advisor_y": 405, "untr
 STRUCTURE_X_STAFF = {"anonymous": LOGIN, "youth_a": 403, "youth_b": 403, "advisor_x": OK,
                      "advisor_y": 404, "untrained": OK, "coordinator": OK,
                      "coordinator_no_mfa": 404}
+# Coordinators whose session passed MFA; without it, the page asking for the second factor.
+COORDINATORS_ONLY = {"anonymous": LOGIN, "youth_a": 403, "youth_b": 403, "advisor_x": 403,
+                     "advisor_y": 403, "untrained": 403, "coordinator": OK,
+                     "coordinator_no_mfa": 302}
 STAFF_POST_ONLY = {**STRUCTURE_X_STAFF, "advisor_x": 405, "advisor_y": 405, "untrained": 405,
                    "coordinator": 405, "coordinator_no_mfa": 405}
 
@@ -178,6 +182,13 @@ EXPECTATIONS: dict[str, Case] = {
                                         query="?du=2026-03-01&au=2026-03-31"),
     "backoffice:statistics_csv": Case(_no_kwargs, ADVISORS_ONLY,
                                       query="?du=2026-03-01&au=2026-03-31"),
+    # The coordinators' statistics and compliance watch (issue 14).
+    "coordination:statistics": Case(_no_kwargs, COORDINATORS_ONLY),
+    "coordination:statistics_chart": Case(lambda w: {"slug": "entretiens"}, COORDINATORS_ONLY,
+                                          query="?du=2026-03-01&au=2026-03-31"),
+    "coordination:statistics_csv": Case(lambda w: {"slug": "entretiens"}, COORDINATORS_ONLY,
+                                        query="?du=2026-03-01&au=2026-03-31"),
+    "coordination:compliance": Case(_no_kwargs, COORDINATORS_ONLY),
     # The confirmation link of a booking made by an advisor: a forged token finds nothing.
     "bookings:staff_hold_confirm": Case(lambda w: {"token": "faux-jeton"}, everyone(404)),
     "youth:space": Case(_no_kwargs, YOUTH_ONLY),

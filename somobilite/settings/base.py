@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "operations",
     "backoffice",
     "youth",
+    "coordination",
 ]
 
 MIDDLEWARE = [
