@@ -144,15 +144,15 @@ def _interviews_chart(figures: NetworkFigures, narrow: bool) -> bytes:
 
 
 def _delay_table(figures: NetworkFigures) -> Table:
-    rows = [[label.capitalize(), n] for label, n in figures.delay_bands]
+    rows: list[list[object]] = [[label.capitalize(), n] for label, n in figures.delay_bands]
     delay = figures.delay
-    summary = [[_("Délai médian (jours)"), days(delay.median_days)],
+    summary: list[list[object]] = [[_("Délai médian (jours)"), days(delay.median_days)],
                [_("Délai moyen (jours)"), days(delay.mean_days)]]
-    csv_summary = [[_("Délai médian (jours)"), "" if delay.median_days is None
+    csv_summary: list[list[object]] = [[_("Délai médian (jours)"), "" if delay.median_days is None
                     else f"{delay.median_days:.2f}"],
                    [_("Délai moyen (jours)"), "" if delay.mean_days is None
                     else f"{delay.mean_days:.2f}"]]
-    footer = [_("Total"), delay.count]
+    footer: list[object] = [_("Total"), delay.count]
     return Table([_("Délai entre réservation et entretien"), _("Entretiens")],
                  rows + summary, [*rows, footer, *csv_summary], footer)
 
