@@ -25,7 +25,6 @@ email or project.
 from __future__ import annotations
 
 import datetime as dt
-import hmac
 import secrets
 
 from django.conf import settings
@@ -33,7 +32,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
@@ -83,7 +82,7 @@ def calendar_feed_for_token(token: str) -> CalendarFeed | None:
     if len(token) != KEY_HEX_DIGITS + MAC_HEX_DIGITS:
         return None
     key, mac = token[:KEY_HEX_DIGITS], token[KEY_HEX_DIGITS:]
-    if not hmac.compare_digest(mac, _mac(key)):
+    if not constant_time_compare(mac, _mac(key)):
         return None
     return (CalendarFeed.objects.filter(key=key, advisor__withdrawn_on__isnull=True,
                                         advisor__user__is_active=True)

@@ -17,6 +17,7 @@ import uuid
 from django.conf import settings
 from django.core import signing
 from django.urls import NoReverseMatch, reverse
+from django.utils.crypto import constant_time_compare
 
 from .models import Appointment, WaitingListEntry
 
@@ -79,8 +80,11 @@ def staff_hold_code(appointment: Appointment) -> str:
 
 
 def staff_hold_code_matches(appointment: Appointment, code: str) -> bool:
+    """Whether ``code`` (any text typed by the advisor, spaces ignored) is the appointment's
+    current code. Compared in constant time on bytes: text that is not ASCII is simply a wrong
+    code (``hmac.compare_digest`` raises TypeError on such strings)."""
     typed = "".join(code.split())
-    return bool(appointment.confirmation_secret) and hmac.compare_digest(
+    return bool(appointment.confirmation_secret) and constant_time_compare(
         typed, staff_hold_code(appointment))
 
 
@@ -98,7 +102,7 @@ def appointment_from_staff_hold_token(token: str) -> Appointment | None:
         return None
     appointment = (Appointment.objects.filter(public_id=public_id)
                    .select_related("structure", "advisor__user", "youth").first())
-    if appointment is None or not secret or not hmac.compare_digest(
+    if appointment is None or not secret or not constant_time_compare(
             secret, appointment.confirmation_secret):
         return None
     return appointment

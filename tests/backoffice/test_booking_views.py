@@ -165,3 +165,16 @@ def test_another_structure_cannot_book_here_nor_see_the_hold(client, thursday_sl
     hold = Appointment.objects.get(first_name="Yanis")
     client.force_login(thursday_slots.other.user)
     assert client.get(reverse("backoffice:hold", args=[hold.public_id])).status_code == 404
+
+
+@pytest.mark.parametrize("code", ["é", "１２３４５６"])
+def test_a_code_that_is_not_ascii_is_a_wrong_code_not_a_server_error(client, thursday_slots,
+                                                                     code):
+    """Found by tests/test_hostile_input.py: hmac.compare_digest raised TypeError (a 500)."""
+    book(client, thursday_slots)
+    hold = Appointment.objects.get(first_name="Yanis")
+    response = client.post(reverse("backoffice:hold_code", args=[hold.public_id]),
+                           {"code": code})
+    assert response.status_code == 200 and "Code incorrect" in response.content.decode()
+    hold.refresh_from_db()
+    assert hold.status == AppointmentStatus.PENDING
