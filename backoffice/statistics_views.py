@@ -32,8 +32,9 @@ from bookings.statistics import (
     outcome_labels,
     structure_statistics,
 )
+from bookings.statistics_charts import mode_outcome_chart
 from bookings.statistics_forms import PeriodForm
-from somobilite.charts import bars_svg, stacked_bars_svg
+from somobilite.charts import bars_svg
 
 from .access import advisor_space
 
@@ -131,15 +132,7 @@ def _checked_period(request: HttpRequest) -> tuple[dt.date, dt.date] | HttpRespo
 
 def _chart(name: str, figures: StructureStatistics, *, narrow: bool) -> bytes:
     if name == "entretiens":
-        table = figures.by_mode_and_outcome
-        modes = table.modes
-        return stacked_bars_svg(
-            categories=[mode_label(mode) for mode in modes],
-            series=[(str(Outcome.LABELS[outcome]),
-                     [table.counts.get((mode, outcome), 0) for mode in modes])
-                    for outcome in Outcome.ORDER],
-            title=_("Entretiens par modalité et issue"), value_label=_("entretiens"),
-            empty_message=_("Aucun entretien sur la période"), narrow=narrow)
+        return mode_outcome_chart(figures.by_mode_and_outcome, narrow=narrow)
     return bars_svg(categories=[row.label for row in figures.domains],
                     values=[row.count for row in figures.domains],
                     title=_("Domaines demandés"), value_label=_("demandes"),

@@ -31,6 +31,7 @@ from bookings.statistics import (
     programmes_sent,
     youth_received,
 )
+from bookings.statistics_charts import mode_outcome_chart
 from somobilite.charts import bars_svg, stacked_bars_svg
 
 #: Countries shown on the chart (the table and CSV list them all).
@@ -129,15 +130,7 @@ def _interviews_table(figures: NetworkFigures) -> Table:
 
 
 def _interviews_chart(figures: NetworkFigures, narrow: bool) -> bytes:
-    table = figures.by_mode_and_outcome
-    modes = table.modes
-    return stacked_bars_svg(
-        categories=[mode_label(mode) for mode in modes],
-        series=[(str(Outcome.LABELS[outcome]),
-                 [table.counts.get((mode, outcome), 0) for mode in modes])
-                for outcome in Outcome.ORDER],
-        title=_("Entretiens par modalité et issue"), value_label=_("entretiens"),
-        empty_message=_("Aucun entretien sur la période"), narrow=narrow)
+    return mode_outcome_chart(figures.by_mode_and_outcome, narrow=narrow)
 
 
 # --- Delay between booking and interview --------------------------------------------------------

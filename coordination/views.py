@@ -27,7 +27,7 @@ from bookings.compliance import network_watch
 from bookings.statistics import Filters, Outcome, mode_label
 
 from .access import coordinators_only
-from .blocks import NetworkFigures, block, blocks, days, percent
+from .blocks import Block, NetworkFigures, block, blocks, days, percent
 from .forms import NetworkFiltersForm
 
 NARROW = "etroit"
@@ -122,30 +122,30 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _checked_filters(request: HttpRequest) -> NetworkFiltersForm | HttpResponse:
+def _block_and_filters(request: HttpRequest, slug: str,
+                       ) -> tuple[Block, NetworkFiltersForm] | HttpResponse:
+    """The block named ``slug`` and the valid filters of the query string, or the French
+    answer why not (404 for an unknown block, 400 with the reasons for wrong filters)."""
+    item = block(slug)
+    if item is None:
+        return HttpResponse(_("Tableau inconnu."), status=404,
+                            content_type="text/plain; charset=utf-8")
     form = NetworkFiltersForm(request.GET)
     if not form.is_valid():
         reasons = "; ".join(str(error) for errors in form.errors.values() for error in errors)
         return HttpResponseBadRequest(_("Filtres invalides : %(reasons)s") % {"reasons": reasons},
                                       content_type="text/plain; charset=utf-8")
-    return form
-
-
-def _unknown_block() -> HttpResponse:
-    return HttpResponse(_("Tableau inconnu."), status=404,
-                        content_type="text/plain; charset=utf-8")
+    return item, form
 
 
 @coordinators_only
 @require_GET
 def statistics_chart(request: HttpRequest, slug: str) -> HttpResponse:
     """One block's chart as an SVG file (``?format=etroit`` draws it for a phone)."""
-    item = block(slug)
-    if item is None:
-        return _unknown_block()
-    form = _checked_filters(request)
-    if isinstance(form, HttpResponse):
-        return form
+    checked = _block_and_filters(request, slug)
+    if isinstance(checked, HttpResponse):
+        return checked
+    item, form = checked
     figures = NetworkFigures(_filters(form), now=timezone.now())
     response = HttpResponse(item.chart(figures, request.GET.get("format") == NARROW),
                             content_type="image/svg+xml")
@@ -159,12 +159,10 @@ def statistics_csv(request: HttpRequest, slug: str) -> HttpResponse:
     """One block's figures as CSV for a spreadsheet: UTF-8 with a byte-order mark and ``;``
     between columns (what French spreadsheet software opens as is), the filters repeated on
     each line; cells that could be read as formulas are neutralised (defusedcsv)."""
-    item = block(slug)
-    if item is None:
-        return _unknown_block()
-    form = _checked_filters(request)
-    if isinstance(form, HttpResponse):
-        return form
+    checked = _block_and_filters(request, slug)
+    if isinstance(checked, HttpResponse):
+        return checked
+    item, form = checked
     filters = _filters(form)
     table = item.table(NetworkFigures(filters, now=timezone.now()))
     data = form.cleaned_data
