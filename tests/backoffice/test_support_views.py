@@ -157,3 +157,12 @@ def test_media_files_live_outside_public_directories(poster):
     assert not any(pattern.pattern.regex.pattern.startswith("^media")
                    for pattern in __import__("django.urls", fromlist=["x"]).get_resolver()
                    .url_patterns if hasattr(pattern, "pattern"))
+
+
+def test_a_media_item_without_its_file_is_not_found_rather_than_an_error(client, world, poster):
+    download = reverse("backoffice:media_download", args=[poster.public_id])
+    client.force_login(world.advisor.user)
+    MediaItem.objects.filter(pk=poster.pk).update(file="")  # e.g. a row restored without files
+    response = client.get(download)
+    assert response.status_code == 404
+    assert "introuvable" in response.content.decode()  # the French 404 page, not a 500
