@@ -15,6 +15,7 @@ from tests.factories import (
 )
 from tests.mfa_support import login_with_mfa
 from tests.staff_world import paris
+from tests.test_hostile_input import assert_errors_tied_to_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -118,6 +119,7 @@ def test_wrong_filters_are_explained_in_french(client, figures):
     assert "La fin de la période est avant son début." in page
     assert "Sélectionnez un choix valide" in page
     assert "voici les chiffres des 12 derniers mois" in page
+    assert_errors_tied_to_fields(page)
     page = client.get(PAGE + "?du=2020-01-01&au=2026-03-31").content.decode()
     assert "La période ne peut pas dépasser deux ans" in page
     page = client.get(PAGE + "?du=2026-02-30&au=").content.decode()
