@@ -36,3 +36,12 @@ class NetworkFiltersForm(PeriodForm):
             self.add_error("au", _("La période ne peut pas dépasser deux ans (%(days)s jours).")
                            % {"days": OCCUPANCY_MAX_DAYS})
         return cleaned
+
+
+class ComplianceFiltersForm(forms.Form):
+    """Which structures the weekly table lists: a département, only those under the minimum."""
+
+    departement = forms.ChoiceField(label=_("Département"), required=False,
+                                    choices=[("", _("Tous")), *DEPARTEMENT_CHOICES])
+    sous_minimum = forms.BooleanField(label=_("Seulement les structures sous le minimum"),
+                                      required=False)

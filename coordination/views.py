@@ -28,7 +28,7 @@ from bookings.statistics import Filters, Outcome, mode_label
 
 from .access import coordinators_only
 from .blocks import Block, NetworkFigures, block, blocks, days, percent
-from .forms import NetworkFiltersForm
+from .forms import ComplianceFiltersForm, NetworkFiltersForm
 
 NARROW = "etroit"
 DEPARTEMENT_LABELS = dict(DEPARTEMENT_CHOICES)
@@ -191,4 +191,13 @@ def compliance_page(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     watch = network_watch(today=timezone.localdate(now),
                           weeks=settings.BOOKING_HORIZON_WEEKS, now=now)
-    return render(request, "coordination/compliance.html", {"watch": watch})
+    form = ComplianceFiltersForm(request.GET)
+    structures = watch.structures
+    if form.is_valid():
+        if form.cleaned_data["departement"]:
+            structures = [s for s in structures
+                          if s.departement == form.cleaned_data["departement"]]
+        if form.cleaned_data["sous_minimum"]:
+            structures = [s for s in structures if s.weeks_below]
+    return render(request, "coordination/compliance.html",
+                  {"watch": watch, "form": form, "structures": structures})

@@ -77,3 +77,20 @@ def test_compliance_page_queries_do_not_grow(client, network, django_assert_num_
     with django_assert_num_queries(len(first.captured_queries)):
         response = client.get(PAGE)
     assert len(response.context["watch"].conventions) == 5
+
+
+def test_weekly_table_by_departement_and_under_the_minimum(client, network):
+    login_with_mfa(client, network.coordinator)
+    names = lambda response: [s.structure_name for s in response.context["structures"]]  # noqa: E731
+    assert names(client.get(PAGE + "?departement=64")) == ["Info Jeunes Pau"]
+    under = names(client.get(PAGE + "?sous_minimum=on"))
+    assert "Info Jeunes Pau" in under and "Info Jeunes Tulle" in under
+    # X is under the minimum only in the weeks of 1 and 8 May (public holidays).
+    assert network.structure.public_name in under
+    assert names(client.get(PAGE + "?departement=16")) == []
+    page = client.get(PAGE + "?departement=16").content.decode()
+    assert "Aucune structure active ne correspond à ces critères." in page
+    # A wrong département is refused in French and the whole network is listed.
+    wrong = client.get(PAGE + "?departement=75")
+    assert "Sélectionnez un choix valide" in wrong.content.decode()
+    assert len(wrong.context["structures"]) == 4
