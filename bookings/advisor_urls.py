@@ -14,4 +14,5 @@ urlpatterns = [
     path("ponctuelle/", views.one_off_create, name="one_off_create"),
     path("ponctuelle/<int:pk>/supprimer/", views.one_off_delete, name="one_off_delete"),
     path("absence/", views.absence_create, name="absence_create"),
+    path("absence/<int:pk>/retirer/", views.absence_withdraw, name="absence_withdraw"),
 ]

@@ -54,6 +54,11 @@ def one_off_availability_get_for_advisor(*, advisor: Advisor,
     return get_object_or_404(OneOffAvailability, pk=availability_id, advisor=advisor)
 
 
+def absence_get_for_advisor(*, advisor: Advisor, absence_id: int) -> Absence:
+    """The advisor's own absence, else 404 (another advisor's ids find nothing)."""
+    return get_object_or_404(Absence, pk=absence_id, advisor=advisor)
+
+
 def _not_offered(advisor: Advisor) -> list[str]:
     return advisor_not_bookable_reasons(advisor=advisor, on=timezone.now().astimezone(PARIS).date())
 
@@ -91,6 +96,7 @@ def _page(request: HttpRequest, advisor: Advisor, *,
                     .order_by("date", "start_time"))
     return render(request, TEMPLATE, {
         "advisor": advisor,
+        "now": now,
         "recurring": recurring,
         "one_offs": one_offs,
         "absences": Absence.objects.filter(advisor=advisor, ends_at__gte=now)
@@ -229,3 +235,23 @@ def one_off_delete(request: HttpRequest, pk: int) -> HttpResponse:
                    title=_("Confirmer la suppression de cette disponibilité ponctuelle"),
                    button=_("Supprimer et annuler ces rendez-vous"),
                    done=_("La disponibilité ponctuelle est supprimée."))
+
+
+@advisor_required
+@require_POST
+def absence_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """Withdraw one of the advisor's absences (``services.absence_withdraw``)."""
+    advisor = current_advisor(request.user)
+    absence = absence_get_for_advisor(advisor=advisor, absence_id=pk)
+    try:
+        shortened = services.absence_withdraw(absence=absence, now=timezone.now())
+    except services.BookingError as error:
+        messages.error(request, error.message)
+    else:
+        if shortened is None:
+            messages.success(request, _("L'absence est retirée : vos créneaux de cette période "
+                                        "sont de nouveau proposés."))
+        else:
+            messages.success(request, _("L'absence s'arrête maintenant : vos créneaux à venir "
+                                        "sont de nouveau proposés."))
+    return redirect("advisor_availability:page")

@@ -1012,6 +1012,29 @@ def absence_create(
     return absence
 
 
+def absence_withdraw(*, absence: Absence, now: dt.datetime) -> Absence | None:
+    """Withdraw an absence the advisor no longer needs (typed wrong, plans changed).
+
+    An absence still to come is deleted; one under way ends at ``now`` (its past part stays,
+    like any past availability, for the compliance figures); a finished one cannot be
+    withdrawn. The slots it hid are offered again (the slot cache follows the write).
+    Appointments it cancelled stay cancelled: the young people were told and may book again.
+    Returns the shortened absence, or None when deleted. Raises ``BookingError``. ``now`` is an
+    aware datetime; the history row is stamped with it.
+    """
+    with transaction.atomic():
+        _lock_advisor(absence.advisor)
+        locked = Absence.objects.select_for_update().get(pk=absence.pk)
+        if locked.ends_at <= now:
+            raise BookingError(_("Cette absence est terminée : elle reste dans l'historique."))
+        if locked.starts_at >= now:
+            _stamp(locked, now).delete()
+            return None
+        locked.ends_at = now
+        _stamp(locked, now).save(update_fields=["ends_at"])
+    return locked
+
+
 # --- Waiting list ---------------------------------------------------------------------------
 
 

@@ -17,6 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from bookings.calendar_feed import calendar_feed_regenerate, calendar_feed_token
 from bookings.links import appointment_manage_token
+from bookings.models import Absence
 from support.models import MediaItem
 from support.services import help_request_submit, media_item_save
 from tests.factories import (
@@ -139,6 +140,8 @@ EXPECTATIONS: dict[str, Case] = {
                                                ADVISORS_POST_ONLY),
     "advisor_availability:one_off_delete": Case(lambda w: {"pk": w.one_off_x.pk},
                                                 ADVISORS_POST_ONLY),
+    "advisor_availability:absence_withdraw": Case(lambda w: {"pk": w.absence_x.pk},
+                                                  ADVISORS_POST_ONLY),
     # The advisors' back-office: the agenda is an advisor's own; an appointment's pages are
     # for the advisors of its structure and coordinators whose session passed MFA (not here).
     "backoffice:agenda": Case(_no_kwargs, ADVISORS_ONLY),
@@ -269,6 +272,9 @@ class World:
             upload=SimpleUploadedFile("logo.png", _png()), by=self.coordinator, now=NOW)
         self.availability_x = RecurringAvailabilityFactory(advisor=self.advisor_x)
         self.one_off_x = OneOffAvailabilityFactory(advisor=self.advisor_x)
+        self.absence_x = Absence.objects.create(
+            advisor=self.advisor_x, starts_at=NOW + dt.timedelta(days=30),
+            ends_at=NOW + dt.timedelta(days=31), kind="short", reason="Formation")
         self.sheet = ProgrammeSheetFactory()
         from matching.models import ProgrammeRecommendation
 

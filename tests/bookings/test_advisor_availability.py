@@ -24,7 +24,7 @@ from tests.factories import (
 )
 from tests.mfa_support import login_with_mfa
 
-from .conftest import paris
+from .conftest import NOW, paris
 
 pytestmark = pytest.mark.django_db
 
@@ -346,3 +346,50 @@ def test_a_trained_advisor_is_told_her_slots_are_offered(advisor_client):
     page = response.content.decode()
     assert "sont proposés aux jeunes sur la page de" in page
     assert "pas encore proposés" not in page
+
+
+def _absence_row(advisor, starts_at, ends_at):
+    return Absence.objects.create(advisor=advisor, starts_at=starts_at, ends_at=ends_at,
+                                  kind="short", reason="Saisie par erreur")
+
+
+def test_an_absence_to_come_is_withdrawn_and_its_slots_are_offered_again(advisor_client,
+                                                                          advisor):
+    from bookings.slots import free_slots_for_structure
+
+    absence = _absence_row(advisor, paris(2026, 3, 20, 0), paris(2099, 12, 31, 23))
+    window = (paris(2026, 3, 20), paris(2026, 5, 1))
+    assert free_slots_for_structure(structure=advisor.structure, start=window[0],
+                                    end=window[1], now=NOW) == []
+    page = advisor_client.get(PAGE).content.decode()
+    withdraw = reverse("advisor_availability:absence_withdraw", kwargs={"pk": absence.pk})
+    assert f'action="{withdraw}"' in page and ">Retirer</button>" in page
+
+    response = advisor_client.post(withdraw, follow=True)
+    assert "L&#x27;absence est retirée" in response.content.decode()
+    assert not Absence.objects.exists()
+    assert free_slots_for_structure(structure=advisor.structure, start=window[0],
+                                    end=window[1], now=NOW)
+    assert Absence.history.filter(history_type="-").get().history_date == NOW
+
+
+def test_an_absence_under_way_ends_now_and_a_finished_one_stays(advisor_client, advisor):
+    under_way = _absence_row(advisor, paris(2026, 3, 18, 8), paris(2026, 3, 19, 18))
+    finished = _absence_row(advisor, paris(2026, 3, 2, 8), paris(2026, 3, 3, 18))
+    assert ">Arrêter maintenant</button>" in advisor_client.get(PAGE).content.decode()
+    advisor_client.post(reverse("advisor_availability:absence_withdraw",
+                                kwargs={"pk": under_way.pk}))
+    under_way.refresh_from_db()
+    assert (under_way.starts_at, under_way.ends_at) == (paris(2026, 3, 18, 8), NOW)
+    response = advisor_client.post(reverse("advisor_availability:absence_withdraw",
+                                           kwargs={"pk": finished.pk}), follow=True)
+    assert "Cette absence est terminée" in response.content.decode()
+    assert Absence.objects.filter(pk=finished.pk).exists()
+
+
+def test_another_advisors_absence_cannot_be_withdrawn(advisor_client):
+    other = _absence_row(AdvisorFactory(), paris(2026, 4, 1, 8), paris(2026, 4, 1, 18))
+    response = advisor_client.post(reverse("advisor_availability:absence_withdraw",
+                                           kwargs={"pk": other.pk}))
+    assert response.status_code == 404
+    assert Absence.objects.filter(pk=other.pk).exists()
