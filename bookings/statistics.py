@@ -637,3 +637,38 @@ def destinations_requested(filters: Filters) -> Destinations:
         countries=_ranked(_json_list_counts(profiles, "wish_countries"), dict(countries)),
         zones=_ranked(_json_list_counts(profiles, "wish_zones"), dict(Zone.choices)),
     )
+
+
+# --- The annual report (issue 15) ---------------------------------------------------------------
+
+
+def interviews_by_structure_and_outcome(filters: Filters, *, now: dt.datetime,
+                                        ) -> dict[int, dict[str, int]]:
+    """Interviews of the period by structure id and outcome (``Outcome`` values), in one
+    ``GROUP BY`` query: ``{structure_id: {outcome: count}}``, only the structures and
+    outcomes that occur. Keyed by id, not by name: two structures may share a public name."""
+    rows = (interviews(filters).order_by()
+            .annotate(outcome=_outcome(now)).values("structure_id", "outcome")
+            .annotate(n=Count("pk")).values_list("structure_id", "outcome", "n"))
+    counts: dict[int, dict[str, int]] = {}
+    for structure_id, outcome, n in rows:
+        counts.setdefault(structure_id, {})[outcome] = n
+    return counts
+
+
+def attendance_from_outcomes(outcomes: dict[str, int]) -> Attendance:
+    """The ``Attendance`` of a set of interviews from their counts by outcome (as given by
+    ``interview_counts(..., "outcome")`` or ``interviews_by_structure_and_outcome``): the
+    same figures as ``attendance()`` without another query (held and missed interviews have
+    started by definition; ``to_record`` is the confirmed ones whose start has passed)."""
+    return Attendance(held=outcomes.get(Outcome.DONE, 0),
+                      no_show=outcomes.get(Outcome.NO_SHOW, 0),
+                      late_cancelled=outcomes.get(Outcome.LATE_CANCELLED, 0),
+                      to_record=outcomes.get(Outcome.TO_RECORD, 0))
+
+
+def young_people_received(filters: Filters) -> int:
+    """Distinct young people with at least one interview of the period recorded as held
+    (one query). Anonymised young people count: their appointments keep their account row."""
+    return (interviews(filters).filter(status=AppointmentStatus.DONE)
+            .order_by().values("youth_id").distinct().count())

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "backoffice",
     "youth",
     "coordination",
+    "reports",
 ]
 
 MIDDLEWARE = [
