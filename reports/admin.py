@@ -29,9 +29,9 @@ class AnnualReportAdmin(admin.ModelAdmin):
                     "finished_at", "downloads"]
     list_filter = ["status", "year"]
     list_select_related = ["requested_by"]
-    fields = ["year", "status", "progress_display", "downloads", "pages", "requested_by",
-              "requested_at", "started_at", "finished_at", "error"]
-    readonly_fields = fields
+    readonly_fields = fields = ("year", "status", "progress_display", "downloads", "pages",
+                                "requested_by", "requested_at", "started_at", "finished_at",
+                                "error")
     change_form_template = "reports/admin/annualreport_change_form.html"
 
     def has_change_permission(self, request, obj=None):

@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -29,7 +29,7 @@ from somobilite.charts import bars_svg, stacked_bars_svg
 from vocabulary.formatting import format_date
 
 from .figures import SATISFACTION_UNAVAILABLE, AnnualFigures, StructureYear
-from .tables import Hours, Rate, Table, month_label, outcome_columns, pdf_value
+from .tables import Cell, Hours, Rate, Table, month_label, outcome_columns, pdf_value
 
 #: Structures' pages laid out in one WeasyPrint document (memory grows with a document).
 STRUCTURES_PER_PART = 25
@@ -70,7 +70,7 @@ def _stacked(categories: list[str], counts: Sequence[dict[str, int]], title: str
     return {"chart": _image(svg), "alt": title}
 
 
-def _bars(rows: list[list], title: str, value_label: str) -> dict:
+def _bars(rows: Sequence[Sequence[Any]], title: str, value_label: str) -> dict:
     rows = [row for row in rows if row[0] != "Total"]
     svg = bars_svg(categories=[str(row[0]) for row in rows], values=[row[1] for row in rows],
                    title=title, value_label=value_label, empty_message=EMPTY)
@@ -83,7 +83,7 @@ def _sections(figures: AnnualFigures, tables: dict[str, Table]) -> list[dict]:
     def table(slug: str) -> dict:
         return {"table": pdf_table(tables[slug]), "subtitle": tables[slug].title}
 
-    by_departement = {}
+    by_departement: dict[str, list[StructureYear]] = {}
     for structure in figures.structures:
         by_departement.setdefault(structure.departement, []).append(structure)
     # One hatch per figure (cheaper to lay out than stacked outcomes, which the table and
@@ -151,18 +151,19 @@ def _week_text(hours: float) -> str:
 def _structure_page(structure: StructureYear, first_of_departement: bool,
                     satisfaction: str, year: int) -> dict:
     attendance = structure.attendance
-    outcomes = Table("", "", ["Issue", "Entretiens"],
-                     [[label, structure.outcomes.get(outcome, 0)]
-                      for outcome, label in zip(Outcome.ORDER, outcome_columns(), strict=True)]
-                     + [["Total", structure.interviews]])
-    figures = Table("", "", ["Présence", "Valeur"], [
+    rows: list[list[Cell]] = [
+        [label, structure.outcomes.get(outcome, 0)]
+        for outcome, label in zip(Outcome.ORDER, outcome_columns(), strict=True)]
+    outcomes = Table("", "", ["Issue", "Entretiens"], [*rows, ["Total", structure.interviews]])
+    attendance_rows: list[list[Cell]] = [
         ["Entretiens réalisés", attendance.held],
         ["Absences du ou de la jeune", attendance.no_show],
         ["Taux d'absence (absences / (réalisés + absences))", Rate(attendance.no_show_rate)],
         ["Annulés au dernier moment", attendance.late_cancelled],
         ["Présence à renseigner", attendance.to_record],
         ["Satisfaction des jeunes", structure.satisfaction or satisfaction],
-    ])
+    ]
+    figures = Table("", "", ["Présence", "Valeur"], attendance_rows)
     weeks = [{"label": f"S{w.iso_week}" if w.iso_year == year else
               f"S{w.iso_week}/{w.iso_year % 100:02d}", "text": _week_text(w.hours),
               "below_minimum": w.below_minimum} for w in structure.weeks]

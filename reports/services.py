@@ -23,6 +23,7 @@ from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from somobilite.celery import publish_on_commit
 
 from .exports import write_csv_zip
@@ -81,7 +82,8 @@ def _check_year(year: int, now: dt.datetime) -> None:
             "commencée.") % {"first": FIRST_YEAR, "last": this_year})
 
 
-def annual_report_request(*, year: int, by, now: dt.datetime) -> tuple[AnnualReport, bool]:
+def annual_report_request(*, year: int, by: User | None,
+                          now: dt.datetime) -> tuple[AnnualReport, bool]:
     """A request for the report of ``year`` by the coordinator ``by`` at ``now``: returns
     ``(report, created)``. While a report of that year is pending or running, no second one
     is made: that report is returned with ``created`` False (the partial unique index

@@ -10,9 +10,10 @@ a reader in French (``1 234``, ``2,5``, ``12,5 %``, ``02/03/2026``).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bookings.statistics import AGE_BANDS, AGE_UNKNOWN, Outcome, mode_label
+from bookings.statistics import AGE_BANDS, AGE_UNKNOWN, Outcome, Ranked, mode_label
 from vocabulary.codes import Status
 from vocabulary.formatting import format_int
 
@@ -61,7 +62,7 @@ class Table:
     slug: str
     title: str
     columns: list[str]
-    rows: list[list[Cell]]
+    rows: Sequence[Sequence[Cell]]
 
 
 def csv_value(value: Cell) -> str:
@@ -114,7 +115,8 @@ def outcome_columns() -> list[str]:
 
 
 def _outcome_cells(outcomes: dict[str, int]) -> list[Cell]:
-    return [outcomes.get(outcome, 0) for outcome in Outcome.ORDER] + [sum(outcomes.values())]
+    cells: list[Cell] = [outcomes.get(outcome, 0) for outcome in Outcome.ORDER]
+    return [*cells, sum(outcomes.values())]
 
 
 def _gap(current: int | float | None, previous: int | float | None, *,
@@ -217,17 +219,18 @@ def report_tables(figures: AnnualFigures) -> list[Table]:
                       "Âge le jour de l'entretien", figures.by_age_band, {},
                       order=[label for _low, _high, label in AGE_BANDS] + [AGE_UNKNOWN]),
         _counts_table("demandes_par_situation", f"Demandes par situation en {year}",
-                      "Situation", figures.by_youth_status, dict(Status.choices)),
+                      "Situation", figures.by_youth_status,
+                      {code: str(label) for code, label in Status.choices}),
         _counts_table("demandes_par_departement_du_jeune",
                       f"Demandes par département du domicile en {year}",
                       "Département du domicile", figures.by_youth_departement, {}),
         Table("domaines_demandes", f"Domaines demandés en {year}", ["Domaine", "Demandes"],
-              [[row.label, row.count] for row in figures.domains]),
+              _ranked_rows(figures.domains)),
         Table("programmes_recommandes", f"Programmes recommandés en {year}",
               ["Programme", "Envois"],
-              [[row.label, row.count] for row in figures.programmes.by_sheet]
-              + [["Sélections envoyées", figures.programmes.selections],
-                 ["Programmes envoyés (toutes fiches)", figures.programmes.programmes]]),
+              [*_ranked_rows(figures.programmes.by_sheet),
+               ["Sélections envoyées", figures.programmes.selections],
+               ["Programmes envoyés (toutes fiches)", figures.programmes.programmes]]),
         Table("reseau", f"Le réseau en {year}, comparé à {before}",
               ["Indicateur", str(before), str(year)], _network_rows(previous, current)),
         Table("formations_par_type", f"Formations et temps collectifs en {year}",
@@ -240,6 +243,10 @@ def report_tables(figures: AnnualFigures) -> list[Table]:
                for s in current.network.sessions]),
     ]
     return tables
+
+
+def _ranked_rows(rows: list[Ranked]) -> list[list[Cell]]:
+    return [[row.label, row.count] for row in rows]
 
 
 def _sum_outcomes(rows) -> dict[str, int]:

@@ -245,7 +245,8 @@ class Command(BaseCommand):
                 cwd=settings.BASE_DIR, env=env, stdout=subprocess.PIPE, text=True)
             _pid, status, usage = os.wait4(process.pid, 0)
             whole_s = time.perf_counter() - started
-            output = process.stdout.read().strip() if process.stdout else ""
+            assert process.stdout is not None
+            output = process.stdout.read().strip()
             process.stdout.close()
             if os.waitstatus_to_exitcode(status) != 0:
                 raise CommandError(f"manage.py annual_report a échoué ({status}) : {output}")
