@@ -80,8 +80,8 @@ def _bars(rows: Sequence[Sequence[Any]], title: str, value_label: str) -> dict:
 def _sections(figures: AnnualFigures, tables: dict[str, Table]) -> list[dict]:
     year = figures.year
 
-    def table(slug: str) -> dict:
-        return {"table": pdf_table(tables[slug]), "subtitle": tables[slug].title}
+    def table(slug: str, *, wide: bool = False) -> dict:
+        return {"table": pdf_table(tables[slug]), "subtitle": tables[slug].title, "wide": wide}
 
     by_departement: dict[str, list[StructureYear]] = {}
     for structure in figures.structures:
@@ -98,15 +98,15 @@ def _sections(figures: AnnualFigures, tables: dict[str, Table]) -> list[dict]:
                    f"{year - 1}. Un entretien est un rendez-vous réservé et confirmé ; les "
                    "jeunes anonymisé·es depuis comptent comme les autres."],
          "blocks": [table("synthese")]},
-        {"anchor": "mois", "title": "Entretiens par mois", "wide": True,
+        {"anchor": "mois", "title": "Entretiens par mois",
          "blocks": [_stacked([month_label(m) for m, _c in figures.by_month],
                              [c for _m, c in figures.by_month], f"Entretiens par mois en {year}"),
-                    table("entretiens_par_mois")]},
-        {"anchor": "departements", "title": "Entretiens par département", "wide": True,
+                    table("entretiens_par_mois", wide=True)]},
+        {"anchor": "departements", "title": "Entretiens par département",
          "blocks": [_stacked([f"{code} – {name}" for code, name, _c in figures.by_departement],
                              [c for _code, _name, c in figures.by_departement],
                              f"Entretiens par département de la structure en {year}"),
-                    table("entretiens_par_departement")]},
+                    table("entretiens_par_departement", wide=True)]},
         {"anchor": "structures-graphiques", "title": "Entretiens par structure",
          "intro": ["Une figure par département ; chaque structure a aussi sa page plus loin."],
          "blocks": structure_charts},
@@ -133,7 +133,7 @@ def _sections(figures: AnnualFigures, tables: dict[str, Table]) -> list[dict]:
         {"anchor": "programmes", "title": "Programmes recommandés",
          "intro": ["Programmes envoyés aux jeunes par les conseiller·ères (sélections de "
                    "fiches), les plus envoyés d'abord."],
-         "blocks": [_bars(tables["programmes_recommandes"].rows[:15],
+         "blocks": [_bars([[row.label, row.count] for row in figures.programmes.by_sheet[:15]],
                           f"Programmes les plus recommandés en {year}", "envois"),
                     table("programmes_recommandes")]},
         {"anchor": "reseau", "title": "Le réseau",
@@ -223,7 +223,7 @@ def render_report_pdf(figures: AnnualFigures, tables: list[Table], output: Binar
                             "page": known.get("structures", "…")})
             entries += [{"title": f"Département {code}", "sub": True,
                          "page": known.get(f"dep-{code}", "…")} for code in departements]
-        return render_to_string("reports/annual_report.html", {
+        return render_to_string("reports/annual_report_pdf.html", {
             **common, "first_page": 1, "toc": entries, "sections": sections})
 
     seen: set[str] = set()
@@ -248,7 +248,7 @@ def render_report_pdf(figures: AnnualFigures, tables: list[Table], output: Binar
                 progress(f"Pages des structures ({index * STRUCTURES_PER_PART + 1}–"
                          f"{index * STRUCTURES_PER_PART + len(chunk)} sur {len(pages)})",
                          20 + 70 * index // max(len(chunks), 1))
-                html = render_to_string("reports/structures.html", {
+                html = render_to_string("reports/structures_pdf.html", {
                     **common, "first_page": next_page, "pages": chunk})
                 count, anchors = _render(html, folder / f"part-{index:03d}.pdf")
                 numbers.update({name: next_page + i for name, i in anchors.items()

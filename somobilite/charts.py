@@ -121,6 +121,9 @@ def stacked_bars_svg(*, categories: Sequence[str], series: Sequence[tuple[str, S
         axes.text(total, position, f"  {total}", va="center", fontsize=10, fontweight="bold")
     _frame(axes, categories=categories, title=title, value_label=value_label)
     axes.set_xlim(0, max(left) * 1.12)
-    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18 - 0.02 * len(categories)),
-                ncols=columns, frameon=False, fontsize=9, handleheight=1.4, handlelength=2.2)
+    # Below the plot, in the figure's own space (constrained layout makes room for it): an
+    # offset from the axes would leave a gap that grows with the number of categories, or
+    # clip the legend's last row.
+    figure.legend(loc="outside lower center", ncols=columns, frameon=False, fontsize=9,
+                  handleheight=1.4, handlelength=2.2)
     return _svg(figure)

@@ -251,7 +251,14 @@ class Command(BaseCommand):
             if os.waitstatus_to_exitcode(status) != 0:
                 raise CommandError(f"manage.py annual_report a échoué ({status}) : {output}")
             peak_mb = usage.ru_maxrss / 1024  # kilobytes on Linux
+            cpu_s = usage.ru_utime + usage.ru_stime
             self.stdout.write(output)
+            one, five, _fifteen = os.getloadavg()
+            self.stdout.write(
+                f"Processus du rendu : {cpu_s:.1f} s de CPU pour {whole_s:.1f} s écoulées "
+                f"(charge moyenne de la machine {one:.1f} sur 1 min, {five:.1f} sur 5 min, "
+                f"{os.cpu_count()} cœurs : les autres processus comptent dans le temps "
+                "écoulé, pas dans le CPU).")
             if options["keep_pdf"]:
                 options["keep_pdf"].write_bytes(pdf.read_bytes())
         lines = [
