@@ -70,6 +70,18 @@ class WaitingListForm(forms.Form):
     mode = forms.ChoiceField(label=_("Type d'entretien"), choices=Mode.choices)
 
 
+class PostalCodeField(forms.CharField):
+    """A French postal code as people type it: spaces (« 87 200 ») are dropped before the
+    five digits are checked."""
+
+    def to_python(self, value):
+        return "".join(str(super().to_python(value)).split())
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs["maxlength"] = "6"  # room for the space people type after the département
+        return attrs
+
 class BookingForm(forms.Form):
     """What the young person tells us; ``interview_day`` and ``modes`` come from the slot,
     ``today`` decides whether a parent's consent is needed (the age when consenting)."""
@@ -94,7 +106,7 @@ class BookingForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"},
                                format="%Y-%m-%d"),
     )
-    postal_code = forms.CharField(
+    postal_code = PostalCodeField(
         label=_("Code postal de votre domicile"), max_length=5, min_length=5,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"}),
     )

@@ -178,7 +178,7 @@ def _node(key: str, value: object, labels: CodeLabels) -> Node:
     if isinstance(value, list | tuple):
         name = labels.get(key)
         words = [name(str(v)) if name else _text(v) for v in value]
-        return Node(label, text=", ".join(words) if words else _("aucun"))
+        return Node(label, text=", ".join(words) if words else _("aucune donnée"))
     name = labels.get(key)
     if name and isinstance(value, str) and value:
         return Node(label, text=name(value))

@@ -261,3 +261,11 @@ def test_own_cancellation_is_told_in_words_addressed_to_the_young_person(client,
         content = text(client.get(url))
         assert "annulé par vous" in content.lower(), url
         assert "par le ou la jeune" not in content, url
+
+
+@pytest.mark.parametrize("typed", ["87 200", " 87200 ", "87\u00a0200"])
+def test_a_postal_code_typed_with_a_space_is_read_as_its_five_digits(client, advisor, typed):
+    response = client.post(book_url(advisor, FIRST_SLOT, "in_person"),
+                           form_data(postal_code=typed))
+    assert response.status_code == 302, text(response)
+    assert Appointment.objects.get().postal_code == "87200"
