@@ -162,6 +162,6 @@ def test_the_screen_shows_what_the_young_person_looked_at_before(client, world):
     first_look_record_opened(youth=world.youth, slug="pvt-canada", now=NOW)
     client.force_login(world.advisor.user)
     page = html.unescape(client.get(url("interview", world.appointment)).content.decode())
-    assert "Vus par le ou la jeune avant l'entretien" in page
+    assert "Vus par le ou la jeune dans son espace" in page
     assert "Corps européen de solidarité</a> –" in page and "pas ouvert" in page
     assert "PVT Canada</a>" in page and "ouvert 1 fois" in page
