@@ -19,7 +19,14 @@ from advisors.statistics import NetworkFigures, network_figures, reference_day
 from advisors.validators import NOUVELLE_AQUITAINE_DEPARTEMENTS
 from bookings import statistics
 from bookings.compliance import weekly_compliance
-from bookings.statistics import Attendance, Filters, Outcome, ProgrammesSent, Ranked
+from bookings.statistics import (
+    Attendance,
+    Destinations,
+    Filters,
+    Outcome,
+    ProgrammesSent,
+    Ranked,
+)
 
 #: Called with a step's French description and a percentage of the whole figures' work.
 Progress = Callable[[str, int], None]
@@ -120,6 +127,7 @@ class AnnualFigures:
     by_youth_departement: dict[str, int]
     domains: list[Ranked]
     programmes: ProgrammesSent
+    destinations: Destinations
     weeks_from: dt.date | None = None
     weeks_to: dt.date | None = None
     satisfaction: str | None = None
@@ -197,6 +205,7 @@ def annual_figures(*, year: int, now: dt.datetime,
     by_youth_departement = single("youth_departement", queryset=requests)
     domains = statistics.domains_requested(filters)
     programmes = statistics.programmes_sent(filters, top=TOP_PROGRAMMES)
+    destinations = statistics.destinations_requested(filters)
 
     progress("Heures offertes chaque semaine", 50)
     monday, weeks = _weeks_of(year, last)
@@ -220,5 +229,6 @@ def annual_figures(*, year: int, now: dt.datetime,
         by_month=by_month, by_departement=by_departement, structures=structures,
         by_mode=by_mode, by_age_band=by_age_band, by_youth_status=by_youth_status,
         by_youth_departement=by_youth_departement, domains=domains, programmes=programmes,
+        destinations=destinations,
         weeks_from=monday, weeks_to=monday + dt.timedelta(weeks=weeks, days=-1),
     )

@@ -129,7 +129,10 @@ def _sections(figures: AnnualFigures, tables: dict[str, Table]) -> list[dict]:
                    "demandes"), table("demandes_par_situation"),
              table("demandes_par_departement_du_jeune"),
              _bars(tables["domaines_demandes"].rows, f"Domaines demandés en {year}",
-                   "demandes"), table("domaines_demandes")]},
+                   "demandes"), table("domaines_demandes"),
+             _bars([[row.label, row.count] for row in figures.destinations.countries[:15]],
+                   f"Pays les plus souhaités en {year}", "jeunes"),
+             table("destinations_souhaitees")]},
         {"anchor": "programmes", "title": "Programmes recommandés",
          "intro": ["Programmes envoyés aux jeunes par les conseiller·ères (sélections de "
                    "fiches), les plus envoyés d'abord."],

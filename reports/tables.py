@@ -19,6 +19,8 @@ from vocabulary.formatting import format_int
 
 from .figures import SATISFACTION_UNAVAILABLE, AnnualFigures, Summary
 
+#: Countries listed in the destinations' table (most wished first); zones are all listed.
+TOP_DESTINATIONS = 30
 _MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
            "septembre", "octobre", "novembre", "décembre")
 
@@ -226,6 +228,10 @@ def report_tables(figures: AnnualFigures) -> list[Table]:
                       "Département du domicile", figures.by_youth_departement, {}),
         Table("domaines_demandes", f"Domaines demandés en {year}", ["Domaine", "Demandes"],
               _ranked_rows(figures.domains)),
+        Table("destinations_souhaitees",
+              f"Destinations souhaitées par les jeunes des demandes de {year}",
+              ["Destination", "Pays ou zone", "Jeunes"],
+              _destination_rows(figures)),
         Table("programmes_recommandes", f"Programmes recommandés en {year}",
               ["Programme", "Envois"],
               [*_ranked_rows(figures.programmes.by_sheet),
@@ -243,6 +249,15 @@ def report_tables(figures: AnnualFigures) -> list[Table]:
                for s in current.network.sessions]),
     ]
     return tables
+
+
+def _destination_rows(figures: AnnualFigures) -> list[list[Cell]]:
+    wished = figures.destinations
+    rows: list[list[Cell]] = [[row.label, "pays", row.count]
+                              for row in wished.countries[:TOP_DESTINATIONS]]
+    rows += [[row.label, "zone", row.count] for row in wished.zones]
+    return [*rows, ["Jeunes ayant fait une demande", "", wished.people],
+            ["dont avec un profil de mobilité", "", wished.with_profile]]
 
 
 def _ranked_rows(rows: list[Ranked]) -> list[list[Cell]]:

@@ -99,6 +99,11 @@ def test_a_request_is_rendered_by_the_task_and_the_pdf_and_csv_agree(
     assert network["Conventions signées dans l'année"] == ["2", "1"]
     assert network["Conventions terminées dans l'année"] == ["0", "1"]
     assert "Conventions terminées dans l'année 0 1" in text
+    wished = {row[0]: row[1:] for row in files["destinations_souhaitees.csv"]}
+    assert wished["Allemagne"] == ["pays", "2"] and wished["Portugal"] == ["pays", "1"]
+    assert wished["Jeunes ayant fait une demande"] == ["", "5"]
+    assert wished["dont avec un profil de mobilité"] == ["", "2"]
+    assert "Allemagne pays 2" in text and "dont avec un profil de mobilité 2" in text
     programmes = {row[0]: row[1] for row in files["programmes_recommandes.csv"]}
     assert programmes["Semestre à Berlin"] == "1" and "Semestre à Berlin 1" in text
 

@@ -16,6 +16,9 @@ Interviews of 2025: A: 7 March and 14 March done (the same young person Y1), 6 J
 20 %), 3 young people received. 2024: 2 interviews at A, both held by Y1 (rate 0 %, 1 young
 person). One interview in January 2026 is outside the year.
 
+Destinations wished (mobility profiles): Y1 Germany, Portugal and Europe, Y2 Germany; of the 5
+young people with a request (Y4 cancelled beforehand), 2 have a profile.
+
 Programmes: one selection sent in 2025 with two sheets (« Semestre à Berlin », « Volontariat
 à Lisbonne »), one in 2024 with one.
 
@@ -27,7 +30,7 @@ event on 20 June (2 registered, 1 present); in 2024 each advisor's initial train
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from matching.models import ProgrammeRecommendation
+from matching.models import MobilityProfile, ProgrammeRecommendation
 from tests.factories import (
     AdvisorUserFactory,
     AppointmentFactory,
@@ -95,6 +98,9 @@ class Year:
         interview(self.advisor_a, paris(2024, 5, 10, 9), "done", y1, age_at_interview=18)
         interview(self.advisor_a, paris(2026, 1, 9, 9), "done", y2, age_at_interview=28)
 
+        MobilityProfile.objects.create(user=y1, wish_countries=["DE", "PT"],
+                                       wish_zones=["europe"])
+        MobilityProfile.objects.create(user=y2, wish_countries=["DE"])
         berlin = ProgrammeSheetFactory(title="Semestre à Berlin")
         lisbon = ProgrammeSheetFactory(title="Volontariat à Lisbonne")
         sent = ProgrammeRecommendation.objects.create(
