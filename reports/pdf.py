@@ -177,7 +177,9 @@ def _structure_page(structure: StructureYear, first_of_departement: bool,
         "outcomes": pdf_table(outcomes), "attendance": pdf_table(figures),
         "weeks": [weeks[i:i + WEEKS_PER_LINE] for i in range(0, len(weeks), WEEKS_PER_LINE)],
         "week_count": len(weeks), "hours": pdf_value(Hours(structure.hours_offered)),
-        "weeks_below": structure.weeks_below,
+        # French: plural from 2 on ("0 semaine", "1 semaine", "2 semaines").
+        "weeks_below_text": f"{structure.weeks_below} semaine"
+        + ("s" if structure.weeks_below > 1 else ""),
         "reasons": ", ".join(f"{reason} ({n} semaine{'s' if n > 1 else ''})"
                              for reason, n in reasons.most_common()),
     }
