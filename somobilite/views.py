@@ -31,8 +31,10 @@ def _error(request: HttpRequest, status: int, message: str, template: str,
                                       **(context or {})}, status=status)
 
 
-def bad_request(request, exception=None):
-    return _error(request, 400, _("Requête invalide."), "400.html")
+def bad_request(request, exception=None, *, reason: str = ""):
+    """The 400 page. ``reason`` (French) is said when the site refuses the request itself;
+    Django's own exceptions (English, technical) are never shown."""
+    return _error(request, 400, reason or _("Requête invalide."), "400.html", {"reason": reason})
 
 
 def permission_denied(request, exception=None):

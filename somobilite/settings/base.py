@@ -69,6 +69,8 @@ MIDDLEWARE = [
     # A request id on every log line of the request and of the tasks it queues (see log.py).
     "django_structlog.middlewares.RequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # U+0000 in a path or a field: a French 400 before any view (PostgreSQL cannot store it).
+    "somobilite.middleware.RefuseNulCharacterMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",

@@ -117,3 +117,18 @@ def test_other_structures_cannot_use_the_panel(client, world, sheets):
     assert client.get(url("matching", world.appointment)).status_code == 404
     assert client.post(url("matching_send", world.appointment),
                        {"fiches": ["stage-allemagne"]}).status_code == 404
+
+
+@pytest.mark.parametrize("data", [{"fiches": ["\x00"], "message": "Bonne route"},
+                                  {"fiches": ["stage-allemagne"], "message": "Bon\x00ne route"}])
+def test_a_nul_character_in_the_selection_is_refused_not_a_server_error(client, world, sheets,
+                                                                        data):
+    """Found by tests/test_hostile_input.py on PostgreSQL: the posted slugs went straight into
+    a query and the message into a row (DataError, a 500)."""
+    client.force_login(world.advisor.user)
+    client.post(url("profile", world.appointment), PROFILE)
+    for name in ("matching", "matching_send"):
+        response = client.post(url(name, world.appointment), data)
+        assert response.status_code == 400
+        assert "caractère nul" in response.content.decode()
+    assert not ProgrammeRecommendation.objects.exists()
