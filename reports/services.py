@@ -24,6 +24,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from bookings.statistics import PARIS
 from somobilite.celery import publish_on_commit
 
 from .exports import write_csv_zip
@@ -75,7 +76,7 @@ def annual_report_files(*, year: int, now: dt.datetime, pdf: BinaryIO, csv_zip: 
 
 
 def _check_year(year: int, now: dt.datetime) -> None:
-    this_year = now.year
+    this_year = now.astimezone(PARIS).year  # the year begins at midnight in Paris
     if not FIRST_YEAR <= year <= this_year:
         raise ReportRequestError(_(
             "Choisissez une année entre %(first)s et %(last)s : le bilan porte sur une année "

@@ -154,6 +154,13 @@ def test_a_year_out_of_range_is_refused_in_french(year):
     assert not AnnualReport.objects.exists()
 
 
+def test_the_year_begins_at_midnight_in_paris():
+    # 31 December 23:30 UTC is 1 January 0:30 in Paris: 2026 may be asked for.
+    report, created = annual_report_request(
+        year=2026, by=None, now=dt.datetime(2025, 12, 31, 23, 30, tzinfo=dt.UTC))
+    assert created and report.year == 2026
+
+
 def test_the_sweep_requeues_lost_requests_and_fails_dead_renders(
         django_capture_on_commit_callbacks):
     lost = AnnualReport.objects.create(year=2024, requested_at=NOW - dt.timedelta(minutes=10))

@@ -23,9 +23,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, year: int, output: Path | None, csv_dir: Path | None, **options):
         now = timezone.now()
-        if not FIRST_YEAR <= year <= now.year:
+        this_year = timezone.localdate(now).year  # Paris (TIME_ZONE)
+        if not FIRST_YEAR <= year <= this_year:
             raise CommandError(f"Année {year} : choisissez une année entre {FIRST_YEAR} et "
-                               f"{now.year}.")
+                               f"{this_year}.")
         output = output or Path(f"bilan-{year}.pdf")
         started = time.monotonic()
 
