@@ -31,6 +31,7 @@ from bookings.agenda import (
 from bookings.models import Appointment, AppointmentStatus, Mode
 from bookings.slots import PARIS
 from matching.forms import PROFILE_SECTIONS, profile_completion
+from vocabulary.dates import FIRST_DAY, LAST_DAY, OUT_OF_RANGE_MESSAGE, is_plausible_day
 
 from .access import advisor_space
 
@@ -108,11 +109,16 @@ def _parse_day(request: AuthenticatedHttpRequest, today: dt.date) -> dt.date:
     if not raw:
         return today
     try:
-        return dt.date.fromisoformat(raw)
+        day = dt.date.fromisoformat(raw)
     except ValueError:
         messages.warning(request, _("Date « %(value)s » non reconnue (attendu : AAAA-MM-JJ) : "
                                     "voici aujourd'hui.") % {"value": raw[:20]})
         return today
+    if not is_plausible_day(day):
+        messages.warning(request, _("%(error)s Voici aujourd'hui.") % {
+            "error": OUT_OF_RANGE_MESSAGE % {"first": FIRST_DAY.year, "last": LAST_DAY.year}})
+        return today
+    return day
 
 
 def _period(view: str, day: dt.date, today: dt.date) -> tuple[dt.date, dt.date]:

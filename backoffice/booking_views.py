@@ -33,6 +33,7 @@ from bookings.services import (
 )
 from bookings.slots import PARIS, Slot, free_slots, slots_by_day
 from somobilite import clock
+from vocabulary.dates import is_plausible_day
 
 from .access import advisor_space, not_found
 from .forms import HoldCodeForm, StaffBookingForm
@@ -88,9 +89,10 @@ def _requested_slot(request: AuthenticatedHttpRequest, advisor: Advisor, now: dt
     try:
         colleague_id = int(request.GET.get("conseiller", ""))
         starts_at = dt.datetime.fromisoformat(request.GET.get("debut", "").replace(" ", "+"))
+        if timezone.is_naive(starts_at) or not is_plausible_day(starts_at):
+            return None
+        starts_at = starts_at.astimezone(PARIS)
     except (ValueError, OverflowError):
-        return None
-    if timezone.is_naive(starts_at):
         return None
     colleague = next((c for c in structure_advisors(structure_id=advisor.structure_id)
                       if c.pk == colleague_id), None)

@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from vocabulary.dates import validate_plausible_day
+
 from .models import AbsenceKind, Mode, RecurringAvailability
 
 _TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -29,9 +31,10 @@ class RecurringAvailabilityForm(forms.Form):
                                      choices=RecurringAvailability.Weekday.choices)
     start_time = forms.TimeField(label=_("De"), widget=_TIME)
     end_time = forms.TimeField(label=_("À"), widget=_TIME)
-    valid_from = forms.DateField(label=_("À partir du"), widget=_DATE)
+    valid_from = forms.DateField(label=_("À partir du"), widget=_DATE,
+                                 validators=[validate_plausible_day])
     valid_until = forms.DateField(label=_("Jusqu'au (facultatif)"), required=False,
-                                  widget=_DATE)
+                                  widget=_DATE, validators=[validate_plausible_day])
     modes = _modes_field()
     place = _place_field()
 
@@ -39,7 +42,7 @@ class RecurringAvailabilityForm(forms.Form):
 class OneOffAvailabilityForm(forms.Form):
     prefix = "one_off"
 
-    date = forms.DateField(label=_("Date"), widget=_DATE)
+    date = forms.DateField(label=_("Date"), widget=_DATE, validators=[validate_plausible_day])
     start_time = forms.TimeField(label=_("De"), widget=_TIME)
     end_time = forms.TimeField(label=_("À"), widget=_TIME)
     modes = _modes_field()
@@ -51,8 +54,10 @@ class AbsenceForm(forms.Form):
 
     prefix = "absence"
 
-    starts_at = forms.DateTimeField(label=_("Début"), widget=_DATETIME)
-    ends_at = forms.DateTimeField(label=_("Fin"), widget=_DATETIME)
+    starts_at = forms.DateTimeField(label=_("Début"), widget=_DATETIME,
+                                    validators=[validate_plausible_day])
+    ends_at = forms.DateTimeField(label=_("Fin"), widget=_DATETIME,
+                                  validators=[validate_plausible_day])
     kind = forms.ChoiceField(label=_("Type d'absence"), choices=AbsenceKind.choices)
     reason = forms.CharField(label=_("Motif"), max_length=255)
     confirm_cancellations = forms.BooleanField(required=False, widget=forms.HiddenInput)
@@ -61,4 +66,5 @@ class AbsenceForm(forms.Form):
 class EndRecurringForm(forms.Form):
     """The last day a weekly availability is offered."""
 
-    last_day = forms.DateField(label=_("Dernier jour"), widget=_DATE)
+    last_day = forms.DateField(label=_("Dernier jour"), widget=_DATE,
+                               validators=[validate_plausible_day])

@@ -2,17 +2,16 @@
 report): two Paris dates in the query string, both included. Shape only; the figures are
 ``bookings.statistics``."""
 
-import datetime as dt
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from vocabulary.dates import FIRST_DAY, LAST_DAY, OUT_OF_RANGE_MESSAGE
+
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
-#: Dates a period may span (older or later dates are typing mistakes, and the far ends of
-#: the calendar cannot be turned into aware datetimes).
-PERIOD_FIRST_DAY = dt.date(2000, 1, 1)
-PERIOD_LAST_DAY = dt.date(2099, 12, 31)
+#: Dates a period may span (``vocabulary.dates``: the range every form accepts).
+PERIOD_FIRST_DAY = FIRST_DAY
+PERIOD_LAST_DAY = LAST_DAY
 
 
 class PeriodForm(forms.Form):
@@ -26,7 +25,7 @@ class PeriodForm(forms.Form):
         start, end = cleaned.get("du"), cleaned.get("au")
         for name, day in (("du", start), ("au", end)):
             if day is not None and not PERIOD_FIRST_DAY <= day <= PERIOD_LAST_DAY:
-                self.add_error(name, _("Choisissez une date entre %(first)s et %(last)s.") % {
+                self.add_error(name, OUT_OF_RANGE_MESSAGE % {
                     "first": PERIOD_FIRST_DAY.year, "last": PERIOD_LAST_DAY.year})
         if start and end and end < start:
             self.add_error("au", _("La fin de la période est avant son début."))

@@ -10,6 +10,7 @@ from typing import cast
 
 from django import forms
 from django.core.validators import RegexValidator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vocabulary import formatting
@@ -24,6 +25,7 @@ from vocabulary.codes import (
     language_name,
     zone_countries,
 )
+from vocabulary.dates import validate_birth_date, validate_plausible_day
 
 from .models import MobilityProfile
 
@@ -260,7 +262,7 @@ class ProfileForm(forms.Form):
     wish_departure = forms.DateField(
         label=_("Date de départ souhaitée"), required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text=_("Même approximative."))
+        help_text=_("Même approximative."), validators=[validate_plausible_day])
     project_text = forms.CharField(label=_("Votre projet en quelques mots"), required=False,
                                    widget=forms.Textarea(attrs={"rows": 4}))
     hobbies = forms.CharField(label=_("Vos loisirs et passions"), required=False,
@@ -333,6 +335,11 @@ class AdvisorProfileForm(ProfileForm):
         for name, label in self.LABELS.items():
             self.fields[name].label = label
         self.fields["budget_eur"].help_text = ""
+
+    def clean_birth_date(self):
+        birth_date = self.cleaned_data.get("birth_date")
+        validate_birth_date(birth_date, today=timezone.localdate())
+        return birth_date
 
 
 def profile_forms(*, data=None, profile: MobilityProfile | None = None,

@@ -3,12 +3,14 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AccessAction(models.TextChoices):
     VIEW = "view", _("Consultation")
     CHANGE = "change", _("Modification")
-    EXPORT = "export", _("Export")
+    # A context keeps Django's own catalogue (where "Export" is the verb "Exporter") out.
+    EXPORT = "export", pgettext_lazy("staff access", "Export")
     DELETE = "delete", _("Suppression / anonymisation")
 
 

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from advisors.models import Structure
 
@@ -27,7 +28,8 @@ class HelpRequestKind(models.TextChoices):
 class HelpRequestStatus(models.TextChoices):
     OPEN = "open", _("En attente de réponse")
     ANSWERED = "answered", _("Répondue")
-    CLOSED = "closed", _("Close")
+    # A context keeps Django's own catalogue (where "Close" is the verb "Fermer") out.
+    CLOSED = "closed", pgettext_lazy("help request status", "Close")
 
 
 def help_screenshot_path(instance, filename: str) -> str:

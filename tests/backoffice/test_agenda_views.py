@@ -87,6 +87,18 @@ def test_a_bad_date_is_explained_not_a_server_error(client, world):
     assert "Date « 31/02/2026 » non reconnue" in response.content.decode()
 
 
+@pytest.mark.parametrize("view", ["jour", "semaine"])
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
+def test_a_date_at_the_end_of_the_calendar_is_explained_not_a_server_error(client, world, view,
+                                                                         day):
+    client.force_login(world.advisor.user)
+    response = client.get(AGENDA, {"vue": view, "date": day})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Choisissez une date entre 2000 et 2099. Voici aujourd&#x27;hui." in page
+    assert "19 mars" in page  # NOW's day, with working previous / next links
+
+
 def test_follow_up_dates_show_in_the_agenda(client, world):
     AppointmentFactory(advisor=world.advisor, first_name="Relance", last_name="Due",
                        status="done", starts_at=paris(2026, 3, 5, 9),

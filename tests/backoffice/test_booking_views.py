@@ -178,3 +178,15 @@ def test_a_code_that_is_not_ascii_is_a_wrong_code_not_a_server_error(client, thu
     assert response.status_code == 200 and "Code incorrect" in response.content.decode()
     hold.refresh_from_db()
     assert hold.status == AppointmentStatus.PENDING
+
+
+@pytest.mark.parametrize("start", ["0001-01-01T00:00:00+01:00", "9999-12-31T23:30:00-01:00",
+                                   "1999-03-19T11:00:00+01:00"])
+def test_a_start_at_the_end_of_the_calendar_is_no_slot_not_a_server_error(
+        client, thursday_slots, start):
+    client.force_login(thursday_slots.advisor.user)
+    url = (reverse("backoffice:book_for_youth_form")
+           + f"?conseiller={thursday_slots.colleague.pk}&debut={start.replace('+', '%2B')}")
+    response = client.get(url, follow=True)
+    assert response.redirect_chain == [(reverse("backoffice:book_for_youth"), 302)]
+    assert "Ce créneau n&#x27;est plus libre" in response.content.decode()

@@ -64,6 +64,22 @@ def test_a_bad_profile_is_shown_again_in_french(client, world):
     assert not MobilityProfile.objects.filter(user=world.youth).exists()
 
 
+@pytest.mark.parametrize(("field", "typed", "message"), [
+    ("birth_date", "2026-03-20", "Cette date de naissance n&#x27;est pas possible."),  # NOW + 1 day
+    ("birth_date", "9999-12-31", "Cette date de naissance n&#x27;est pas possible."),
+    ("birth_date", "0001-01-01", "Cette date de naissance n&#x27;est pas possible."),
+    ("wish_departure", "9999-12-31", "Choisissez une date entre 2000 et 2099."),
+])
+def test_an_impossible_date_in_the_profile_is_refused(client, world, field, typed, message):
+    """A birth date in the future gave the matching a negative age; it was saved silently."""
+    client.force_login(world.advisor.user)
+    response = client.post(url("profile", world.appointment), {**PROFILE_POST, field: typed})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert message in page and f'value="{typed}"' in page
+    assert not MobilityProfile.objects.filter(user=world.youth).exists()
+
+
 def test_attendance_only_after_the_start_then_corrected(client, world):
     later = AppointmentFactory(advisor=world.advisor, youth=world.youth,
                                starts_at=paris(2026, 3, 19, 14))

@@ -393,3 +393,44 @@ def test_another_advisors_absence_cannot_be_withdrawn(advisor_client):
                                            kwargs={"pk": other.pk}))
     assert response.status_code == 404
     assert Absence.objects.filter(pk=other.pk).exists()
+
+
+@pytest.mark.parametrize(("form", "field"), [
+    ("absence", "starts_at"), ("absence", "ends_at"),
+    ("recurring", "valid_from"), ("recurring", "valid_until"), ("one_off", "date"),
+])
+@pytest.mark.parametrize("year", ["0001", "9999"])
+def test_a_date_at_the_end_of_the_calendar_is_refused_with_a_message(advisor_client, advisor,
+                                                                   form, field, year):
+    """A year 1 absence used to be a server error, a year 9999 absence hid the advisor for
+    ever: both are typing mistakes, refused on the form with what was typed kept."""
+    data = {
+        "absence": _absence(),
+        "recurring": _recurring(),
+        "one_off": {"one_off-date": "2026-03-25", "one_off-start_time": "14:00",
+                    "one_off-end_time": "16:00", "one_off-modes": ["phone"],
+                    "one_off-place": "Salle 4"},
+    }[form]
+    typed = f"{year}-03-27" + ("T08:00" if form == "absence" else "")
+    if (form, field, year) == ("absence", "starts_at", "9999"):
+        data["absence-ends_at"] = "9999-03-28T08:00"
+    data[f"{form}-{field}"] = typed
+    url = reverse(f"advisor_availability:{form}_create")
+    before = (Absence.objects.count(), RecurringAvailability.objects.count(),
+              OneOffAvailability.objects.count())
+    response = advisor_client.post(url, data)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Choisissez une date entre 2000 et 2099." in page
+    assert f'value="{typed}"' in page
+    assert (Absence.objects.count(), RecurringAvailability.objects.count(),
+            OneOffAvailability.objects.count()) == before
+
+
+def test_stopping_a_weekly_availability_in_year_9999_is_refused(advisor_client, advisor):
+    recurring = advisor.recurring_availabilities.get()
+    response = advisor_client.post(reverse("advisor_availability:recurring_end",
+                                           kwargs={"pk": recurring.pk}),
+                                   {"last_day": "9999-12-31"}, follow=True)
+    assert "Choisissez une date entre 2000 et 2099." in response.content.decode()
+    assert RecurringAvailability.objects.get(pk=recurring.pk).valid_until is None
