@@ -2,6 +2,7 @@
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from bookings.forms import BookingForm
@@ -77,6 +78,28 @@ class StaffBookingForm(BookingForm):
                                          "%(text)s »") % {"text": CONSENT_TEXT}
         self.fields["consent"].error_messages["required"] = _(
             "Son accord au traitement de ses données est nécessaire.")
+
+    #: The booking form's refusals speak to the young person ("vous"); here the advisor reads
+    #: them, about the young person. By ``ValidationError.code``.
+    STAFF_MESSAGES = {
+        "phone_required": _("Indiquez son numéro de téléphone : l'entretien par téléphone se "
+                            "fait à ce numéro."),
+        "too_old": _("So Mobilité s'adresse aux jeunes de %(max)s ans ou moins le jour de "
+                     "l'entretien (le %(day)s, il ou elle aura %(age)s ans)."),
+        "guardian_email_required": _("Il ou elle a moins de 15 ans : indiquez l'adresse e-mail "
+                                     "d'un parent ou tuteur·rice."),
+        "guardian_consent_required": _("Il ou elle a moins de 15 ans : l'accord d'un parent ou "
+                                       "tuteur·rice est nécessaire."),
+        "guardian_email_same": _("L'adresse du parent ou tuteur·rice doit être différente de "
+                                 "celle du ou de la jeune."),
+    }
+
+    def add_error(self, field, error):
+        code = getattr(error, "code", None)  # a single-message error has one
+        if isinstance(error, ValidationError) and code in self.STAFF_MESSAGES:
+            error = ValidationError(self.STAFF_MESSAGES[code], code=code,
+                                    params=getattr(error, "params", None))
+        super().add_error(field, error)
 
 
 class HoldCodeForm(forms.Form):

@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from bookings.models import Appointment, AppointmentStatus
+from bookings.models import Appointment, AppointmentStatus, RecurringAvailability
 from bookings.services import BookingError, appointment_hold
 from matching.models import MobilityProfile
 from tests.bookings.conftest import details
@@ -75,6 +75,23 @@ def test_the_other_rules_apply(client, thursday_slots, change, message):
     response = book(client, thursday_slots, {**FORM, **change})
     assert message in response.content.decode()
     assert not Appointment.objects.filter(first_name="Yanis").exists()
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"mode": "phone"}, "Indiquez son numéro de téléphone"),
+    ({"birth_date": "1980-01-01"}, "il ou elle aura 46 ans"),
+    ({"birth_date": "2013-01-01"}, "Il ou elle a moins de 15 ans : indiquez l&#x27;adresse"),
+    ({"guardian_email": FORM["email"]}, "différente de celle du ou de la jeune"),
+])
+def test_the_refusals_speak_to_the_advisor_about_the_young_person(client, thursday_slots,
+                                                                   change, message):
+    for availability in RecurringAvailability.objects.all():
+        availability.offers_phone = True
+        availability.save()
+    page = book(client, thursday_slots, {**FORM, **change}).content.decode()
+    assert message in page
+    assert "vous appellera" not in page and "Vous avez moins de 15 ans" not in page
+    assert "vous aurez" not in page and "de la vôtre" not in page
 
 
 def test_the_code_read_out_confirms_and_wrong_codes_are_counted(
