@@ -240,9 +240,11 @@ def _place_of_number(digits: str) -> Place:
         raise PlaceError(
             _("Un code postal a 5 chiffres (par exemple 33000) et un département 2 (par "
               "exemple 33)."), code="place_format")
-    if digits[:2] not in gazetteer.departements:
-        raise _outside_region(digits)
+    # A postal code follows La Poste's sorting offices, not the départements' limits: 37160
+    # (Indre-et-Loire's numbering) serves Buxeuil, in the Vienne. Its communes decide.
     communes = gazetteer.by_postal_code.get(digits)
+    if not communes and digits[:2] not in gazetteer.departements:
+        raise _outside_region(digits)
     if not communes:
         raise PlaceError(
             _("Le code postal %(code)s n'existe pas en Nouvelle-Aquitaine : vérifiez-le, ou "

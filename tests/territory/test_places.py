@@ -69,6 +69,16 @@ def test_a_postal_code_shared_by_several_communes():
     assert not place.is_local(commune="Limoges", postal_code="87000", departement="87")
 
 
+def test_a_postal_code_numbered_outside_the_region_that_serves_one_of_its_communes():
+    """37160 follows Indre-et-Loire's sorting office and also serves Buxeuil (Vienne): the
+    booking form accepts it, so the search must too (it said « pas en Nouvelle-Aquitaine »)."""
+    place = place_find("37160")
+    assert (place.departement, [c.label for c in place.communes]) == ("86", ["Buxeuil (86)"])
+    with pytest.raises(PlaceError) as error:
+        place_find("37000")
+    assert error.value.code == "place_outside_region"
+
+
 def test_a_former_commune_leads_to_the_current_one():
     place = place_find("Ambleville")
     assert place.communes[0].name == "Lignières-Ambleville"
