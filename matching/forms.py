@@ -68,7 +68,7 @@ def _blank(choices) -> list[tuple[str, str]]:
 def _language_choices(extra_codes=()) -> list[tuple[str, str]]:
     codes = set(LANGUAGE_NAMES) | {code for code in extra_codes if code}
     return _blank(sorted(((code, language_name(code).capitalize()) for code in codes),
-                         key=lambda item: item[1]))
+                         key=lambda item: collation_key(item[1])))
 
 
 def _country_choices() -> list[tuple[str, str]]:
@@ -116,6 +116,8 @@ def collation_key(name: str) -> str:
 #: One month in weeks (the exchange format's convention, vocabulary.formatting), as a Decimal.
 WEEKS_PER_MONTH = Decimal(str(formatting.WEEKS_PER_MONTH))
 WEEKS, MONTHS = "weeks", "months"
+#: The longest duration a profile holds (its fields keep weeks in 6 digits, 2 decimals).
+MAX_DURATION_WEEKS = Decimal("9999")
 DURATION_UNITS = ((WEEKS, _("semaines")), (MONTHS, _("mois")))
 
 
@@ -149,12 +151,13 @@ class DurationWidget(forms.MultiWidget):
 
 class DurationField(forms.MultiValueField):
     """A duration typed in weeks or months, cleaned to weeks (Decimal, 2 places; months ×
-    WEEKS_PER_MONTH), or None when the number is left empty."""
+    WEEKS_PER_MONTH), or None when the number is left empty. At most MAX_DURATION_WEEKS in
+    either unit (2,298 months), else a ValidationError ``duration_too_long``."""
 
     widget = DurationWidget
 
     def __init__(self, **kwargs):
-        fields = (forms.DecimalField(min_value=Decimal("0.01"), max_value=Decimal("9999"),
+        fields = (forms.DecimalField(min_value=Decimal("0.01"), max_value=MAX_DURATION_WEEKS,
                                      decimal_places=2, required=False),
                   forms.ChoiceField(choices=DURATION_UNITS, required=False))
         super().__init__(fields=fields, require_all_fields=False, **kwargs)
@@ -168,6 +171,12 @@ class DurationField(forms.MultiValueField):
             return None
         number, unit = data_list[0], data_list[1] or WEEKS
         weeks = number * WEEKS_PER_MONTH if unit == MONTHS else number
+        if weeks > MAX_DURATION_WEEKS:
+            raise forms.ValidationError(
+                _("Cette durée est trop longue : %(weeks)s semaines (%(months)s mois) au plus."),
+                params={"weeks": MAX_DURATION_WEEKS,
+                        "months": int(MAX_DURATION_WEEKS / WEEKS_PER_MONTH)},
+                code="duration_too_long")
         return weeks.quantize(Decimal("0.01"))
 
 

@@ -229,3 +229,36 @@ def test_durations_are_asked_and_shown_as_people_say_them(client, weeks, shown):
                      content, re.S)
     assert 'aria-label="Durée maximum : nombre"' in content
     assert 'aria-label="Durée maximum : unité"' in content
+
+
+@pytest.mark.parametrize(("number", "unit"), [("9999", "months"), ("2299", "months")])
+def test_a_duration_longer_than_the_profile_can_hold_is_refused_in_words(client, number, unit):
+    """The profile keeps durations in weeks (6 digits, 2 decimals: at most 9,999.99): 9,999
+    months is 43,495.65 weeks, which PostgreSQL refused with a 500 after the form accepted it."""
+    youth = UserFactory()
+    client.force_login(youth)
+    response = client.post(PROFILE_URL, _post_data(
+        hobbies="Voile", wish_duration_max_weeks_0=number, wish_duration_max_weeks_1=unit))
+    assert response.status_code == 200
+    content = html.unescape(response.content.decode())
+    assert "Cette durée est trop longue : 9999 semaines (2298 mois) au plus." in content
+    assert "Voile" in content and f'value="{number}"' in content
+    assert not MobilityProfile.objects.exists()
+
+
+def test_the_longest_duration_in_months_is_saved(client):
+    youth = UserFactory()
+    client.force_login(youth)
+    response = client.post(PROFILE_URL, _post_data(
+        wish_duration_max_weeks_0="2298", wish_duration_max_weeks_1="months"))
+    assert response.status_code == 302
+    assert MobilityProfile.objects.get(user=youth).wish_duration_max_weeks == Decimal("9996.30")
+
+
+def test_languages_are_listed_in_french_order_whatever_the_accents():
+    from matching.forms import _language_choices
+
+    names = [name for code, name in _language_choices() if code]
+    assert names.index("Coréen") < names.index("Corse")
+    assert names.index("Hébreu") < names.index("Hindi") < names.index("Hongrois")
+    assert names.index("Néerlandais") < names.index("Norvégien")
