@@ -214,7 +214,8 @@ class BookingForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
-        if data.get("mode") == Mode.PHONE and not data.get("phone"):
+        # A number typed but not valid already has its own message: do not add "Indiquez…".
+        if data.get("mode") == Mode.PHONE and not data.get("phone") and "phone" not in self.errors:
             self.add_error("phone", ValidationError(
                 _("Indiquez un numéro de téléphone : la conseillère ou le conseiller vous "
                   "appellera à ce numéro."), code="phone_required"))

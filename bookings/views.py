@@ -758,6 +758,13 @@ def appointment_move(request: HttpRequest, token: str) -> HttpResponse:
         return redirect("bookings:appointment_manage", token=token)
     mode = appointment.mode
     chosen = _requested_slot(request, structure) if "debut" in request.GET else None
+    if chosen is not None and structure_slot_offered(
+            structure=structure, advisor_id=chosen[0].pk, starts_at=chosen[1], mode=mode,
+            now=now) is None:
+        # A crafted or old link: say which rule before asking to confirm, never "taken".
+        messages.error(request, services.window_refusal(starts_at=chosen[1], now=now) or _(
+            "Ce créneau n'est pas ou plus libre : choisissez-en un autre."))
+        chosen = None
     if chosen is not None:
         advisor, starts_at, _mode = chosen
         if request.method == "POST":

@@ -269,3 +269,20 @@ def test_a_postal_code_typed_with_a_space_is_read_as_its_five_digits(client, adv
                            form_data(postal_code=typed))
     assert response.status_code == 302, text(response)
     assert Appointment.objects.get().postal_code == "87200"
+
+
+@pytest.mark.parametrize(("phone", "said"), [
+    ("0612", "Saisissez un numéro de téléphone valide"),
+    ("", "Indiquez un numéro de téléphone"),
+])
+def test_a_phone_interview_says_one_thing_about_the_number(client, frozen, phone, said):
+    """A number typed but invalid was also told « Indiquez un numéro de téléphone », which
+    was not true: one message, the one that fits."""
+    advisor = bookable_advisor(modes=("phone",))
+    response = client.post(book_url(advisor, FIRST_SLOT), form_data(mode="phone", phone=phone))
+    content = text(response)
+    assert response.status_code == 200
+    assert content.count(said) == 2  # the summary at the top and the field
+    other = {"Saisissez un numéro de téléphone valide", "Indiquez un numéro de téléphone"} - {said}
+    assert other.pop() not in content
+    assert not Appointment.objects.exists()

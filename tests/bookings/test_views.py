@@ -4,6 +4,7 @@ managing an appointment by signed link."""
 import datetime as dt
 import logging
 import re
+from urllib.parse import urlencode
 
 import pytest
 import time_machine
@@ -637,6 +638,29 @@ def test_move_refuses_a_slot_inside_48_hours(client, confirmed, advisor, frozen)
     assert confirmed.starts_at == FIRST_SLOT
 
 
+@pytest.mark.parametrize(("debut", "said"), [
+    (dt.datetime(2026, 3, 3, 9, 0, tzinfo=PARIS), "au moins 48 heures à l'avance"),
+    (dt.datetime(2026, 2, 20, 9, 0, tzinfo=PARIS), "au moins 48 heures à l'avance"),
+    (dt.datetime(2026, 12, 3, 9, 0, tzinfo=PARIS), "au-delà de la période ouverte"),
+    (FIRST_SLOT + dt.timedelta(days=1, minutes=17), "n'est pas ou plus libre"),
+])
+def test_move_to_a_crafted_slot_says_why_before_asking_to_confirm(
+        client, confirmed, advisor, frozen, debut, said):
+    """The confirmation page used to show « Confirmer le changement » for any time in the
+    link (too soon, past, beyond the horizon, between two slots); a slot nobody ever held was
+    then refused as « réservé par quelqu'un d'autre »."""
+    url = reverse("bookings:appointment_move", args=[appointment_manage_token(confirmed)])
+    params = {"conseiller": advisor.pk, "debut": debut.isoformat(), "mode": "in_person"}
+    for response in (client.get(url, params), client.post(f"{url}?{urlencode(params)}")):
+        content = text(response)
+        assert response.status_code == 200
+        assert said in content and "Choisir un nouveau créneau" in content
+        assert "Confirmer le changement" not in content
+        assert "quelqu'un d'autre" not in content
+    confirmed.refresh_from_db()
+    assert (confirmed.starts_at, confirmed.sequence) == (FIRST_SLOT, 0)
+
+
 @pytest.mark.parametrize("suffix", ["", "annuler/", "deplacer/", "rendez-vous.ics"])
 def test_tampered_token_is_a_french_404(client, confirmed, suffix):
     token = appointment_manage_token(confirmed)
@@ -715,7 +739,6 @@ def test_with_redis_down_the_booking_rate_limit_fails_open(client, advisor, redi
 @pytest.mark.parametrize("mode", [None, "video", "phone"])
 def test_booking_query_is_what_urlencode_writes(starts_at, mode):
     """Built by hand for speed: the same string as ``urlencode`` in winter and summer time."""
-    from urllib.parse import urlencode
 
     from bookings.slots import Slot
     from bookings.views import booking_query
