@@ -388,7 +388,8 @@ class AdvisorAdmin(SimpleHistoryAdmin):
         form = forms.AdvisorInviteForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
-                advisor = advisor_invite(**form.cleaned_data, invited_by=request.user)
+                advisor = advisor_invite(**form.cleaned_data, invited_by=request.user,
+                                        now=timezone.now())
             except InvitationError as exc:
                 self.message_user(request, str(exc), messages.ERROR)
             else:

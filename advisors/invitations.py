@@ -1,12 +1,13 @@
 """Inviting an advisor into the network: the account (created or reused), the designation in
 the structure and the email with a one-time link to choose a password (the page that accepts it
-is ``accounts:invitation_accept``)."""
+is ``accounts:invitation_accept``). The email goes through the outbox
+(``outbox.delivery.email_queue``): written with the designation, sent after commit, retried."""
 
-from datetime import date
+from datetime import date, datetime
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import send_mail
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -14,6 +15,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import Role, User
+from outbox.delivery import email_queue
 
 from .models import Advisor, Structure
 
@@ -37,9 +39,11 @@ def advisor_invite(
     structure: Structure,
     designated_on: date,
     invited_by: User | None,
+    now: datetime,
 ) -> Advisor:
     """Create (or reuse) the advisor's account, designate them in the structure and email them a
-    link to choose their password. The email leaves only once the transaction has committed."""
+    link to choose their password. The email leaves only once the transaction has committed.
+    Raises ``InvitationError`` (French message) when a rule forbids it."""
     email = email.strip().lower()
     with transaction.atomic():
         user = User.objects.select_for_update().filter(email__iexact=email).first()
@@ -60,35 +64,31 @@ def advisor_invite(
         advisor = Advisor.objects.create(
             user=user, structure=structure, designated_on=designated_on
         )
-        transaction.on_commit(
-            lambda: send_advisor_invitation(
-                user_id=user.pk, invited_by_id=getattr(invited_by, "pk", None)
-            )
-        )
+        email_queue(message=invitation_message(user=user, structure=structure,
+                                               invited_by=invited_by),
+                    kind="advisors.invitation", now=now)
     return advisor
 
 
-def send_advisor_invitation(*, user_id: int, invited_by_id: int | None = None) -> None:
-    user = User.objects.get(pk=user_id)
-    advisor = (
-        user.advisor_designations.filter(withdrawn_on__isnull=True)
-        .select_related("structure")
-        .first()
-    )
+def invitation_message(*, user: User, structure: Structure,
+                       invited_by: User | None) -> EmailMultiAlternatives:
+    """The invitation email (French, text and HTML): a one-time link to choose a first
+    password, or the login page for an account that already has one."""
     context = {
         "user": user,
-        "structure": advisor.structure if advisor else None,
-        "invited_by": User.objects.filter(pk=invited_by_id).first() if invited_by_id else None,
+        "structure": structure,
+        "invited_by": invited_by,
         # An account that already has a password logs in with it: the one-time link is only
         # for choosing a first password (see accounts.views.invitation_accept).
         "has_password": user.has_usable_password(),
         "url": (f"{settings.SITE_URL}{reverse('account_login')}" if user.has_usable_password()
                 else invitation_url(user)),
     }
-    send_mail(
+    message = EmailMultiAlternatives(
         subject="[So Mobilité] Invitation à rejoindre le réseau des conseiller·ères",
-        message=render_to_string("accounts/email/advisor_invitation.txt", context),
-        from_email=None,
-        recipient_list=[user.email],
-        html_message=render_to_string("accounts/email/advisor_invitation.html", context),
+        body=render_to_string("accounts/email/advisor_invitation.txt", context),
+        to=[user.email],
     )
+    message.attach_alternative(render_to_string("accounts/email/advisor_invitation.html", context),
+                               "text/html")
+    return message

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from outbox.admin import DeliveryStateFilter, OutboxRowAdminMixin
 from privacy.admin import YouthRecordAdminMixin
 from somobilite import clock
 
@@ -375,45 +376,18 @@ class AppointmentAdmin(YouthRecordAdminMixin, SimpleHistoryAdmin):
         return super().changelist_view(request, extra_context)
 
 
-class NotificationStateFilter(admin.SimpleListFilter):
-    title = _("état")
-    parameter_name = "etat"
-
-    def lookups(self, request, model_admin):
-        return [("sent", _("Envoyés")), ("waiting", _("À envoyer")),
-                ("failing", _("En échec")), ("obsolete", _("Abandonnés (obsolètes)"))]
-
-    def queryset(self, request, queryset):
-        unsent = queryset.filter(sent_at__isnull=True, obsolete_at__isnull=True)
-        return {
-            "sent": queryset.filter(sent_at__isnull=False),
-            "waiting": unsent,
-            "failing": unsent.filter(attempts__gt=0),
-            "obsolete": queryset.filter(obsolete_at__isnull=False),
-        }.get(self.value(), queryset)
-
-
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
-    """Read-only outbox: what was sent, when, what is waiting or failing, and what was dropped
-    because a later change made it untrue (with the reason)."""
+class NotificationAdmin(OutboxRowAdminMixin, admin.ModelAdmin):
+    """Read-only outbox: what was sent, when, what is waiting or failing (with the mail
+    server's answer and the next attempt), and what was dropped because a later change made it
+    untrue (with the reason)."""
 
-    list_display = ["created_at", "kind", "to", "sequence", "state", "sent_at", "attempts",
-                    "obsolete_reason"]
-    list_filter = [NotificationStateFilter, "kind"]
-    search_fields = ["to"]
+    list_display = ["created_at", "kind", "to", "sequence", "state", "attempts",
+                    "next_attempt_at", "error", "sent_at", "obsolete_reason"]
+    list_filter = [DeliveryStateFilter, "kind"]
+    search_fields = ["to", "message_id"]
     date_hierarchy = "created_at"
     list_select_related = ["appointment"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description=_("état"))
-    def state(self, obj: Notification) -> str:
-        return obj.state
 
 
 @admin.register(WaitingListEntry)

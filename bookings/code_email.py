@@ -16,7 +16,10 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.http import HttpRequest
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from outbox.delivery import email_queue
 
 from .models import Appointment
 from .slots import PARIS
@@ -63,7 +66,9 @@ class BookingCodeProcess(LoginCodeVerificationProcess):
 
 
 def send_booking_code(*, email: str, code: str, appointment: Appointment) -> None:
-    """Send the code with what it confirms. The hold's end is given in Paris time."""
+    """Send the code with what it confirms, at once through the outbox (a failure is recorded
+    and retried by the sweep until the hold expires, then dropped). The hold's end is given in
+    Paris time. Called by allauth's flow, which passes no clock: it is read here."""
     context = {
         "code": code,
         "appointment": appointment,
@@ -81,4 +86,5 @@ def send_booking_code(*, email: str, code: str, appointment: Appointment) -> Non
         settings.DEFAULT_FROM_EMAIL, [email])
     message.attach_alternative(render_to_string("bookings/email/youth_code.html", context),
                                "text/html")
-    message.send()
+    email_queue(message=message, kind="bookings.booking_code", now=timezone.now(),
+                expires_at=appointment.hold_expires_at, immediately=True)

@@ -32,6 +32,7 @@ from simple_history.models import HistoricalRecords
 
 from advisors.models import Advisor, Structure
 from advisors.validators import DEPARTEMENT_CHOICES
+from outbox.models import OutboxRow
 from vocabulary.codes import Status
 
 
@@ -490,7 +491,7 @@ class NotificationKind(models.TextChoices):
     HELP_REQUEST_CLOSED = "help_request_closed", _("Demande d'aide close")
 
 
-class Notification(models.Model):
+class Notification(OutboxRow):
     """Outbox: one row per email to send, written in the transaction that decided it.
 
     A task sends the row just after commit; a periodic sweep sends rows whose task was lost
@@ -502,6 +503,8 @@ class Notification(models.Model):
     tells something that changed in between. ``sequence`` is the appointment's version in that
     snapshot: delivery drops (``obsolete_at``) a message that a later one to the same recipient
     about the same appointment has superseded.
+
+    Sending state, Message-ID and retries: ``outbox.models.OutboxRow``.
     """
 
     kind = models.CharField(_("type"), max_length=30, choices=NotificationKind)
@@ -513,12 +516,6 @@ class Notification(models.Model):
         help_text=_("Version iCalendar du rendez-vous décrite par ce message."))
     payload = models.JSONField(_("contenu (tel qu'au moment de la décision)"), default=dict,
                                blank=True)
-    created_at = models.DateTimeField(_("créée le"))
-    sent_at = models.DateTimeField(_("envoyée le"), null=True, blank=True)
-    obsolete_at = models.DateTimeField(_("abandonnée le"), null=True, blank=True)
-    obsolete_reason = models.CharField(_("motif de l'abandon"), max_length=255, blank=True)
-    attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
-    last_error = models.TextField(_("dernière erreur"), blank=True)
 
     class Meta:
         verbose_name = _("e-mail")
@@ -541,17 +538,6 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} → {self.to}"
-
-    @property
-    def state(self) -> str:
-        """French label of where the row stands: sent, dropped, failing or waiting."""
-        if self.sent_at is not None:
-            return str(_("envoyé"))
-        if self.obsolete_at is not None:
-            return str(_("abandonné (obsolète)"))
-        if self.attempts:
-            return str(_("en échec, nouvel essai prévu"))
-        return str(_("en attente"))
 
 
 class WaitingListEntry(models.Model):

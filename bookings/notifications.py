@@ -36,7 +36,8 @@ Delivery guarantees:
   that the sweep delivers. ``deliver`` locks the row and skips it once ``sent_at`` or
   ``obsolete_at`` is set, so an email can only go twice if the process dies after the SMTP
   server accepted it and before the commit that records it (at-least-once, never silently
-  lost).
+  lost), and then with the row's own ``Message-ID``, which mail clients collapse. A failed
+  attempt is retried with backoff (``outbox.delivery``).
 - After a young person's account is erased, the rows about their appointments keep no name,
   phone or project: the emails still to send use neutral wording.
 """
@@ -57,7 +58,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from icalendar import Calendar, Event, vCalAddress, vText
 
-from somobilite import clock
+from outbox.delivery import attempt_send, due_ids
 from somobilite.celery import publish_on_commit
 
 from .compliance import weekly_compliance
@@ -72,8 +73,6 @@ from .models import Appointment, AppointmentStatus, Mode, Notification, Notifica
 from .slots import PARIS
 
 logger = logging.getLogger(__name__)
-
-MAX_ATTEMPTS = 10
 
 SUBJECTS: dict[str, str] = {
     NotificationKind.YOUTH_CONFIRMATION: "Votre rendez-vous So Mobilité du {when} est confirmé",
@@ -369,7 +368,9 @@ def obsolete_reason(notification: Notification, *, now: dt.datetime) -> str:
 
 def deliver(*, notification_id: int, now: dt.datetime) -> bool:
     """Send one outbox row unless already sent, dropped or being sent, or no longer true (then
-    it is marked obsolete with the reason). True when it left now."""
+    it is marked obsolete with the reason). True when it left now. Every attempt carries the
+    row's Message-ID; a failure is recorded with the next attempt's time
+    (``outbox.delivery.attempt_send``)."""
     with transaction.atomic():
         notification = (
             Notification.objects.select_for_update(skip_locked=True, of=("self",))
@@ -384,29 +385,16 @@ def deliver(*, notification_id: int, now: dt.datetime) -> bool:
             notification.obsolete_reason = reason[:255]
             notification.save(update_fields=["obsolete_at", "obsolete_reason"])
             return False
-        notification.attempts += 1
-        try:
-            build_message(notification, now=now).send()
-        except Exception as exc:  # SMTP or template failure: keep the row for the sweep.
-            logger.exception("Email %s could not be sent", notification.pk)
-            notification.last_error = repr(exc)[:2000]
-            notification.save(update_fields=["attempts", "last_error"])
-            return False
-        notification.sent_at = now
-        notification.save(update_fields=["attempts", "sent_at"])
-    return True
+        return attempt_send(notification, build=lambda: build_message(notification, now=now),
+                            now=now)
 
 
 def send_pending(*, now: dt.datetime) -> int:
-    """Sweep: deliver outbox rows whose task was lost or failed, once they are older than
-    ``OUTBOX_SWEEP_DELAY_SECONDS`` (the time their own task normally takes). Returns how many
+    """Sweep: deliver outbox rows whose task was lost (once older than
+    ``OUTBOX_SWEEP_DELAY_SECONDS``, the time their own task normally takes) or whose last
+    attempt failed and whose backoff has passed (``outbox.delivery.due``). Returns how many
     left now."""
-    grace = dt.timedelta(seconds=settings.OUTBOX_SWEEP_DELAY_SECONDS)
-    ids = list(Notification.objects.filter(
-        sent_at__isnull=True, obsolete_at__isnull=True, created_at__lte=clock.before(now, grace),
-        attempts__lt=MAX_ATTEMPTS,
-    ).order_by("created_at").values_list("pk", flat=True)[:500])
-    return sum(deliver(notification_id=pk, now=now) for pk in ids)
+    return sum(deliver(notification_id=pk, now=now) for pk in due_ids(Notification, now=now))
 
 
 def reminders_send_due(*, now: dt.datetime) -> int:

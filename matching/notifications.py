@@ -1,4 +1,5 @@
-"""The email that brings the selected programmes (with the PDF) to the young person."""
+"""The email that brings the selected programmes (with the PDF) to the young person, through
+the outbox (``outbox.delivery.email_queue``: sent after commit, retried with backoff)."""
 
 from datetime import datetime
 
@@ -8,12 +9,15 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from outbox.delivery import email_queue
+
 from .models import ProgrammeRecommendation
 from .pdf import recommendation_pdf
 
 
 def recommendation_email_send(*, recommendation_id: int, now: datetime) -> bool:
-    """Send once: the row is locked and ``emailed_at`` marks it done (a retry does nothing)."""
+    """Queue the email once: the row is locked and ``emailed_at`` marks it decided (a retry
+    does nothing); the outbox row written in the same transaction sends it."""
     with transaction.atomic():
         recommendation = (ProgrammeRecommendation.objects.select_for_update()
                           .select_related("youth").get(pk=recommendation_id))
@@ -33,7 +37,7 @@ def recommendation_email_send(*, recommendation_id: int, now: datetime) -> bool:
                                  "text/html")
         email.attach(f"so-mobilite-programmes-{recommendation.created_at:%Y-%m-%d}.pdf",
                      recommendation_pdf(recommendation), "application/pdf")
-        email.send()
+        email_queue(message=email, kind="matching.recommendation", now=now)
         recommendation.emailed_at = now
         recommendation.save(update_fields=["emailed_at"])
     return True

@@ -1,6 +1,7 @@
 """Emails of the programmes app: the outcome of an advisor's proposal, and the monthly list of
-sheets to review sent to the coordination. Both are sent once, whatever the retries: the row
-that records the sending is locked, checked and written in the same transaction."""
+sheets to review sent to the coordination. Both are decided once, whatever the retries: the
+row that records the decision is locked, checked and written in the same transaction as the
+outbox row (``outbox.delivery.email_queue``), which sends it after commit and retries it."""
 
 from datetime import datetime
 
@@ -12,16 +13,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role, User
+from outbox.delivery import email_queue
 
 from .models import ProgrammeProposal, ProposalStatus, Publication, ReviewDigest
 from .selectors import sheets_to_review
 
 
-def _send(*, subject: str, template: str, context: dict, to: list[str]) -> None:
+def _queue(*, kind: str, subject: str, template: str, context: dict, to: list[str],
+           now: datetime) -> None:
     email = EmailMultiAlternatives(subject=subject,
                                    body=render_to_string(f"{template}.txt", context), to=to)
     email.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
-    email.send()
+    email_queue(message=email, kind=kind, now=now)
 
 
 def proposal_outcome_email_send(*, proposal_id: int, now: datetime) -> bool:
@@ -44,8 +47,9 @@ def proposal_outcome_email_send(*, proposal_id: int, now: datetime) -> bool:
         }
         subject = ("[So Mobilité] Votre proposition de fiche est acceptée" if accepted
                    else "[So Mobilité] Votre proposition de fiche n'a pas été retenue")
-        _send(subject=subject, template="programmes/email/proposal_outcome", context=context,
-              to=[proposal.proposer.email])
+        _queue(kind="programmes.proposal_outcome", subject=subject,
+               template="programmes/email/proposal_outcome", context=context,
+               to=[proposal.proposer.email], now=now)
         proposal.notified_at = now
         proposal.save(update_fields=["notified_at"])
     return True
@@ -78,7 +82,8 @@ def review_digest_send(*, now: datetime) -> bool:
             "admin_url": settings.SITE_URL
             + reverse("admin:programmes_programmesheet_changelist") + "?a_revoir=1",
         }
-        _send(subject=f"[So Mobilité] {len(sheets)} fiche(s) dispositif à revoir",
-              template="programmes/email/review_digest", context=context,
-              to=review_digest_recipients())
+        _queue(kind="programmes.review_digest",
+               subject=f"[So Mobilité] {len(sheets)} fiche(s) dispositif à revoir",
+               template="programmes/email/review_digest", context=context,
+               to=review_digest_recipients(), now=now)
     return True

@@ -6,27 +6,18 @@ scenario. Ports come from 21800–21899 (``tests.loopback.free_port``); every wa
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import email
-import email.policy
 import os
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from email.message import EmailMessage
 from pathlib import Path
 
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP, Envelope, Session
-
-from tests.loopback import RedisServer, free_port, wait_for_port
+from tests.loopback import MailServer, RedisServer, free_port, wait_for_port
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -99,77 +90,6 @@ class Postgres:
         with contextlib.suppress(subprocess.SubprocessError):
             self.stop()
         shutil.rmtree(self.directory, ignore_errors=True)
-
-
-@dataclass
-class Received:
-    """One message the mail server accepted."""
-
-    to: list[str]
-    message: EmailMessage
-
-    @property
-    def message_id(self) -> str:
-        return str(self.message["Message-ID"])
-
-    @property
-    def subject(self) -> str:
-        return str(self.message["Subject"])
-
-    def text(self) -> str:
-        part = self.message.get_body(preferencelist=("plain",))
-        return part.get_content() if part is not None else ""
-
-
-@dataclass
-class MailServer:
-    """aiosmtpd on loopback. ``refuse`` set: every message is refused with that reply (e.g.
-    ``"451 4.3.0 Try again later"``); ``delay``: seconds spent on each recipient before the
-    message is sent (to make a worker's kill land in the middle of a batch)."""
-
-    port: int = field(default_factory=free_port)
-    refuse: str | None = None
-    delay: float = 0.0
-    received: list[Received] = field(default_factory=list)
-    refused: int = 0
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-
-    async def handle_RCPT(self, server: SMTP, session: Session, envelope: Envelope,
-                          address: str, rcpt_options: list[str]) -> str:
-        # The delay comes before the message is sent: a client killed meanwhile has sent
-        # nothing, as with a real server (no message is accepted without its final reply).
-        if self.delay:
-            await asyncio.sleep(self.delay)
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
-        if self.refuse:
-            with self._lock:
-                self.refused += 1
-            return self.refuse
-        message = email.message_from_bytes(envelope.original_content or envelope.content,
-                                           policy=email.policy.default)
-        with self._lock:
-            self.received.append(Received(to=list(envelope.rcpt_tos), message=message))
-        return "250 OK"
-
-    def start(self) -> MailServer:
-        self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
-        self._controller.start()
-        return self
-
-    def stop(self) -> None:
-        self._controller.stop()
-
-    def to(self, address: str) -> list[Received]:
-        with self._lock:
-            return [r for r in self.received if address in r.to]
-
-    def clear(self) -> None:
-        with self._lock:
-            self.received.clear()
-            self.refused = 0
 
 
 class Process:

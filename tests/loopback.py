@@ -1,5 +1,6 @@
 """Real servers on loopback for the tests that need a service to fail: Redis started and stopped
-by the test, a port where nothing listens, a port that accepts and hangs up at once.
+by the test, a port where nothing listens, a port that accepts and hangs up at once, a mail
+server (aiosmtpd) that accepts or refuses.
 
 Ports come from the range 21800–21899 (kept for these tests on shared machines), the first
 one free at the time of the call.
@@ -7,7 +8,10 @@ one free at the time of the call.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import email
+import email.policy
 import os
 import select
 import shutil
@@ -17,9 +21,13 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass, field
+from email.message import EmailMessage
 from pathlib import Path
 
 import redis
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, Envelope, Session
 
 PORTS = range(21800, 21900)
 
@@ -189,3 +197,74 @@ def celery_broker(url: str) -> Iterator[None]:
     finally:
         forget_pools()
         app.conf.update(saved)
+
+
+@dataclass
+class Received:
+    """One message the mail server accepted."""
+
+    to: list[str]
+    message: EmailMessage
+
+    @property
+    def message_id(self) -> str:
+        return str(self.message["Message-ID"]).strip()  # a long one is folded
+
+    @property
+    def subject(self) -> str:
+        return str(self.message["Subject"])
+
+    def text(self) -> str:
+        part = self.message.get_body(preferencelist=("plain",))
+        return part.get_content() if part is not None else ""
+
+
+@dataclass
+class MailServer:
+    """aiosmtpd on loopback. ``refuse`` set: every message is refused with that reply (e.g.
+    ``"451 4.3.0 Try again later"``); ``delay``: seconds spent on each recipient before the
+    message is sent (to make a worker's kill land in the middle of a batch)."""
+
+    port: int = field(default_factory=free_port)
+    refuse: str | None = None
+    delay: float = 0.0
+    received: list[Received] = field(default_factory=list)
+    refused: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_RCPT(self, server: SMTP, session: Session, envelope: Envelope,
+                          address: str, rcpt_options: list[str]) -> str:
+        # The delay comes before the message is sent: a client killed meanwhile has sent
+        # nothing, as with a real server (no message is accepted without its final reply).
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        if self.refuse:
+            with self._lock:
+                self.refused += 1
+            return self.refuse
+        message = email.message_from_bytes(envelope.original_content or envelope.content,
+                                           policy=email.policy.default)
+        with self._lock:
+            self.received.append(Received(to=list(envelope.rcpt_tos), message=message))
+        return "250 OK"
+
+    def start(self) -> MailServer:
+        self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self._controller.start()
+        return self
+
+    def stop(self) -> None:
+        self._controller.stop()
+
+    def to(self, address: str) -> list[Received]:
+        with self._lock:
+            return [r for r in self.received if address in r.to]
+
+    def clear(self) -> None:
+        with self._lock:
+            self.received.clear()
+            self.refused = 0

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "import_export",
     "django_structlog",
     "csp",
+    "outbox",
     "accounts",
     "territory",
     "advisors",
@@ -231,10 +232,18 @@ CELERY_HEARTBEAT_MAX_AGE_SECONDS = env.int("CELERY_HEARTBEAT_MAX_AGE_SECONDS", d
 # The outbox sweep (a periodic task) sends emails whose own task was lost or failed, once they
 # are this old (seconds).
 OUTBOX_SWEEP_DELAY_SECONDS = env.int("OUTBOX_SWEEP_DELAY_SECONDS", default=120)
+# After a failed attempt an email waits OUTBOX_RETRY_BASE_SECONDS, doubled at each failure up to
+# OUTBOX_RETRY_MAX_SECONDS; the sweep gives up after OUTBOX_MAX_ATTEMPTS (the row stays in admin,
+# "en échec"). Defaults: 1 min, 1 h, 30 attempts (about a day). See outbox/delivery.py.
+OUTBOX_RETRY_BASE_SECONDS = env.int("OUTBOX_RETRY_BASE_SECONDS", default=60)
+OUTBOX_RETRY_MAX_SECONDS = env.int("OUTBOX_RETRY_MAX_SECONDS", default=3600)
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=30)
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 if env("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
+# Seconds one SMTP connection may block (login codes are sent during the request).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT_SECONDS", default=10)
 DEFAULT_FROM_EMAIL = env(
     "DEFAULT_FROM_EMAIL", default="So Mobilité <ne-pas-repondre@somobilite.fr>"
 )

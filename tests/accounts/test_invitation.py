@@ -24,6 +24,7 @@ def _invite(django_capture_on_commit_callbacks, **overrides):
         "structure": StructureFactory(),
         "designated_on": dt.date(2026, 11, 1),
         "invited_by": CoordinatorFactory(with_totp=True),
+        "now": dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC),
     }
     kwargs.update(overrides)
     with django_capture_on_commit_callbacks(execute=True):

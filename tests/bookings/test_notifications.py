@@ -388,3 +388,32 @@ def test_a_code_email_that_waited_is_dropped_once_resent_or_confirmed(
     assert not any("Confirmez" in m.subject for m in mail.outbox)
     second.refresh_from_db()
     assert "confirmée ou libérée" in second.obsolete_reason
+
+
+def test_a_notification_sent_twice_carries_the_same_message_id(booked):
+    """A worker killed after the SMTP server accepted the message and before the row was
+    marked sent sends it again: same Message-ID, which mail clients collapse."""
+    row = notifications.queue(kind=NotificationKind.YOUTH_REMINDER, to="lea@exemple.fr",
+                              appointment=booked, now=NOW)
+    mail.outbox.clear()
+    assert notifications.deliver(notification_id=row.pk, now=NOW) is True
+    Notification.objects.filter(pk=row.pk).update(sent_at=None)  # the record was lost
+    assert notifications.deliver(notification_id=row.pk, now=NOW) is True
+    first, second = mail.outbox
+    assert first.message()["Message-ID"] == second.message()["Message-ID"] == row.message_id
+    assert Notification.objects.get(pk=row.pk).attempts == 2
+
+
+def test_a_failed_notification_waits_for_its_backoff(booked, settings):
+    row = notifications.queue(kind=NotificationKind.YOUTH_REMINDER, to="lea@exemple.fr",
+                              appointment=booked, now=NOW)
+    settings.EMAIL_BACKEND = BROKEN
+    assert notifications.deliver(notification_id=row.pk, now=NOW) is False
+    row.refresh_from_db()
+    assert row.next_attempt_at == NOW + dt.timedelta(seconds=60)
+    assert row.last_error == "OSError: SMTP server unreachable"
+    settings.EMAIL_BACKEND = LOCMEM
+    mail.outbox.clear()
+    assert notifications.send_pending(now=NOW + dt.timedelta(seconds=59)) == 0
+    assert notifications.send_pending(now=NOW + dt.timedelta(seconds=60)) == 1
+    assert mail.outbox[0].message()["Message-ID"] == row.message_id

@@ -31,14 +31,16 @@ def test_nothing_due_sends_nothing(coordinators):
     assert not ReviewDigest.objects.exists()
 
 
-def test_due_sheets_are_sent_once_a_month(coordinators, settings):
+def test_due_sheets_are_sent_once_a_month(coordinators, settings,
+                                         django_capture_on_commit_callbacks):
     settings.COORDINATION_EMAIL = "coordination@exemple.fr"
     settings.PROGRAMME_REVIEW_MONTHS = 12
     ProgrammeSheetFactory(title="Vieille fiche", last_reviewed=dt.date(2025, 11, 30))
     ProgrammeSheetFactory(title="Jamais vérifiée", last_reviewed=None, publication="draft")
     ProgrammeSheetFactory(title="Limite du jour", last_reviewed=dt.date(2025, 12, 1))
     ProgrammeSheetFactory(title="Archivée", last_reviewed=None, publication="archived")
-    with time_machine.travel(FIRST_OF_DECEMBER, tick=False):
+    with (time_machine.travel(FIRST_OF_DECEMBER, tick=False),
+          django_capture_on_commit_callbacks(execute=True)):
         assert send_review_digest() is True
         assert send_review_digest() is False  # the same month again
     with time_machine.travel(dt.datetime(2026, 12, 20, tzinfo=dt.UTC), tick=False):
@@ -52,7 +54,8 @@ def test_due_sheets_are_sent_once_a_month(coordinators, settings):
     assert "?a_revoir=1" in email.alternatives[0].content
     assert ReviewDigest.objects.get().month == dt.date(2026, 12, 1)
 
-    with time_machine.travel(dt.datetime(2027, 1, 1, 8, 0, tzinfo=dt.UTC), tick=False):
+    with (time_machine.travel(dt.datetime(2027, 1, 1, 8, 0, tzinfo=dt.UTC), tick=False),
+          django_capture_on_commit_callbacks(execute=True)):
         assert send_review_digest() is True  # a new month: « Limite du jour » is now due too
     assert "3 fiche(s)" in mail.outbox[1].subject
 

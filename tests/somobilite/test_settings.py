@@ -10,7 +10,8 @@ from somobilite.settings import base as settings_base
 def _settings_with(monkeypatch, **environ) -> dict:
     """The base settings as a fresh process with this environment would compute them."""
     for name in ("REDIS_URL", "CACHE_URL", "CELERY_BROKER_URL", "OUTBOX_SWEEP_DELAY_SECONDS",
-                 "RATE_LIMIT_BOOKING_HOLD", "RATE_LIMIT_LOGIN"):
+                 "OUTBOX_RETRY_BASE_SECONDS", "OUTBOX_RETRY_MAX_SECONDS", "OUTBOX_MAX_ATTEMPTS",
+                 "EMAIL_TIMEOUT_SECONDS", "RATE_LIMIT_BOOKING_HOLD", "RATE_LIMIT_LOGIN"):
         monkeypatch.delenv(name, raising=False)
     for name, value in environ.items():
         monkeypatch.setenv(name, value)
@@ -48,3 +49,15 @@ def test_the_outbox_sweep_delay_is_a_setting(monkeypatch):
     assert _settings_with(monkeypatch)["OUTBOX_SWEEP_DELAY_SECONDS"] == 120
     assert _settings_with(monkeypatch, OUTBOX_SWEEP_DELAY_SECONDS="5")[
         "OUTBOX_SWEEP_DELAY_SECONDS"] == 5
+
+
+def test_email_retries_and_timeout_are_settings(monkeypatch):
+    default = _settings_with(monkeypatch)
+    assert [default[name] for name in ("OUTBOX_RETRY_BASE_SECONDS", "OUTBOX_RETRY_MAX_SECONDS",
+                                       "OUTBOX_MAX_ATTEMPTS", "EMAIL_TIMEOUT")] == [
+        60, 3600, 30, 10]
+    changed = _settings_with(monkeypatch, OUTBOX_RETRY_BASE_SECONDS="1",
+                             OUTBOX_RETRY_MAX_SECONDS="4", OUTBOX_MAX_ATTEMPTS="5",
+                             EMAIL_TIMEOUT_SECONDS="3")
+    assert [changed[name] for name in ("OUTBOX_RETRY_BASE_SECONDS", "OUTBOX_RETRY_MAX_SECONDS",
+                                       "OUTBOX_MAX_ATTEMPTS", "EMAIL_TIMEOUT")] == [1, 4, 5, 3]
