@@ -32,6 +32,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import logging
+import smtplib
 from collections.abc import Callable
 from email.utils import getaddresses
 
@@ -71,6 +72,23 @@ def due(*, now: dt.datetime) -> Q:
                | Q(next_attempt_at__lte=now)))
 
 
+def error_text(exc: BaseException) -> str:
+    """An error as coordinators read it in admin: the exception's name and, for an SMTP
+    answer, its code and text (``SMTPDataError: 451 4.3.0 Try again later``)."""
+    name = type(exc).__name__
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return f"{name}: " + "; ".join(
+            f"{address}: {code} {_decoded(text)}" for address, (code, text)
+            in exc.recipients.items())
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return f"{name}: {exc.smtp_code} {_decoded(exc.smtp_error)}"
+    return f"{name}: {exc}"
+
+
+def _decoded(text: bytes | str) -> str:
+    return text.decode(errors="replace") if isinstance(text, bytes) else str(text)
+
+
 def attempt_send(row: OutboxRow, *, build: Callable[[], EmailMessage], now: dt.datetime,
                  clear_fields: tuple[str, ...] = ()) -> bool:
     """Send the message ``build()`` returns as ``row``: with the row's ``Message-ID``, counting
@@ -86,7 +104,7 @@ def attempt_send(row: OutboxRow, *, build: Callable[[], EmailMessage], now: dt.d
     except Exception as exc:  # the mail server refused or could not be reached: retry later
         logger.exception("Email %s (%s) could not be sent, attempt %s", row.pk, row.message_id,
                          row.attempts)
-        row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+        row.last_error = error_text(exc)[:2000]
         row.next_attempt_at = clock.after(now, retry_delay(row.attempts))
         row.save(update_fields=["attempts", "last_error", "next_attempt_at"])
         return False

@@ -1,8 +1,9 @@
-"""The account itself in the personal-data export and erasure (see privacy.registry).
+"""The account itself, and the emails of the outbox sent to it, in the personal-data export
+and erasure (see privacy.registry).
 
-It lives here, not in accounts: accounts is the ground every app stands on and imports no
-other app, while privacy (the layer above it) knows the account and registers it like any
-other provider."""
+They live here, not in accounts or outbox: those are the ground every app stands on and import
+no other app, while privacy (the layer above them) knows them and registers them like any other
+provider. The appointments' emails are bookings' own (``bookings.personal_data``)."""
 
 from datetime import datetime
 
@@ -10,6 +11,7 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 
 from accounts.models import User
+from outbox.models import Email
 
 from .registry import register
 
@@ -48,3 +50,31 @@ register(
     order=1000,
     activity_lookups=("last_login", "date_joined"),
 )
+
+
+def _emails_to(user: User):
+    return Email.objects.filter(to__icontains=user.email)
+
+
+def export_emails(user: User) -> list[dict]:
+    """What was sent to the person's address (codes, selections…): type, subject, dates."""
+    return [{"kind": e.kind, "subject": e.subject, "created_at": e.created_at.isoformat(),
+             "sent_at": e.sent_at.isoformat() if e.sent_at else None}
+            for e in _emails_to(user).order_by("created_at")]
+
+
+def erase_emails(user: User, *, now: datetime) -> None:
+    """Emails to the person alone are deleted (sent or not: a code to an erased account has no
+    use); the person's address is taken out of those sent to several people."""
+    address = user.email.lower()
+    for email in _emails_to(user):
+        others = [a for a in (part.strip() for part in email.to.split(","))
+                  if a and a.lower() != address]
+        if others:
+            email.to = ", ".join(others)
+            email.save(update_fields=["to"])
+        else:
+            email.delete()
+
+
+register("emails", export=export_emails, erase=erase_emails, order=900)

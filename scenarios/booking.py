@@ -48,12 +48,23 @@ def csrf_pair(port: int, slot: SlotToBook) -> tuple[str, str]:
         browser.close()
 
 
-def book(port: int, slot: SlotToBook, person: dict, *, client_ip: str, mail: MailServer,
-         confirm: bool = True, code_timeout: float = 30,
-         csrf: tuple[str, str] | None = None) -> Attempt:
-    """The whole booking of ``slot`` by ``person``: form, hold, code read from the mail server,
-    confirmation. With ``csrf`` (a cookie and its form token) the form is posted at once, as
-    by someone who opened it a moment ago (the rush: the form page is the same for all)."""
+@dataclass
+class Held:
+    """A slot held by the form, its code read from the mail server, not typed yet."""
+
+    browser: Browser
+    confirm_url: str
+    code: str
+    statuses: list[int]
+
+
+def hold(port: int, slot: SlotToBook, person: dict, *, client_ip: str, mail: MailServer,
+         code_timeout: float = 30, csrf: tuple[str, str] | None = None) -> Held | Attempt:
+    """The form and the hold of ``slot`` by ``person``, and the code read from the mail
+    server; an ``Attempt`` when it stops there (refused, 5xx). The caller closes
+    ``Held.browser`` (``confirm`` does). With ``csrf`` (a cookie and its form token) the form
+    is posted at once, as by someone who opened it a moment ago (the rush: the form page is
+    the same for all)."""
     browser = Browser(port, client_ip=client_ip)
     statuses: list[int] = []
     try:
@@ -73,13 +84,21 @@ def book(port: int, slot: SlotToBook, person: dict, *, client_ip: str, mail: Mai
         if held.status_code != 302:
             return Attempt(classify_refusal(held.status_code, page_text(held)), statuses,
                            page_text(held)[:300])
-        if not confirm:
-            return Attempt("held", statuses)
-        confirm_url = held.headers["location"]
         wait_until(lambda: mail.to(person["email"]), timeout=code_timeout,
                    what=f"code email to {person['email']}")
         code = CODE.search(mail.to(person["email"])[-1].text()).group(1)
-        done = browser.post(confirm_url, {"code": code, "action": "verify"})
+        result = Held(browser, held.headers["location"], code, statuses)
+    except Exception as exc:  # transport errors count as failures, not as 5xx
+        browser.close()
+        return Attempt("failed", statuses, f"{type(exc).__name__}: {exc}")
+    return result
+
+
+def confirm(held: Held) -> Attempt:
+    """Type the code of ``held``: confirmed, or why not."""
+    statuses = held.statuses
+    try:
+        done = held.browser.post(held.confirm_url, {"code": held.code, "action": "verify"})
         statuses.append(done.status_code)
         if done.status_code >= 500:
             return Attempt("error", statuses, done.text[:300])
@@ -87,7 +106,16 @@ def book(port: int, slot: SlotToBook, person: dict, *, client_ip: str, mail: Mai
             return Attempt("confirmed", statuses)
         return Attempt(classify_refusal(done.status_code, page_text(done)), statuses,
                        page_text(done)[:300])
-    except Exception as exc:  # transport errors count as failures, not as 5xx
+    except Exception as exc:
         return Attempt("failed", statuses, f"{type(exc).__name__}: {exc}")
     finally:
-        browser.close()
+        held.browser.close()
+
+
+def book(port: int, slot: SlotToBook, person: dict, *, client_ip: str, mail: MailServer,
+         code_timeout: float = 30, csrf: tuple[str, str] | None = None) -> Attempt:
+    """The whole booking of ``slot`` by ``person``: form, hold, code read from the mail server,
+    confirmation (see ``hold``)."""
+    held = hold(port, slot, person, client_ip=client_ip, mail=mail, code_timeout=code_timeout,
+                csrf=csrf)
+    return confirm(held) if isinstance(held, Held) else held

@@ -156,11 +156,14 @@ class Stack:
             "DATABASE_URL": self.postgres.url,
             "REDIS_URL": self.redis.url,
             "EMAIL_URL": f"smtp://127.0.0.1:{self.mail.port}",
-            "EMAIL_TIMEOUT": "10",
+            "EMAIL_TIMEOUT_SECONDS": "10",
             "LOG_FORMAT": "json",
             "LOG_LEVEL": "WARNING",
             "CACHE_RETRY_AFTER_SECONDS": "1",
             "OUTBOX_SWEEP_DELAY_SECONDS": "1",
+            # Retries after 1, 2, 4, 4… seconds (production: 1 min doubling up to 1 h).
+            "OUTBOX_RETRY_BASE_SECONDS": "1",
+            "OUTBOX_RETRY_MAX_SECONDS": "4",
             # One address per simulated young person (X-Forwarded-For behind one proxy); the
             # per-address booking limit would otherwise refuse a rush from one machine.
             "TRUSTED_PROXY_COUNT": "1",

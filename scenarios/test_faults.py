@@ -13,7 +13,7 @@ from django.db import connection
 
 from bookings.models import Appointment, AppointmentStatus, Notification
 
-from .booking import book, csrf_pair
+from .booking import Held, book, confirm, csrf_pair, hold
 from .stack import wait_until
 from .world import bookable_structure, due_reminders, duplicates, free_slots, outbox_of, person
 
@@ -72,6 +72,119 @@ def test_redis_down_while_young_people_book(web, celery_app, figures):
     assert figures["stored"] == 20 and waiting == rows.count() == 40
     assert figures["lost"] == 0 and figures["duplicated"] == 0
     assert figures["emails_received"] == 40
+
+
+def sweep_for(celery_app, seconds: float) -> None:
+    """What beat does, faster: both sweeps every half second for ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        celery_app.send_task("bookings.tasks.send_pending_notifications")
+        celery_app.send_task("outbox.tasks.send_pending_emails")
+        time.sleep(0.5)
+
+
+def coordinator_browser(stack):
+    """A coordinator's browser whose session passed TOTP (written here, signed with the
+    stack's secret key, as gunicorn checks it)."""
+    from django.test import Client, override_settings
+
+    from tests.factories import CoordinatorFactory
+    from tests.mfa_support import login_with_mfa
+
+    from .browser import Browser
+
+    with override_settings(SECRET_KEY=stack.env()["SECRET_KEY"]):
+        client = Client()
+        login_with_mfa(client, CoordinatorFactory(with_totp=True))
+    browser = Browser(stack.web_port, client_ip="10.4.9.1")
+    browser.cookies["sessionid"] = client.cookies["sessionid"].value
+    return browser
+
+
+def test_mail_server_refusing(web, celery_app, figures):
+    """The mail server refuses every message (451, then 550) while young people type their
+    codes and one asks for a login code: the appointments stand, each failure is recorded with
+    the server's answer and retried with backoff, coordinators see them in admin; once the
+    server accepts again each message leaves once, with its row's Message-ID."""
+    from django.urls import reverse
+
+    from outbox.models import Email
+
+    from .browser import Browser
+
+    stack = web
+    structure = bookable_structure(advisors=2, name="smtp")
+    people = [person(i, "smtp") for i in range(10)]
+    worker = stack.start_worker("worker-smtp")
+    stack.mail.clear()
+    held = [hold(stack.web_port, slot, who, client_ip=f"10.4.0.{i + 1}", mail=stack.mail)
+            for i, (slot, who) in enumerate(zip(free_slots(structure, 10), people, strict=True))]
+    assert all(isinstance(h, Held) for h in held), [h for h in held if not isinstance(h, Held)]
+    codes_sent = len(stack.mail.received)
+    stack.mail.clear()
+    rows = outbox_of(structure).filter(kind__in=["youth_confirmation", "advisor_new"])
+    login_url = reverse("account_request_login_code")
+    stack.mail.refuse = "451 4.3.0 Service indisponible, reessayez plus tard"
+    try:
+        attempts = [confirm(h) for h in held]
+        returning = Browser(stack.web_port, client_ip="10.4.1.1")
+        login_page = returning.post(login_url, {"email": people[0]["email"]})
+        returning.close()
+        login_code = Email.objects.filter(kind="account/email/login_code",
+                                          to=people[0]["email"])
+        wait_until(lambda: rows.count() == 20 and not rows.filter(attempts=0).exists(),
+                   timeout=60, what="every confirmation tried once")
+        sweep_for(celery_app, 6)
+        answered_451 = rows.filter(last_error__contains="451").count()
+        stack.mail.refuse = "550 5.7.1 Relais refuse pour ce client"
+        sweep_for(celery_app, 6)
+        failing = list(rows.values_list("attempts", "last_error", "sent_at", "next_attempt_at"))
+        admin = coordinator_browser(stack)
+        admin_page = admin.get(reverse("admin:bookings_notification_changelist")
+                               + "?etat=failing")
+        admin_emails = admin.get(reverse("admin:outbox_email_changelist") + "?etat=failing")
+        admin.close()
+    finally:
+        stack.mail.refuse = None
+    deadline = time.monotonic() + 60
+    while (rows.filter(sent_at__isnull=True).exists()
+           or login_code.filter(sent_at__isnull=True).exists()) and time.monotonic() < deadline:
+        sweep_for(celery_app, 2)
+    worker.stop()
+    received = list(stack.mail.received)
+    outcomes = Counter(a.outcome for a in attempts)
+    expected_ids = set(rows.values_list("message_id", flat=True)) | set(
+        login_code.values_list("message_id", flat=True))
+    figures.update(
+        attempts=len(attempts), codes_sent_before=codes_sent,
+        stored=Appointment.objects.filter(structure=structure,
+                                          status=AppointmentStatus.CONFIRMED).count(),
+        outbox_rows=rows.count() + login_code.count(),
+        refused_by_server=stack.mail.refused, answered_451=answered_451,
+        attempts_per_row_while_refusing=dict(Counter(a for a, *_ in failing)),
+        sent=rows.filter(sent_at__isnull=False).count()
+        + login_code.filter(sent_at__isnull=False).count(),
+        emails_received=len(received),
+        duplicated=duplicates([r.message_id for r in received]),
+        lost=len(expected_ids - {r.message_id for r in received}),
+        foreign_message_ids=len({r.message_id for r in received} - expected_ids),
+        errors_5xx=sum(s >= 500 for a in attempts for s in a.statuses)
+        + (login_page.status_code >= 500), outcomes=dict(outcomes))
+    assert outcomes == {"confirmed": 10}, [a.detail for a in attempts if a.outcome != "confirmed"]
+    assert login_page.status_code == 302 and figures["errors_5xx"] == 0
+    assert figures["stored"] == 10 and rows.count() == 20 and login_code.count() == 1
+    # Every failure recorded with the server's answer; retried, but with backoff: in 12 s of
+    # sweeps every half second, at most 1 + 6 attempts (1, 2, 4, 4 s apart).
+    assert all(sent_at is None and "550" in error and next_at is not None
+               for _, error, sent_at, next_at in failing)
+    assert answered_451 == 20
+    assert all(2 <= n <= 7 for n, *_ in failing), figures["attempts_per_row_while_refusing"]
+    assert admin_page.status_code == 200 and admin_emails.status_code == 200
+    assert admin_page.text.count("SMTPDataError: 550 5.7.1 Relais refuse") == 20
+    assert "Relais refuse" in admin_emails.text and people[0]["email"] in admin_emails.text
+    assert figures["sent"] == 21 and figures["lost"] == 0
+    assert figures["duplicated"] == 0 and figures["foreign_message_ids"] == 0
+    assert figures["emails_received"] == 21
 
 
 def test_a_thousand_concurrent_attempts_on_fifty_slots(web, figures):

@@ -4,14 +4,18 @@ statistics of past years do not move when people are erased."""
 import datetime as dt
 
 import pytest
+import time_machine
 from django.apps import apps
 from django.core import mail
+from django.core.mail import EmailMessage
 from django.db import models
 
 from bookings.interviews import follow_up_add, interview_note_add
 from bookings.models import Appointment, AppointmentStatus, Notification, WaitingListEntry
 from bookings.statistics import Filters, domains_requested, interview_counts
 from matching.models import MobilityProfile, ProgrammeRecommendation
+from outbox.delivery import email_queue
+from outbox.models import Email
 from privacy.services import retention_run, user_data_export, user_erase
 from tests.factories import AppointmentFactory, BookableAdvisorFactory, YouthFactory
 
@@ -38,6 +42,10 @@ def youth(django_capture_on_commit_callbacks):
     AppointmentFactory(starts_at=dt.datetime(2026, 12, 4, 9, tzinfo=dt.UTC), **common)
     WaitingListEntry.objects.create(email=EMAIL, departement="33", mode="video",
                                     created_at=NOW, expires_at=NOW + dt.timedelta(days=60))
+    email_queue(message=EmailMessage("Votre code", "Code : 1234", to=[EMAIL]),
+                kind="account/email/login_code", now=NOW, immediately=True)
+    email_queue(message=EmailMessage("Synthèse", "…", to=["coordination@exemple.fr", EMAIL]),
+                kind="test.several", now=NOW)
     profile = MobilityProfile.objects.create(user=person, hobbies=f"{NAME} fait de l'escalade",
                                              project_text=f"{SURNAME} veut partir")
     profile.hobbies += " et du violon"
@@ -73,6 +81,8 @@ def test_export_lists_the_appointments_waiting_list_and_emails(youth):
     assert [a["project"] for a in data["appointments"]] == [f"Projet de {NAME} au Québec"] * 2
     assert data["appointments"][0]["consent_text_version"]
     assert data["waiting_list"][0]["departement"] == "33"
+    emails = user_data_export(user=youth, now=NOW)["emails"]
+    assert sorted(e["subject"] for e in emails) == ["Synthèse", "Votre code"]
 
 
 def test_erasure_leaves_nothing_identifying_and_tells_the_advisor(youth,
@@ -82,6 +92,7 @@ def test_erasure_leaves_nothing_identifying_and_tells_the_advisor(youth,
         user_erase(user=youth, now=NOW)
 
     assert identifying_rows(NAME, SURNAME, "zephyrine", "611223344") == []
+    assert Email.objects.get().to == "coordination@exemple.fr"  # sent to several: kept
     future = Appointment.objects.get(starts_at__gt=NOW)
     assert future.status == AppointmentStatus.CANCELLED_BY_YOUTH
     advisor_email = future.advisor.user.email
@@ -101,7 +112,8 @@ def test_emails_still_queued_after_an_erasure_use_neutral_wording(
     from bookings import notifications
 
     settings.EMAIL_BACKEND = "tests.bookings.test_notifications.BrokenBackend"
-    with django_capture_on_commit_callbacks(execute=True):
+    # The delivery task reads the clock: the same one as the erasure.
+    with time_machine.travel(NOW, tick=False), django_capture_on_commit_callbacks(execute=True):
         user_erase(user=youth, now=NOW)
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     assert identifying_rows(NAME, SURNAME, "zephyrine", "611223344", "Québec") == []
