@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from outbox.admin import DeliveryStateFilter, OutboxRowAdminMixin
+from outbox.admin import SENDING_FIELDS, DeliveryStateFilter, OutboxRowAdminMixin
 from privacy.admin import YouthRecordAdminMixin
 from somobilite import clock
 
@@ -386,6 +386,7 @@ class NotificationAdmin(OutboxRowAdminMixin, admin.ModelAdmin):
                     "next_attempt_at", "error", "sent_at", "obsolete_reason"]
     list_filter = [DeliveryStateFilter, "kind"]
     search_fields = ["to", "message_id"]
+    readonly_fields = SENDING_FIELDS
     date_hierarchy = "created_at"
     list_select_related = ["appointment"]
 

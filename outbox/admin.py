@@ -31,11 +31,13 @@ class DeliveryStateFilter(admin.SimpleListFilter):
         }.get(self.value(), queryset)
 
 
+#: The sending state every outbox row shows (read-only, like the whole row).
+SENDING_FIELDS = ("message_id", "created_at", "sent_at", "attempts", "next_attempt_at",
+                  "last_error", "obsolete_at", "obsolete_reason")
+
+
 class OutboxRowAdminMixin:
     """Read-only: an outbox row is written by the services that decide an email."""
-
-    readonly_fields = ["message_id", "created_at", "sent_at", "attempts", "next_attempt_at",
-                       "last_error", "obsolete_at", "obsolete_reason"]
 
     def has_add_permission(self, request):
         return False
@@ -59,5 +61,5 @@ class EmailAdmin(OutboxRowAdminMixin, admin.ModelAdmin):
     list_filter = [DeliveryStateFilter, "kind"]
     search_fields = ["to", "subject", "message_id"]
     date_hierarchy = "created_at"
-    fields = ["kind", "to", "from_email", "reply_to", "subject", "expires_at",
-              *OutboxRowAdminMixin.readonly_fields]
+    fields = ["kind", "to", "from_email", "reply_to", "subject", "expires_at", *SENDING_FIELDS]
+    readonly_fields = SENDING_FIELDS

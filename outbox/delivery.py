@@ -35,10 +35,11 @@ import logging
 import smtplib
 from collections.abc import Callable
 from email.utils import getaddresses
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -90,9 +91,9 @@ def _decoded(text: bytes | str) -> str:
 
 
 def attempt_send(row: OutboxRow, *, build: Callable[[], EmailMessage], now: dt.datetime,
-                 clear_fields: tuple[str, ...] = ()) -> bool:
+                 cleared: dict[str, Any] | None = None) -> bool:
     """Send the message ``build()`` returns as ``row``: with the row's ``Message-ID``, counting
-    the attempt, then record ``sent_at`` (and empty ``clear_fields``), or the error and the
+    the attempt, then record ``sent_at`` (and the field values of ``cleared``), or the error and the
     next attempt's time. Call it with ``row`` locked, in a transaction. True when the mail
     server accepted it. Never raises for a failure to build or send (template, network, SMTP
     answer): it is recorded on the row and logged."""
@@ -110,9 +111,9 @@ def attempt_send(row: OutboxRow, *, build: Callable[[], EmailMessage], now: dt.d
         return False
     row.sent_at = now
     row.next_attempt_at = None
-    for field in clear_fields:
-        setattr(row, field, type(row)._meta.get_field(field).get_default())
-    row.save(update_fields=["attempts", "sent_at", "next_attempt_at", *clear_fields])
+    for name, value in (cleared or {}).items():
+        setattr(row, name, value)
+    row.save(update_fields=["attempts", "sent_at", "next_attempt_at", *(cleared or {})])
     return True
 
 
@@ -153,7 +154,7 @@ def email_queue(*, message: EmailMessage, kind: str, now: dt.datetime,
     email = Email.objects.create(
         kind=kind[:100], to=", ".join(recipients),
         from_email=message.from_email or settings.DEFAULT_FROM_EMAIL,
-        reply_to=", ".join(message.reply_to), subject=message.subject, body=body,
+        reply_to=", ".join(message.reply_to), subject=str(message.subject), body=str(body),
         html=html, attachments=attachments, expires_at=expires_at, created_at=now)
     if immediately:
         email_deliver(email_id=email.pk, now=now)
@@ -177,7 +178,9 @@ def email_message(email: Email) -> EmailMultiAlternatives:
     return message
 
 
-CONTENT_FIELDS = ("body", "html", "attachments")
+def _no_content() -> dict[str, Any]:
+    """What an ``Email`` keeps of its content once sent or dropped: nothing."""
+    return {"body": "", "html": "", "attachments": []}
 
 
 def email_deliver(*, email_id: int, now: dt.datetime) -> bool:
@@ -192,18 +195,18 @@ def email_deliver(*, email_id: int, now: dt.datetime) -> bool:
             email.obsolete_at = now
             email.obsolete_reason = _("Non envoyé : expiré avant l'envoi (code ou lien "
                                       "devenu invalide).")
-            for field in CONTENT_FIELDS:
-                setattr(email, field, Email._meta.get_field(field).get_default())
-            email.save(update_fields=["obsolete_at", "obsolete_reason", *CONTENT_FIELDS])
+            for name, value in _no_content().items():
+                setattr(email, name, value)
+            email.save(update_fields=["obsolete_at", "obsolete_reason", *_no_content()])
             return False
         return attempt_send(email, build=lambda: email_message(email), now=now,
-                            clear_fields=CONTENT_FIELDS)
+                            cleared=_no_content())
 
 
-def due_ids(model: type[models.Model], *, now: dt.datetime) -> list[int]:
+def due_ids(model: type[OutboxRow], *, now: dt.datetime) -> list[int]:
     """Primary keys of the rows of ``model`` (an ``OutboxRow``) a sweep must try at ``now``,
     oldest first, at most ``SWEEP_BATCH``."""
-    return list(model.objects.filter(due(now=now)).order_by("created_at")
+    return list(model._default_manager.filter(due(now=now)).order_by("created_at")
                 .values_list("pk", flat=True)[:SWEEP_BATCH])
 
 
