@@ -32,6 +32,7 @@ KEY_LABELS: Mapping[str, str | Promise] = {
     "service": gettext_lazy("Service"),
     "account": gettext_lazy("Votre compte"),
     "bookings": gettext_lazy("Vos rendez-vous"),
+    "emails": gettext_lazy("Autres e-mails qui vous ont été envoyés"),
     "mobility_profile": gettext_lazy("Votre profil de mobilité"),
     "programme_selections": gettext_lazy("Les programmes que l'on vous a conseillés"),
     "interview_record": gettext_lazy("Le suivi de vos entretiens"),
@@ -80,6 +81,7 @@ KEY_LABELS: Mapping[str, str | Promise] = {
     "registered_at": gettext_lazy("Inscription le"),
     "emails_sent": gettext_lazy("E-mails envoyés"),
     "kind": gettext_lazy("Type"),
+    "subject": gettext_lazy("Objet"),
     "created_at": gettext_lazy("Créé le"),
     "sent_at": gettext_lazy("Envoyé le"),
     # mobility profile (exchange format and interview fields)

@@ -46,6 +46,7 @@ def youth(django_capture_on_commit_callbacks):
                 kind="account/email/login_code", now=NOW, immediately=True)
     email_queue(message=EmailMessage("Synthèse", "…", to=["coordination@exemple.fr", EMAIL]),
                 kind="test.several", now=NOW)
+    mail.outbox.clear()
     profile = MobilityProfile.objects.create(user=person, hobbies=f"{NAME} fait de l'escalade",
                                              project_text=f"{SURNAME} veut partir")
     profile.hobbies += " et du violon"
