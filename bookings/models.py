@@ -489,6 +489,9 @@ class NotificationKind(models.TextChoices):
     HELP_REQUEST_NEW = "help_request_new", _("Demande d'aide d'un·e conseiller·ère")
     HELP_REQUEST_ANSWERED = "help_request_answered", _("Réponse à une demande d'aide")
     HELP_REQUEST_CLOSED = "help_request_closed", _("Demande d'aide close")
+    EVALUATION_INVITATION = "evaluation_invitation", _("Questionnaire d'évaluation au ou à la "
+                                                       "jeune")
+    CONVENTION_WATCH = "convention_watch", _("Veille quotidienne des conventions")
 
 
 class Notification(OutboxRow):

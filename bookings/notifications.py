@@ -90,6 +90,8 @@ SUBJECTS: dict[str, str] = {
     NotificationKind.HELP_REQUEST_NEW: "Demande d'aide : {subject}",
     NotificationKind.HELP_REQUEST_ANSWERED: "Réponse de la coordination : {subject}",
     NotificationKind.HELP_REQUEST_CLOSED: "Demande d'aide close : {subject}",
+    NotificationKind.EVALUATION_INVITATION: "Votre avis sur votre entretien So Mobilité",
+    NotificationKind.CONVENTION_WATCH: "Conventions : {subject}",
 }
 ICS_METHOD: dict[str, str] = {
     NotificationKind.YOUTH_CONFIRMATION: "REQUEST",
@@ -286,6 +288,8 @@ def _context(notification: Notification) -> dict[str, Any]:
         context.update(code=staff_hold_code(appointment),
                        confirm_url=staff_hold_confirm_url(appointment),
                        hold_expires_at=_moment(payload.get("hold_expires_at")))
+    if notification.kind == NotificationKind.EVALUATION_INVITATION:
+        context["expires_at"] = _moment(payload.get("expires_at"))
     if notification.kind == NotificationKind.WAITING_LIST_CONFIRM:
         context["confirm_url"] = waiting_list_confirm_url(payload["entry_id"])
         context["mode_label"] = Mode(payload["mode"]).label

@@ -23,6 +23,7 @@ urlpatterns = [
     path("espace-conseil/", include("backoffice.urls")),
     path("coordination/", include("coordination.urls")),
     path("rendez-vous/", include("bookings.urls")),
+    path("evaluation/", include("evaluations.urls")),
     path("api/v1/", include("bookings.api_urls")),
     path("mon-espace/", include("privacy.urls")),
 ]

@@ -192,6 +192,11 @@ EXPECTATIONS: dict[str, Case] = {
     "coordination:statistics_csv": Case(lambda w: {"slug": "entretiens"}, COORDINATORS_ONLY,
                                         query="?du=2026-03-01&au=2026-03-31"),
     "coordination:compliance": Case(_no_kwargs, COORDINATORS_ONLY),
+    # The young people's opinions on the structure's interviews, without identity (issue 14).
+    "backoffice:evaluations": Case(_no_kwargs, ADVISORS_ONLY),
+    # The questionnaire's signed link: a forged one finds nothing; the thanks page is public.
+    "evaluations:questionnaire": Case(lambda w: {"token": "faux-jeton"}, everyone(404)),
+    "evaluations:thanks": Case(_no_kwargs, PUBLIC),
     # The confirmation link of a booking made by an advisor: a forged token finds nothing.
     "bookings:staff_hold_confirm": Case(lambda w: {"token": "faux-jeton"}, everyone(404)),
     "youth:space": Case(_no_kwargs, YOUTH_ONLY),

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "programmes",
     "matching",
     "privacy",
+    "evaluations",
     "support",
     "operations",
     "backoffice",
@@ -249,6 +250,10 @@ DEFAULT_FROM_EMAIL = env(
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 COORDINATION_EMAIL = env("COORDINATION_EMAIL", default="coordination@somobilite.fr")
+# The evaluation questionnaire (issue 14): its link works this many days after it is sent; an
+# interview held this many days ago or less still gets one (a task that missed days catches up).
+EVALUATION_LINK_DAYS = env.int("EVALUATION_LINK_DAYS", default=30)
+EVALUATION_INVITE_WINDOW_DAYS = env.int("EVALUATION_INVITE_WINDOW_DAYS", default=7)
 # Upload limits (bytes): a help request's screenshot (issue 13: 5 MB), a media bank file.
 HELP_SCREENSHOT_MAX_BYTES = env.int("HELP_SCREENSHOT_MAX_BYTES", default=5 * 1024 * 1024)
 MEDIA_BANK_MAX_BYTES = env.int("MEDIA_BANK_MAX_BYTES", default=30 * 1024 * 1024)
