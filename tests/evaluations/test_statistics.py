@@ -68,7 +68,7 @@ def test_filters_by_departement_and_mode(network):
 
 
 def test_erased_young_person_still_counts_without_identity(network):
-    bordeaux, _pau = network
+    _bordeaux, _pau = network
     first = Evaluation.objects.get(comment="Super")
     unanswered = Evaluation.objects.get(appointment__starts_at=paris(2026, 3, 17, 10))
     user_erase(user=first.appointment.youth, now=paris(2026, 4, 10, 9))
