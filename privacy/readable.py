@@ -117,6 +117,15 @@ KEY_LABELS: Mapping[str, str | Promise] = {
     "met": gettext_lazy("Ce qui correspond"),
     "missing": gettext_lazy("Ce qui manque"),
     "name": gettext_lazy("Nom"),
+    # evaluation questionnaires
+    "evaluations": gettext_lazy("Vos avis sur les entretiens"),
+    "invited_at": gettext_lazy("Questionnaire envoyé le"),
+    "answered_at": gettext_lazy("Répondu le"),
+    "satisfaction": gettext_lazy("Satisfaction (sur 5)"),
+    "usefulness": gettext_lazy("Utilité des informations"),
+    "intends_to_go": gettext_lazy("Projet de partir"),
+    "departure_period": gettext_lazy("Quand"),
+    "comment": gettext_lazy("Commentaire"),
 }
 
 #: Code values turned into words, by key (filled by ``value_labels``).

@@ -89,3 +89,15 @@ def test_advisors_read_answers_of_their_structure_by_month_only(network,
         (dt.date(2026, 3, 1), 4), (dt.date(2026, 3, 1), 5)]
     assert answers[1].comment == "Super" and answers[1].intends_to_go == "Oui"
     assert not hasattr(answers[0], "appointment")
+
+
+def test_the_person_finds_her_answers_in_her_data_with_french_headings(network):
+    from privacy.readable import KEY_LABELS
+    from privacy.services import user_data_export
+
+    first = Evaluation.objects.get(comment="Super")
+    export = user_data_export(user=first.appointment.youth, now=paris(2026, 4, 10, 9))
+    [row] = export["evaluations"]
+    assert (row["satisfaction"], row["usefulness"], row["comment"]) == (5, "Très utiles",
+                                                                        "Super")
+    assert set(row) | {"evaluations"} <= set(KEY_LABELS)
