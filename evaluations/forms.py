@@ -1,8 +1,12 @@
 """The questionnaire's form: it checks the shape of the answers; ``services.evaluation_answer``
 decides whether the link may still be used."""
 
+from __future__ import annotations
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from programmes.models import ProgrammeSheet
 
 from .models import (
     COMMENT_MAX_LENGTH,
@@ -33,8 +37,9 @@ class EvaluationForm(forms.Form):
     departure_period = forms.ChoiceField(
         label=_("Si oui, quand pensez-vous partir ?"), choices=DeparturePeriod.choices,
         required=False, widget=forms.RadioSelect)
-    programme = forms.ModelChoiceField(
-        label=_("Quel programme vous intéresse le plus ?"), queryset=None, required=False,
+    programme: forms.ModelChoiceField[ProgrammeSheet] = forms.ModelChoiceField(
+        label=_("Quel programme vous intéresse le plus ?"),
+        queryset=ProgrammeSheet.objects.none(), required=False,
         empty_label=_("Aucun en particulier"),
         help_text=_("Parmi les programmes que votre conseiller·ère vous a envoyés."))
     programme_other = forms.CharField(

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from bookings import notifications
@@ -47,7 +48,7 @@ def _paris_midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.min, tzinfo=PARIS)
 
 
-def invitable_appointments(*, now: dt.datetime):
+def invitable_appointments(*, now: dt.datetime) -> QuerySet[Appointment]:
     """Interviews whose questionnaire is due at ``now`` (queryset of ``Appointment``).
 
     Held (status ``done``; never a no-show nor a cancellation), started on a Paris day before

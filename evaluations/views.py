@@ -24,7 +24,7 @@ def _problem(request: HttpRequest, state: LinkState) -> HttpResponse:
 def questionnaire(request: HttpRequest, token: str) -> HttpResponse:
     now = timezone.now()
     evaluation, state = evaluation_from_token(token, now=now)
-    if state is not LinkState.OPEN:
+    if evaluation is None or state is not LinkState.OPEN:
         return _problem(request, state)
     programmes = programmes_sent_for(evaluation)
     form = EvaluationForm(request.POST or None, programmes=programmes)
