@@ -7,7 +7,9 @@ change (admin "Historique").
 
 import io
 import zipfile
+from collections import Counter
 from collections.abc import Callable
+from datetime import timedelta
 from typing import TYPE_CHECKING, TypedDict
 
 from django.contrib import admin, messages
@@ -28,13 +30,14 @@ from .invitations import InvitationError, advisor_invite
 from .models import (
     Advisor,
     Convention,
+    ConventionEvent,
     Structure,
     StructureStatusChange,
     TrainingAttendance,
     TrainingSession,
 )
 from .pdf import convention_pdf
-from .selectors import initial_training_attended, structure_convention_status
+from .selectors import conventions_on, initial_training_attended, structure_convention_status
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -202,8 +205,10 @@ class StructureAdmin(SimpleHistoryAdmin):
 
 @admin.register(Convention)
 class ConventionAdmin(SimpleHistoryAdmin):
-    list_display = ["structure", "signed_on", "services_start_on", "state", "end_date",
-                    "reason"]
+    # Four columns, so the state and its reason fit at 1366 px beside the filters (the
+    # signature and services dates are in the reason).
+    list_display = ["structure", "state", "end_date", "reason"]
+    change_list_template = "advisors/admin/convention_change_list.html"
     list_select_related = ["structure"]
     list_filter = [ConventionStateFilter, "structure__departement"]
     search_fields = ["structure__public_name", "structure__legal_name", "structure__commune"]
@@ -227,6 +232,45 @@ class ConventionAdmin(SimpleHistoryAdmin):
 
     class Media:
         css = {"all": ["advisors/admin.css"]}
+
+    def get_urls(self):
+        return [
+            path("etat/", self.admin_site.admin_view(self.state_on_date_view),
+                 name="advisors_convention_state"),
+            *super().get_urls(),
+        ]
+
+    def state_on_date_view(self, request: HttpRequest) -> HttpResponse:
+        """Every convention's state on a date the coordinator chooses (default today), with
+        the reasons, and the facts the daily watch recorded around that date."""
+        today = timezone.localdate()
+        form = forms.ConventionStateDateForm(request.GET or None, initial={"date": today})
+        on = form.cleaned_data["date"] if form.is_bound and form.is_valid() else today
+        rows = conventions_on(on)
+        counts = Counter(row.status.state for row in rows)
+        events = (ConventionEvent.objects
+                  .filter(effective_on__gte=on - timedelta(days=31),
+                          effective_on__lte=on + timedelta(days=31))
+                  .select_related("convention__structure").order_by("effective_on", "pk"))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("État des conventions au %(date)s") % {"date": on.strftime("%d/%m/%Y")},
+            "opts": self.model._meta,
+            "form": form,
+            "on": on,
+            "today": today,
+            "rows": rows,
+            "summary": [(state.label, counts[state]) for state in ConventionState
+                        if counts[state]],
+            "events": events,
+            "changelist_url": reverse("admin:advisors_convention_changelist"),
+        }
+        return TemplateResponse(request, "advisors/admin/convention_state.html", context)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}),
+                         "state_url": reverse("admin:advisors_convention_state")}
+        return super().changelist_view(request, extra_context)
 
     def _status(self, obj: Convention) -> ConventionStatus:
         # Computed once per row and request: the three columns share it.
@@ -430,3 +474,23 @@ class TrainingSessionAdmin(SimpleHistoryAdmin):
     @admin.display(description=_("présent·es"), ordering="present_count")
     def present(self, obj: "WithAnnotations[TrainingSession, _PresentCount]") -> int:
         return obj.present_count
+
+
+@admin.register(ConventionEvent)
+class ConventionEventAdmin(admin.ModelAdmin):
+    """Read-only: what the daily convention watch recorded (the task writes it)."""
+
+    list_display = ["effective_on", "convention", "kind", "reason", "recorded_at"]
+    list_select_related = ["convention__structure"]
+    list_filter = ["kind"]
+    search_fields = ["convention__structure__public_name"]
+    date_hierarchy = "effective_on"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -261,3 +261,98 @@ def convention_status(
         end_date=end.last_day if end else None,
         reason=reason,
     )
+
+
+# --- The daily watch (issue 14): what changed on a day, and what is coming ---------------------
+
+
+class ConventionEventKind(models.TextChoices):
+    TACIT_RENEWAL = "tacit_renewal", _("Reconduction tacite")
+    TERMINATION_EFFECTIVE = "termination_effective", _("Résiliation effective")
+    FORMAL_NOTICE_EXPIRED = "formal_notice_expired", _("Fin après mise en demeure")
+    PROGRAMME_ENDED = "programme_ended", _("Fin générale du dispositif")
+    NOTICE_ENDING_SOON = "notice_ending_soon", _("Fin de préavis prochaine")
+    FORMAL_NOTICE_DEADLINE_SOON = "formal_notice_deadline_soon", _(
+        "Échéance de mise en demeure prochaine")
+    PROGRAMME_END_SOON = "programme_end_soon", _("Fin générale du dispositif prochaine")
+
+
+#: Kinds that record a change that happened, against those announcing one to come.
+CHANGE_KINDS = frozenset({ConventionEventKind.TACIT_RENEWAL,
+                          ConventionEventKind.TERMINATION_EFFECTIVE,
+                          ConventionEventKind.FORMAL_NOTICE_EXPIRED,
+                          ConventionEventKind.PROGRAMME_ENDED})
+_ENDED_KIND = {ConventionState.NOTICE_RUNNING: ConventionEventKind.TERMINATION_EFFECTIVE,
+               ConventionState.FORMAL_NOTICE_PENDING: ConventionEventKind.FORMAL_NOTICE_EXPIRED,
+               ConventionState.IN_FORCE: ConventionEventKind.PROGRAMME_ENDED}
+_COMING_KIND = {ConventionState.NOTICE_RUNNING: ConventionEventKind.NOTICE_ENDING_SOON,
+                ConventionState.FORMAL_NOTICE_PENDING:
+                    ConventionEventKind.FORMAL_NOTICE_DEADLINE_SOON,
+                ConventionState.IN_FORCE: ConventionEventKind.PROGRAMME_END_SOON}
+
+
+@dataclass(frozen=True)
+class WatchItem:
+    """One fact of the watch: ``kind``; ``effective_on``, the day it takes effect (a renewal's
+    1 January, the first day a convention is no longer in force, or the coming last day in
+    force); ``reason``, a French sentence with the dates that drive it."""
+
+    kind: ConventionEventKind
+    effective_on: date
+    reason: str
+
+
+def convention_watch(
+    convention: Convention,
+    *,
+    today: date,
+    lookback_days: int = 7,
+    horizon_days: int = 30,
+    programme_end: date | _Setting | None = FROM_SETTINGS,
+) -> list[WatchItem]:
+    """What the daily watch reports about ``convention`` on ``today`` (a Paris date).
+
+    Changes that took effect in the last ``lookback_days`` days, today included (so a task
+    that missed a few days still reports them, and a first run does not report a whole past
+    year): the tacit renewal of 1 January (in force on 31 December and on 1 January, signed
+    before), and the end of a convention (partner's notice over, formal notice unanswered
+    30 days, general end of the programme), dated the first day it is no longer in force.
+    Coming ends within ``horizon_days`` days: the last day of a notice, the deadline of a
+    formal notice, the general end. Each is computed with ``convention_status`` (facts known
+    on the day asked). Source: SPEC §2, seeds articles 5, 6 and 10, issue 14.
+    """
+    items: list[WatchItem] = []
+    if convention.signed_on is None:
+        return items
+    new_year = date(today.year, 1, 1)
+    if (0 <= (today - new_year).days < lookback_days and convention.signed_on < new_year):
+        before = convention_status(convention, on=new_year - timedelta(days=1),
+                                   programme_end=programme_end)
+        after = convention_status(convention, on=new_year, programme_end=programme_end)
+        if before.in_force and after.in_force:
+            items.append(WatchItem(
+                ConventionEventKind.TACIT_RENEWAL, new_year,
+                gettext("Reconduite tacitement pour l'année %(year)s (du %(start)s au "
+                        "%(end)s)") % {"year": today.year, "start": fmt(new_year),
+                                       "end": fmt(after.period_end or date(today.year, 12, 31))}))
+    status = convention_status(convention, on=today, programme_end=programme_end)
+    if status.state == ConventionState.ENDED and status.end_date is not None:
+        first_day_out = status.end_date + timedelta(days=1)
+        if (today - first_day_out).days < lookback_days:
+            end = _earliest_end(convention, today, _programme_end(programme_end))
+            kind = _ENDED_KIND[end.state_while_running] if end else (
+                ConventionEventKind.TERMINATION_EFFECTIVE)
+            items.append(WatchItem(kind, first_day_out, status.reason))
+    elif (status.in_force and status.end_date is not None
+          and 0 <= (status.end_date - today).days <= horizon_days):
+        end = _earliest_end(convention, today, _programme_end(programme_end))
+        kind = _COMING_KIND[end.state_while_running] if end else (
+            ConventionEventKind.NOTICE_ENDING_SOON)
+        items.append(WatchItem(kind, status.end_date, status.reason))
+    return items
+
+
+def _programme_end(programme_end: date | _Setting | None) -> date | None:
+    if isinstance(programme_end, _Setting):
+        return settings.PROGRAMME_GENERAL_END_DATE
+    return programme_end

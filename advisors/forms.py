@@ -58,3 +58,11 @@ class AdvisorInviteForm(forms.Form):
         queryset=Structure.objects.exclude(status=StructureStatus.ENDED).order_by("public_name"),
     )
     designated_on = date_field(_("Désigné·e le"), initial=timezone.localdate)
+
+
+class ConventionStateDateForm(forms.Form):
+    """The day on which coordinators read every convention's state (a Paris date)."""
+
+    date = forms.DateField(label=_("État au"), widget=DateInput(),
+                           error_messages={"invalid": _("Saisissez une date valide, par "
+                                                        "exemple 31/12/2026.")})

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
 
+from .conventions import ConventionEventKind
 from .validators import (
     DEPARTEMENT_CHOICES,
     NOUVELLE_AQUITAINE_DEPARTEMENTS,
@@ -56,8 +57,8 @@ class Structure(models.Model):
                                     null=True, blank=True)
     status = models.CharField(_("statut"), max_length=20, choices=StructureStatus,
                               default=StructureStatus.CANDIDATE)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -92,7 +93,7 @@ class StructureStatusChange(models.Model):
     note = models.CharField(_("commentaire"), max_length=255, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                     null=True, blank=True, related_name="+")
-    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_at = models.DateTimeField(_("enregistré le"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("changement de statut")
@@ -132,8 +133,8 @@ class Convention(models.Model):
     formal_notice_answered_on = models.DateField(
         _("réponse à la mise en demeure"), null=True, blank=True)
     notes = models.TextField(_("notes internes"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -162,6 +163,34 @@ class Convention(models.Model):
         return f"Convention {self.structure.public_name} ({signed})"
 
 
+class ConventionEvent(models.Model):
+    """What the daily convention watch saw (``advisors.conventions.convention_watch``): a change
+    that took effect (tacit renewal, end) or an end coming within 30 days.
+
+    Unique per (convention, kind, effective date): the watch writes each fact once, however
+    many times it runs, and emails only what it wrote.
+    """
+
+    convention = models.ForeignKey(Convention, on_delete=models.CASCADE, related_name="events",
+                                   verbose_name=_("convention"))
+    kind = models.CharField(_("type"), max_length=30, choices=ConventionEventKind)
+    effective_on = models.DateField(_("date d'effet"))
+    reason = models.TextField(_("motif"))
+    recorded_at = models.DateTimeField(_("constaté le"))
+
+    class Meta:
+        verbose_name = _("événement de convention")
+        verbose_name_plural = _("veille des conventions")
+        ordering = ["-effective_on", "-recorded_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["convention", "kind", "effective_on"],
+                                    name="convention_event_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.effective_on:%d/%m/%Y})"
+
+
 class Advisor(models.Model):
     """A person designated by a structure. Staff changes add rows; nothing is overwritten.
 
@@ -176,7 +205,7 @@ class Advisor(models.Model):
     designated_on = models.DateField(_("désigné·e le"))
     withdrawn_on = models.DateField(_("retiré·e le"), null=True, blank=True)
     withdrawal_reason = models.CharField(_("motif du retrait"), max_length=255, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     history = HistoricalRecords()
 
     class Meta:

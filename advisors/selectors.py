@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.auth.models import AnonymousUser
@@ -11,7 +12,14 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 
-from .conventions import ConventionStatus, convention_services_open, convention_status
+from .conventions import (
+    CHANGE_KINDS,
+    ConventionStatus,
+    WatchItem,
+    convention_services_open,
+    convention_status,
+    convention_watch,
+)
 from .models import (
     Advisor,
     Convention,
@@ -209,3 +217,33 @@ def bookable_advisors(on: date) -> QuerySet[Advisor]:
         .filter(Exists(trained))
         .select_related("user", "structure")
     )
+
+
+@dataclass(frozen=True)
+class ConventionOnDate:
+    """One convention's state on a chosen day, for the coordinators' page."""
+
+    convention: Convention
+    status: ConventionStatus
+
+
+def conventions_on(on: date) -> list[ConventionOnDate]:
+    """Every convention (signed or not) with its state on ``on`` (a Paris date), by structure
+    name then signature date (newest first); two queries whatever the number."""
+    conventions = (Convention.objects.select_related("structure")
+                   .order_by("structure__public_name", "-signed_on", "pk"))
+    return [ConventionOnDate(convention, convention_status(convention, on=on))
+            for convention in conventions]
+
+
+def conventions_coming(*, today: date, horizon_days: int = 30) -> list[tuple[Convention,
+                                                                              WatchItem]]:
+    """Ends coming within ``horizon_days`` days of ``today`` (notice ending, formal-notice
+    deadline, general end), soonest first: ``(convention, item)`` pairs."""
+    coming = [(convention, item)
+              for convention in Convention.objects.filter(signed_on__isnull=False)
+              .select_related("structure")
+              for item in convention_watch(convention, today=today, horizon_days=horizon_days)
+              if item.kind not in CHANGE_KINDS]
+    return sorted(coming, key=lambda pair: (pair[1].effective_on,
+                                            pair[0].structure.public_name))

@@ -3,16 +3,23 @@ with a message a coordinator can read; django-simple-history records who changed
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from somobilite.history import history_stamp
 
-from .conventions import convention_status, fmt, termination_last_day
-from .models import Advisor, Convention, Structure, StructureStatus, StructureStatusChange
+from .conventions import convention_status, convention_watch, fmt, termination_last_day
+from .models import (
+    Advisor,
+    Convention,
+    ConventionEvent,
+    Structure,
+    StructureStatus,
+    StructureStatusChange,
+)
 
 STATUS_ORDER = [
     StructureStatus.CANDIDATE,
@@ -206,3 +213,33 @@ def advisor_withdraw(*, advisor: Advisor, on: date, reason: str, by: User | None
         advisor.save(update_fields=["withdrawn_on", "withdrawal_reason"])
     return advisor
 
+
+
+def convention_events_record(*, today: date, now: datetime) -> list[ConventionEvent]:
+    """Apply the convention rules on ``today`` (a Paris date) to every signed convention and
+    write what the watch reports (``conventions.convention_watch``) as ``ConventionEvent``
+    rows stamped ``now``. Returns only the rows written by this call, in effective-date order.
+
+    Idempotent by the database: a fact already recorded (same convention, kind and effective
+    date) is skipped, also when another run writes it at the same moment (the unique
+    constraint refuses the second insert). Call it inside the transaction that also queues the
+    email, so the email and the rows go together.
+    """
+    recorded: list[ConventionEvent] = []
+    conventions = (Convention.objects.filter(signed_on__isnull=False)
+                   .select_related("structure").order_by("structure__public_name", "pk"))
+    known = set(ConventionEvent.objects.filter(effective_on__gte=date(today.year - 1, 1, 1))
+                .values_list("convention_id", "kind", "effective_on"))
+    for convention in conventions:
+        for item in convention_watch(convention, today=today):
+            if (convention.pk, item.kind, item.effective_on) in known:
+                continue
+            try:
+                with transaction.atomic():
+                    event = ConventionEvent.objects.create(
+                        convention=convention, kind=item.kind, effective_on=item.effective_on,
+                        reason=item.reason, recorded_at=now)
+            except IntegrityError:
+                continue  # Recorded meanwhile by another run.
+            recorded.append(event)
+    return sorted(recorded, key=lambda event: (event.effective_on, event.pk))

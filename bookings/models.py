@@ -136,7 +136,7 @@ class RecurringAvailability(ModesMixin):
     end_time = models.TimeField(_("à"))
     valid_from = models.DateField(_("à partir du"))
     valid_until = models.DateField(_("jusqu'au"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -168,7 +168,7 @@ class OneOffAvailability(ModesMixin):
     date = models.DateField(_("date"))
     start_time = models.TimeField(_("de"))
     end_time = models.TimeField(_("à"))
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -194,7 +194,7 @@ class Absence(models.Model):
     ends_at = models.DateTimeField(_("fin"))
     kind = models.CharField(_("type"), max_length=10, choices=AbsenceKind)
     reason = models.CharField(_("motif"), max_length=255)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -305,8 +305,8 @@ class Appointment(models.Model):
                                            blank=True, editable=False)
     confirmation_attempts = models.PositiveSmallIntegerField(_("codes incorrects"), default=0)
     follow_up_on = models.DateField(_("à relancer le"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
     history = HistoricalRecords(excluded_fields=["confirmation_secret", "confirmation_attempts",
                                                 "hold_client_ip"])
 

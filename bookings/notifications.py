@@ -58,6 +58,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from icalendar import Calendar, Event, vCalAddress, vText
 
+from advisors.conventions import CHANGE_KINDS, fmt
+from advisors.selectors import conventions_coming
+from advisors.services import convention_events_record
 from outbox.delivery import attempt_send, due_ids
 from somobilite.celery import publish_on_commit
 
@@ -448,3 +451,34 @@ def compliance_digest_queue(*, now: dt.datetime) -> Notification:
     with transaction.atomic():
         return queue(kind=NotificationKind.COMPLIANCE_DIGEST, to=settings.COORDINATION_EMAIL,
                      payload=payload, now=now)
+
+
+def convention_watch_run(*, now: dt.datetime) -> Notification | None:
+    """The daily convention watch (issue 14): apply the convention rules on the Paris date of
+    ``now``, record what changed or newly comes within 30 days
+    (``advisors.services.convention_events_record``) and, when something was recorded, queue
+    one email to the coordination (``COORDINATION_EMAIL``) with those facts and every end
+    coming within 30 days. Both in one transaction: a second run on the same day records
+    nothing and sends nothing. Returns the email's row, or None when nothing was new.
+    """
+    today = now.astimezone(PARIS).date()
+    with transaction.atomic():
+        events = convention_events_record(today=today, now=now)
+        if not events:
+            return None
+        payload = {
+            "today": fmt(today),
+            "events": [{"structure": event.convention.structure.public_name,
+                        "kind": str(event.get_kind_display()), "change": event.kind in CHANGE_KINDS,
+                        "effective_on": fmt(event.effective_on),
+                        "reason": event.reason} for event in events],
+            "coming": [{"structure": convention.structure.public_name,
+                        "kind": str(item.kind.label), "effective_on": fmt(item.effective_on),
+                        "reason": item.reason}
+                       for convention, item in conventions_coming(today=today)],
+        }
+        changes = sum(1 for event in payload["events"] if event["change"])
+        subject = (_("%(n)s changement(s) et %(m)s échéance(s) à 30 jours")
+                   % {"n": changes, "m": len(payload["coming"])})
+        return queue(kind=NotificationKind.CONVENTION_WATCH, to=settings.COORDINATION_EMAIL,
+                     payload={**payload, "subject": subject}, now=now)

@@ -39,3 +39,9 @@ def offer_slots_to_waiting_list(advisor_ids: list[int]) -> int:
 @shared_task
 def send_weekly_compliance_digest() -> int:
     return notifications.compliance_digest_queue(now=timezone.now()).pk
+
+
+@shared_task
+def watch_conventions() -> int | None:
+    notification = notifications.convention_watch_run(now=timezone.now())
+    return notification.pk if notification else None

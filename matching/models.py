@@ -44,7 +44,7 @@ class MobilityProfile(models.Model):
     professional_experience = models.TextField(_("expérience professionnelle"), blank=True)
     hobbies = models.TextField(_("loisirs et passions"), blank=True)
     project_text = models.TextField(_("projet"), blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                    null=True, blank=True, related_name="+",
                                    verbose_name=_("modifié par"))

@@ -103,8 +103,8 @@ class ProgrammeSheet(models.Model):
                                    default=Publication.DRAFT)
     search_text = models.TextField(editable=False, blank=True)
     filter_index = models.TextField(editable=False, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["search_text", "filter_index"])
     objects = ProgrammeSheetQuerySet.as_manager()
@@ -234,7 +234,7 @@ class ProgrammeProposal(models.Model):
     rejection_reason = models.TextField(_("motif du refus"), blank=True)
     notified_at = models.DateTimeField(_("conseiller·ère prévenu·e le"), null=True, blank=True)
     created_at = models.DateTimeField(_("proposée le"), auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
     class Meta:
         verbose_name = _("proposition de fiche")

@@ -14,6 +14,7 @@ from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib import admin, messages
+from django.http import HttpRequest
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -62,9 +63,54 @@ class BoundedModelAdminMixin:
         return {name: (_bounded_action(func), name, description)
                 for name, (func, name, description) in super().get_actions(request).items()}
 
+    def changelist_view(self, request, extra_context=None):
+        name = MODEL_NAMES.get(self.model._meta.label)
+        if name is not None:
+            extra_context = {"title": name, **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
+
     def get_formsets_with_inlines(self, request, obj=None):
         for formset_class, inline in super().get_formsets_with_inlines(request, obj):
             yield _bounded_inline_formset(formset_class, ADMIN_INLINE_NEW_ROWS), inline
+
+
+#: The admin index grouped by what coordinators do (issue 14), in this order; each model by its
+#: label, in the order shown. A model registered later and listed nowhere lands in
+#: "Technique", so nothing ever disappears from the index.
+ADMIN_GROUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("reseau", gettext_lazy("Réseau"), (
+        "advisors.Structure", "advisors.Convention", "advisors.Advisor",
+        "advisors.TrainingSession", "accounts.User")),
+    ("rendez-vous", gettext_lazy("Rendez-vous"), (
+        "bookings.Appointment", "bookings.RecurringAvailability",
+        "bookings.OneOffAvailability", "bookings.Absence", "bookings.WaitingListEntry")),
+    ("programmes", gettext_lazy("Programmes"), (
+        "programmes.ProgrammeSheet", "programmes.ProgrammeProposal",
+        "matching.ProgrammeRecommendation", "matching.MobilityProfile",
+        "programmes.ReviewDigest")),
+    ("suivi", gettext_lazy("Suivi"), (
+        "advisors.ConventionEvent", "evaluations.Evaluation", "support.HelpRequest",
+        "support.MediaItem", "bookings.Notification", "privacy.StaffAccessLog")),
+    ("technique", gettext_lazy("Technique"), (
+        "django_celery_beat.PeriodicTask", "django_celery_beat.CrontabSchedule",
+        "django_celery_beat.IntervalSchedule", "django_celery_beat.ClockedSchedule",
+        "django_celery_beat.SolarSchedule", "bookings.CalendarFeed", "mfa.Authenticator",
+        "account.EmailAddress", "auth.Group", "sites.Site")),
+)
+#: French names of third-party models whose own labels are English or misspelt
+#: (django-celery-beat 2.9's French catalogue says "tâches périodique", "intervales").
+MODEL_NAMES: dict[str, str] = {
+    "django_celery_beat.PeriodicTask": gettext_lazy("Tâches périodiques"),
+    "django_celery_beat.CrontabSchedule": gettext_lazy("Planifications (crontab)"),
+    "django_celery_beat.IntervalSchedule": gettext_lazy("Intervalles"),
+    "django_celery_beat.ClockedSchedule": gettext_lazy("Horaires ponctuels"),
+    "django_celery_beat.SolarSchedule": gettext_lazy("Événements solaires"),
+    "mfa.Authenticator": gettext_lazy("Double authentification (TOTP)"),
+    "account.EmailAddress": gettext_lazy("Adresses e-mail des comptes"),
+    "auth.Group": gettext_lazy("Groupes de permissions"),
+    "accounts.User": gettext_lazy("Comptes (jeunes, conseiller·ères, coordination)"),
+    "bookings.Notification": gettext_lazy("E-mails envoyés et à envoyer"),
+}
 
 
 class SoMobiliteAdminSite(admin.AdminSite):
@@ -81,6 +127,28 @@ class SoMobiliteAdminSite(admin.AdminSite):
 
     def has_permission(self, request):
         return has_coordinator_powers(request)
+
+    def get_app_list(self, request: HttpRequest, app_label: str | None = None) -> list[dict]:
+        """The index and the side menu grouped as ``ADMIN_GROUPS`` says (an app's own page,
+        ``app_label`` given, keeps Django's list of that app)."""
+        if app_label is not None:
+            return super().get_app_list(request, app_label)
+        entries = {entry["model"]._meta.label: entry
+                   for app in self._build_app_dict(request).values() for entry in app["models"]}
+        for label, name in MODEL_NAMES.items():
+            if label in entries:
+                entries[label]["name"] = name
+        index = reverse("admin:index")
+        groups = []
+        for slug, name, labels in ADMIN_GROUPS:
+            models = [entries.pop(label) for label in labels if label in entries]
+            if slug == "technique":
+                models += sorted(entries.values(), key=lambda entry: str(entry["name"]))
+                entries = {}
+            if models:
+                groups.append({"name": name, "app_label": slug, "app_url": f"{index}#{slug}",
+                               "has_module_perms": True, "models": models})
+        return groups
 
     def login(self, request, extra_context=None):
         user = request.user
