@@ -466,19 +466,18 @@ def convention_watch_run(*, now: dt.datetime) -> Notification | None:
         events = convention_events_record(today=today, now=now)
         if not events:
             return None
-        payload = {
-            "today": fmt(today),
-            "events": [{"structure": event.convention.structure.public_name,
-                        "kind": str(event.get_kind_display()), "change": event.kind in CHANGE_KINDS,
-                        "effective_on": fmt(event.effective_on),
-                        "reason": event.reason} for event in events],
-            "coming": [{"structure": convention.structure.public_name,
-                        "kind": str(item.kind.label), "effective_on": fmt(item.effective_on),
-                        "reason": item.reason}
-                       for convention, item in conventions_coming(today=today)],
-        }
-        changes = sum(1 for event in payload["events"] if event["change"])
+        recorded = [{"structure": event.convention.structure.public_name,
+                     "kind": str(event.get_kind_display()),
+                     "change": event.kind in CHANGE_KINDS,
+                     "effective_on": fmt(event.effective_on),
+                     "reason": event.reason} for event in events]
+        coming = [{"structure": convention.structure.public_name,
+                   "kind": str(item.kind.label), "effective_on": fmt(item.effective_on),
+                   "reason": item.reason}
+                  for convention, item in conventions_coming(today=today)]
+        changes = sum(1 for event in events if event.kind in CHANGE_KINDS)
         subject = (_("%(n)s changement(s) et %(m)s échéance(s) à 30 jours")
-                   % {"n": changes, "m": len(payload["coming"])})
+                   % {"n": changes, "m": len(coming)})
         return queue(kind=NotificationKind.CONVENTION_WATCH, to=settings.COORDINATION_EMAIL,
-                     payload={**payload, "subject": subject}, now=now)
+                     payload={"today": fmt(today), "events": recorded, "coming": coming,
+                              "subject": subject}, now=now)

@@ -10,18 +10,24 @@ server build does not grow with what the request says.
   new ones, whatever ``TOTAL_FORMS`` says (Django's default allows 2,000 forms).
 """
 
+from __future__ import annotations
+
 from functools import wraps
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from django.contrib import admin, messages
-from django.http import HttpRequest
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.permissions import has_coordinator_powers
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
 
 #: Rows one admin action may change or render in one request (the change list shows 100).
 ADMIN_ACTION_MAX_ROWS = 100
@@ -77,7 +83,7 @@ class BoundedModelAdminMixin:
 #: The admin index grouped by what coordinators do (issue 14), in this order; each model by its
 #: label, in the order shown. A model registered later and listed nowhere lands in
 #: "Technique", so nothing ever disappears from the index.
-ADMIN_GROUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+ADMIN_GROUPS: tuple[tuple[str, StrOrPromise, tuple[str, ...]], ...] = (
     ("reseau", gettext_lazy("Réseau"), (
         "advisors.Structure", "advisors.Convention", "advisors.Advisor",
         "advisors.TrainingSession", "accounts.User")),
@@ -99,7 +105,7 @@ ADMIN_GROUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 )
 #: French names of third-party models whose own labels are English or misspelt
 #: (django-celery-beat 2.9's French catalogue says "tâches périodique", "intervales").
-MODEL_NAMES: dict[str, str] = {
+MODEL_NAMES: dict[str, StrOrPromise] = {
     "django_celery_beat.PeriodicTask": gettext_lazy("Tâches périodiques"),
     "django_celery_beat.CrontabSchedule": gettext_lazy("Planifications (crontab)"),
     "django_celery_beat.IntervalSchedule": gettext_lazy("Intervalles"),
