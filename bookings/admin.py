@@ -12,6 +12,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -24,10 +25,11 @@ from outbox.admin import SENDING_FIELDS, DeliveryStateFilter, OutboxRowAdminMixi
 from privacy.admin import YouthRecordAdminMixin
 from somobilite import clock
 
-from . import services
+from . import interviews, services
 from .availability import one_off_availability_clash, recurring_availability_clash
 from .compliance import weekly_compliance
 from .models import (
+    ATTENDANCE_STATUSES,
     Absence,
     Appointment,
     AppointmentStatus,
@@ -259,9 +261,22 @@ class AppointmentForm(forms.ModelForm):
     (``services.appointment_details_problems``): e.g. a birth date that makes the person over
     35 on the day of an upcoming interview is refused here, with the reason."""
 
+    attendance = forms.ChoiceField(
+        label=_("présence à l'entretien"), required=False,
+        choices=[("", _("— inchangée —")),
+                 *[(status, label) for status, label in AppointmentStatus.choices
+                   if status in ATTENDANCE_STATUSES]],
+        help_text=_("Enregistrée comme depuis l'espace conseil (règles et trace de qui l'a "
+                    "enregistrée) ; possible une fois l'entretien commencé."))
+
     class Meta:
         model = Appointment
         fields = list(services.CORRECTABLE_FIELDS)
+
+    def attendance_change(self) -> str:
+        """The attendance status to record, or "" to leave it as it is."""
+        status = self.cleaned_data.get("attendance") or ""
+        return "" if status == self.instance.status else status
 
     def detail_changes(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.changed_data
@@ -275,6 +290,12 @@ class AppointmentForm(forms.ModelForm):
                 appointment=self.instance, changes=changes, now=timezone.now())
             if problems:
                 raise ValidationError(" ".join(problems))
+        status = self.attendance_change() if "attendance" in self.cleaned_data else ""
+        if status and self.instance.pk is not None:
+            refusal = interviews.attendance_refusal(appointment=self.instance, status=status,
+                                                    now=timezone.now())
+            if refusal:
+                self.add_error("attendance", refusal)
         return data
 
 
@@ -295,7 +316,8 @@ class AppointmentAdmin(YouthRecordAdminMixin, SimpleHistoryAdmin):
                        "reminder_sent_at", "consent_at", "consent_text_version", "created_at",
                        "updated_at", "age_at_interview", "departement"]
     fieldsets = [
-        (_("Rendez-vous"), {"fields": ["public_id", "status", "starts_at", "ends_at", "mode",
+        (_("Rendez-vous"), {"fields": ["public_id", "status", "attendance", "starts_at",
+                                       "ends_at", "mode",
                                        "place", "video_room", "advisor", "structure"]}),
         (_("Jeune"), {"fields": ["youth", "first_name", "last_name", "phone", "birth_date",
                                  "age_at_interview", "postal_code", "departement",
@@ -314,10 +336,17 @@ class AppointmentAdmin(YouthRecordAdminMixin, SimpleHistoryAdmin):
         return obj.youth_id
 
     def save_model(self, request, obj, form, change):
-        """Corrections go through the service: rules re-checked, derived fields recomputed,
-        history entry by this coordinator."""
-        services.appointment_details_update(appointment=obj, changes=form.detail_changes(),
-                                            by=request.user, now=timezone.now())
+        """Corrections go through the services: rules re-checked, derived fields recomputed,
+        history entry by this coordinator; the attendance as the interview screen records it
+        (``interviews.appointment_attendance_record``, with its trace)."""
+        now = timezone.now()
+        status = form.attendance_change()
+        with transaction.atomic():
+            services.appointment_details_update(appointment=obj, changes=form.detail_changes(),
+                                                by=request.user, now=now)
+            if status:
+                interviews.appointment_attendance_record(appointment=obj, status=status,
+                                                         by=request.user, now=now)
 
     @admin.display(description=_("début"), ordering="starts_at")
     def starts_at_local(self, obj):

@@ -10,6 +10,7 @@ Public contract (keyword-only arguments, aware datetimes; every function raises
 ``BookingError`` with a French message when a rule refuses the change):
 
 - ``appointment_attendance_record(*, appointment, status, by, now) -> Appointment``
+- ``attendance_refusal(*, appointment, status, now) -> str`` (why not, "" when allowed)
 - ``interview_note_add(*, appointment, text, by, now) -> InterviewNote``
 - ``interview_notes_read(*, appointment, request, now) -> list[InterviewNote]`` (logged)
 - ``follow_up_add(*, appointment, happened_on, channel, summary, by, now) -> FollowUpEntry``
@@ -59,30 +60,40 @@ def _lock(appointment: Appointment) -> Appointment:
     return Appointment.objects.select_for_update(of=("self",)).get(pk=appointment.pk)
 
 
+def attendance_refusal(*, appointment: Appointment, status: str, now: dt.datetime) -> str:
+    """Why ``status`` may not be recorded as ``appointment``'s attendance at ``now`` (a French
+    sentence), or "" when it may: see ``appointment_attendance_record``. Forms call it to show
+    the reason next to the field; the service calls it again on the locked row."""
+    if status not in ATTENDANCE_STATUSES:
+        return _("Choisissez : entretien réalisé, absence, ou annulation au dernier moment.")
+    if not _started(appointment, now):
+        return (_("L'entretien n'a pas encore commencé : la présence s'enregistre à partir du "
+                  "%(when)s.") % {"when": appointment.starts_at.astimezone(PARIS)
+                                  .strftime("%d/%m/%Y à %H:%M")})
+    if appointment.status not in (AppointmentStatus.CONFIRMED, *ATTENDANCE_STATUSES):
+        return (_("Ce rendez-vous n'a pas eu lieu (%(status)s) : il n'y a pas de présence à "
+                  "enregistrer.") % {"status": appointment.get_status_display()})
+    return ""
+
+
 def appointment_attendance_record(*, appointment: Appointment, status: str, by: User,
                                   now: dt.datetime) -> Appointment:
     """Record whether the interview took place: ``done``, ``no_show`` or ``late_cancelled``
     (the young person cancelled at the last minute, counted apart in the statistics).
 
     Allowed once the start time has passed (Europe/Paris), on a confirmed appointment or one
-    whose attendance is already recorded (a correction). Each recording or correction writes
-    an ``AttendanceRecord`` (who, when, from and to) in the same transaction; recording the
+    whose attendance is already recorded (a correction); otherwise raises ``BookingError``
+    with ``attendance_refusal``'s sentence. Each recording or correction writes an
+    ``AttendanceRecord`` (who, when, from and to) in the same transaction; recording the
     status it already has changes nothing. Rule source: SPEC §6 and issue 12.
     """
     if status not in ATTENDANCE_STATUSES:
-        raise BookingError(_("Choisissez : entretien réalisé, absence, ou annulation au dernier "
-                             "moment."))
+        raise BookingError(attendance_refusal(appointment=appointment, status=status, now=now))
     with transaction.atomic():
         locked = _lock(appointment)
-        if not _started(locked, now):
-            raise BookingError(
-                _("L'entretien n'a pas encore commencé : la présence s'enregistre à partir du "
-                  "%(when)s.") % {"when": locked.starts_at.astimezone(PARIS)
-                                  .strftime("%d/%m/%Y à %H:%M")})
-        if locked.status not in (AppointmentStatus.CONFIRMED, *ATTENDANCE_STATUSES):
-            raise BookingError(_("Ce rendez-vous n'a pas eu lieu (%(status)s) : il n'y a pas de "
-                                 "présence à enregistrer.")
-                               % {"status": locked.get_status_display()})
+        refusal = attendance_refusal(appointment=locked, status=status, now=now)
+        if refusal:
+            raise BookingError(refusal)
         if locked.status == status:
             return locked
         previous = locked.status
