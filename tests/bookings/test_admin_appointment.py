@@ -35,7 +35,7 @@ def _form_data(client, appointment, **changes):
         value = form[name].value()
         if value is None or value is False:
             continue
-        data[name] = value if not isinstance(value, list) else value
+        data[name] = value
     data.update(changes)
     return url, data
 
