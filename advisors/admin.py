@@ -285,8 +285,10 @@ class ConventionAdmin(SimpleHistoryAdmin):
         return str(self._status(obj).state.label) if obj.pk else ""
 
     @admin.display(description=_("dernier jour en vigueur"))
-    def end_date(self, obj: Convention):
-        return self._status(obj).end_date if obj.pk else None
+    def end_date(self, obj: Convention) -> str:
+        # dd/mm/yyyy: the long French date would widen the column past 1366 px.
+        day = self._status(obj).end_date if obj.pk else None
+        return day.strftime("%d/%m/%Y") if day else "–"
 
     @admin.display(description=_("motif"))
     def reason(self, obj: Convention) -> str:

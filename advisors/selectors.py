@@ -229,7 +229,7 @@ class ConventionOnDate:
 
 def conventions_on(on: date) -> list[ConventionOnDate]:
     """Every convention (signed or not) with its state on ``on`` (a Paris date), by structure
-    name then signature date (newest first); two queries whatever the number."""
+    name then signature date (newest first); one query whatever the number."""
     conventions = (Convention.objects.select_related("structure")
                    .order_by("structure__public_name", "-signed_on", "pk"))
     return [ConventionOnDate(convention, convention_status(convention, on=on))

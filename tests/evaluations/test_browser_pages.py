@@ -13,7 +13,7 @@ from django.utils import timezone
 from evaluations.links import evaluation_token
 from evaluations.models import Evaluation
 from evaluations.services import evaluations_invite_due
-from matching.models import ProgrammeRecommendation
+from matching.models import MobilityProfile, ProgrammeRecommendation
 from tests.factories import (
     AppointmentFactory,
     BookableAdvisorFactory,
@@ -21,6 +21,7 @@ from tests.factories import (
     CoordinatorFactory,
     ProgrammeSheetFactory,
     StructureFactory,
+    YouthFactory,
 )
 from tests.mfa_support import login_with_mfa
 
@@ -113,3 +114,10 @@ def test_coordinators_admin_pages_at_laptop_width(page, live_server, client):
     assert reason["x"] + reason["width"] <= results["x"] + results["width"] + 1
     _check(page, live_server.url + reverse("admin:index"), "admin-index", axe=False,
            widths=(1366,))
+    profile = MobilityProfile.objects.create(user=YouthFactory(), wish_domains=["studies"],
+                                             wish_countries=["DE"],
+                                             languages=[{"language": "es", "level": "B2"}])
+    _check(page, live_server.url + reverse("admin:matching_mobilityprofile_change",
+                                           args=[profile.pk]),
+           "admin-profile", axe=False, widths=(1366,))
+    assert page.locator("#pays-DE").is_checked()
