@@ -8,8 +8,8 @@ staff access log). Such labels take a context (``pgettext_lazy``)."""
 from django.apps import apps
 from django.utils import translation
 
-PROJECT_APPS = ("accounts", "advisors", "bookings", "matching", "privacy", "programmes",
-                "support", "territory")
+PROJECT_APPS = ("accounts", "advisors", "bookings", "evaluations", "matching", "privacy",
+                "programmes", "support", "territory")
 
 
 def _labels():
