@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('bookings', '0010_alter_notification_kind'),
+        ('bookings', '0011_alter_notification_kind'),
         ('programmes', '0005_sheet_residence_and_verification'),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('bookings', '0009_calendar_feed_help_emails'),
+        ('bookings', '0010_notification_message_id_retries'),
     ]
 
     operations = [

@@ -28,7 +28,7 @@ def unschedule(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("bookings", "0010_alter_notification_kind"),
+        ("bookings", "0011_alter_notification_kind"),
         ("advisors", "0002_conventionevent"),
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('bookings', '0011_convention_watch_schedule'),
+        ('bookings', '0012_convention_watch_schedule'),
     ]
 
     operations = [
