@@ -32,6 +32,8 @@ from bookings.statistics import (
     youth_received,
 )
 from bookings.statistics_charts import mode_outcome_chart
+from evaluations.models import DeparturePeriod, Intention, Usefulness
+from evaluations.statistics import satisfaction
 from somobilite.charts import bars_svg, stacked_bars_svg
 
 #: Countries shown on the chart (the table and CSV list them all).
@@ -80,6 +82,10 @@ class NetworkFigures:
     @cached_property
     def programmes(self):
         return programmes_sent(self.filters, top=20)
+
+    @cached_property
+    def satisfaction(self):
+        return satisfaction(self.filters)
 
 
 def percent(rate: float | None) -> str:
@@ -241,6 +247,55 @@ def _programmes(figures: NetworkFigures) -> list[tuple[str, int]]:
     return [(row.label, row.count) for row in figures.programmes.by_sheet]
 
 
+def _scores(figures: NetworkFigures) -> list[tuple[str, int]]:
+    by_score = figures.satisfaction.by_score
+    return [(f"{score} / 5", by_score[score]) for score in (5, 4, 3, 2, 1)]
+
+
+def _usefulness(figures: NetworkFigures) -> list[tuple[str, int]]:
+    by_value = figures.satisfaction.by_usefulness
+    return [(str(label), by_value[value]) for value, label in reversed(Usefulness.choices)]
+
+
+def _intentions(figures: NetworkFigures) -> list[tuple[str, int]]:
+    by_value = figures.satisfaction.by_intention
+    return [(str(label), by_value[value]) for value, label in Intention.choices]
+
+
+def _departures(figures: NetworkFigures) -> list[tuple[str, int]]:
+    by_value = figures.satisfaction.by_period
+    return [(str(label), by_value[value]) for value, label in DeparturePeriod.choices]
+
+
+def _satisfaction_table(figures: NetworkFigures) -> Table:
+    """Answers by score, then the questionnaires sent and answered, the response rate, the
+    average score and the share of 4 or 5."""
+    figures_ = figures.satisfaction
+    rows: list[list[object]] = [[label, n] for label, n in _scores(figures)]
+    average = ("—" if figures_.average is None
+               else f"{number_format(round(figures_.average, 1), 1)} / 5")
+    summary: list[list[object]] = [
+        [_("Questionnaires envoyés"), figures_.sent],
+        [_("Réponses"), figures_.answered],
+        [_("Taux de réponse"), percent(figures_.response_rate)],
+        [_("Satisfaction moyenne"), average],
+        [_("Satisfaits (4 ou 5)"), percent(figures_.satisfied_rate)],
+    ]
+    csv_summary: list[list[object]] = [
+        [_("Questionnaires envoyés"), figures_.sent],
+        [_("Réponses"), figures_.answered],
+        [_("Taux de réponse (fraction)"), _fraction(figures_.response_rate)],
+        [_("Satisfaction moyenne (sur 5)"), _fraction(figures_.average, digits=2)],
+        [_("Satisfaits, 4 ou 5 (fraction)"), _fraction(figures_.satisfied_rate)],
+    ]
+    return Table([_("Satisfaction générale"), _("Réponses")], rows + summary,
+                 rows + csv_summary)
+
+
+def _fraction(value: float | None, *, digits: int = 4) -> str:
+    return "" if value is None else f"{value:.{digits}f}"
+
+
 def _pairs_block(slug: str, title: str, note: str, header: str, count_header: str,
                  pairs: Callable[[NetworkFigures], list[tuple[str, int]]], *, empty: str,
                  top: int | None = None) -> Block:
@@ -301,6 +356,24 @@ def blocks() -> list[Block]:
                      _("Zones du monde indiquées dans le profil de mobilité, chaque jeune compté "
                        "une fois."), _("Zone"), _("Jeunes"), _zones,
                      empty=_("Aucune zone indiquée")),
+        Block("satisfaction", _("Satisfaction"),
+              _("Questionnaires envoyés le lendemain des entretiens réalisés de la période ; "
+                "les réponses sont anonymes pour les structures."),
+              _("Graphique en barres des réponses par note de satisfaction ; les mêmes "
+                "chiffres sont dans le tableau."), _satisfaction_table,
+              lambda figures, narrow: _pairs_chart(
+                  _scores(figures), title=_("Satisfaction générale"),
+                  value_label=_("réponses"), empty=_("Aucune réponse"), narrow=narrow)),
+        _pairs_block("utilite", _("Utilité des informations"),
+                     _("Réponses au questionnaire (la question peut être passée)."),
+                     _("Les informations données étaient"), _("Réponses"), _usefulness,
+                     empty=_("Aucune réponse")),
+        _pairs_block("intention", _("Intention de partir à l'étranger"),
+                     _("Réponses au questionnaire après l'entretien."), _("Intention"),
+                     _("Réponses"), _intentions, empty=_("Aucune réponse")),
+        _pairs_block("depart", _("Départ envisagé"),
+                     _("Parmi les réponses qui envisagent de partir ou ne savent pas encore."),
+                     _("Quand"), _("Réponses"), _departures, empty=_("Aucune réponse")),
         _pairs_block("programmes", _("Programmes envoyés le plus souvent"),
                      _("Programmes des sélections envoyées aux jeunes dans la période par les "
                        "structures choisies (la modalité ne s'applique pas)."),

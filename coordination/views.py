@@ -19,6 +19,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -116,6 +117,10 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
             (_("Délai médian avant l'entretien"), days(figures.delay.median_days)),
             (_("Délai moyen avant l'entretien"), days(figures.delay.mean_days)),
             (_("Occupation des créneaux"), percent(used / offered if offered else None)),
+            (_("Satisfaction moyenne"), "—" if figures.satisfaction.average is None
+             else f"{number_format(round(figures.satisfaction.average, 1), 1)} / 5"),
+            (_("Taux de réponse au questionnaire"),
+             percent(figures.satisfaction.response_rate)),
         ],
         "sections": sections,
         "narrow": NARROW,

@@ -81,8 +81,8 @@ def test_the_coordinators_pages(page, live_server, client):
     page.get_by_role("link", name="Statistiques du réseau").click()
     expect(page.get_by_role("heading", name="Statistiques du réseau", level=1)).to_be_visible()
     charts = page.locator("img.chart")
-    expect(charts).to_have_count(10)
-    for index in range(10):
+    expect(charts).to_have_count(14)
+    for index in range(14):
         charts.nth(index).scroll_into_view_if_needed()
         expect(charts.nth(index)).to_have_js_property("complete", True, timeout=60_000)
         assert charts.nth(index).evaluate("img => img.naturalWidth") > 0

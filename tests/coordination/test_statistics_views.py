@@ -172,7 +172,7 @@ def test_csv_cells_cannot_become_formulas(client, figures):
 def test_page_queries_do_not_grow_with_the_network(client, figures, django_assert_num_queries):
     login_with_mfa(client, figures.coordinator)
     client.get(PAGE + MARCH)
-    with django_assert_num_queries(23) as first:
+    with django_assert_num_queries(24) as first:
         client.get(PAGE + MARCH)
     for index in range(6):
         advisor = BookableAdvisorFactory(structure=StructureFactory(departement="87"))
@@ -198,3 +198,39 @@ def test_default_period_on_29_february():
 
     assert default_period(dt.date(2028, 2, 29)) == (dt.date(2027, 3, 1), dt.date(2028, 2, 29))
     assert default_period(dt.date(2026, 3, 19)) == (dt.date(2025, 3, 20), dt.date(2026, 3, 19))
+
+
+def test_satisfaction_blocks_from_the_questionnaires(client, figures):
+    from evaluations.models import Evaluation
+
+    # X's held interview of 2 March answered 5, "very useful", going within 6 months; Y's
+    # held interview of 4 March answered 2; Lina's (today, to record) invited, no answer.
+    held_x = figures.structure.appointments.get(status=S.DONE)
+    held_y = figures.other.structure.appointments.get(status=S.DONE)
+    invited = paris(2026, 3, 5, 10)
+    for appointment, answers in (
+            (held_x, {"satisfaction": 5, "usefulness": 4, "intends_to_go": "yes",
+                      "departure_period": "within_6_months"}),
+            (held_y, {"satisfaction": 2, "usefulness": 2, "intends_to_go": "not_sure",
+                      "departure_period": "unknown"}),
+            (figures.appointment, {})):
+        Evaluation.objects.create(
+            appointment=appointment, invited_at=invited,
+            expires_at=invited + dt.timedelta(days=14),
+            answered_at=invited + dt.timedelta(hours=2) if answers else None, **answers)
+    login_with_mfa(client, figures.coordinator)
+    response = client.get(PAGE + MARCH)
+    key = dict(response.context["key_figures"])
+    assert key["Satisfaction moyenne"] == "3,5 / 5"
+    assert key["Taux de réponse au questionnaire"] == "66,7 %"
+    sections = {s["block"].slug: s["table"] for s in response.context["sections"]}
+    assert sections["satisfaction"].rows[:5] == [["5 / 5", 1], ["4 / 5", 0], ["3 / 5", 0],
+                                                 ["2 / 5", 1], ["1 / 5", 0]]
+    assert ["Satisfaits (4 ou 5)", "50,0 %"] in sections["satisfaction"].rows
+    assert sections["utilite"].rows[0] == ["Très utiles", 1]
+    assert ["Je ne sais pas encore", 1] in sections["intention"].rows
+    assert sections["depart"].rows[0] == ["Dans les 6 prochains mois", 1]
+    lines = client.get(csv_url("satisfaction") + MARCH + "&departement=64").content.decode()
+    assert "2026-03-01;2026-03-31;64;;;2 / 5;1" in lines.splitlines()
+    assert "2026-03-01;2026-03-31;64;;;Satisfaction moyenne (sur 5);2.00" in lines.splitlines()
+    assert client.get(chart("satisfaction") + MARCH)["Content-Type"] == "image/svg+xml"
