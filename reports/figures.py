@@ -1,7 +1,8 @@
 """The figures of the annual report (bilan global annuel), gathered from the statistics of each
 domain: ``bookings.statistics`` (interviews, attendance, young people, domains, programmes),
-``bookings.compliance`` (hours offered each week against the weekly minimum) and
-``advisors.statistics`` (the network). Nothing is counted here: this module only calls them
+``bookings.compliance`` (hours offered each week against the weekly minimum),
+``evaluations.statistics`` (the questionnaires' satisfaction) and ``advisors.statistics`` (the
+network). Nothing is counted here: this module only calls them
 for the year and the year before, and arranges the answers.
 
 A constant number of queries, whatever the number of interviews (database aggregations); the
@@ -27,12 +28,12 @@ from bookings.statistics import (
     ProgrammesSent,
     Ranked,
 )
+from evaluations.statistics import Satisfaction, satisfaction, satisfaction_by_structure
 
 #: Called with a step's French description and a percentage of the whole figures' work.
 Progress = Callable[[str, int], None]
 #: Programmes listed in the report (most recommended first); the CSV has the same list.
 TOP_PROGRAMMES = 30
-SATISFACTION_UNAVAILABLE = "non disponible"
 
 
 def _no_progress(_step: str, _percent: int) -> None:
@@ -44,7 +45,8 @@ class Summary:
     """One year's headline figures (interviews by outcome are those of
     ``bookings.statistics``): ``interviews`` booked, ``requests`` (not cancelled beforehand),
     ``attendance``, ``young_people`` received (distinct, held interviews), ``selections`` and
-    ``programmes`` sent, and the network."""
+    ``programmes`` sent, the questionnaires' ``satisfaction`` (of the year's interviews) and
+    the network."""
 
     year: int
     interviews: int
@@ -53,6 +55,7 @@ class Summary:
     young_people: int
     selections: int
     programmes: int
+    satisfaction: Satisfaction
     network: NetworkFigures
 
 
@@ -76,15 +79,15 @@ class WeekHours:
 @dataclass(frozen=True)
 class StructureYear:
     """One structure's year: interviews by outcome, attendance, hours offered each week (only
-    for structures active when the report is made: ``weeks`` is empty otherwise), satisfaction
-    (``None`` while the questionnaire's figures do not exist)."""
+    for structures active when the report is made: ``weeks`` is empty otherwise), the
+    questionnaires' ``satisfaction`` (``None`` when none was sent about its interviews)."""
 
     id: int
     name: str
     departement: str
     outcomes: dict[str, int]
     weeks: list[WeekHours]
-    satisfaction: str | None = None
+    satisfaction: Satisfaction | None = None
 
     @property
     def interviews(self) -> int:
@@ -130,7 +133,6 @@ class AnnualFigures:
     destinations: Destinations
     weeks_from: dt.date | None = None
     weeks_to: dt.date | None = None
-    satisfaction: str | None = None
     outcomes: list[str] = field(default_factory=lambda: list(Outcome.ORDER))
 
 
@@ -153,6 +155,7 @@ def _summary(year: int, *, now: dt.datetime, today: dt.date) -> Summary:
         young_people=statistics.young_people_received(filters),
         selections=sent.selections,
         programmes=sent.programmes,
+        satisfaction=satisfaction(filters),
         network=network_figures(year=year, today=today),
     )
 
@@ -193,6 +196,7 @@ def annual_figures(*, year: int, now: dt.datetime,
                                     for outcome in Outcome.ORDER})
                       for code, name in NOUVELLE_AQUITAINE_DEPARTEMENTS.items()]
     by_structure = statistics.interviews_by_structure_and_outcome(filters, now=now)
+    satisfaction_of = satisfaction_by_structure(filters)
 
     def single(*dimensions: str, queryset=None) -> dict[str, int]:
         counts = statistics.interview_counts(filters, *dimensions, now=now, queryset=queryset)
@@ -219,7 +223,8 @@ def annual_figures(*, year: int, now: dt.datetime,
     structures = [
         StructureYear(id=s.pk, name=s.public_name, departement=s.departement,
                       outcomes=by_structure.get(s.pk, {}),
-                      weeks=weeks_by_structure.get(s.pk, []))
+                      weeks=weeks_by_structure.get(s.pk, []),
+                      satisfaction=satisfaction_of.get(s.pk))
         for s in Structure.objects.filter(pk__in=ids).order_by("departement", "public_name",
                                                                 "pk")
     ]

@@ -28,8 +28,17 @@ from bookings.statistics import PARIS, Outcome
 from somobilite.charts import bars_svg, stacked_bars_svg
 from vocabulary.formatting import format_date
 
-from .figures import SATISFACTION_UNAVAILABLE, AnnualFigures, StructureYear
-from .tables import Cell, Hours, Rate, Table, month_label, outcome_columns, pdf_value
+from .figures import AnnualFigures, StructureYear
+from .tables import (
+    Cell,
+    Hours,
+    Rate,
+    Table,
+    month_label,
+    outcome_columns,
+    pdf_value,
+    satisfaction_rows,
+)
 
 #: Structures' pages laid out in one WeasyPrint document (memory grows with a document).
 STRUCTURES_PER_PART = 25
@@ -96,7 +105,9 @@ def _sections(figures: AnnualFigures, tables: dict[str, Table]) -> list[dict]:
         {"anchor": "chiffres-cles", "title": f"Chiffres clés {year}",
          "intro": [f"Entretiens dont le début tombe en {year} (heure de Paris), comparés à "
                    f"{year - 1}. Un entretien est un rendez-vous réservé et confirmé ; les "
-                   "jeunes anonymisé·es depuis comptent comme les autres."],
+                   "jeunes anonymisé·es depuis comptent comme les autres. Questionnaires "
+                   "d'évaluation : ceux envoyés au sujet des entretiens de l'année ; "
+                   "satisfaction notée de 1 à 5."],
          "blocks": [table("synthese")]},
         {"anchor": "mois", "title": "Entretiens par mois",
          "blocks": [_stacked([month_label(m) for m, _c in figures.by_month],
@@ -152,7 +163,7 @@ def _week_text(hours: float) -> str:
 
 
 def _structure_page(structure: StructureYear, first_of_departement: bool,
-                    satisfaction: str, year: int) -> dict:
+                    year: int) -> dict:
     attendance = structure.attendance
     rows: list[list[Cell]] = [
         [label, structure.outcomes.get(outcome, 0)]
@@ -164,9 +175,9 @@ def _structure_page(structure: StructureYear, first_of_departement: bool,
         ["Taux d'absence (absences / (réalisés + absences))", Rate(attendance.no_show_rate)],
         ["Annulés au dernier moment", attendance.late_cancelled],
         ["Présence à renseigner", attendance.to_record],
-        ["Satisfaction des jeunes", structure.satisfaction or satisfaction],
+        *satisfaction_rows(structure.satisfaction),
     ]
-    figures = Table("", "", ["Présence", "Valeur"], attendance_rows)
+    figures = Table("", "", ["Indicateur", "Valeur"], attendance_rows)
     weeks = [{"label": f"S{w.iso_week}" if w.iso_year == year else
               f"S{w.iso_week}/{w.iso_year % 100:02d}", "text": _week_text(w.hours),
               "below_minimum": w.below_minimum} for w in structure.weeks]
@@ -208,7 +219,6 @@ def render_report_pdf(figures: AnnualFigures, tables: list[Table], output: Binar
     from pypdf import PdfWriter
 
     by_slug = {table.slug: table for table in tables}
-    satisfaction = figures.satisfaction or SATISFACTION_UNAVAILABLE
     made = figures.now.astimezone(PARIS)
     common = {"year": figures.year, "minimum": settings.WEEKLY_MINIMUM_HOURS,
               "made_on": f"{format_date(made.date())} à {made:%H:%M}",
@@ -235,7 +245,7 @@ def render_report_pdf(figures: AnnualFigures, tables: list[Table], output: Binar
     pages = []
     for structure in figures.structures:
         pages.append(_structure_page(structure, structure.departement not in seen,
-                                     satisfaction, figures.year))
+                                     figures.year))
         seen.add(structure.departement)
     chunks = [pages[i:i + STRUCTURES_PER_PART]
               for i in range(0, len(pages), STRUCTURES_PER_PART)]

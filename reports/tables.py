@@ -2,9 +2,10 @@
 file per table) and the tables of the PDF, so the two cannot disagree.
 
 A cell is a raw value: ``int`` (a count), ``Hours`` (hours, a float), ``Rate`` (a fraction
-between 0 and 1, or None when it has no denominator), ``dt.date`` or ``str``. ``csv_value``
-writes it for a spreadsheet (``1234``, ``2.5``, ``0.1250``, ``2026-03-02``), ``pdf_value`` for
-a reader in French (``1 234``, ``2,5``, ``12,5 %``, ``02/03/2026``).
+between 0 and 1, or None when it has no denominator), ``Score`` (an average satisfaction from
+1 to 5, or None without answers), ``dt.date`` or ``str``. ``csv_value`` writes it for a
+spreadsheet (``1234``, ``2.5``, ``0.1250``, ``3.67``, ``2026-03-02``), ``pdf_value`` for a
+reader in French (``1 234``, ``2,5``, ``12,5 %``, ``3,7``, ``02/03/2026``).
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from bookings.statistics import AGE_BANDS, AGE_UNKNOWN, Outcome, Ranked, mode_la
 from vocabulary.codes import Status
 from vocabulary.formatting import format_int
 
-from .figures import SATISFACTION_UNAVAILABLE, AnnualFigures, Summary
+from evaluations.statistics import Satisfaction
+
+from .figures import AnnualFigures, Summary
 
 #: Countries listed in the destinations' table (most wished first); zones are all listed.
 TOP_DESTINATIONS = 30
@@ -44,13 +47,21 @@ class Rate:
         return hash(self.value)
 
 
+class Score(Rate):
+    """An average satisfaction score (1 to 5), or no value when nothing was answered."""
+
+    __slots__ = ()
+
+
 class Gap:
-    """A difference between two years: counts (signed), or a rate's difference in points."""
+    """A difference between two years: counts (signed), a rate's difference in points, or
+    a score's difference (``score``)."""
 
-    __slots__ = ("points", "value")
+    __slots__ = ("points", "score", "value")
 
-    def __init__(self, value: float | None, *, points: bool = False) -> None:
-        self.value, self.points = value, points
+    def __init__(self, value: float | None, *, points: bool = False,
+                 score: bool = False) -> None:
+        self.value, self.points, self.score = value, points, score
 
 
 Cell = int | float | Rate | Gap | dt.date | str
@@ -69,11 +80,15 @@ class Table:
 
 def csv_value(value: Cell) -> str:
     """A cell for the CSV file (see the module docstring); None-valued rates are empty."""
+    if isinstance(value, Score):
+        return "" if value.value is None else f"{value.value:.2f}"
     if isinstance(value, Rate):
         return "" if value.value is None else f"{value.value:.4f}"
     if isinstance(value, Gap):
         if value.value is None:
             return ""
+        if value.score:
+            return f"{value.value:.2f}"
         # No sign for a gain: a leading "+" reads as a formula (defusedcsv would quote it).
         return f"{value.value:.4f}" if value.points else str(int(value.value))
     if isinstance(value, float):
@@ -89,11 +104,15 @@ def _french_number(value: float) -> str:
 
 def pdf_value(value: Cell) -> str:
     """A cell as printed in the PDF (see the module docstring); ``—`` for no value."""
+    if isinstance(value, Score):
+        return "—" if value.value is None else f"{value.value:.1f}".replace(".", ",")
     if isinstance(value, Rate):
         return "—" if value.value is None else f"{value.value * 100:.1f} %".replace(".", ",")
     if isinstance(value, Gap):
         if value.value is None:
             return "—"
+        if value.score:
+            return f"{value.value:+.1f}".replace(".", ",")
         if value.points:
             return f"{value.value * 100:+.1f} pt".replace(".", ",")
         return ("+" if value.value > 0 else "") + format_int(int(value.value))
@@ -122,25 +141,41 @@ def _outcome_cells(outcomes: dict[str, int]) -> list[Cell]:
 
 
 def _gap(current: int | float | None, previous: int | float | None, *,
-         points: bool = False) -> Gap:
+         points: bool = False, score: bool = False) -> Gap:
     if current is None or previous is None:
-        return Gap(None, points=points)
-    return Gap(current - previous, points=points)
+        return Gap(None, points=points, score=score)
+    return Gap(current - previous, points=points, score=score)
+
+
+def satisfaction_rows(figures: Satisfaction | None) -> list[list[Cell]]:
+    """The questionnaires' lines of a structure's page (label, value); all zero or empty
+    when none was sent."""
+    sent = figures.sent if figures else 0
+    answered = figures.answered if figures else 0
+    return [
+        ["Questionnaires d'évaluation envoyés", sent],
+        ["Questionnaires répondus", answered],
+        ["Taux de réponse", Rate(figures.response_rate if figures else None)],
+        ["Satisfaction moyenne (de 1 à 5)", Score(figures.average if figures else None)],
+        ["Jeunes satisfait·es (note 4 ou 5)", Rate(figures.satisfied_rate if figures else None)],
+    ]
 
 
 def _summary_rows(previous: Summary, current: Summary) -> list[list[Cell]]:
     def count(label: str, read) -> list[Cell]:
         return [label, read(previous), read(current), _gap(read(current), read(previous))]
 
-    rate_before = previous.attendance.no_show_rate
-    rate_now = current.attendance.no_show_rate
+    def rate(label: str, read) -> list[Cell]:
+        return [label, Rate(read(previous)), Rate(read(current)),
+                _gap(read(current), read(previous), points=True)]
+
     return [
         count("Entretiens réservés", lambda s: s.interviews),
         count("Demandes (entretiens non annulés à l'avance)", lambda s: s.requests),
         count("Entretiens réalisés", lambda s: s.attendance.held),
         count("Absences du ou de la jeune", lambda s: s.attendance.no_show),
-        ["Taux d'absence (absences / (réalisés + absences))", Rate(rate_before),
-         Rate(rate_now), _gap(rate_now, rate_before, points=True)],
+        rate("Taux d'absence (absences / (réalisés + absences))",
+             lambda s: s.attendance.no_show_rate),
         count("Annulés au dernier moment", lambda s: s.attendance.late_cancelled),
         count("Présence à renseigner", lambda s: s.attendance.to_record),
         count("Jeunes reçu·es (personnes distinctes)", lambda s: s.young_people),
@@ -150,6 +185,13 @@ def _summary_rows(previous: Summary, current: Summary) -> list[list[Cell]]:
               lambda s: s.network.structures_in_force_end),
         count("Conseiller·ères désigné·es en fin d'année", lambda s: s.network.advisors_end),
         count("Conseiller·ères formé·es dans l'année", lambda s: s.network.advisors_trained),
+        count("Questionnaires d'évaluation envoyés", lambda s: s.satisfaction.sent),
+        count("Questionnaires répondus", lambda s: s.satisfaction.answered),
+        rate("Taux de réponse", lambda s: s.satisfaction.response_rate),
+        ["Satisfaction moyenne (de 1 à 5)", Score(previous.satisfaction.average),
+         Score(current.satisfaction.average),
+         _gap(current.satisfaction.average, previous.satisfaction.average, score=True)],
+        rate("Jeunes satisfait·es (note 4 ou 5)", lambda s: s.satisfaction.satisfied_rate),
     ]
 
 
@@ -184,7 +226,6 @@ def report_tables(figures: AnnualFigures) -> list[Table]:
     current, previous = figures.current, figures.previous
     outcomes = outcome_columns()
     structures = figures.structures
-    satisfaction = figures.satisfaction or SATISFACTION_UNAVAILABLE
     tables = [
         Table("synthese", f"Chiffres clés {year}, comparés à {before}",
               ["Indicateur", str(before), str(year), "Écart"],
@@ -203,10 +244,13 @@ def report_tables(figures: AnnualFigures) -> list[Table]:
                   _sum_outcomes(c for _code, _name, c in figures.by_departement))]]),
         Table("entretiens_par_structure", f"Entretiens et heures offertes par structure en {year}",
               ["Structure", "Département", *outcomes, "Total", "Taux d'absence",
-               "Heures offertes", "Semaines sous le minimum", "Satisfaction"],
+               "Heures offertes", "Semaines sous le minimum", "Questionnaires répondus",
+               "Satisfaction moyenne (de 1 à 5)"],
               [[s.name, s.departement, *_outcome_cells(s.outcomes),
                 Rate(s.attendance.no_show_rate), Hours(s.hours_offered), s.weeks_below,
-                s.satisfaction or satisfaction] for s in structures]),
+                s.satisfaction.answered if s.satisfaction else 0,
+                Score(s.satisfaction.average if s.satisfaction else None)]
+               for s in structures]),
         Table("heures_par_semaine",
               "Heures offertes chaque semaine par structure, face au minimum hebdomadaire",
               ["Structure", "Département", "Semaine ISO", "Lundi", "Heures offertes", "Minimum",

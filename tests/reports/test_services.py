@@ -82,13 +82,27 @@ def test_a_request_is_rendered_by_the_task_and_the_pdf_and_csv_agree(
     structures = {row[0]: row for row in files["entretiens_par_structure.csv"]}
     bordeaux = structures["Info Jeunes Bordeaux Test"]
     assert bordeaux[1:] == ["33", "3", "1", "0", "0", "0", "1", "0", "5", "0.2500", "156", "1",
-                            "non disponible"]
-    # The structure's own page: its figures, its weeks, satisfaction not available yet.
+                            "2", "4.50"]
+    assert structures["Info Jeunes Pau Test"][-2:] == ["1", "2.00"]
+    assert structures["Info Jeunes Cognac Test"][-2:] == ["0", ""]
+    # Satisfaction of the year against the year before (tests/reports/world.py).
+    assert synthese["Questionnaires d'évaluation envoyés"] == ["1", "4", "3"]
+    assert synthese["Questionnaires répondus"] == ["1", "3", "2"]
+    assert synthese["Taux de réponse"] == ["1.0000", "0.7500", "-0.2500"]
+    assert synthese["Satisfaction moyenne (de 1 à 5)"] == ["3.00", "3.67", "0.67"]
+    assert synthese["Jeunes satisfait·es (note 4 ou 5)"] == ["0.0000", "0.6667", "0.6667"]
+    assert "Questionnaires d'évaluation envoyés 1 4 +3" in text
+    assert "aux de réponse 100,0 % 75,0 % -25,0 pt" in text  # "T aux": pypdf's kerning
+    assert "Satisfaction moyenne (de 1 à 5) 3,0 3,7 +0,7" in text
+    assert "Jeunes satisfait·es (note 4 ou 5) 0,0 % 66,7 % +66,7 pt" in text
+    # The structure's own page: its figures, its weeks, its questionnaires.
     page = text[text.index("Info Jeunes Bordeaux Test (33)\nEntretiens en 2025"):]
     page = page[:page.index("Info Jeunes Pau Test (64)")]
     assert "156 h offertes sur 53 semaines ; 1 semaine sous le minimum" in page
     assert "aux d'absence (absences / (réalisés + absences)) 25,0 %" in page
-    assert "Satisfaction des jeunes non disponible" in page
+    assert "Questionnaires d'évaluation envoyés 3\nQuestionnaires répondus 2" in page
+    assert "aux de réponse 66,7 %\nSatisfaction moyenne (de 1 à 5) 4,5" in page
+    assert "Jeunes satisfait·es (note 4 ou 5) 100,0 %" in page
     assert "jour férié dans la semaine (1 semaine)" in page
     weeks = [row for row in files["heures_par_semaine.csv"]
              if row[0] == "Info Jeunes Bordeaux Test"]

@@ -22,6 +22,13 @@ young people with a request (Y4 cancelled beforehand), 2 have a profile.
 Programmes: one selection sent in 2025 with two sheets (« Semestre à Berlin », « Volontariat
 à Lisbonne »), one in 2024 with one.
 
+Evaluation questionnaires (by the interview's date): A 7 March answered 5, A 14 March answered
+4, A 6 June sent and not answered, B 10 March answered 2; 2024: A 3 May answered 3. Hence 2025:
+4 sent, 3 answered (75 %), average (5 + 4 + 2) / 3 = 3.67 (printed 3,7), satisfied (4 or 5)
+2 of 3 = 66.7 %; 2024: 1 sent, 1 answered, average 3.00, satisfied 0 %; gap +0.67 (+0,7).
+A: 3 sent, 2 answered (66.7 %), average 4.50, satisfied 100 %; B: 1 sent, 1 answered, 2.00,
+0 %; C: none sent (0, 0, empty).
+
 Training in 2025: an initial training on 10 April (3 registered, 2 present) and a network
 event on 20 June (2 registered, 1 present); in 2024 each advisor's initial training
 (2 sessions, 2 present).
@@ -30,6 +37,7 @@ event on 20 June (2 registered, 1 present); in 2024 each advisor's initial train
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from evaluations.models import Evaluation
 from matching.models import MobilityProfile, ProgrammeRecommendation
 from tests.factories import (
     AdvisorUserFactory,
@@ -77,24 +85,34 @@ class Year:
             return AppointmentFactory(advisor=advisor, starts_at=when, status=status,
                                       youth=youth, **extra)
 
-        interview(self.advisor_a, paris(2025, 3, 7, 9), "done", y1, age_at_interview=19,
-                  departement="33", domains=["studies", "internship"])
-        interview(self.advisor_a, paris(2025, 3, 14, 9), "done", y1, age_at_interview=19,
-                  departement="33", domains=["studies"])
-        interview(self.advisor_a, paris(2025, 6, 6, 10), "done", y2, age_at_interview=27,
+        def evaluated(appointment, score=None):
+            invited = appointment.starts_at + dt.timedelta(days=1)
+            Evaluation.objects.create(
+                appointment=appointment, invited_at=invited,
+                expires_at=invited + dt.timedelta(days=30), satisfaction=score,
+                answered_at=invited + dt.timedelta(hours=2) if score else None)
+
+        evaluated(interview(self.advisor_a, paris(2025, 3, 7, 9), "done", y1,
+                            age_at_interview=19, departement="33",
+                            domains=["studies", "internship"]), 5)
+        evaluated(interview(self.advisor_a, paris(2025, 3, 14, 9), "done", y1,
+                            age_at_interview=19, departement="33", domains=["studies"]), 4)
+        evaluated(interview(self.advisor_a, paris(2025, 6, 6, 10), "done", y2, age_at_interview=27,
                   departement="24", youth_status="job_seeker", mode="phone",
-                  domains=["volunteering"])
+                  domains=["volunteering"]))
         interview(self.advisor_a, paris(2025, 6, 13, 9), "no_show", y3, age_at_interview=16,
                   departement="33", youth_status="pupil", domains=["language_stay"])
         interview(self.advisor_a, paris(2025, 9, 5, 9), "cancelled_by_youth", y4,
                   age_at_interview=22, departement="33", domains=["job"],
                   cancelled_at=paris(2025, 9, 1, 12))
-        interview(self.advisor_b, paris(2025, 3, 10, 14), "done", y5, age_at_interview=24,
-                  departement="64", mode="in_person", domains=["studies"])
+        evaluated(interview(self.advisor_b, paris(2025, 3, 10, 14), "done", y5,
+                            age_at_interview=24, departement="64", mode="in_person",
+                            domains=["studies"]), 2)
         interview(self.advisor_b, paris(2025, 10, 6, 14), "late_cancelled", y6,
                   age_at_interview=33, departement="64", domains=["job"],
                   cancelled_at=paris(2025, 10, 6, 15))
-        interview(self.advisor_a, paris(2024, 5, 3, 9), "done", y1, age_at_interview=18)
+        evaluated(interview(self.advisor_a, paris(2024, 5, 3, 9), "done", y1,
+                            age_at_interview=18), 3)
         interview(self.advisor_a, paris(2024, 5, 10, 9), "done", y1, age_at_interview=18)
         interview(self.advisor_a, paris(2026, 1, 9, 9), "done", y2, age_at_interview=28)
 

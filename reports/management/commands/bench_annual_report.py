@@ -76,6 +76,9 @@ class Command(BaseCommand):
         parser.add_argument("--interviews", type=int, default=100_000)
         parser.add_argument("--keep-pdf", type=Path,
                             help="copier le PDF produit à cet endroit (pour le regarder)")
+        parser.add_argument("--keep-db", action="store_true",
+                            help="garder la base jetable à la fin et la réutiliser si elle "
+                                 "existe déjà (mesurer avant/après sans tout reconstruire)")
 
     def handle(self, *args, **options):
         if connection.vendor != "postgresql":
@@ -84,12 +87,17 @@ class Command(BaseCommand):
         settings_dict = connection.settings_dict
         old_name = settings_dict["NAME"]
         settings_dict.setdefault("TEST", {})["NAME"] = f"bench_report_{old_name}"
-        connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+        keep = options["keep_db"]
+        connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False,
+                                           keepdb=keep)
         try:
             self._run(options)
         finally:
-            connection.creation.destroy_test_db(old_name, verbosity=0)
-            self.stdout.write("Base jetable supprimée.")
+            if keep:
+                self.stdout.write(f"Base jetable gardée : {settings_dict['NAME']}.")
+            else:
+                connection.creation.destroy_test_db(old_name, verbosity=0)
+                self.stdout.write("Base jetable supprimée.")
 
     # --- data ---------------------------------------------------------------------------
 
@@ -224,7 +232,10 @@ class Command(BaseCommand):
     def _run(self, options) -> None:
         now = timezone.now()
         year = now.astimezone(PARIS).year - 1
-        self._build(options, year)
+        if options["keep_db"] and Structure.objects.exists():
+            self.stdout.write("Données reprises de la base gardée.")
+        else:
+            self._build(options, year)
 
         timings = []
         for _run in range(3):
