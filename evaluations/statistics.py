@@ -9,6 +9,7 @@ young people count like the others (the rows belong to the appointment).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -72,7 +73,7 @@ def _aggregates() -> dict[str, Aggregate]:
     }
 
 
-def _satisfaction(row: dict[str, Any]) -> Satisfaction:
+def _satisfaction(row: Mapping[str, Any]) -> Satisfaction:
     return Satisfaction(
         sent=row["sent"],
         answered=row["answered"],

@@ -15,10 +15,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bookings.statistics import AGE_BANDS, AGE_UNKNOWN, Outcome, Ranked, mode_label
+from evaluations.statistics import Satisfaction
 from vocabulary.codes import Status
 from vocabulary.formatting import format_int
-
-from evaluations.statistics import Satisfaction
 
 from .figures import AnnualFigures, Summary
 
