@@ -62,17 +62,25 @@ def weekly_compliance(
         advisors_by_structure[advisor.structure_id].append(advisor)
     minimum = settings.WEEKLY_MINIMUM_HOURS
     hours_per_slot = settings.INTERVIEW_DURATION_MINUTES / 60
+    days = list(days_between(monday, last_day))
     rows: list[ComplianceRow] = []
     for structure in structures:
         advisors = advisors_by_structure.get(structure.pk, [])
+        # Slots offered per week, visiting only the days an advisor has periods on (their
+        # weekly periods' weekdays and their one-off dates): the other days offer nothing.
+        counts = [0] * weeks
+        for advisor in advisors:
+            weekdays = {weekday for weekday in range(7)
+                        if calendar.recurring.get((advisor.id, weekday))}
+            for index, day in enumerate(days):
+                if day.weekday() in weekdays or (advisor.id, day) in calendar.one_off:
+                    counts[index // 7] += calendar.offered_count(advisor, day)
         for week in range(weeks):
             week_start = monday + dt.timedelta(weeks=week)
-            days = list(days_between(week_start, week_start + dt.timedelta(days=6)))
-            count = sum(len(calendar.offered(a, day)) for a in advisors for day in days)
-            hours = count * hours_per_slot
+            hours = counts[week] * hours_per_slot
             reason = ""
             if hours < minimum:
-                reason = _compliance_reason(calendar, advisors, days)
+                reason = _compliance_reason(calendar, advisors, days[week * 7:week * 7 + 7])
             iso = week_start.isocalendar()
             rows.append(ComplianceRow(structure.pk, structure.public_name,
                                       structure.departement, week_start, iso.year, iso.week,

@@ -2,21 +2,21 @@
 stays flat whatever the number of structures (WeasyPrint keeps the whole layout of a document
 in memory).
 
-Parts: the first part (cover, table of contents, every section) and the structures' pages,
-``STRUCTURES_PER_PART`` at a time. Each part continues the page numbering of the parts
-before (``@page :first { counter-reset: page N }``); the table of contents links its own
-sections with ``target-counter`` and gives the pages of the structures' part as numbers
-read from the rendered parts (``Page.anchors``), so the first part is laid out twice: once to
-know its length, once with those numbers.
+Parts (see ``render_report_pdf``): the cover with the table of contents, the sections, and
+the structures' pages ``STRUCTURES_PER_PART`` at a time, laid out by worker processes at
+once. The table of contents gives page numbers read from the rendered parts
+(``Page.anchors``); the charts are PNG images (WeasyPrint draws an SVG's every path itself).
 """
 
 from __future__ import annotations
 
 import base64
 import gc
+import multiprocessing
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Sequence
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -42,6 +42,8 @@ from .tables import (
 
 #: Structures' pages laid out in one WeasyPrint document (memory grows with a document).
 STRUCTURES_PER_PART = 25
+#: Worker processes laying out the parts at once (the machine's 2 cores).
+RENDER_PROCESSES = 2
 #: Weeks on one line of a structure's weekly grid.
 WEEKS_PER_LINE = 14
 EMPTY = "Aucun entretien sur la période"
@@ -64,8 +66,8 @@ def pdf_table(table: Table) -> PdfTable:
                           for row in table.rows])
 
 
-def _image(svg: bytes) -> str:
-    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode()
+def _image(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode()
 
 
 def _outcome_series(counts: Sequence[dict[str, int]]) -> list[tuple[str, list[int]]]:
@@ -75,19 +77,30 @@ def _outcome_series(counts: Sequence[dict[str, int]]) -> list[tuple[str, list[in
 
 def _stacked(categories: list[str], counts: Sequence[dict[str, int]], title: str) -> dict:
     svg = stacked_bars_svg(categories=categories, series=_outcome_series(counts), title=title,
-                           value_label="entretiens", empty_message=EMPTY)
+                           value_label="entretiens", empty_message=EMPTY, image_format="png")
     return {"chart": _image(svg), "alt": title}
 
 
 def _bars(rows: Sequence[Sequence[Any]], title: str, value_label: str) -> dict:
     rows = [row for row in rows if row[0] != "Total"]
     svg = bars_svg(categories=[str(row[0]) for row in rows], values=[row[1] for row in rows],
-                   title=title, value_label=value_label, empty_message=EMPTY)
+                   title=title, value_label=value_label, empty_message=EMPTY,
+                   image_format="png")
     return {"chart": _image(svg), "alt": title}
+
+
+def section_titles(year: int) -> list[tuple[str, str]]:
+    """The sections of the report's first part: (anchor, French title), in order."""
+    return [("chiffres-cles", f"Chiffres clés {year}"), ("mois", "Entretiens par mois"),
+            ("departements", "Entretiens par département"),
+            ("structures-graphiques", "Entretiens par structure"),
+            ("structures-tableau", "Tableau des structures"), ("public", "Qui a été reçu"),
+            ("programmes", "Programmes recommandés"), ("reseau", "Le réseau")]
 
 
 def _sections(figures: AnnualFigures, tables: dict[str, Table]) -> list[dict]:
     year = figures.year
+    titles = dict(section_titles(year))
 
     def table(slug: str, *, wide: bool = False) -> dict:
         return {"table": pdf_table(tables[slug]), "subtitle": tables[slug].title, "wide": wide}
@@ -102,33 +115,33 @@ def _sections(figures: AnnualFigures, tables: dict[str, Table]) -> list[dict]:
               f"Entretiens par structure – {code} ({len(structures)} structures)", "entretiens")
         for code, structures in by_departement.items()]
     return [
-        {"anchor": "chiffres-cles", "title": f"Chiffres clés {year}",
+        {"anchor": "chiffres-cles", "title": titles["chiffres-cles"],
          "intro": [f"Entretiens dont le début tombe en {year} (heure de Paris), comparés à "
                    f"{year - 1}. Un entretien est un rendez-vous réservé et confirmé ; les "
                    "jeunes anonymisé·es depuis comptent comme les autres. Questionnaires "
                    "d'évaluation : ceux envoyés au sujet des entretiens de l'année ; "
                    "satisfaction notée de 1 à 5."],
          "blocks": [table("synthese")]},
-        {"anchor": "mois", "title": "Entretiens par mois",
+        {"anchor": "mois", "title": titles["mois"],
          "blocks": [_stacked([month_label(m) for m, _c in figures.by_month],
                              [c for _m, c in figures.by_month], f"Entretiens par mois en {year}"),
                     table("entretiens_par_mois", wide=True)]},
-        {"anchor": "departements", "title": "Entretiens par département",
+        {"anchor": "departements", "title": titles["departements"],
          "blocks": [_stacked([f"{code} – {name}" for code, name, _c in figures.by_departement],
                              [c for _code, _name, c in figures.by_departement],
                              f"Entretiens par département de la structure en {year}"),
                     table("entretiens_par_departement", wide=True)]},
-        {"anchor": "structures-graphiques", "title": "Entretiens par structure",
+        {"anchor": "structures-graphiques", "title": titles["structures-graphiques"],
          "intro": ["Une figure par département ; chaque structure a aussi sa page plus loin."],
          "blocks": structure_charts},
-        {"anchor": "structures-tableau", "title": "Tableau des structures", "wide": True,
+        {"anchor": "structures-tableau", "title": titles["structures-tableau"], "wide": True,
          "intro": [f"Heures offertes : créneaux publiés par les conseiller·ères réservables, "
                    f"nets des absences et jours fériés, semaines ISO du "
                    f"{format_date(figures.weeks_from)} au {format_date(figures.weeks_to)} ; "
                    f"minimum de la convention : {settings.WEEKLY_MINIMUM_HOURS} h par semaine."]
          if figures.weeks_from and figures.weeks_to else [],
          "blocks": [table("entretiens_par_structure")]},
-        {"anchor": "public", "title": "Qui a été reçu",
+        {"anchor": "public", "title": titles["public"],
          "intro": ["Demandes : entretiens non annulés à l'avance. Âge le jour de l'entretien, "
                    "situation et domicile déclarés à la réservation."],
          "blocks": [
@@ -144,13 +157,13 @@ def _sections(figures: AnnualFigures, tables: dict[str, Table]) -> list[dict]:
              _bars([[row.label, row.count] for row in figures.destinations.countries[:15]],
                    f"Pays les plus souhaités en {year}", "jeunes"),
              table("destinations_souhaitees")]},
-        {"anchor": "programmes", "title": "Programmes recommandés",
+        {"anchor": "programmes", "title": titles["programmes"],
          "intro": ["Programmes envoyés aux jeunes par les conseiller·ères (sélections de "
                    "fiches), les plus envoyés d'abord."],
          "blocks": [_bars([[row.label, row.count] for row in figures.programmes.by_sheet[:15]],
                           f"Programmes les plus recommandés en {year}", "envois"),
                     table("programmes_recommandes")]},
-        {"anchor": "reseau", "title": "Le réseau",
+        {"anchor": "reseau", "title": titles["reseau"],
          "intro": [f"Conventions selon leurs règles (articles 5 à 10) ; fin d'année : le "
                    f"{figures.reference_day:%d/%m/%Y}."],
          "blocks": [table("reseau"), table("formations_par_type"),
@@ -198,7 +211,7 @@ def _structure_page(structure: StructureYear, first_of_departement: bool,
 
 def _render(html: str, path: Path) -> tuple[int, dict[str, int]]:
     """Lays out ``html``, writes it to ``path``; returns its number of pages and the page
-    index (0-based, in this part) of each anchor."""
+    index (0-based, in this part) of each anchor. Runs in a worker process."""
     from weasyprint import HTML
 
     document = HTML(string=html).render()
@@ -211,35 +224,71 @@ def _render(html: str, path: Path) -> tuple[int, dict[str, int]]:
     return pages, anchors
 
 
+def _render_sections(figures: AnnualFigures, tables: list[Table], context: dict[str, Any],
+                     path: Path) -> tuple[int, dict[str, int]]:
+    """Draws the charts and lays out the sections' part (in a worker process: the charts
+    are as costly as the layout)."""
+    sections = _sections(figures, {table.slug: table for table in tables})
+    html = render_to_string("reports/annual_report_pdf.html", {
+        **context, "part": "sections", "sections": sections})
+    return _render(html, path)
+
+
+class _InProcess(Executor):
+    """Runs each task when it is submitted (a Celery worker's process may not have
+    children of its own)."""
+
+    def submit(self, fn, /, *args, **kwargs):
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as error:
+            future.set_exception(error)
+        return future
+
+
+def _executor(processes: int) -> Executor:
+    if processes > 1 and not multiprocessing.current_process().daemon:
+        # Fork: the workers get Django set up and only lay out HTML (no database).
+        return ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"))
+    return _InProcess()
+
+
 def render_report_pdf(figures: AnnualFigures, tables: list[Table], output: BinaryIO, *,
-                      progress: Progress = lambda _step, _percent: None) -> int:
+                      progress: Progress = lambda _step, _percent: None,
+                      processes: int = RENDER_PROCESSES) -> int:
     """Writes the report's PDF to ``output`` (a binary file) and returns its number of pages.
     ``progress`` is told each part (percent of the PDF's work). Raises what WeasyPrint or
-    pypdf raise on failure."""
-    from pypdf import PdfWriter
+    pypdf raise on failure.
 
-    by_slug = {table.slug: table for table in tables}
+    Parts, laid out by ``processes`` worker processes at once (in this process when it is a
+    daemon, as a Celery worker's): the cover with the « Sommaire », the sections (charts
+    and tables), and the structures' pages ``STRUCTURES_PER_PART`` at a time. The
+    structures' parts are laid out without page numbers, so that they need not wait for the
+    sections' length: their numbers are printed on them afterwards (a part of empty pages
+    carrying only the numbers, merged onto them). The cover is laid out first with
+    placeholders (to know its length), and again last with every section's page."""
+    from pypdf import PdfReader, PdfWriter
+
     made = figures.now.astimezone(PARIS)
     common = {"year": figures.year, "minimum": settings.WEEKLY_MINIMUM_HOURS,
               "made_on": f"{format_date(made.date())} à {made:%H:%M}",
               "reference_day": format_date(figures.reference_day),
               "partial_year": figures.reference_day.month != 12
               or figures.reference_day.day != 31}
-    progress("Graphiques", 0)
-    sections = _sections(figures, by_slug)
-    toc = [{"title": s["title"], "anchor": s["anchor"]} for s in sections]
     departements = list(dict.fromkeys(s.departement for s in figures.structures))
 
-    def first_part(structure_pages: dict[str, int] | None) -> str:
-        entries = list(toc)
+    def front(numbers: dict[str, int] | None) -> str:
+        known: dict[str, Any] = numbers or {}
+        entries = [{"title": title, "page": known.get(anchor, "…")}
+                   for anchor, title in section_titles(figures.year)]
         if figures.structures:
-            known = structure_pages or {}
             entries.append({"title": "Fiches par structure",
                             "page": known.get("structures", "…")})
             entries += [{"title": f"Département {code}", "sub": True,
                          "page": known.get(f"dep-{code}", "…")} for code in departements]
         return render_to_string("reports/annual_report_pdf.html", {
-            **common, "first_page": 1, "toc": entries, "sections": sections})
+            **common, "part": "front", "first_page": 1, "toc": entries})
 
     seen: set[str] = set()
     pages = []
@@ -250,34 +299,48 @@ def render_report_pdf(figures: AnnualFigures, tables: list[Table], output: Binar
     chunks = [pages[i:i + STRUCTURES_PER_PART]
               for i in range(0, len(pages), STRUCTURES_PER_PART)]
 
-    with tempfile.TemporaryDirectory(prefix="bilan-") as directory:
+    with tempfile.TemporaryDirectory(prefix="bilan-") as directory, \
+            _executor(processes) as pool:
         folder = Path(directory)
-        progress("Mise en page de la synthèse", 10)
-        front_pages, _anchors = _render(first_part(None), folder / "front.pdf")
+        progress("Mise en page", 0)
+        front_pages, _anchors = _render(front(None), folder / "front.pdf")
+        parts = [pool.submit(_render, render_to_string("reports/structures_pdf.html", {
+            **common, "first_page": 1, "unnumbered": True, "pages": chunk}),
+            folder / f"part-{index:03d}.pdf") for index, chunk in enumerate(chunks)]
         for _attempt in range(3):
-            numbers: dict[str, int] = {}
-            next_page = front_pages + 1
+            sections = pool.submit(_render_sections, figures, tables,
+                                   {**common, "first_page": front_pages + 1},
+                                   folder / "sections.pdf")
+            section_pages, anchors = sections.result()
+            numbers = {name: front_pages + 1 + index for name, index in anchors.items()}
+            next_page = front_pages + section_pages + 1
             if chunks:
                 numbers["structures"] = next_page
-            for index, chunk in enumerate(chunks):
+            for index, part in enumerate(parts):
+                count, part_anchors = part.result()
                 progress(f"Pages des structures ({index * STRUCTURES_PER_PART + 1}–"
-                         f"{index * STRUCTURES_PER_PART + len(chunk)} sur {len(pages)})",
-                         20 + 70 * index // max(len(chunks), 1))
-                html = render_to_string("reports/structures_pdf.html", {
-                    **common, "first_page": next_page, "pages": chunk})
-                count, anchors = _render(html, folder / f"part-{index:03d}.pdf")
-                numbers.update({name: next_page + i for name, i in anchors.items()
+                         f"{index * STRUCTURES_PER_PART + len(chunks[index])} sur "
+                         f"{len(pages)})", 10 + 80 * (index + 1) // len(parts))
+                numbers.update({name: next_page + i for name, i in part_anchors.items()
                                 if name.startswith("dep-")})
                 next_page += count
             progress("Sommaire et assemblage", 90)
-            again, _anchors = _render(first_part(numbers), folder / "front.pdf")
+            again, _anchors = _render(front(numbers), folder / "front.pdf")
             if again == front_pages:
                 break
-            front_pages = again  # the table of contents changed the first part's length
+            front_pages = again  # the Sommaire changed the cover's length: sections again
+        structure_pages = next_page - (front_pages + section_pages + 1)
         writer = PdfWriter()
-        for part in [folder / "front.pdf",
-                     *(folder / f"part-{i:03d}.pdf" for i in range(len(chunks)))]:
-            writer.append(str(part))
+        for part_path in [folder / "front.pdf", folder / "sections.pdf",
+                          *(folder / f"part-{i:03d}.pdf" for i in range(len(chunks)))]:
+            writer.append(str(part_path))
+        if structure_pages:
+            _render(render_to_string("reports/page_numbers_pdf.html", {
+                "first_page": front_pages + section_pages + 1,
+                "pages": range(structure_pages)}), folder / "numbers.pdf")
+            first = front_pages + section_pages
+            for index, number_page in enumerate(PdfReader(folder / "numbers.pdf").pages):
+                writer.pages[first + index].merge_page(number_page)
         writer.add_metadata({"/Title": f"So Mobilité – bilan global annuel {figures.year}"})
         writer.write(output)
         total = len(writer.pages)

@@ -1,5 +1,7 @@
 """Charts drawn on the server as SVG files (matplotlib), shown with ``<img>`` next to the
-table of their numbers.
+table of their numbers; or as PNG images (``image_format="png"``, ``PNG_DPI``) for documents
+laid out by WeasyPrint, which draws an SVG's every path and glyph itself (slow) but embeds a
+PNG as it is.
 
 Readable without colour: series differ by grey level *and* hatch pattern, with black edges,
 and every bar carries its number. Text is drawn as paths, so the file needs no font on the
@@ -26,6 +28,8 @@ WIDTH_INCHES = 8.0
 #: figure, so that labels stay readable once the image is scaled to the screen.
 NARROW_WIDTH_INCHES = 4.6
 ROW_INCHES = 0.55
+#: Resolution of the PNG charts (printed at most 18 cm wide: 150 dpi reads well on paper).
+PNG_DPI = 150
 
 
 def _figure(rows: int, *, legend_rows: int = 0, narrow: bool = False):
@@ -41,11 +45,19 @@ def _figure(rows: int, *, legend_rows: int = 0, narrow: bool = False):
     return figure, figure.add_subplot()
 
 
-def _svg(figure) -> bytes:
-    from matplotlib.backends.backend_svg import FigureCanvasSVG
-
+def _output(figure, image_format: str = "svg") -> bytes:
     buffer = io.BytesIO()
-    FigureCanvasSVG(figure).print_svg(buffer, metadata={"Date": None, "Creator": None})
+    if image_format == "png":
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        figure.set_dpi(PNG_DPI)
+        FigureCanvasAgg(figure).print_png(buffer, metadata={"Software": None})
+    elif image_format == "svg":
+        from matplotlib.backends.backend_svg import FigureCanvasSVG
+
+        FigureCanvasSVG(figure).print_svg(buffer, metadata={"Date": None, "Creator": None})
+    else:
+        raise ValueError(f"unknown image format {image_format!r}")
     return buffer.getvalue()
 
 
@@ -69,31 +81,33 @@ def _empty(axes, message: str) -> None:
 
 
 def bars_svg(*, categories: Sequence[str], values: Sequence[int], title: str,
-             value_label: str, empty_message: str, narrow: bool = False) -> bytes:
+             value_label: str, empty_message: str, narrow: bool = False,
+             image_format: str = "svg") -> bytes:
     """Horizontal bars, one per category (first on top), each labelled with its value.
     ``empty_message`` is drawn when every value is 0 or there is no category; ``narrow``
-    draws it for a phone's width."""
+    draws it for a phone's width; ``image_format`` "svg" or "png" (else ValueError)."""
     figure, axes = _figure(len(categories), narrow=narrow)
     if not categories or not any(values):
         _empty(axes, empty_message)
         axes.set_title(title, loc="left", fontsize=12)
-        return _svg(figure)
+        return _output(figure, image_format)
     face, hatch = STYLES[0]
     bars = axes.barh(range(len(categories)), values, color=face, hatch=hatch,
                      edgecolor="black", linewidth=0.8, height=0.6)
     axes.bar_label(bars, padding=3, fontsize=10)
     _frame(axes, categories=categories, title=title, value_label=value_label)
     axes.set_xlim(0, max(values) * 1.15)
-    return _svg(figure)
+    return _output(figure, image_format)
 
 
 def stacked_bars_svg(*, categories: Sequence[str], series: Sequence[tuple[str, Sequence[int]]],
                      title: str, value_label: str, empty_message: str,
-                     narrow: bool = False) -> bytes:
+                     narrow: bool = False, image_format: str = "svg") -> bytes:
     """One horizontal bar per category (first on top), stacked by series; each segment has
     its series' grey and hatch and, when it is not 0, its number; the total is written at the
     end of the bar. The legend (below) names only series that are not 0 everywhere;
-    ``narrow`` draws it for a phone's width."""
+    ``narrow`` draws it for a phone's width; ``image_format`` "svg" or "png" (else
+    ValueError)."""
     shown = [(label, list(values)) for label, values in series if any(values)]
     columns = 1 if narrow else 3
     legend_rows = (len(shown) + columns - 1) // columns
@@ -101,7 +115,7 @@ def stacked_bars_svg(*, categories: Sequence[str], series: Sequence[tuple[str, S
     if not categories or not shown:
         _empty(axes, empty_message)
         axes.set_title(title, loc="left", fontsize=12)
-        return _svg(figure)
+        return _output(figure, image_format)
     positions = range(len(categories))
     left = [0] * len(categories)
     for index, (label, values) in enumerate(series):
@@ -126,4 +140,4 @@ def stacked_bars_svg(*, categories: Sequence[str], series: Sequence[tuple[str, S
     # clip the legend's last row.
     figure.legend(loc="outside lower center", ncols=columns, frameon=False, fontsize=9,
                   handleheight=1.4, handlelength=2.2)
-    return _svg(figure)
+    return _output(figure, image_format)

@@ -508,6 +508,13 @@ class Calendar:
             return []
         return self._slots(advisor, day, candidates)
 
+    def offered_count(self, advisor: CalendarAdvisor, day: dt.date) -> int:
+        """``len(self.offered(advisor, day))`` without building the slots (counting only)."""
+        candidates = self._candidates(advisor.id, day)
+        if not candidates or not self.is_bookable(advisor, day):
+            return 0
+        return len(candidates)
+
     def free(self, advisor: CalendarAdvisor, day: dt.date, lo: float, hi: float,
              ) -> list[Slot]:
         """Offered slots starting in ``[lo, hi]`` (epoch seconds) that no active appointment

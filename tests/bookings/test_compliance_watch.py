@@ -5,13 +5,16 @@ conventions in notice or under formal notice, coverage by département."""
 import datetime as dt
 
 import pytest
+from django.conf import settings
 
-from advisors.models import StructureStatus
-from bookings.compliance import network_watch
+from advisors.models import Advisor, StructureStatus
+from bookings.compliance import network_watch, weekly_compliance
+from bookings.slots.calendar import Calendar, days_between
 from tests.factories import (
     AdvisorFactory,
     BookableAdvisorFactory,
     ConventionFactory,
+    OneOffAvailabilityFactory,
     RecurringAvailabilityFactory,
     StructureFactory,
 )
@@ -109,3 +112,36 @@ def test_coverage_by_departement(network):
     assert coverage["16"] == (0, 0, 0, 0)
     assert next(row.name for row in watch.coverage if row.code == "64") == (
         "Pyrénées-Atlantiques")
+
+
+def test_weekly_hours_equal_the_slots_offered_day_by_day(network):
+    """``weekly_compliance`` counts only the days an advisor has periods on (arithmetic per
+    week): the same hours as counting every slot the calendar offers, day by day, with a
+    one-off period, a short absence, a public holiday (Easter Monday 6 April 2026) and a
+    daylight-saving change (29 March 2026) in the weeks."""
+    _a, b, _c, _e = network
+    bookable = BookableAdvisorFactory(structure=b)
+    RecurringAvailabilityFactory(advisor=bookable, weekday=0, start_time=dt.time(9),
+                                 end_time=dt.time(12))
+    OneOffAvailabilityFactory(advisor=bookable, date=dt.date(2026, 3, 25),
+                              start_time=dt.time(14), end_time=dt.time(17))
+    bookable.absences.create(starts_at=paris(2026, 3, 30, 9), ends_at=paris(2026, 3, 30, 10),
+                             kind="short", reason="Rendez-vous")
+    monday, weeks = dt.date(2026, 3, 16), 4
+    rows = weekly_compliance(start_week=monday, weeks=weeks, now=NOW)
+    calendar = Calendar(advisors=Advisor.objects.all(), first_day=monday,
+                        last_day=monday + dt.timedelta(weeks=weeks, days=-1), now=NOW,
+                        mode=None, with_appointments=False)
+    slot_hours = settings.INTERVIEW_DURATION_MINUTES / 60
+    expected = {}
+    for advisor in calendar.advisors:
+        for day in days_between(monday, monday + dt.timedelta(weeks=weeks, days=-1)):
+            week = day - dt.timedelta(days=day.weekday())
+            key = (advisor.structure_id, week)
+            expected[key] = expected.get(key, 0) + len(calendar.offered(advisor, day)) * slot_hours
+    got = {(row.structure_id, row.week_start): row.hours_offered for row in rows}
+    assert {key: hours for key, hours in got.items() if hours} == {
+        key: hours for key, hours in expected.items() if hours}
+    # B: Fridays 9-11 (2 h) + Mondays 9-12 (3 h) + the one-off 25 March (3 h), less the
+    # absence (1 h on 30 March) and Easter Monday.
+    assert [got[b.pk, monday + dt.timedelta(weeks=w)] for w in range(weeks)] == [5, 8, 4, 2]
