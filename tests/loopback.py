@@ -3,7 +3,8 @@ by the test, a port where nothing listens, a port that accepts and hangs up at o
 server (aiosmtpd) that accepts or refuses.
 
 Ports come from the range 21800–21899 (kept for these tests on shared machines), the first
-one free at the time of the call.
+one free at the time of the call; under pytest-xdist each worker has its own hundred
+(gw1: 21900–21999…), so two workers never probe the same port at once.
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ import redis
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
-PORTS = range(21800, 21900)
+_WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+PORTS = range(21800 + 100 * _WORKER, 21900 + 100 * _WORKER)
 
 
 def free_port(skip: set[int] | frozenset[int] = frozenset()) -> int:

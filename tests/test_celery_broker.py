@@ -1,9 +1,7 @@
-"""Celery runs tasks in-process without a broker, on Redis with one; with REDIS_URL set (CI), a real
-worker consumes tasks from Redis."""
+"""With REDIS_URL set (CI), a real Celery worker consumes tasks from Redis. Which broker the
+settings choose from the environment is tested in tests/somobilite/test_settings.py."""
 
 import os
-import subprocess
-import sys
 
 import pytest
 
@@ -11,29 +9,6 @@ from somobilite.celery import app
 from somobilite.tasks import health_check
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
-
-
-def _celery_settings(**environ: str) -> list[str]:
-    """The broker and eagerness the settings derive from ``environ`` alone, read in a fresh
-    interpreter (the settings module reads the environment once, at import)."""
-    env = {k: v for k, v in os.environ.items()
-           if k not in {"REDIS_URL", "CELERY_BROKER_URL", "CACHE_URL"}}
-    code = ("import somobilite.settings.base as s; "
-            "print(s.CELERY_BROKER_URL); print(s.CELERY_TASK_ALWAYS_EAGER)")
-    done = subprocess.run([sys.executable, "-c", code], env={**env, **environ},
-                          capture_output=True, text=True, check=True, timeout=60)
-    return done.stdout.split()
-
-
-def test_without_redis_tasks_run_in_process():
-    assert _celery_settings() == ["memory://", "True"]
-
-
-def test_with_redis_tasks_go_to_the_broker():
-    url = "redis://127.0.0.1:6399/4"
-    assert _celery_settings(REDIS_URL=url) == [url, "False"]
-    assert _celery_settings(REDIS_URL=url, CELERY_BROKER_URL="redis://127.0.0.1:6398/1") == [
-        "redis://127.0.0.1:6398/1", "False"]
 
 
 @pytest.mark.skipif(not REDIS_URL, reason="needs REDIS_URL (CI starts Redis)")
