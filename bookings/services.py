@@ -277,13 +277,15 @@ def _check_eligibility(*, details: BookingDetails, mode: str, starts_at: dt.date
         raise BookingError(" ".join(problems))
 
 
-def _youth_for_email(email: str, details: BookingDetails) -> User:
+def _youth_for_email(email: str) -> User:
+    """The youth account of ``email``, created without a name when there is none: whoever
+    holds a slot has not proven the address yet, so nothing they typed goes on the account
+    (``_account_name_from_booking`` names it at confirmation)."""
     user = User.objects.filter(email__iexact=email).first()
     if user is None:
         try:
             with transaction.atomic():
-                user = User.objects.create_user(email=email, first_name=details.first_name,
-                                                last_name=details.last_name, role=Role.YOUTH)
+                user = User.objects.create_user(email=email, role=Role.YOUTH)
         except IntegrityError:
             user = User.objects.get(email__iexact=email)
     if user.role != Role.YOUTH:
@@ -293,6 +295,20 @@ def _youth_for_email(email: str, details: BookingDetails) -> User:
         raise AddressNotBookable(_("Ce compte est désactivé : contactez la coordination So "
                                    "Mobilité."))
     return user
+
+
+def _account_name_from_booking(appointment: Appointment) -> None:
+    """The account takes the name of the booking being confirmed: its address was just proven
+    (the email code, the link of a booking made by an advisor, or the logged-in owner), so the
+    latest proven booking names the account; an unproven hold never does (tester t-youth 6)."""
+    youth = appointment.youth
+    names = {"first_name": appointment.first_name.strip(),
+             "last_name": appointment.last_name.strip()}
+    if youth.anonymised_at is not None or not names["first_name"]:
+        return
+    if (youth.first_name, youth.last_name) != (names["first_name"], names["last_name"]):
+        User.objects.filter(pk=youth.pk).update(**names)
+        youth.first_name, youth.last_name = names["first_name"], names["last_name"]
 
 
 def _release_holds(condition: Q, now: dt.datetime) -> int:
@@ -390,7 +406,7 @@ def appointment_hold(
         raise BookingError(refusal)
     try:
         with transaction.atomic():
-            youth = _youth_for_email(email, details)
+            youth = _youth_for_email(email)
             User.objects.select_for_update().filter(pk=youth.pk).first()
             advisor = _lock_advisor(advisor)
             _release_holds(Q(youth=youth) | Q(advisor=advisor, hold_expires_at__lte=now), now)
@@ -558,6 +574,7 @@ def appointment_confirm(*, appointment: Appointment, now: dt.datetime) -> Appoin
                                 to=appointment.youth.email, appointment=appointment, now=now)
             notifications.queue(kind=NotificationKind.ADVISOR_NEW, to=advisor.user.email,
                                 appointment=appointment, now=now)
+            _account_name_from_booking(appointment)
             profile_prefill_from_booking(
                 youth=appointment.youth, birth_date=appointment.birth_date,
                 postal_code=appointment.postal_code, status=appointment.youth_status,

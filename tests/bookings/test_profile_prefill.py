@@ -50,3 +50,34 @@ def test_a_hold_alone_creates_no_profile(advisor):
     services.appointment_hold(advisor=advisor, starts_at=FRIDAY_9, mode="video",
                               details=details(), email="lea@exemple.fr", now=NOW)
     assert not MobilityProfile.objects.exists()
+
+
+def test_the_account_is_named_only_by_a_booking_whose_code_was_proven(advisor):
+    """Tester t-youth 6: whoever first typed an address used to name its account."""
+    from accounts.models import User
+    from bookings.prefill import booking_initial_for_youth
+
+    stranger = services.appointment_hold(
+        advisor=advisor, starts_at=FRIDAY_9, mode="video",
+        details=details(last_name="Martin", phone="0611111111"), email="lea@exemple.fr", now=NOW)
+    youth = User.objects.get(email="lea@exemple.fr")
+    assert (youth.first_name, youth.last_name) == ("", "")
+    initial = booking_initial_for_youth(youth=youth)
+    assert (initial["first_name"], initial["last_name"]) == ("", "")
+    assert "phone" not in initial  # the unproven hold's number is not offered back
+    assert stranger.last_name == "Martin"  # the hold itself keeps what was typed
+
+    owner = book(advisor, FRIDAY_9 + dt.timedelta(hours=1), last_name="Martin-Ferrand",
+                 phone="0622222222")
+    youth.refresh_from_db()
+    assert owner.youth == youth
+    assert (youth.first_name, youth.last_name) == ("Léa", "Martin-Ferrand")
+    initial = booking_initial_for_youth(youth=youth)
+    assert (initial["last_name"], initial["phone"]) == ("Martin-Ferrand", "0622222222")
+
+    # A later unproven hold for the same address changes nothing on the account.
+    services.appointment_hold(advisor=advisor, starts_at=FRIDAY_9 + dt.timedelta(hours=2),
+                              mode="video", details=details(last_name="Usurpé"),
+                              email="lea@exemple.fr", now=NOW)
+    youth.refresh_from_db()
+    assert youth.last_name == "Martin-Ferrand"
