@@ -206,6 +206,31 @@ def _date_rule_problems(*, birth_date: dt.date | None, starts_at: dt.datetime,
     return []
 
 
+def last_interview_day(*, birth_date: dt.date) -> dt.date:
+    """The last day (Paris date) on which someone born on ``birth_date`` may have an interview:
+    the eve of their ``MAX_AGE + 1``-th birthday (SPEC §4; a 29 February birthday falls on
+    28 February in other years, ``vocabulary.ages``). ``_date_rule_problems`` refuses every
+    later day, so pages that list slots to someone whose birth date is known stop there."""
+    year = birth_date.year + MAX_AGE + 1
+    try:
+        birthday = birth_date.replace(year=year)
+    except ValueError:  # 29 February in a common year
+        birthday = dt.date(year, 2, 28)
+    return birthday - dt.timedelta(days=1)
+
+
+def appointment_move_problems(*, appointment: Appointment, starts_at: dt.datetime,
+                              now: dt.datetime) -> list[str]:
+    """What the date rules (``_date_rule_problems``, the ones ``appointment_move`` applies
+    through ``_apply_dates``) say of moving ``appointment`` to ``starts_at`` (aware): French
+    messages, empty when the person may take that time. The slot's being free is not judged
+    here (``bookings.slots``)."""
+    return _date_rule_problems(
+        birth_date=appointment.birth_date, starts_at=starts_at,
+        guardian_email=appointment.guardian_email,
+        guardian_consent=appointment.guardian_consent, now=now)
+
+
 def _apply_dates(appointment: Appointment, *, now: dt.datetime) -> None:
     """THE function every path that sets an appointment's interview time or the young person's
     birth date goes through (booking, confirmation, move by link or from the account, any

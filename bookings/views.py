@@ -281,9 +281,11 @@ def _slot_days(slots: list[Slot], url: Callable[[Slot], str]) -> list[dict]:
 
 def _week_and_slots(
     request, structure: Structure, now: dt.datetime, mode: str | None,
+    keep: Callable[[Slot], bool] | None = None,
 ) -> tuple[dt.date, tuple[dt.date, dt.date], list[Slot]]:
     """The week to show (see ``_week_from_request``), the first and last weeks of the booking
-    window, and the distinct free slots of the week.
+    window, and the distinct free slots of the week (only those ``keep`` accepts, when given:
+    the slots this person may take).
 
     By default the week is that of the next free slot: then one selector call over the whole
     booking window gives both the next free slot and the slots of its week."""
@@ -291,10 +293,13 @@ def _week_and_slots(
 
     def first_free() -> list[Slot]:
         earliest, latest = booking_window(now)
-        window.append(free_slots_for_structure(
+        window.append(kept(free_slots_for_structure(
             structure=structure, start=earliest,
-            end=clock.after(latest, dt.timedelta(microseconds=1)), now=now, mode=mode))
+            end=clock.after(latest, dt.timedelta(microseconds=1)), now=now, mode=mode)))
         return window[0][:1]
+
+    def kept(slots: list[Slot]) -> list[Slot]:
+        return slots if keep is None else [slot for slot in slots if keep(slot)]
 
     week, weeks = _week_from_request(request, now, first_free)
     start = dt.datetime.combine(week, dt.time.min, tzinfo=PARIS)
@@ -302,8 +307,8 @@ def _week_and_slots(
     if window:
         slots = [slot for slot in window[0] if start <= slot.starts_at < end]
     else:
-        slots = free_slots_for_structure(structure=structure, start=start, end=end,
-                                                   now=now, mode=mode)
+        slots = kept(free_slots_for_structure(structure=structure, start=start, end=end,
+                                              now=now, mode=mode))
     return week, weeks, distinct_slots(slots)
 
 
@@ -781,12 +786,29 @@ def appointment_move(request: HttpRequest, token: str) -> HttpResponse:
             return render(request, "bookings/move_confirm.html", {
                 **context, "new_starts_at": _local(starts_at),
                 "new_ends_at": _local(clock.after(starts_at, interview_duration()))})
-    week, weeks, slots = _week_and_slots(request, structure, now, mode)
+    week, weeks, slots = _week_and_slots(
+        request, structure, now, mode, keep=lambda slot: not services.appointment_move_problems(
+            appointment=appointment, starts_at=slot.starts_at, now=now))
     move_url = reverse("bookings:appointment_move", kwargs={"token": token})
     days = _slot_days(slots, lambda slot: f"{move_url}?{urlencode(_move_params(slot, mode))}")
     return render(request, "bookings/move.html", {
         **context, "days": days, **_week_navigation(request, week, weeks, None),
+        "age_limit": _age_limit(appointment, now),
     })
+
+
+def _age_limit(appointment: Appointment, now: dt.datetime) -> dict | None:
+    """Why the list of new slots ends before the booking window does: the day after which the
+    person is past the age limit, when it falls before the window's end (else None)."""
+    if appointment.birth_date is None:
+        return None
+    last_day = services.last_interview_day(birth_date=appointment.birth_date)
+    earliest, latest = booking_window(now)
+    if last_day >= _local(latest).date():
+        return None
+    return {"last_day": last_day, "birthday": last_day + dt.timedelta(days=1),
+            "age": services.MAX_AGE + 1, "max_age": services.MAX_AGE,
+            "none_left": last_day < _local(earliest).date()}
 
 
 def _move_params(slot: Slot, mode: str) -> dict:

@@ -638,6 +638,43 @@ def test_move_refuses_a_slot_inside_48_hours(client, confirmed, advisor, frozen)
     assert confirmed.starts_at == FIRST_SLOT
 
 
+def _move_page_slots(content: str) -> list[str]:
+    return re.findall(r"debut=(\d{4}-\d\d-\d\d)T", content)
+
+
+@pytest.mark.parametrize(("birth_date", "last_listed", "said"), [
+    # 36 on Thursday 12 March: the list stops on Wednesday 11 March, the page says why.
+    (dt.date(1990, 3, 12), "2026-03-11", "Vous aurez 36 ans le 12 mars 2026"
+     " : les entretiens So Mobilité sont réservés aux jeunes de 35 ans ou moins le jour de"
+     " l'entretien, la liste s'arrête donc au mercredi 11 mars 2026."),
+    # 36 before the first bookable day: nothing to list, and the page says so.
+    (dt.date(1990, 3, 4), None, "aucun nouveau créneau n'est donc possible"),
+])
+def test_the_move_page_lists_only_the_days_the_person_may_take(
+        client, confirmed, frozen, birth_date, last_listed, said):
+    """Tester t-youth 9: days after the 36th birthday were listed, refused only on confirming."""
+    Appointment.objects.filter(pk=confirmed.pk).update(birth_date=birth_date)
+    url = reverse("bookings:appointment_move", args=[appointment_manage_token(confirmed)])
+    weeks = ["", "2026-W11", "2026-W12", "2026-W16"]
+    listed = [day for week in weeks
+              for day in _move_page_slots(text(client.get(url, {"semaine": week} if week
+                                                          else {})))]
+    content = text(client.get(url))
+    assert said in " ".join(content.split())
+    if last_listed is None:
+        assert listed == []
+    else:
+        assert max(listed) == last_listed
+        assert "2026-03-05" in listed  # the days before the limit are all there
+
+
+def test_the_move_page_says_nothing_of_ages_when_the_whole_window_is_open(client, confirmed):
+    content = text(client.get(reverse("bookings:appointment_move",
+                                      args=[appointment_manage_token(confirmed)])))
+    assert "ans le" not in content
+    assert max(_move_page_slots(content)) >= "2026-03-05"
+
+
 @pytest.mark.parametrize(("debut", "said"), [
     (dt.datetime(2026, 3, 3, 9, 0, tzinfo=PARIS), "au moins 48 heures à l'avance"),
     (dt.datetime(2026, 2, 20, 9, 0, tzinfo=PARIS), "au moins 48 heures à l'avance"),
