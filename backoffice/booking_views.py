@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.http import AuthenticatedHttpRequest
 from advisors.models import Advisor
@@ -33,6 +33,7 @@ from bookings.services import (
 )
 from bookings.slots import PARIS, Slot, free_slots, slots_by_day
 from somobilite import clock
+from somobilite.form_targets import form_target
 from vocabulary.dates import is_plausible_day
 
 from .access import advisor_space, not_found
@@ -164,7 +165,7 @@ def hold(request: AuthenticatedHttpRequest, advisor: Advisor, public_id) -> Http
 
 
 @advisor_space
-@require_POST
+@form_target("backoffice:hold", "public_id")
 def hold_code(request: AuthenticatedHttpRequest, advisor: Advisor, public_id) -> HttpResponse:
     appointment = _hold(request, public_id)
     form = HoldCodeForm(request.POST)
@@ -182,7 +183,7 @@ def hold_code(request: AuthenticatedHttpRequest, advisor: Advisor, public_id) ->
 
 
 @advisor_space
-@require_POST
+@form_target("backoffice:hold", "public_id")
 def hold_resend(request: AuthenticatedHttpRequest, advisor: Advisor, public_id) -> HttpResponse:
     appointment = _hold(request, public_id)
     try:
@@ -195,7 +196,7 @@ def hold_resend(request: AuthenticatedHttpRequest, advisor: Advisor, public_id) 
 
 
 @advisor_space
-@require_POST
+@form_target("backoffice:hold", "public_id")
 def hold_cancel(request: AuthenticatedHttpRequest, advisor: Advisor, public_id) -> HttpResponse:
     appointment = _hold(request, public_id)
     try:

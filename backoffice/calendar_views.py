@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from advisors.models import Advisor
 from bookings.calendar_feed import (
@@ -23,6 +23,7 @@ from bookings.calendar_feed import (
     calendar_feed_token,
 )
 from bookings.models import CalendarFeed
+from somobilite.form_targets import form_target
 
 from .access import advisor_space
 
@@ -44,7 +45,7 @@ def calendar_page(request: HttpRequest, advisor: Advisor) -> HttpResponse:
 
 
 @advisor_space
-@require_POST
+@form_target("backoffice:calendar")
 def calendar_regenerate(request: HttpRequest, advisor: Advisor) -> HttpResponse:
     existed = CalendarFeed.objects.filter(advisor=advisor).exists()
     calendar_feed_regenerate(advisor=advisor, now=timezone.now())
@@ -56,7 +57,7 @@ def calendar_regenerate(request: HttpRequest, advisor: Advisor) -> HttpResponse:
 
 
 @advisor_space
-@require_POST
+@form_target("backoffice:calendar")
 def calendar_revoke(request: HttpRequest, advisor: Advisor) -> HttpResponse:
     if calendar_feed_revoke(advisor=advisor):
         messages.success(request, _("L'adresse est désactivée : votre agenda ne recevra plus "

@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from accounts.http import AuthenticatedHttpRequest
 from bookings.agenda import appointment_get_for_staff
@@ -38,6 +38,7 @@ from matching.first_look import first_look_views_for_youth
 from matching.forms import AdvisorProfileForm, profile_cleaned_data, profile_forms
 from matching.selectors import profile_fields_set_by_youth, recommendations_for_youth
 from matching.services import MatchingError
+from somobilite.form_targets import form_target
 
 from .access import coordinator_mfa, not_found, staff_space
 from .forms import AttendanceForm, FollowUpDateForm, FollowUpForm, NoteForm
@@ -109,7 +110,7 @@ def interview(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
 
 
 @staff_space
-@require_POST
+@form_target("backoffice:interview", "public_id")
 def profile_save(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     appointment = interview_appointment(request, public_id)
     form, formset = profile_forms(data=request.POST, form_class=AdvisorProfileForm)
@@ -147,7 +148,7 @@ def _action(request: AuthenticatedHttpRequest, public_id: str, *, form_class: ty
 
 
 @staff_space
-@require_POST
+@form_target("backoffice:interview", "public_id")
 def attendance_save(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     return _action(
         request, public_id, form_class=AttendanceForm, page_key="attendance_form",
@@ -160,7 +161,7 @@ def attendance_save(request: AuthenticatedHttpRequest, public_id) -> HttpRespons
 
 
 @staff_space
-@require_POST
+@form_target("backoffice:interview", "public_id")
 def note_add(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     return _action(
         request, public_id, form_class=NoteForm, page_key="note_form", anchor="notes",
@@ -170,7 +171,7 @@ def note_add(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
 
 
 @staff_space
-@require_POST
+@form_target("backoffice:interview", "public_id")
 def follow_up_save(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     return _action(
         request, public_id, form_class=FollowUpForm, page_key="follow_up_form", anchor="suivi",
@@ -180,7 +181,7 @@ def follow_up_save(request: AuthenticatedHttpRequest, public_id) -> HttpResponse
 
 
 @staff_space
-@require_POST
+@form_target("backoffice:interview", "public_id")
 def follow_up_date_save(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     return _action(
         request, public_id, form_class=FollowUpDateForm, page_key="follow_up_date_form",

@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from accounts.http import AuthenticatedHttpRequest
 from bookings.followup import profile_get_for_staff
@@ -29,6 +29,7 @@ from matching.services import (
     recommendation_items,
 )
 from programmes.models import ProgrammeSheet
+from somobilite.form_targets import form_target
 
 from .access import staff_space
 from .interview_views import interview_appointment, interview_url
@@ -138,7 +139,7 @@ def matching_panel(request: AuthenticatedHttpRequest, public_id) -> HttpResponse
 
 
 @staff_space
-@require_POST
+@form_target("backoffice:matching", "public_id")
 def matching_send(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     appointment = interview_appointment(request, public_id)
     slugs, message = _posted(request)

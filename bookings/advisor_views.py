@@ -19,11 +19,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from advisors.decorators import advisor_required
 from advisors.models import Advisor
 from advisors.selectors import advisor_not_bookable_reasons
+from somobilite.form_targets import form_target
 
 from . import services
 from .advisor_forms import (
@@ -116,7 +116,7 @@ def availability_page(request: HttpRequest) -> HttpResponse:
 
 
 @advisor_required
-@require_POST
+@form_target("advisor_availability:page")
 def recurring_create(request: HttpRequest) -> HttpResponse:
     advisor = current_advisor(request.user)
     form = RecurringAvailabilityForm(request.POST)
@@ -132,7 +132,7 @@ def recurring_create(request: HttpRequest) -> HttpResponse:
 
 
 @advisor_required
-@require_POST
+@form_target("advisor_availability:page")
 def one_off_create(request: HttpRequest) -> HttpResponse:
     advisor = current_advisor(request.user)
     form = OneOffAvailabilityForm(request.POST)
@@ -149,7 +149,7 @@ def one_off_create(request: HttpRequest) -> HttpResponse:
 
 
 @advisor_required
-@require_POST
+@form_target("advisor_availability:page")
 def absence_create(request: HttpRequest) -> HttpResponse:
     advisor = current_advisor(request.user)
     form = AbsenceForm(request.POST)
@@ -196,7 +196,7 @@ def _change(request: HttpRequest, advisor: Advisor, availability, *, changes: di
 
 
 @advisor_required
-@require_POST
+@form_target("advisor_availability:page")
 def recurring_delete(request: HttpRequest, pk: int) -> HttpResponse:
     advisor = current_advisor(request.user)
     availability = recurring_availability_get_for_advisor(advisor=advisor, availability_id=pk)
@@ -207,7 +207,7 @@ def recurring_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @advisor_required
-@require_POST
+@form_target("advisor_availability:page")
 def recurring_end(request: HttpRequest, pk: int) -> HttpResponse:
     """End a weekly availability after a given day (kept as history until then)."""
     advisor = current_advisor(request.user)
@@ -227,7 +227,7 @@ def recurring_end(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @advisor_required
-@require_POST
+@form_target("advisor_availability:page")
 def one_off_delete(request: HttpRequest, pk: int) -> HttpResponse:
     advisor = current_advisor(request.user)
     availability = one_off_availability_get_for_advisor(advisor=advisor, availability_id=pk)
@@ -238,7 +238,7 @@ def one_off_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @advisor_required
-@require_POST
+@form_target("advisor_availability:page")
 def absence_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     """Withdraw one of the advisor's absences (``services.absence_withdraw``)."""
     advisor = current_advisor(request.user)

@@ -33,7 +33,7 @@ from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from accounts.adapter import account_messages_silence
 from accounts.client_ip import client_ip
@@ -42,6 +42,7 @@ from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
 from advisors.models import Advisor, Structure
 from somobilite import clock
+from somobilite.form_targets import form_target
 
 from . import selectors, services
 from .code_email import BookingCodeProcess
@@ -206,7 +207,7 @@ def _slots_page_url(structure: Structure, mode: str | None) -> str:
     return f"{url}?{urlencode({'mode': mode})}" if mode else url
 
 
-@require_POST
+@form_target("bookings:search")
 def waiting_list(request: HttpRequest) -> HttpResponse:
     """Sign up for the waiting list: a confirmation link is emailed (double opt-in), and
     sign-ups are limited per client address and per email address."""

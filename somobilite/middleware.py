@@ -5,7 +5,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils.translation import gettext as _
 
-from .views import bad_request
+from .views import bad_request, method_not_allowed
 
 NUL = "\x00"
 
@@ -35,3 +35,22 @@ class RefuseNulCharacterMiddleware:
             return bad_request(request, reason=_(
                 "Requête refusée : elle contient un caractère nul, qu'aucun champ n'accepte."))
         return self.get_response(request)
+
+
+class MethodNotAllowedPageMiddleware:
+    """Every bare 405 (``require_POST``, ``require_http_methods``, a class-based view's
+    ``http_method_names``) becomes the site's French page (JSON under /api/), keeping the
+    ``Allow`` header: the method was refused, the person is told what the address is for and
+    where to go. Form targets redirect a GET to their form first (``somobilite.form_targets``);
+    this is the net for every other method and view. A 405 that already has a body is kept."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code != 405 or response.content:
+            return response
+        page = method_not_allowed(request)
+        page["Allow"] = response.get("Allow", "")
+        return page

@@ -47,6 +47,11 @@ def page_not_found(request, exception=None):
     return _error(request, 404, _("Adresse inconnue."), "404.html")
 
 
+def method_not_allowed(request: HttpRequest) -> HttpResponse:
+    """The 405 page: this address receives a form and is not a page to open."""
+    return _error(request, 405, _("Méthode non autorisée pour cette adresse."), "405.html")
+
+
 def server_error(request):
     """A 500 must render even when the database or the session is what failed: no context
     processors (they read the user), only the static layout of ``500.html``."""

@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # U+0000 in a path or a field: a French 400 before any view (PostgreSQL cannot store it).
     "somobilite.middleware.RefuseNulCharacterMiddleware",
+    # A bare 405 (a form's address opened as a page) becomes a French page: form_targets.py.
+    "somobilite.middleware.MethodNotAllowedPageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",

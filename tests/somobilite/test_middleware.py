@@ -35,3 +35,23 @@ def test_a_nul_character_in_a_form_field_saves_nothing(client):
 
 def test_other_requests_go_through(client):
     assert client.get("/rendez-vous/?lieu=33").status_code == 200
+
+
+# --- 405: a form's address opened as a page (testers t-youth 10, t-adv 10) ------------------
+
+
+def test_a_form_target_opened_as_a_page_sends_to_the_page_holding_the_form(client):
+    response = client.get(reverse("bookings:waiting_list"))
+    assert response.status_code == 302 and response["Location"] == reverse("bookings:search")
+    assert client.head(reverse("bookings:waiting_list")).status_code == 302
+
+
+@pytest.mark.parametrize("method", ["put", "delete", "patch"])
+def test_any_other_refused_method_gets_the_french_405_page(client, method):
+    for url in (reverse("bookings:waiting_list"), reverse("bookings:search")):
+        response = getattr(client, method)(url)
+        assert response.status_code == 405
+        content = response.content.decode()
+        assert "Cette adresse reçoit un formulaire" in content
+        assert "So Mobilité" in content and reverse("home") in content  # layout, a way back
+        assert response["Allow"]  # still says which methods the address takes
