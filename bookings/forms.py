@@ -18,6 +18,7 @@ from advisors.validators import (
 from territory.places import Place, PlaceError, place_find
 from vocabulary.ages import age_on
 from vocabulary.codes import Domain, Status
+from vocabulary.dates import validate_birth_date
 
 from .models import Mode
 from .services import CONSENT_TEXT, BookingDetails
@@ -198,9 +199,7 @@ class BookingForm(forms.Form):
 
     def clean_birth_date(self) -> dt.date:
         birth_date = self.cleaned_data["birth_date"]
-        if birth_date >= self.today:
-            raise ValidationError(_("Cette date de naissance n'est pas possible."),
-                                  code="birth_date_future")
+        validate_birth_date(birth_date, today=self.today)
         if age_on(birth_date, self.interview_day) > MAX_AGE:
             raise ValidationError(
                 _("So Mobilité s'adresse aux jeunes de %(max)s ans ou moins le jour de "

@@ -34,6 +34,7 @@ from advisors.models import Advisor, Structure
 from advisors.validators import DEPARTEMENT_CHOICES
 from outbox.models import OutboxRow
 from vocabulary.codes import Status
+from vocabulary.dates import validate_birth_date_today
 
 
 class Mode(models.TextChoices):
@@ -283,7 +284,8 @@ class Appointment(models.Model):
     first_name = models.CharField(_("prénom"), max_length=150)
     last_name = models.CharField(_("nom"), max_length=150)
     phone = PhoneNumberField(_("téléphone"), blank=True)
-    birth_date = models.DateField(_("date de naissance"), null=True, blank=True)
+    birth_date = models.DateField(_("date de naissance"), null=True, blank=True,
+                                  validators=[validate_birth_date_today])
     postal_code = models.CharField(_("code postal"), max_length=5, blank=True)
     youth_status = models.CharField(_("situation"), max_length=20, choices=Status.choices)
     # Kept when the person is anonymised: the statistics need no more than these.

@@ -63,6 +63,7 @@ from somobilite import clock
 from somobilite.history import UNSET, history_stamp
 from vocabulary.ages import age_on
 from vocabulary.codes import Domain, Status
+from vocabulary.dates import BIRTH_DATE_MESSAGE, is_possible_birth_date
 
 from . import notifications
 from .availability import one_off_availability_clash, recurring_availability_clash
@@ -188,8 +189,8 @@ def _date_rule_problems(*, birth_date: dt.date | None, starts_at: dt.datetime,
     if birth_date is None:
         return []
     today = now.astimezone(PARIS).date()
-    if birth_date >= today:
-        return [_("La date de naissance doit être dans le passé.")]
+    if not is_possible_birth_date(birth_date, today=today):
+        return [str(BIRTH_DATE_MESSAGE)]
     age = age_on(birth_date, starts_at.astimezone(PARIS).date())
     if age > MAX_AGE:
         return [_("Les entretiens So Mobilité sont réservés aux jeunes de 35 ans ou moins le "

@@ -15,12 +15,14 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from vocabulary.codes import EducationLevel, Status
+from vocabulary.dates import validate_birth_date_today
 
 
 class MobilityProfile(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                                 related_name="mobility_profile", verbose_name=_("jeune"))
-    birth_date = models.DateField(_("date de naissance"), null=True, blank=True)
+    birth_date = models.DateField(_("date de naissance"), null=True, blank=True,
+                                  validators=[validate_birth_date_today])
     postal_code = models.CharField(_("code postal"), max_length=5, blank=True)
     nationality = CountryField(_("nationalité"), blank=True)
     status = models.CharField(_("situation"), max_length=20, choices=Status.choices, blank=True)

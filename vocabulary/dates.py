@@ -11,8 +11,12 @@ year 9999 cannot even be turned into an aware datetime in every time zone (Pytho
   raises ``django.core.exceptions.ValidationError`` (code ``implausible_date``) with the
   French message ``OUT_OF_RANGE_MESSAGE``.
 
-Birth dates have their own rule (``validate_birth_date``): not today or later, not more than
-``MAX_HUMAN_AGE_YEARS`` years ago.
+Birth dates have their own rule, the one every form, model field and service applies (testers
+t-adv 5 and t-youth 12: « vous aurez 1826 ans »): not today or later, not more than
+``MAX_HUMAN_AGE_YEARS`` years ago — ``is_possible_birth_date(value, *, today) -> bool``,
+``validate_birth_date(value, *, today)`` for forms that know their day, and
+``validate_birth_date_today(value)`` for model fields (today's Paris date), all with the
+message ``BIRTH_DATE_MESSAGE``.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 FIRST_DAY = dt.date(2000, 1, 1)
@@ -46,11 +51,20 @@ def validate_plausible_day(value: dt.date | None) -> None:
                               params={"first": FIRST_DAY.year, "last": LAST_DAY.year})
 
 
+def is_possible_birth_date(value: dt.date, *, today: dt.date) -> bool:
+    """A birth date is before ``today`` (a Paris date) and at most ``MAX_HUMAN_AGE_YEARS``
+    years (by calendar year) before it."""
+    return value < today and today.year - value.year <= MAX_HUMAN_AGE_YEARS
+
+
 def validate_birth_date(value: dt.date | None, *, today: dt.date) -> None:
-    """A birth date must be before ``today`` (a Paris date) and at most
-    ``MAX_HUMAN_AGE_YEARS`` years before it. Raises ``ValidationError`` (code
-    ``birth_date_impossible``). ``None`` passes."""
-    if value is None:
-        return
-    if value >= today or today.year - value.year > MAX_HUMAN_AGE_YEARS:
+    """Form validator of ``is_possible_birth_date``. Raises ``ValidationError`` (code
+    ``birth_date_impossible``, ``BIRTH_DATE_MESSAGE``). ``None`` passes."""
+    if value is not None and not is_possible_birth_date(value, today=today):
         raise ValidationError(BIRTH_DATE_MESSAGE, code="birth_date_impossible")
+
+
+def validate_birth_date_today(value: dt.date | None) -> None:
+    """Model field validator: ``validate_birth_date`` with today's Paris date (the admin and
+    every model form of a birth date get it from the field)."""
+    validate_birth_date(value, today=timezone.localdate())

@@ -68,6 +68,8 @@ def test_a_colleague_slot_within_48_hours_is_held_and_the_code_sent(
 
 @pytest.mark.parametrize(("change", "message"), [
     ({"birth_date": "1980-01-01"}, "35 ans ou moins"),
+    ({"birth_date": "0200-01-01"}, "Cette date de naissance n&#x27;est pas possible."),
+    ({"birth_date": "2030-01-01"}, "Cette date de naissance n&#x27;est pas possible."),
     ({"postal_code": "75011"}, "Nouvelle-Aquitaine"),
     ({"email": ""}, "Ce champ est obligatoire."),
 ])

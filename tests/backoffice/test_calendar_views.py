@@ -26,7 +26,8 @@ def test_advisor_creates_replaces_and_revokes_her_address(client, world):
     client.force_login(world.advisor.user)
     page = html.unescape(client.get(PAGE).content.decode())
     assert "Créer mon adresse d'abonnement" in page
-    assert client.get(REGENERATE).status_code == 405  # a GET changes nothing
+    assert client.get(REGENERATE)["Location"] == PAGE  # a GET changes nothing: to the form
+    assert not CalendarFeed.objects.filter(advisor=world.advisor).exists()
 
     response = client.post(REGENERATE, follow=True)
     feed = CalendarFeed.objects.get(advisor=world.advisor)

@@ -195,7 +195,9 @@ def test_cannot_delete_another_advisors_availability(advisor_client):
 def test_delete_is_post_only(advisor_client, advisor):
     recurring = advisor.recurring_availabilities.get()
     url = reverse("advisor_availability:recurring_delete", kwargs={"pk": recurring.pk})
-    assert advisor_client.get(url).status_code == 405
+    response = advisor_client.get(url)  # a GET changes nothing: back to the page of the form
+    assert (response.status_code, response["Location"]) == (
+        302, reverse("advisor_availability:page"))
     assert RecurringAvailability.objects.filter(pk=recurring.pk).exists()
 
 

@@ -286,3 +286,14 @@ def test_a_phone_interview_says_one_thing_about_the_number(client, frozen, phone
     other = {"Saisissez un numéro de téléphone valide", "Indiquez un numéro de téléphone"} - {said}
     assert other.pop() not in content
     assert not Appointment.objects.exists()
+
+
+@pytest.mark.parametrize("birth_date", ["0200-01-01", "1899-12-31", "2030-01-01", "9999-12-31"])
+def test_an_impossible_birth_date_is_said_so_not_turned_into_an_age(client, advisor, birth_date):
+    """Tester t-youth 12: 0200-01-01 gave « vous aurez 1826 ans »."""
+    response = client.post(book_url(advisor, FIRST_SLOT), form_data(birth_date=birth_date))
+    content = text(response)
+    assert response.status_code == 200
+    assert "Cette date de naissance n'est pas possible." in content
+    assert "vous aurez" not in content
+    assert not Appointment.objects.exists()

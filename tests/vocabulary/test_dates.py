@@ -43,3 +43,20 @@ def test_impossible_birth_dates(birth_date):
 @pytest.mark.parametrize("birth_date", [None, dt.date(2026, 3, 18), dt.date(1906, 1, 1)])
 def test_possible_birth_dates(birth_date):
     validate_birth_date(birth_date, today=TODAY)
+
+
+@pytest.mark.django_db
+def test_every_birth_date_field_of_the_project_refuses_an_impossible_date():
+    """The admin and every model form take the rule from the model field (tester t-youth 12)."""
+    from django.apps import apps
+
+    fields = [field for model in apps.get_models() for field in model._meta.get_fields()
+              if field.name == "birth_date" and field.concrete]
+    assert {field.model._meta.label for field in fields} >= {
+        "bookings.Appointment", "matching.MobilityProfile"}
+    for field in fields:
+        with pytest.raises(ValidationError) as refused:
+            field.run_validators(dt.date(200, 1, 1))
+        assert refused.value.messages == ["Cette date de naissance n'est pas possible."]
+        field.run_validators(dt.date(2004, 5, 17))
+
