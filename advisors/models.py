@@ -10,8 +10,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
+
+from vocabulary.phones import FrenchPhoneNumberField as PhoneNumberField
 
 from .conventions import ConventionEventKind
 from .validators import (

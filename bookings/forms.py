@@ -8,7 +8,6 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
-from phonenumber_field.formfields import PhoneNumberField
 
 from advisors.validators import (
     DEPARTEMENT_CHOICES,
@@ -19,6 +18,7 @@ from territory.places import Place, PlaceError, place_find
 from vocabulary.ages import age_on
 from vocabulary.codes import Domain, Status
 from vocabulary.dates import validate_birth_date
+from vocabulary.phones import FrenchPhoneNumberFormField as PhoneNumberField
 
 from .models import Mode
 from .services import CONSENT_TEXT, BookingDetails

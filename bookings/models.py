@@ -27,7 +27,6 @@ from django.dispatch import Signal
 from django.utils.functional import Promise
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
-from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
 
 from advisors.models import Advisor, Structure
@@ -35,6 +34,7 @@ from advisors.validators import DEPARTEMENT_CHOICES
 from outbox.models import OutboxRow
 from vocabulary.codes import Status
 from vocabulary.dates import validate_birth_date_today
+from vocabulary.phones import FrenchPhoneNumberField as PhoneNumberField
 
 
 class Mode(models.TextChoices):

@@ -297,3 +297,12 @@ def test_an_impossible_birth_date_is_said_so_not_turned_into_an_age(client, advi
     assert "Cette date de naissance n'est pas possible." in content
     assert "vous aurez" not in content
     assert not Appointment.objects.exists()
+
+
+def test_an_overseas_number_in_the_national_format_is_accepted(client, frozen):
+    """Tester t-youth 17: « 0692 12 34 56 » (Réunion) was read as a metropolitan number."""
+    advisor = bookable_advisor(modes=("phone",))
+    response = client.post(book_url(advisor, FIRST_SLOT),
+                           form_data(mode="phone", phone="0692 12 34 56"))
+    assert response.status_code == 302, text(response)[:2000]
+    assert str(Appointment.objects.get().phone.as_e164) == "+262692123456"
