@@ -14,7 +14,18 @@ Public names:
 - ``normalise(text) -> str``, the comparison key of a name;
 - ``source() -> dict``, the package, version and licence the extract comes from;
 - ``postal_code_departements(code) -> frozenset[str]``, the départements of the region's
-  communes a postal code serves (33220 serves communes of the Gironde and of the Dordogne).
+  communes a postal code serves (33220 serves communes of the Gironde and of the Dordogne);
+- ``in_place(name) -> str`` and ``near_place(name) -> str``: « à Bordeaux », « au Bouscat »,
+  « aux Adjots »; « de Pessac », « du Bouscat », « des Adjots »; ``Place.in_label``,
+  ``Place.near_label`` and ``Commune.in_label`` use them, and ``DEPARTEMENT_IN`` for
+  départements (« en Gironde », « dans les Landes »).
+
+French prepositions (testers t-youth 7 and 8: « près de Gironde », « À Le Bouscat »): a commune
+keeps its article in its official name (the INSEE's TNCC type is spelled out in the name the
+extract carries: « Le Bouscat » is TNCC 2, « Les Adjots » TNCC 4), and « à » and « de » contract
+with « le » and « les » (au, aux, du, des); « La » and « L' » do not contract. A département's
+name is used without its article, so its preposition comes from the INSEE's département list
+(its TNCC): feminine names take « en », the masculine and plural ones « dans le », « dans les ».
 """
 
 from __future__ import annotations
@@ -37,6 +48,43 @@ _QUALIFIER = re.compile(r"^(?P<name>.*?)[\s,(]*(?P<code>\d{5}|\d{2})\)?$")
 _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae"})
 
 
+#: How to say "in" a département of the region, from the TNCC of the INSEE's list of
+#: départements (code officiel géographique): 2 = « Le », 3 = « La », 4 = « Les ».
+_DEPARTEMENT_TNCC = {"16": 3, "17": 3, "19": 3, "23": 3, "24": 3, "33": 3, "40": 4, "47": 2,
+                     "64": 4, "79": 4, "86": 3, "87": 3}
+_IN_BY_TNCC = {0: "en", 1: "en", 2: "dans le", 3: "en", 4: "dans les", 5: "dans l'"}
+DEPARTEMENT_IN = {code: _IN_BY_TNCC[tncc] for code, tncc in _DEPARTEMENT_TNCC.items()}
+_CONTRACTIONS = {"à": {"Le": "au", "Les": "aux"}, "de": {"Le": "du", "Les": "des"}}
+
+
+def _with_preposition(preposition: str, name: str) -> str:
+    article, _space, rest = name.partition(" ")
+    contracted = _CONTRACTIONS[preposition].get(article)
+    if contracted and rest:
+        return f"{contracted} {rest}"
+    if preposition == "de" and name[:1].lower() in "aeiouyâéèêîôûœ":
+        return f"d'{name}"
+    return f"{preposition} {name}"
+
+
+def in_place(name: str) -> str:
+    """« à Bordeaux », « au Bouscat », « aux Adjots », « à La Rochelle » (see the module)."""
+    return _with_preposition("à", name)
+
+
+def near_place(name: str) -> str:
+    """« de Pessac », « du Bouscat », « des Adjots », « d'Angoulême » (see the module)."""
+    return _with_preposition("de", name)
+
+
+def in_departement(code: str, name: str) -> str:
+    """« en Gironde », « dans les Landes », « dans le Lot-et-Garonne »; « en » for a
+    département outside the table."""
+    preposition = DEPARTEMENT_IN.get(code, "en")
+    separator = "" if preposition.endswith("'") else " "
+    return f"{preposition}{separator}{name}"
+
+
 @dataclass(frozen=True, slots=True)
 class Commune:
     insee: str
@@ -49,6 +97,11 @@ class Commune:
     def label(self) -> str:
         """« Pessac (33) »: unique, since no two communes of a département share a name."""
         return f"{self.name} ({self.departement})"
+
+    @property
+    def in_label(self) -> str:
+        """« au Bouscat », « à Pessac » (see ``in_place``)."""
+        return in_place(self.name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +133,32 @@ class Place:
         if self.kind == "postal_code":
             return _("code postal %(code)s") % {"code": self.postal_code}
         return f"{self.departement_name} ({self.departement})"
+
+    @property
+    def in_label(self) -> str:
+        """Where the results are, for a heading: « en Gironde (33) », « dans les Landes (40) »
+        for a département, « au Bouscat (33) » for a commune, « dans le code postal 87200 »."""
+        if self.kind == "departement":
+            where = in_departement(self.departement, self.departement_name)
+            return f"{where} ({self.departement})"
+        if self.kind == "postal_code":
+            return _("dans le code postal %(code)s") % {"code": self.postal_code}
+        return f"{self.communes[0].in_label} ({self.departement})"
+
+    @property
+    def near_label(self) -> str:
+        """« près de » said right: « près de Pessac (33) », « près du Bouscat (33) », « près
+        du code postal 87200 »; for a département, its ``in_label`` (« en Gironde (33) »)."""
+        if self.kind == "departement":
+            return self.in_label
+        if self.kind == "postal_code":
+            return _("près du code postal %(code)s") % {"code": self.postal_code}
+        commune = self.communes[0]
+        if self.former_name:
+            return _("près %(former)s, aujourd'hui %(commune)s") % {
+                "former": near_place(self.former_name), "commune": commune.label}
+        return _("près %(commune)s (%(code)s)") % {"commune": near_place(commune.name),
+                                                    "code": commune.departement}
 
     @property
     def query(self) -> str:

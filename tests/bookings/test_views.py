@@ -70,7 +70,7 @@ def test_search_by_departement_then_remote_structures_of_other_departements(clie
     response = client.get(reverse("bookings:search"), {"lieu": "33", "mode": ""})
     content = text(response)
     assert response.status_code == 200
-    assert "Structures près de Gironde (33)" in content
+    assert "Structures en Gironde (33)" in content
     assert "mercredi 4 mars à 09:00" in content
     assert _order(content, "Info Jeunes Bordeaux Test", "À distance, avec une structure",
                   "Info Jeunes Poitiers Test") == [
@@ -93,6 +93,20 @@ def test_search_by_town_lists_its_structures_then_the_departement_then_remote(cl
                       "Info Jeunes Pessac Test") == [
             "Info Jeunes Pessac Test", "Info Jeunes Bordeaux Test", "Info Jeunes Pau Test"]
         assert "Ailleurs dans le département (Gironde, 33)" in content
+
+
+def test_search_headings_speak_french_and_say_how_the_list_is_sorted(client, advisor):
+    """Testers t-youth 7 and 8: « près de Gironde », « À Le Bouscat », « voici les plus
+    proches » over a list sorted by next free slot."""
+    content = " ".join(text(client.get(reverse("bookings:search"),
+                                       {"lieu": "Le Bouscat"})).split())
+    assert "Structures près du Bouscat (33)" in content
+    assert "Au Bouscat" in content and "À Le Bouscat" not in content
+    assert ("Pas de structure So Mobilité dans cette commune : voici les autres structures du "
+            "département, par prochain créneau libre.") in content
+    assert "les plus proches" not in content
+    landes = text(client.get(reverse("bookings:search"), {"lieu": "40"}))
+    assert "Structures dans les Landes (40)" in landes
 
 
 def test_search_by_town_with_accents_and_saint_abbreviated(client, advisor):

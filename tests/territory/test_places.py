@@ -3,7 +3,10 @@
 import pytest
 
 from territory.places import (
+    DEPARTEMENT_IN,
     PlaceError,
+    in_place,
+    near_place,
     normalise,
     place_find,
     postal_code_departements,
@@ -148,3 +151,35 @@ def test_the_extract_records_its_source_and_covers_the_twelve_departements():
 ])
 def test_the_departements_a_postal_code_serves(postal_code, departements):
     assert postal_code_departements(postal_code) == departements
+
+
+@pytest.mark.parametrize(("name", "at", "near"), [
+    ("Bordeaux", "à Bordeaux", "de Bordeaux"),
+    ("Le Bouscat", "au Bouscat", "du Bouscat"),
+    ("Les Adjots", "aux Adjots", "des Adjots"),
+    ("La Rochelle", "à La Rochelle", "de La Rochelle"),
+    ("L'Isle-d'Espagnac", "à L'Isle-d'Espagnac", "de L'Isle-d'Espagnac"),
+    ("Angoulême", "à Angoulême", "d'Angoulême"),
+    ("Le Teich", "au Teich", "du Teich"),
+    ("Lesparre-Médoc", "à Lesparre-Médoc", "de Lesparre-Médoc"),  # « Les » only as a word
+])
+def test_prepositions_contract_with_the_article_of_a_communes_name(name, at, near):
+    assert (in_place(name), near_place(name)) == (at, near)
+
+
+@pytest.mark.parametrize(("typed", "near", "within"), [
+    ("33", "en Gironde (33)", "en Gironde (33)"),
+    ("40", "dans les Landes (40)", "dans les Landes (40)"),
+    ("47", "dans le Lot-et-Garonne (47)", "dans le Lot-et-Garonne (47)"),
+    ("Le Bouscat", "près du Bouscat (33)", "au Bouscat (33)"),
+    ("Pessac", "près de Pessac (33)", "à Pessac (33)"),
+])
+def test_place_labels_for_headings(typed, near, within):
+    place = place_find(typed)
+    assert (place.near_label, place.in_label) == (near, within)
+
+
+def test_every_departement_of_the_region_has_its_preposition():
+    from territory.places import _gazetteer
+
+    assert set(DEPARTEMENT_IN) == set(_gazetteer().departements)
