@@ -85,7 +85,7 @@ def invitation_message(*, user: User, structure: Structure,
                 else invitation_url(user)),
     }
     message = EmailMultiAlternatives(
-        subject="[So Mobilité] Invitation à rejoindre le réseau des conseiller·ères",
+        subject="Invitation à rejoindre le réseau des conseiller·ères",
         body=render_to_string("accounts/email/advisor_invitation.txt", context),
         to=[user.email],
     )

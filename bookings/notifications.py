@@ -311,8 +311,8 @@ def build_message(notification: Notification, *, now: dt.datetime) -> EmailMulti
         when = _when(context["starts_at"])
         if kind in (NotificationKind.YOUTH_CANCELLATION, NotificationKind.ADVISOR_CANCELLED):
             when = _when(context["old_starts_at"] or context["starts_at"])
-    title = SUBJECTS[kind].format(when=when, subject=notification.payload.get("subject", ""))
-    subject = f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{title}"
+    # The outbox adds « [So Mobilité] » (outbox.delivery.subject_with_prefix).
+    subject = SUBJECTS[kind].format(when=when, subject=notification.payload.get("subject", ""))
     text = render_to_string(f"bookings/email/{kind}.txt", context)
     html = render_to_string(f"bookings/email/{kind}.html", context)
     message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL,

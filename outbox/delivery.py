@@ -8,6 +8,10 @@ Public contract (keyword-only arguments, aware datetimes):
   of sending it; it leaves once that transaction has committed.
 - ``email_deliver(*, email_id, now) -> bool`` and ``emails_send_pending(*, now) -> int``: send
   one row, or every row that is due (the sweep, a periodic task every minute).
+- ``subject_with_prefix(subject) -> str``: every email of the platform leaves with
+  ``EMAIL_SUBJECT_PREFIX`` (« [So Mobilité] ») at the start of its subject, added here and
+  only here (``email_queue`` records it, ``attempt_send`` makes sure of it), so no sender
+  writes or forgets it (tester t-youth 13: the booking code's email had none).
 - For any outbox model (``OutboxRow``, also ``bookings.Notification``): ``attempt_send(row,
   *, build, now)`` sends one message as that row and records the outcome, ``due(*, now)``
   is the filter of rows a sweep must try, ``retry_delay(attempts)`` the backoff.
@@ -100,6 +104,7 @@ def attempt_send(row: OutboxRow, *, build: Callable[[], EmailMessage], now: dt.d
     row.attempts += 1
     try:
         message = build()
+        message.subject = subject_with_prefix(message.subject)
         message.extra_headers = {**message.extra_headers, "Message-ID": row.message_id}
         message.send()
     except Exception as exc:  # the mail server refused or could not be reached: retry later
@@ -115,6 +120,13 @@ def attempt_send(row: OutboxRow, *, build: Callable[[], EmailMessage], now: dt.d
         setattr(row, name, value)
     row.save(update_fields=["attempts", "sent_at", "next_attempt_at", *(cleared or {})])
     return True
+
+
+def subject_with_prefix(subject: str) -> str:
+    """``subject`` starting with ``settings.EMAIL_SUBJECT_PREFIX`` (added once, never twice)."""
+    prefix = settings.EMAIL_SUBJECT_PREFIX
+    subject = str(subject)
+    return subject if subject.startswith(prefix) else f"{prefix}{subject}"
 
 
 def _addresses(value: str) -> list[str]:
@@ -154,7 +166,8 @@ def email_queue(*, message: EmailMessage, kind: str, now: dt.datetime,
     email = Email.objects.create(
         kind=kind[:100], to=", ".join(recipients),
         from_email=message.from_email or settings.DEFAULT_FROM_EMAIL,
-        reply_to=", ".join(message.reply_to), subject=str(message.subject), body=str(body),
+        reply_to=", ".join(message.reply_to), subject=subject_with_prefix(message.subject),
+        body=str(body),
         html=html, attachments=attachments, expires_at=expires_at, created_at=now)
     if immediately:
         email_deliver(email_id=email.pk, now=now)

@@ -45,8 +45,8 @@ def proposal_outcome_email_send(*, proposal_id: int, now: datetime) -> bool:
                           if accepted and sheet is not None else ""),
             "proposals_url": settings.SITE_URL + reverse("programme_proposals:list"),
         }
-        subject = ("[So Mobilité] Votre proposition de fiche est acceptée" if accepted
-                   else "[So Mobilité] Votre proposition de fiche n'a pas été retenue")
+        subject = ("Votre proposition de fiche est acceptée" if accepted
+                   else "Votre proposition de fiche n'a pas été retenue")
         _queue(kind="programmes.proposal_outcome", subject=subject,
                template="programmes/email/proposal_outcome", context=context,
                to=[proposal.proposer.email], now=now)
@@ -83,7 +83,7 @@ def review_digest_send(*, now: datetime) -> bool:
             + reverse("admin:programmes_programmesheet_changelist") + "?a_revoir=1",
         }
         _queue(kind="programmes.review_digest",
-               subject=f"[So Mobilité] {len(sheets)} fiche(s) dispositif à revoir",
+               subject=f"{len(sheets)} fiche(s) dispositif à revoir",
                template="programmes/email/review_digest", context=context,
                to=review_digest_recipients(), now=now)
     return True

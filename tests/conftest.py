@@ -43,6 +43,18 @@ def base_url():
 
 
 @pytest.fixture(autouse=True)
+def _every_email_subject_has_the_prefix():
+    """Every email any test makes the platform send starts with « [So Mobilité] » (tester
+    t-youth 13: the booking code's had none). The outbox adds it: checked after each test."""
+    yield
+    from django.core import mail
+
+    unprefixed = [message.subject for message in getattr(mail, "outbox", [])
+                  if not message.subject.startswith(settings.EMAIL_SUBJECT_PREFIX)]
+    assert not unprefixed, f"emails sent without the subject prefix: {unprefixed}"
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     """Rate limits live in the cache: start every test from a clean one."""
     from django.core.cache import cache

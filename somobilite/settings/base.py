@@ -276,7 +276,10 @@ ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 600
 ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PREVENT_ENUMERATION = True
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[So Mobilité] "
+# Every email's subject starts with this, added by the outbox (outbox/delivery.py) and by
+# Django's mail_admins: allauth and the apps write their subjects without it.
+EMAIL_SUBJECT_PREFIX = "[So Mobilité] "
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 # Rate limits (allauth's format, "amount/period/per", comma-separated); each may be set from the
 # environment as RATE_LIMIT_<ACTION> (e.g. RATE_LIMIT_BOOKING_HOLD="30/h/ip,5/h/key"; empty: none).
 # Counts live in the cache: while it is unavailable they fail open (see somobilite/cache.py).

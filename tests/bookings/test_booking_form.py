@@ -205,7 +205,7 @@ def test_code_email_says_what_it_confirms_until_when_and_what_if_it_was_not_you(
         client, advisor):
     client.post(book_url(advisor, FIRST_SLOT, "video"), form_data(mode="video"))
     message = mail.outbox[-1]
-    assert message.subject == "Votre code pour confirmer votre rendez-vous So Mobilité"
+    assert message.subject == "[So Mobilité] Votre code pour confirmer votre rendez-vous So Mobilité"
     body = message.body
     assert "Bonjour Lou," in body
     assert "mercredi 4 mars 2026, 09:00 – 10:00" in body
@@ -223,7 +223,7 @@ def test_resent_code_uses_the_same_email(client, advisor):
     response = client.post(book_url(advisor, FIRST_SLOT), form_data())
     client.post(response["Location"], {"action": "resend"})
     assert [m.subject for m in mail.outbox] == [
-        "Votre code pour confirmer votre rendez-vous So Mobilité"] * 2
+        "[So Mobilité] Votre code pour confirmer votre rendez-vous So Mobilité"] * 2
 
 
 def test_confirmation_page_has_one_message_and_a_clear_manage_button(client, advisor):

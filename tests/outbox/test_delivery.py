@@ -169,3 +169,14 @@ def test_a_message_the_outbox_could_not_keep_whole_is_refused():
 def test_the_sweep_is_scheduled_every_minute_by_migration():
     task = PeriodicTask.objects.get(task="outbox.tasks.send_pending_emails")
     assert task.enabled and task.interval.every == 1 and task.interval.period == "minutes"
+
+
+def test_the_outbox_adds_the_subject_prefix_once(django_capture_on_commit_callbacks):
+    """The one place « [So Mobilité] » is added (tester t-youth 13)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        bare = delivery.email_queue(message=message(subject="Votre code"), kind="test", now=NOW)
+        prefixed = delivery.email_queue(message=message(), kind="test", now=NOW)
+    assert (bare.subject, prefixed.subject) == ("[So Mobilité] Votre code",
+                                                "[So Mobilité] Essai")
+    assert sorted(sent.subject for sent in mail.outbox) == [
+        "[So Mobilité] Essai", "[So Mobilité] Votre code"]
