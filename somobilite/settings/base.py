@@ -111,6 +111,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.roles",
+                # The first breadcrumb of the back office, per person (agenda or admin).
+                "backoffice.context_processors.staff_home",
             ],
         },
     },

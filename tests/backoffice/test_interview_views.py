@@ -2,6 +2,7 @@
 
 import datetime as dt
 import html
+import re
 
 import pytest
 from django.urls import reverse
@@ -181,3 +182,21 @@ def test_the_screen_shows_what_the_young_person_looked_at_before(client, world):
     assert "Vus par le ou la jeune dans son espace" in page
     assert "Corps européen de solidarité</a> –" in page and "pas ouvert" in page
     assert "PVT Canada</a>" in page and "ouvert 1 fois" in page
+
+
+def _first_crumb(page: str) -> str:
+    return re.search(r'<li class="breadcrumb-item"><a href="([^"]+)"', page).group(1)
+
+
+@pytest.mark.parametrize("name", ["interview", "matching"])
+def test_the_first_breadcrumb_leads_where_each_person_may_go(client, world, name):
+    """Tester t-adv 11: a coordinator's « Agenda » led to a 403 (advisors only)."""
+    client.force_login(world.advisor.user)
+    assert _first_crumb(client.get(url(name, world.appointment)).content.decode()) == reverse(
+        "backoffice:agenda")
+    login_coordinator_with_mfa(client, world.coordinator)
+    page = client.get(url(name, world.appointment)).content.decode()
+    home = _first_crumb(page)
+    assert home == reverse("admin:bookings_appointment_changelist")
+    assert "Rendez-vous (administration)" in page
+    assert client.get(home).status_code == 200
