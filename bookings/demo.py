@@ -1,6 +1,8 @@
 """Fictional booking demo data on top of ``advisors.demo``: weekly and one-off availability for
-the demo advisors, a long and a short absence, one structure below the weekly minimum, and past
-and future appointments of fictional young people.
+the demo advisors, a long and a short absence, one structure below the weekly minimum, past
+and future appointments of fictional young people, and a day to play for the demo advisor
+(``advisors.demo.ADVISOR_EMAIL``): an interview two hours ago still to fill in, one later
+today and one tomorrow at 10:00 (tester t-adv 14: the demo advisor had nothing to do).
 
 Idempotent: each part is skipped when already there. Deterministic: a fixed random seed, dates
 relative to today (future appointments are taken among the free slots the selector lists).
@@ -29,6 +31,8 @@ from .models import (
     RecurringAvailability,
     new_video_room,
 )
+from vocabulary.ages import age_on
+
 from .slots import PARIS, free_slots
 
 SEED = 2026
@@ -133,6 +137,7 @@ def _appointment(rng: random.Random, number: int, advisor: Advisor, starts_at: d
         reminder_sent_at=reminder_due if starts_at < now else None,
         first_name=youth.first_name, last_name=youth.last_name,
         phone=f"+3360000{number:04d}", birth_date=birth,
+        age_at_interview=age_on(birth, starts_at.astimezone(PARIS).date()),
         postal_code=POSTAL_CODES[number % len(POSTAL_CODES)],
         youth_status=STATUSES[number % len(STATUSES)], domains=[domain], project=project,
         consent_at=booked_at, consent_text_version="2025-1",
@@ -173,6 +178,46 @@ def _seed_appointments(advisors: list[Advisor], now: dt.datetime) -> int:
     return number
 
 
+#: The young people of the demo advisor's day (numbers far from the other demo appointments').
+PLAYABLE_DAY_FIRST_NUMBER = 90
+
+
+def _playable_day(now: dt.datetime) -> list[dt.datetime]:
+    """Starts of the demo advisor's day: two hours before the current hour (to fill in), two
+    hours after it, and tomorrow at 10:00 (Paris)."""
+    hour = now.astimezone(PARIS).replace(minute=0, second=0, microsecond=0)
+    tomorrow = hour.date() + dt.timedelta(days=1)
+    return [clock.before(hour, dt.timedelta(hours=2)), clock.after(hour, dt.timedelta(hours=2)),
+            _paris(tomorrow, 10)]
+
+
+def _seed_playable_day(now: dt.datetime) -> int:
+    """Give the demo advisor her day to play, relative to ``now``; a start already covered by
+    one of her appointments is skipped, so running the seed again the same day adds nothing
+    and a later day gets its own. Returns how many appointments were added."""
+    from advisors.demo import ADVISOR_EMAIL
+
+    advisor = (Advisor.objects.filter(user__email=ADVISOR_EMAIL, withdrawn_on__isnull=True)
+               .select_related("structure", "user").first())
+    if advisor is None:
+        return 0
+    rng = random.Random(SEED + now.toordinal())
+    structure = advisor.structure
+    place = f"{structure.address}, {structure.postal_code} {structure.commune}"
+    duration = dt.timedelta(minutes=settings.INTERVIEW_DURATION_MINUTES)
+    added = 0
+    for offset, starts_at in enumerate(_playable_day(now)):
+        if Appointment.objects.filter(advisor=advisor, starts_at__lt=clock.after(starts_at,
+                                                                                 duration),
+                                      ends_at__gt=starts_at).exists():
+            continue
+        mode = (Mode.IN_PERSON, Mode.VIDEO, Mode.PHONE)[offset]
+        _appointment(rng, PLAYABLE_DAY_FIRST_NUMBER + offset, advisor, starts_at, mode,
+                     AppointmentStatus.CONFIRMED, place, now)
+        added += 1
+    return added
+
+
 def seed(stdout) -> None:
     advisors = _demo_advisors()
     if not advisors:
@@ -187,3 +232,6 @@ def seed(stdout) -> None:
         if not Appointment.objects.filter(youth__email__endswith=YOUTH_EMAIL_DOMAIN).exists():
             count = _seed_appointments(advisors, now)
             stdout.write(f"bookings.demo : {count} rendez-vous fictifs (passés et à venir).")
+        if added := _seed_playable_day(now):
+            stdout.write(f"bookings.demo : {added} rendez-vous pour la journée de la "
+                         "conseillère de démonstration (à remplir, aujourd'hui, demain).")

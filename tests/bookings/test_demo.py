@@ -23,7 +23,9 @@ def test_seed_is_idempotent_and_shows_a_structure_below_the_minimum():
     counts = (RecurringAvailability.objects.count(), Absence.objects.count(),
               Appointment.objects.count())
     assert counts[0] > 10 and counts[1] == 2
-    assert Appointment.objects.filter(starts_at__gt=timezone.now()).count() == 12
+    taken_from_free_slots = Appointment.objects.exclude(
+        youth__email__startswith=f"jeune{demo.PLAYABLE_DAY_FIRST_NUMBER // 10}")
+    assert taken_from_free_slots.filter(starts_at__gt=timezone.now()).count() == 12
     assert Appointment.objects.filter(starts_at__lt=timezone.now()).count() > 10
     demo.seed(out)
     assert counts == (RecurringAvailability.objects.count(), Absence.objects.count(),
@@ -31,3 +33,27 @@ def test_seed_is_idempotent_and_shows_a_structure_below_the_minimum():
     rows = weekly_compliance(start_week=timezone.localdate(), weeks=1, now=timezone.now())
     below = {r.structure_name for r in rows if r.below_minimum}
     assert any("Agen" in name for name in below)
+
+
+@time_machine.travel("2026-03-18 11:20 +0100", tick=False)
+def test_the_demo_advisor_has_a_day_to_play_relative_to_now():
+    """Tester t-adv 14: Camille had nothing today, tomorrow, nor to fill in."""
+    import datetime as dt
+
+    from bookings.agenda import appointments_to_fill_in
+
+    advisors_demo.seed(io.StringIO())
+    demo.seed(io.StringIO())
+    camille = advisors_demo.ADVISOR_EMAIL
+    mine = Appointment.objects.filter(advisor__user__email=camille)
+    now = timezone.now()
+    local = [timezone.localtime(a.starts_at) for a in mine.order_by("starts_at")]
+    assert {(t.date(), t.hour) for t in local} >= {
+        (dt.date(2026, 3, 18), 9), (dt.date(2026, 3, 18), 13), (dt.date(2026, 3, 19), 10)}
+    to_fill = appointments_to_fill_in(advisor_ids=[mine.first().advisor_id], now=now)
+    assert [timezone.localtime(a.starts_at).hour for a in to_fill
+            if a.starts_at.date() == now.date()] == [9]
+    assert all(a.age_at_interview for a in Appointment.objects.all())  # demo ages are known
+    count = mine.count()
+    demo.seed(io.StringIO())
+    assert mine.count() == count  # the same day: nothing added
