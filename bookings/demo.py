@@ -20,6 +20,7 @@ from django.utils import timezone
 from accounts.models import Role, User
 from advisors.models import Advisor
 from somobilite import clock
+from vocabulary.ages import age_on
 
 from .models import (
     Absence,
@@ -31,8 +32,6 @@ from .models import (
     RecurringAvailability,
     new_video_room,
 )
-from vocabulary.ages import age_on
-
 from .slots import PARIS, free_slots
 
 SEED = 2026

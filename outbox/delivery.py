@@ -122,8 +122,9 @@ def attempt_send(row: OutboxRow, *, build: Callable[[], EmailMessage], now: dt.d
     return True
 
 
-def subject_with_prefix(subject: str) -> str:
-    """``subject`` starting with ``settings.EMAIL_SUBJECT_PREFIX`` (added once, never twice)."""
+def subject_with_prefix(subject: Any) -> str:
+    """``subject`` (a string or a lazy translation) as a string starting with
+    ``settings.EMAIL_SUBJECT_PREFIX`` (added once, never twice)."""
     prefix = settings.EMAIL_SUBJECT_PREFIX
     subject = str(subject)
     return subject if subject.startswith(prefix) else f"{prefix}{subject}"

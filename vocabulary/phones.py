@@ -47,19 +47,19 @@ def french_phone_number(value: Any, *, region: str | None = "FR") -> Any:
     return number
 
 
-class FrenchPhoneNumberFormField(formfields.PhoneNumberField):
+class FrenchPhoneNumberFormField(formfields.PhoneNumberField):  # type: ignore[misc]
     """django-phonenumber-field's form field, reading with ``french_phone_number``."""
 
     def to_python(self, value: Any) -> Any:
         return french_phone_number(forms.CharField.to_python(self, value), region=self.region)
 
 
-class _FrenchPhoneNumberDescriptor(modelfields.PhoneNumberDescriptor):
+class _FrenchPhoneNumberDescriptor(modelfields.PhoneNumberDescriptor):  # type: ignore[misc]
     def __set__(self, instance: Any, value: Any) -> None:
         instance.__dict__[self.field.name] = french_phone_number(value, region=self.field.region)
 
 
-class FrenchPhoneNumberField(modelfields.PhoneNumberField):
+class FrenchPhoneNumberField(modelfields.PhoneNumberField):  # type: ignore[misc]
     """django-phonenumber-field's model field, reading with ``french_phone_number`` (on
     assignment and in its forms, the admin's included)."""
 

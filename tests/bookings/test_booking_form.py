@@ -205,7 +205,8 @@ def test_code_email_says_what_it_confirms_until_when_and_what_if_it_was_not_you(
         client, advisor):
     client.post(book_url(advisor, FIRST_SLOT, "video"), form_data(mode="video"))
     message = mail.outbox[-1]
-    assert message.subject == "[So Mobilité] Votre code pour confirmer votre rendez-vous So Mobilité"
+    assert message.subject == (
+        "[So Mobilité] Votre code pour confirmer votre rendez-vous So Mobilité")
     body = message.body
     assert "Bonjour Lou," in body
     assert "mercredi 4 mars 2026, 09:00 – 10:00" in body

@@ -168,7 +168,7 @@ def test_a_postal_code_numbered_after_a_neighbouring_departement_is_read_by_its_
 @pytest.mark.parametrize("birth_date", [dt.date(200, 1, 1), dt.date(2030, 1, 1)])
 def test_an_impossible_birth_date_is_refused_by_the_service_too(advisor, birth_date):
     """Whatever the form (or the API), the service says the vocabulary's sentence."""
-    with pytest.raises(BookingError, match="^Cette date de naissance n'est pas possible.$"):
+    with pytest.raises(BookingError, match=r"^Cette date de naissance n'est pas possible\.$"):
         hold(advisor, birth_date=birth_date)
     assert not Appointment.objects.exists()
 
