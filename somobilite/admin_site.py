@@ -119,6 +119,56 @@ MODEL_NAMES: dict[str, StrOrPromise] = {
 }
 
 
+#: French names (singular, plural) of the third-party models the admin shows, for every admin
+#: page (change form titles, breadcrumbs, buttons, deletion pages), and of their apps: their
+#: own are English ("MFA", "authenticator", "periodic task track": tester t-adv 9) or
+#: misspelt. Set on the models' options at start-up (``french_third_party_names``); Django's
+#: migrations read the declared options, so no migration follows.
+THIRD_PARTY_MODEL_NAMES: dict[str, tuple[StrOrPromise, StrOrPromise]] = {
+    "mfa.Authenticator": (gettext_lazy("clé de double authentification"),
+                          gettext_lazy("clés de double authentification (TOTP)")),
+    "account.EmailAddress": (gettext_lazy("adresse e-mail de compte"),
+                             gettext_lazy("adresses e-mail des comptes")),
+    "account.EmailConfirmation": (gettext_lazy("confirmation d'adresse e-mail"),
+                                  gettext_lazy("confirmations d'adresse e-mail")),
+    "django_celery_beat.PeriodicTask": (gettext_lazy("tâche périodique"),
+                                        gettext_lazy("tâches périodiques")),
+    "django_celery_beat.PeriodicTasks": (gettext_lazy("suivi des tâches périodiques"),
+                                         gettext_lazy("suivis des tâches périodiques")),
+    "django_celery_beat.CrontabSchedule": (gettext_lazy("planification (crontab)"),
+                                           gettext_lazy("planifications (crontab)")),
+    "django_celery_beat.IntervalSchedule": (gettext_lazy("intervalle"),
+                                            gettext_lazy("intervalles")),
+    "django_celery_beat.ClockedSchedule": (gettext_lazy("horaire ponctuel"),
+                                           gettext_lazy("horaires ponctuels")),
+    "django_celery_beat.SolarSchedule": (gettext_lazy("événement solaire"),
+                                         gettext_lazy("événements solaires")),
+}
+THIRD_PARTY_APP_NAMES: dict[str, StrOrPromise] = {
+    "mfa": gettext_lazy("Double authentification"),
+    "account": gettext_lazy("Adresses e-mail de connexion"),
+    "allauth": gettext_lazy("Connexion"),
+    "django_celery_beat": gettext_lazy("Tâches périodiques"),
+    "simple_history": gettext_lazy("Historique des modifications"),
+}
+
+
+def french_third_party_names() -> None:
+    """Give the third-party models and apps of ``THIRD_PARTY_MODEL_NAMES`` and
+    ``THIRD_PARTY_APP_NAMES`` their French names (the admin's app config calls it once)."""
+    from django.apps import apps
+
+    for label, (singular, plural) in THIRD_PARTY_MODEL_NAMES.items():
+        try:
+            options = apps.get_model(label)._meta
+        except LookupError:
+            continue
+        options.verbose_name, options.verbose_name_plural = singular, plural
+    for app_label, name in THIRD_PARTY_APP_NAMES.items():
+        if app_label in apps.app_configs:
+            apps.get_app_config(app_label).verbose_name = name
+
+
 class SoMobiliteAdminSite(admin.AdminSite):
     site_header = gettext_lazy("So Mobilité – coordination")
     site_title = gettext_lazy("So Mobilité")

@@ -3,3 +3,9 @@ from django.contrib.admin.apps import AdminConfig
 
 class SoMobiliteAdminConfig(AdminConfig):
     default_site = "somobilite.admin_site.SoMobiliteAdminSite"
+
+    def ready(self) -> None:
+        super().ready()
+        from .admin_site import french_third_party_names
+
+        french_third_party_names()

@@ -78,3 +78,36 @@ def test_public_signup_is_closed(client):
     from accounts.models import User
 
     assert not User.objects.filter(email="nouveau@exemple.fr").exists()
+
+
+ALLAUTH_WORDING = ("Courriel", "Autres options de connexion", "Vous recevrez un code spécial",
+                   "Demander le code", "Send me", "Sign", "Request", "Confirm")
+
+
+def _shown(response) -> str:
+    import html
+
+    return html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode()))
+
+
+def test_the_login_code_pages_speak_the_house_french(client):
+    """Tester t-youth 18: allauth's generic wording on /compte/login/code/."""
+    user = UserFactory(email="jeune3@exemple.fr")
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    request_page = client.get(reverse("account_request_login_code"))
+    shown = _shown(request_page)
+    assert "Recevoir un code de connexion" in shown and "Adresse e-mail" in shown
+    assert 'autocomplete="email"' in request_page.content.decode()
+    refused = _shown(client.post(reverse("account_request_login_code"), {"email": "pas-une"}))
+    assert "Saisissez une adresse" in refused  # the field's error, under it
+
+    client.post(reverse("account_request_login_code"), {"email": user.email})
+    confirm_page = client.get(reverse("account_confirm_login_code"))
+    shown = _shown(confirm_page)
+    assert "Nous avons envoyé un code à jeune3@exemple.fr" in " ".join(shown.split())
+    assert "Code reçu par e-mail" in shown and "Me connecter" in shown
+    wrong = _shown(client.post(reverse("account_confirm_login_code"), {"code": "000000"}))
+    assert "Code reçu par e-mail" in wrong
+    for page in (_shown(request_page), shown, wrong):
+        for english in ALLAUTH_WORDING:
+            assert english not in page, english

@@ -53,3 +53,26 @@ def test_an_app_page_keeps_its_own_models(client):
     response = client.get(reverse("admin:app_list", args=["advisors"]))
     assert response.status_code == 200
     assert [app["app_label"] for app in response.context["app_list"]] == ["advisors"]
+
+
+def test_third_party_pages_are_french_beyond_the_index(client):
+    """Tester t-adv 9: « MFA » and « Authenticators » on the admin's own pages (app page,
+    list, change form, breadcrumbs)."""
+    from allauth.mfa.models import Authenticator
+
+    coordinator = CoordinatorFactory(with_totp=True)
+    login_with_mfa(client, coordinator)
+    key = Authenticator.objects.filter(user=coordinator).first()
+    pages = [reverse("admin:app_list", args=["mfa"]),
+             reverse("admin:mfa_authenticator_changelist"),
+             reverse("admin:mfa_authenticator_change", args=[key.pk]),
+             reverse("admin:app_list", args=["django_celery_beat"]),
+             reverse("admin:django_celery_beat_periodictask_add")]
+    for url in pages:
+        response = client.get(url)
+        shown = re.sub(r"<script.*?</script>|<[^>]+>", " ", response.content.decode(), flags=re.S)
+        assert response.status_code == 200, url
+        for english in ("MFA", "uthenticator", "Periodic task", "Tâches Périodique"):
+            assert english not in shown, (url, english)
+    html = client.get(reverse("admin:mfa_authenticator_change", args=[key.pk])).content.decode()
+    assert "Double authentification" in html and "clé de double authentification" in html
