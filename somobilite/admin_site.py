@@ -144,6 +144,13 @@ THIRD_PARTY_MODEL_NAMES: dict[str, tuple[StrOrPromise, StrOrPromise]] = {
     "django_celery_beat.SolarSchedule": (gettext_lazy("événement solaire"),
                                          gettext_lazy("événements solaires")),
 }
+#: French labels of third-party fields whose own are English (list columns, filters, forms).
+THIRD_PARTY_FIELD_NAMES: dict[str, dict[str, StrOrPromise]] = {
+    "mfa.Authenticator": {"user": gettext_lazy("compte"), "type": gettext_lazy("type"),
+                          "data": gettext_lazy("données"),
+                          "created_at": gettext_lazy("créée le"),
+                          "last_used_at": gettext_lazy("dernière utilisation")},
+}
 THIRD_PARTY_APP_NAMES: dict[str, StrOrPromise] = {
     "mfa": gettext_lazy("Double authentification"),
     "account": gettext_lazy("Adresses e-mail de connexion"),
@@ -154,8 +161,10 @@ THIRD_PARTY_APP_NAMES: dict[str, StrOrPromise] = {
 
 
 def french_third_party_names() -> None:
-    """Give the third-party models and apps of ``THIRD_PARTY_MODEL_NAMES`` and
-    ``THIRD_PARTY_APP_NAMES`` their French names (the admin's app config calls it once)."""
+    """Give the third-party models, fields and apps of ``THIRD_PARTY_MODEL_NAMES``,
+    ``THIRD_PARTY_FIELD_NAMES`` and ``THIRD_PARTY_APP_NAMES`` their French names (the admin's
+    app config calls it once). A field's migration state reads the name it was declared with
+    (``Field._verbose_name``), so none of this makes a migration."""
     from django.apps import apps
 
     for label, (singular, plural) in THIRD_PARTY_MODEL_NAMES.items():
@@ -164,6 +173,13 @@ def french_third_party_names() -> None:
         except LookupError:
             continue
         options.verbose_name, options.verbose_name_plural = singular, plural
+    for label, names in THIRD_PARTY_FIELD_NAMES.items():
+        try:
+            model = apps.get_model(label)
+        except LookupError:
+            continue
+        for field_name, name in names.items():
+            model._meta.get_field(field_name).verbose_name = name
     for app_label, name in THIRD_PARTY_APP_NAMES.items():
         if app_label in apps.app_configs:
             apps.get_app_config(app_label).verbose_name = name

@@ -72,7 +72,8 @@ def test_third_party_pages_are_french_beyond_the_index(client):
         response = client.get(url)
         shown = re.sub(r"<script.*?</script>|<[^>]+>", " ", response.content.decode(), flags=re.S)
         assert response.status_code == 200, url
-        for english in ("MFA", "uthenticator", "Periodic task", "Tâches Périodique"):
+        for english in ("MFA", "uthenticator", "Periodic task", "Tâches Périodique",
+                        "USER", "created at", "last used at"):
             assert english not in shown, (url, english)
     html = client.get(reverse("admin:mfa_authenticator_change", args=[key.pk])).content.decode()
     assert "Double authentification" in html and "clé de double authentification" in html
