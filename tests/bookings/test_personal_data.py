@@ -83,7 +83,8 @@ def test_export_lists_the_appointments_waiting_list_and_emails(youth):
     assert data["appointments"][0]["consent_text_version"]
     assert data["waiting_list"][0]["departement"] == "33"
     emails = user_data_export(user=youth, now=NOW)["emails"]
-    assert sorted(e["subject"] for e in emails) == ["Synthèse", "Votre code"]
+    assert sorted(e["subject"] for e in emails) == ["[So Mobilité] Synthèse",
+                                                    "[So Mobilité] Votre code"]
 
 
 def test_erasure_leaves_nothing_identifying_and_tells_the_advisor(youth,
