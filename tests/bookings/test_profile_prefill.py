@@ -81,3 +81,26 @@ def test_the_account_is_named_only_by_a_booking_whose_code_was_proven(advisor):
                               email="lea@exemple.fr", now=NOW)
     youth.refresh_from_db()
     assert youth.last_name == "Martin-Ferrand"
+
+
+def test_the_migration_renames_accounts_named_by_an_unproven_hold(advisor):
+    """Accounts made before the fix keep the first typed name: the data migration gives each
+    the name of its latest proven booking, or none."""
+    import importlib
+
+    from django.apps import apps
+
+    from accounts.models import User
+    from tests.factories import AppointmentFactory, YouthFactory
+
+    migration = importlib.import_module(
+        "bookings.migrations.0016_account_names_from_proven_bookings")
+    named_by_stranger = YouthFactory(first_name="Léa", last_name="Martin")
+    AppointmentFactory(advisor=advisor, youth=named_by_stranger, status="expired",
+                       confirmed_at=None, first_name="Léa", last_name="Martin")
+    proven = YouthFactory(first_name="Léa", last_name="Martin")
+    AppointmentFactory(advisor=advisor, youth=proven, first_name="Léa",
+                       last_name="Martin-Ferrand", confirmed_at=NOW)
+    migration.forwards(apps, None)
+    assert User.objects.get(pk=named_by_stranger.pk).last_name == ""
+    assert User.objects.get(pk=proven.pk).last_name == "Martin-Ferrand"
