@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.urls import reverse
 from playwright.sync_api import expect
 
@@ -121,7 +121,21 @@ def test_public_pages_and_the_booking_path(page, live_server):
     visit(page, base + reverse("programmes:detail", args=["stage-allemagne"]), "sheet")
     visit(page, base + reverse("privacy"), "privacy")
     visit(page, base + reverse("account_login"), "login")
+    visit(page, base + reverse("account_request_login_code"), "login-code")
+    page.get_by_label("Adresse e-mail").fill("camille.acces@exemple.fr")
+    page.get_by_role("button", name="Recevoir mon code").click()
+    expect(page.get_by_role("heading", name="Saisir votre code de connexion")).to_be_visible()
+    page.get_by_label("Code reçu par e-mail").fill("000000")
+    page.get_by_role("button", name="Me connecter").click()
+    expect(page.get_by_text("Code reçu par e-mail")).to_be_visible()
+    check(page, "login-code-wrong")
+    page.context.clear_cookies()
     visit(page, base + "/nulle-part/", "404")
+    # The 405 page (a form's address opened with another method), served by the live server.
+    not_allowed = Client().options(reverse("bookings:search")).content.decode()
+    page.route(f"{base}/formulaire/", lambda route: route.fulfill(
+        status=405, body=not_allowed, content_type="text/html; charset=utf-8"))
+    visit(page, base + "/formulaire/", "405")
     # The 500 page as the handler renders it, served at an address of the site (its styles
     # and images come from the live server).
     error_page = server_error(RequestFactory().get("/panne/")).content.decode()
