@@ -1,9 +1,13 @@
 # So Mobilité web, worker and beat image (Debian 12, Python 3.11, locked dependencies).
 FROM python:3.11-slim-bookworm
 
+# Bytecode compiled once, when the dependencies are installed (UV_COMPILE_BYTECODE):
+# PYTHONDONTWRITEBYTECODE stops writing it at run time, so without it every fresh process (a
+# worker, manage.py annual_report) would compile the modules it imports again.
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     UV_PYTHON_DOWNLOADS=never \
+    UV_COMPILE_BYTECODE=1 \
     UV_PROJECT_ENVIRONMENT=/opt/venv \
     PATH="/opt/venv/bin:$PATH" \
     DJANGO_SETTINGS_MODULE=somobilite.settings.production

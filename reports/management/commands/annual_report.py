@@ -3,6 +3,7 @@ annual report made here, without a stored row (coordinators use admin, which kee
 
 from __future__ import annotations
 
+import resource
 import time
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from reports.exports import write_csv_dir
+from reports.pdf import RENDER_PROCESSES
 from reports.services import FIRST_YEAR, annual_report_files
 
 
@@ -45,3 +47,9 @@ class Command(BaseCommand):
         if csv_dir is not None:
             paths = write_csv_dir(files.tables, csv_dir)
             self.stdout.write(f"CSV : {len(paths)} fichiers dans {csv_dir}")
+        # Peak resident memory (kilobytes on Linux) of this process and of the largest of the
+        # worker processes that laid out the PDF's parts (the bench adds them up).
+        own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        self.stdout.write(f"Mémoire maximale : {own:.0f} Mo pour ce processus, {workers:.0f} Mo "
+                          f"au plus pour chacun des {RENDER_PROCESSES} processus de rendu")
