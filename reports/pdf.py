@@ -41,7 +41,7 @@ from .tables import (
 )
 
 #: Structures' pages laid out in one WeasyPrint document (memory grows with a document).
-STRUCTURES_PER_PART = 25
+STRUCTURES_PER_PART = 12
 #: Worker processes laying out the parts at once (the machine's 2 cores).
 RENDER_PROCESSES = 2
 #: Weeks on one line of a structure's weekly grid.
@@ -254,6 +254,50 @@ def _executor(processes: int) -> Executor:
     return _InProcess()
 
 
+def _render_parts(folder: Path, front: Callable[[dict[str, int] | None], str],
+                  figures: AnnualFigures, tables: list[Table], chunks: list[list[dict]],
+                  common: dict[str, Any], processes: int,
+                  progress: Progress) -> tuple[int, int, int]:
+    """Lays out every part into ``folder`` (front.pdf, sections.pdf, part-NNN.pdf); returns
+    the cover's and the sections' numbers of pages and the page after the last. The worker
+    processes end before the parts are joined (their memory is given back first)."""
+    pages = sum(len(chunk) for chunk in chunks)
+
+    def sections(pool: Executor, first_page: int) -> Future:
+        return pool.submit(_render_sections, figures, tables,
+                           {**common, "first_page": first_page}, folder / "sections.pdf")
+
+    with _executor(processes) as pool:
+        progress("Mise en page", 0)
+        front_pages, _anchors = _render(front(None), folder / "front.pdf")
+        # The sections first: the longest part, while the structures' parts fill the pool.
+        sections_part = sections(pool, front_pages + 1)
+        parts = [pool.submit(_render, render_to_string("reports/structures_pdf.html", {
+            **common, "first_page": 1, "unnumbered": True, "pages": chunk}),
+            folder / f"part-{index:03d}.pdf") for index, chunk in enumerate(chunks)]
+        for _attempt in range(3):
+            section_pages, anchors = sections_part.result()
+            numbers = {name: front_pages + 1 + index for name, index in anchors.items()}
+            next_page = front_pages + section_pages + 1
+            if chunks:
+                numbers["structures"] = next_page
+            for index, part in enumerate(parts):
+                count, part_anchors = part.result()
+                progress(f"Pages des structures ({index * STRUCTURES_PER_PART + 1}–"
+                         f"{index * STRUCTURES_PER_PART + len(chunks[index])} sur {pages})",
+                         10 + 80 * (index + 1) // len(parts))
+                numbers.update({name: next_page + i for name, i in part_anchors.items()
+                                if name.startswith("dep-")})
+                next_page += count
+            progress("Sommaire et assemblage", 90)
+            again, _anchors = _render(front(numbers), folder / "front.pdf")
+            if again == front_pages:
+                break
+            front_pages = again  # the Sommaire changed the cover's length: sections again
+            sections_part = sections(pool, front_pages + 1)
+    return front_pages, section_pages, next_page
+
+
 def render_report_pdf(figures: AnnualFigures, tables: list[Table], output: BinaryIO, *,
                       progress: Progress = lambda _step, _percent: None,
                       processes: int = RENDER_PROCESSES) -> int:
@@ -299,36 +343,10 @@ def render_report_pdf(figures: AnnualFigures, tables: list[Table], output: Binar
     chunks = [pages[i:i + STRUCTURES_PER_PART]
               for i in range(0, len(pages), STRUCTURES_PER_PART)]
 
-    with tempfile.TemporaryDirectory(prefix="bilan-") as directory, \
-            _executor(processes) as pool:
+    with tempfile.TemporaryDirectory(prefix="bilan-") as directory:
         folder = Path(directory)
-        progress("Mise en page", 0)
-        front_pages, _anchors = _render(front(None), folder / "front.pdf")
-        parts = [pool.submit(_render, render_to_string("reports/structures_pdf.html", {
-            **common, "first_page": 1, "unnumbered": True, "pages": chunk}),
-            folder / f"part-{index:03d}.pdf") for index, chunk in enumerate(chunks)]
-        for _attempt in range(3):
-            sections = pool.submit(_render_sections, figures, tables,
-                                   {**common, "first_page": front_pages + 1},
-                                   folder / "sections.pdf")
-            section_pages, anchors = sections.result()
-            numbers = {name: front_pages + 1 + index for name, index in anchors.items()}
-            next_page = front_pages + section_pages + 1
-            if chunks:
-                numbers["structures"] = next_page
-            for index, part in enumerate(parts):
-                count, part_anchors = part.result()
-                progress(f"Pages des structures ({index * STRUCTURES_PER_PART + 1}–"
-                         f"{index * STRUCTURES_PER_PART + len(chunks[index])} sur "
-                         f"{len(pages)})", 10 + 80 * (index + 1) // len(parts))
-                numbers.update({name: next_page + i for name, i in part_anchors.items()
-                                if name.startswith("dep-")})
-                next_page += count
-            progress("Sommaire et assemblage", 90)
-            again, _anchors = _render(front(numbers), folder / "front.pdf")
-            if again == front_pages:
-                break
-            front_pages = again  # the Sommaire changed the cover's length: sections again
+        front_pages, section_pages, next_page = _render_parts(
+            folder, front, figures, tables, chunks, common, processes, progress)
         structure_pages = next_page - (front_pages + section_pages + 1)
         writer = PdfWriter()
         for part_path in [folder / "front.pdf", folder / "sections.pdf",
