@@ -12,6 +12,7 @@ import os
 import statistics
 import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -100,9 +101,14 @@ class LocustPage:
 
 @dataclass
 class LocustResult:
+    """Per-page statistics of a locust run, with the CPU seconds spent meanwhile by locust
+    itself and by the servers (``server_pids``)."""
+
     seconds: float
     pages: list[LocustPage] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
+    locust_cpu_s: float = 0.0
+    server_cpu_s: dict[str, float] = field(default_factory=dict)
 
     def page(self, name: str) -> LocustPage | None:
         return next((p for p in self.pages if p.name == name), None)
@@ -113,20 +119,35 @@ class LocustResult:
 
 
 def locust(user_classes: list[str], *, host: str, users: int, seconds: int, workdir: Path,
-           env: dict[str, str], tag: str) -> LocustResult:
+           env: dict[str, str], tag: str,
+           server_pids: dict[str, Callable[[], list[int]]] | None = None,
+           spawn_rate: float | None = None) -> LocustResult:
     """A headless locust run of ``benchmarks/locustfile.py``; per-page statistics from its
-    CSV files."""
+    CSV files, and the CPU seconds spent during the run by locust (one process) and by each
+    group of ``server_pids`` (name → the ids of its processes). ``spawn_rate``: users started
+    per second (default: all at once)."""
     prefix = workdir / f"locust-{tag}"
     started = time.monotonic()
-    subprocess.run(
+    groups = {name: pids() for name, pids in (server_pids or {}).items()}
+    before = {name: cpu_seconds(pids) for name, pids in groups.items()}
+    process = subprocess.Popen(
         [str(VENV_BIN / "locust"), "-f", str(Path(__file__).with_name("locustfile.py")),
-         "--headless", "--users", str(users), "--spawn-rate", str(users), "--run-time",
-         f"{seconds}s", "--host", host, "--csv", str(prefix), "--only-summary",
+         "--headless", "--users", str(users), "--spawn-rate", str(spawn_rate or users),
+         "--run-time", f"{seconds}s", "--host", host, "--csv", str(prefix), "--only-summary",
          "--loglevel", "WARNING", "--stop-timeout", "10", "--exit-code-on-error", "0",
          *user_classes],
-        check=True, env={**os.environ, **env}, cwd=workdir,
+        env={**os.environ, **env}, cwd=workdir,
         stdout=(workdir / f"locust-{tag}.log").open("w"), stderr=subprocess.STDOUT)
-    result = LocustResult(seconds=min(time.monotonic() - started, float(seconds)))
+    locust_cpu = 0.0
+    while process.poll() is None:  # read its CPU time while /proc still has it
+        locust_cpu = cpu_seconds([process.pid]) or locust_cpu
+        time.sleep(0.2)
+    if process.returncode:
+        raise subprocess.CalledProcessError(process.returncode, "locust")
+    result = LocustResult(seconds=min(time.monotonic() - started, float(seconds)),
+                          locust_cpu_s=locust_cpu,
+                          server_cpu_s={name: cpu_seconds(pids) - before[name]
+                                        for name, pids in groups.items()})
     with open(f"{prefix}_stats.csv", newline="") as file:
         for row in csv.DictReader(file):
             result.pages.append(LocustPage(

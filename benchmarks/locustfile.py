@@ -10,7 +10,9 @@
 
 Environment: ``BENCH_SLOTS_FILE`` (JSON list of booking paths, each used once),
 ``BENCH_MAILBOX_DIR``, ``BENCH_STRUCTURES`` (JSON list of slugs), ``BENCH_ADVISORS`` (JSON list
-of [email, password]), ``BENCH_THINK`` (seconds between a Browser's pages), ``BENCH_CANCEL_SHARE``.
+of [email, password]), ``BENCH_THINK`` (seconds between a Browser's pages), ``BENCH_CANCEL_SHARE``,
+``BENCH_PACING`` (seconds: each Booker starts a booking every so many seconds, an arrival rate of
+users ÷ pacing, instead of one after the other without pause).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import uuid
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from locust import FastHttpUser, between, constant, events, task
+from locust import FastHttpUser, between, constant, constant_pacing, events, task
 
 from benchmarks.mailbox import SEPARATOR, mailbox_path
 
@@ -35,6 +37,7 @@ MAILBOX = Path(os.environ.get("BENCH_MAILBOX_DIR", "."))
 THINK = float(os.environ.get("BENCH_THINK", "0"))
 CANCEL_SHARE = float(os.environ.get("BENCH_CANCEL_SHARE", "0"))
 AGENDA_PATH = os.environ.get("BENCH_AGENDA_PATH", "")
+PACING = float(os.environ.get("BENCH_PACING", "0"))
 
 
 def _load(name: str) -> list:
@@ -69,12 +72,14 @@ def _csrf(body: str) -> str:
     return found.group(1)
 
 
-class Booker(FastHttpUser):
-    wait_time = constant(0)
+def _think(default):
+    """The wait between tasks: ``BENCH_THINK`` when set, else ``default``. A class attribute
+    (locust calls it as a method: an instance attribute would miss its argument)."""
+    return between(THINK / 2, THINK * 1.5) if THINK else default
 
-    def on_start(self) -> None:
-        if THINK:
-            self.wait_time = between(THINK / 2, THINK * 1.5)
+
+class Booker(FastHttpUser):
+    wait_time = constant_pacing(PACING) if PACING else _think(constant(0))
 
     def _expect(self, response, status: int, name: str) -> None:
         if response.status_code != status:
@@ -146,11 +151,7 @@ class Booker(FastHttpUser):
 
 
 class Browser(FastHttpUser):
-    wait_time = between(0.5, 1.5)
-
-    def on_start(self) -> None:
-        if THINK:
-            self.wait_time = between(THINK / 2, THINK * 1.5)
+    wait_time = _think(between(0.5, 1.5))
 
     @task(3)
     def structure_week(self) -> None:
