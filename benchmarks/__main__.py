@@ -28,6 +28,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from . import load
@@ -92,6 +93,7 @@ class Bench:
         self.servers: list[Gunicorn] = []
         self.celery: CeleryWorker | None = None
         self.floor_rate = 0.0
+        self.started_at = datetime.now(UTC)
 
     # --- environment ---------------------------------------------------------------------
 
@@ -513,13 +515,16 @@ class Bench:
 
     def drain_outbox(self) -> None:
         """Every email queued during the run leaves through the Celery worker (which also lived
-        through the restart)."""
+        through the restart). Only the run's own: a kept working directory may hold rows of an
+        earlier run whose queue died with its Redis (the periodic sweep, not started here,
+        would send those)."""
         import psycopg
 
         def unsent() -> int:
             with psycopg.connect(self.postgres.url.replace("postgres://", "postgresql://")) as c:
                 row = c.execute("SELECT count(*) FROM bookings_notification "
-                                "WHERE sent_at IS NULL").fetchone()
+                                "WHERE sent_at IS NULL AND created_at >= %s",
+                                [self.started_at]).fetchone()
                 return row[0] if row else 0
         with contextlib.suppress(RuntimeError):
             wait_for(lambda: unsent() == 0, "envoi des e-mails", 120)
