@@ -392,7 +392,8 @@ class Bench:
         pacing = users / target
         # Users start one after the other at the target rate, so bookings arrive evenly.
         result = load.locust(
-            ["Booker"], host=server.base_url, users=users, seconds=max(seconds, 2 * pacing),
+            ["Booker"], host=server.base_url, users=users,
+            seconds=round(max(seconds, 2 * pacing)),
             spawn_rate=target,
             workdir=self.workdir, tag="reservations-rythme", server_pids=pids,
             env=self.locust_env([], self._write_slots(paced, "reservations-rythme"),

@@ -186,7 +186,7 @@ class Advisor(FastHttpUser):
         email, password = random.choice(ADVISORS)
         response = self.client.get("/compte/login/", name="connexion (page)")
         self.client.post("/compte/login/", name="connexion", data={
-            "csrfmiddlewaretoken": _csrf(response.text), "login": email,
+            "csrfmiddlewaretoken": _csrf(response.text or ""), "login": email,
             "password": password})
 
     @task
