@@ -11,11 +11,12 @@ once. The table of contents gives page numbers read from the rendered parts
 from __future__ import annotations
 
 import base64
+import contextlib
 import gc
 import multiprocessing
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -247,11 +248,25 @@ class _InProcess(Executor):
         return future
 
 
-def _executor(processes: int) -> Executor:
+@contextlib.contextmanager
+def _executor(processes: int) -> Iterator[Executor]:
+    """The pool laying out the parts: ``processes`` forked workers, or this process when it
+    is a daemon. Before forking, the objects already made are frozen out of the garbage
+    collector's reach: its passes would otherwise write to every object's header in each
+    worker, copying pages the workers could share with this process (memory counted once)."""
     if processes > 1 and not multiprocessing.current_process().daemon:
-        # Fork: the workers get Django set up and only lay out HTML (no database).
-        return ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"))
-    return _InProcess()
+        gc.collect()
+        gc.freeze()
+        try:
+            # Fork: the workers get Django set up and only lay out HTML (no database).
+            with ProcessPoolExecutor(
+                    processes, mp_context=multiprocessing.get_context("fork")) as pool:
+                yield pool
+        finally:
+            gc.unfreeze()
+    else:
+        with _InProcess() as pool:
+            yield pool
 
 
 def _render_parts(folder: Path, front: Callable[[dict[str, int] | None], str],
