@@ -24,6 +24,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from somobilite.admin_readonly import RecordAdminMixin
+
 from . import forms, services
 from .conventions import ConventionState, ConventionStatus, convention_status
 from .invitations import InvitationError, advisor_invite
@@ -479,7 +481,7 @@ class TrainingSessionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ConventionEvent)
-class ConventionEventAdmin(admin.ModelAdmin):
+class ConventionEventAdmin(RecordAdminMixin, admin.ModelAdmin):
     """Read-only: what the daily convention watch recorded (the task writes it)."""
 
     list_display = ["effective_on", "convention", "kind", "reason", "recorded_at"]
@@ -487,12 +489,3 @@ class ConventionEventAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["convention__structure__public_name"]
     date_hierarchy = "effective_on"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -5,6 +5,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from somobilite.admin_readonly import ViewOnlyAdminMixin
+
 from .models import Email
 
 
@@ -36,14 +38,8 @@ SENDING_FIELDS = ("message_id", "created_at", "sent_at", "attempts", "next_attem
                   "last_error", "obsolete_at", "obsolete_reason")
 
 
-class OutboxRowAdminMixin:
+class OutboxRowAdminMixin(ViewOnlyAdminMixin):
     """Read-only: an outbox row is written by the services that decide an email."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("état"))
     def state(self, obj) -> str:

@@ -3,28 +3,20 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from somobilite.admin_readonly import RecordAdminMixin
 
 from .models import AccessAction, StaffAccessLog
 from .services import access_log_record
 
 
 @admin.register(StaffAccessLog)
-class StaffAccessLogAdmin(admin.ModelAdmin):
+class StaffAccessLogAdmin(RecordAdminMixin, admin.ModelAdmin):
     """Read-only: the log is evidence, nobody edits it by hand."""
 
     list_display = ["at", "actor_email", "action", "what", "subject_id", "ip_address"]
     list_filter = ["action", "at"]
     search_fields = ["actor_email", "what", "=subject_id"]
     date_hierarchy = "at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class YouthRecordAdminMixin:

@@ -16,6 +16,7 @@ from import_export import fields, resources, widgets
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from somobilite.admin_readonly import ViewOnlyAdminMixin
 from vocabulary.codes import (
     ANY_STATUS,
     DEPARTEMENTS,
@@ -323,11 +324,5 @@ class ProgrammeProposalAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReviewDigest)
-class ReviewDigestAdmin(admin.ModelAdmin):
+class ReviewDigestAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["month", "sent_at", "sheet_count"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.conf import settings
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from playwright.sync_api import expect
@@ -22,7 +21,7 @@ from bookings.models import Appointment, AppointmentStatus
 from matching.models import MobilityProfile
 from somobilite.views import server_error
 from tests.bookings.web_support import bookable_advisor, last_code
-from tests.browser_pages import WIDTHS, no_sideways_scroll
+from tests.browser_pages import WIDTHS, no_sideways_scroll, share_session
 from tests.factories import AppointmentFactory, ProgrammeSheetFactory, YouthFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -63,9 +62,7 @@ def visit(page, url: str, name: str) -> None:
 def log_in(page, client, live_server, user) -> None:
     client.force_login(user)
     page.context.clear_cookies()
-    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
-                               "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                               "url": live_server.url}])
+    share_session(page.context, client, live_server)
 
 
 def _world():

@@ -3,11 +3,10 @@
 import json
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from django.conf import settings
 from playwright.sync_api import expect
 
 from matching.models import MobilityProfile
+from tests.browser_pages import axe_clean, share_session
 from tests.factories import UserFactory
 
 
@@ -16,23 +15,17 @@ from tests.factories import UserFactory
 def test_young_person_prepares_the_interview_and_downloads_the_data(page, live_server, client):
     youth = UserFactory(email="noa.navigateur@exemple.fr", first_name="Noa")
     client.force_login(youth)
-    page.context.add_cookies([{
-        "name": settings.SESSION_COOKIE_NAME,
-        "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-        "url": live_server.url,
-    }])
+    share_session(page.context, client, live_server)
     page.set_default_timeout(10_000)
 
     page.goto(live_server.url + "/mon-espace/")
     expect(page.get_by_role("heading", name="Mon espace", level=1)).to_be_visible()
     expect(page.get_by_text("Rubriques remplies : 0 sur 6.")).to_be_visible()
-    results = Axe().run(page)
-    assert results.violations_count == 0, results.generate_report()
+    axe_clean(page)
     page.get_by_role("link", name="Préparer mon entretien").click()
 
     expect(page.get_by_role("heading", name="Préparer mon entretien", level=1)).to_be_visible()
-    results = Axe().run(page)
-    assert results.violations_count == 0, results.generate_report()
+    axe_clean(page)
 
     page.get_by_label("Vous êtes").select_option("student")
     page.get_by_label("Langue 1", exact=True).select_option("es")

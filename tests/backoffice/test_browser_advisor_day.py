@@ -9,12 +9,12 @@ widths the pages must not scroll sideways."""
 import datetime as dt
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from matching.models import ProgrammeRecommendation
 from tests.browser_pages import axe_clean as _axe
+from tests.browser_pages import share_session
 from tests.browser_pages import shots as _shots
 from tests.factories import (
     AppointmentFactory,
@@ -103,9 +103,7 @@ def test_an_advisors_day_then_the_young_person_gets_the_programmes(page, live_se
     # The young person, in their own browser.
     client.force_login(youth)
     context = page.context.browser.new_context()
-    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
-                          "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                          "url": live_server.url}])
+    share_session(context, client, live_server)
     youth_page = context.new_page()
     youth_page.goto(live_server.url + "/mon-espace/")
     advised = youth_page.get_by_role("region", name="Les programmes que l'on m'a conseillés")

@@ -4,10 +4,10 @@ import datetime as dt
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from bookings.models import Appointment, AppointmentStatus
+from tests.browser_pages import axe_clean
 
 from .web_support import PARIS, bookable_advisor, last_code
 
@@ -32,8 +32,7 @@ def test_young_person_books_from_home_page_to_confirmation(page, live_server):
     page.locator("a.slot-link").first.click()
 
     expect(page.get_by_role("heading", name="Réserver votre entretien")).to_be_visible()
-    results = Axe().run(page)
-    assert results.violations_count == 0, results.generate_report()
+    axe_clean(page)
     page.get_by_label("sur place").check()
     page.get_by_label("Prénom").fill("Camille")
     page.get_by_role("textbox", name=re.compile(r"^Nom")).fill("Navigateur")
@@ -76,7 +75,7 @@ def test_young_person_books_from_a_town_name_on_a_phone(page, live_server):
     page.get_by_label("Votre commune, code postal ou département").fill("st junien")
     page.get_by_role("button", name="Chercher un créneau").click()
     expect(page.get_by_role("heading", name="Structures près de Saint-Junien (87)")).to_be_visible()
-    assert Axe().run(page).violations_count == 0
+    axe_clean(page)
     cards = page.locator("li.card h3, li.card h4")
     expect(cards.first).to_have_text("Info Jeunes Saint-Junien Test")
     page.screenshot(path="/tmp/h16-search-390.png", full_page=True)
@@ -99,7 +98,7 @@ def test_young_person_books_from_a_town_name_on_a_phone(page, live_server):
     page.get_by_label("Code reçu par e-mail").fill(last_code(email))
     page.get_by_role("button", name="Confirmer mon rendez-vous").click()
     expect(page.get_by_role("heading", name="Votre rendez-vous est confirmé")).to_be_visible()
-    assert Axe().run(page).violations_count == 0
+    axe_clean(page)
     appointment = Appointment.objects.get()
     assert appointment.structure.public_name == "Info Jeunes Saint-Junien Test"
     assert appointment.status == AppointmentStatus.CONFIRMED
@@ -134,7 +133,7 @@ def test_guardian_block_appears_with_the_birth_date_with_javascript(page, live_s
     page.get_by_label("Date de naissance").fill(_under_15_birth_date())
     expect(guardian).to_be_visible()
     expect(page.get_by_label("E-mail d'un parent ou tuteur·rice")).to_be_visible()
-    assert Axe().run(page).violations_count == 0
+    axe_clean(page)
     for width in (390, 1366):
         page.set_viewport_size({"width": width, "height": 900})
         page.screenshot(path=f"/tmp/h16-book-guardian-{width}.png", full_page=True)
@@ -183,7 +182,7 @@ def test_taken_slot_keeps_the_form_and_books_the_next_slot(page, live_server):
     page.get_by_role("button", name="Recevoir mon code de confirmation").click()
     expect(page.get_by_role("alert").first).to_contain_text("Ce que vous avez saisi est gardé")
     expect(page.get_by_label("Prénom")).to_have_value("Inès")
-    assert Axe().run(page).violations_count == 0
+    axe_clean(page)
     for width in (390, 1366):
         page.set_viewport_size({"width": width, "height": 900})
         page.screenshot(path=f"/tmp/h16-book-taken-{width}.png", full_page=True)

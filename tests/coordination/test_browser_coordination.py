@@ -6,13 +6,12 @@ both pages at 390 px and 1366 px without sideways scrolling and without axe viol
 import datetime as dt
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from bookings.models import AppointmentStatus as S
 from matching.models import MobilityProfile, ProgrammeRecommendation
-from tests.browser_pages import axe_clean, shots
+from tests.browser_pages import axe_clean, share_session, shots
 from tests.factories import (
     AdvisorFactory,
     AppointmentFactory,
@@ -73,9 +72,7 @@ def test_the_coordinators_pages(page, live_server, client):
     _network()
     coordinator = CoordinatorFactory(with_totp=True)
     login_with_mfa(client, coordinator)
-    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
-                               "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                               "url": live_server.url}])
+    share_session(page.context, client, live_server)
 
     page.goto(live_server.url + "/admin/")
     page.get_by_role("link", name="Statistiques du réseau").click()
