@@ -14,7 +14,7 @@ import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -27,12 +27,9 @@ from matching.management.commands.bench_matching import synthetic_fields
 from matching.models import MobilityProfile
 from programmes.models import ProgrammeSheet
 from programmes.selectors import sheet_data_cache
+from somobilite.benchtools import rolled_back
 
 TARGET_MS = 150
-
-
-class _Rollback(Exception):
-    pass
 
 
 class Command(BaseCommand):
@@ -46,11 +43,8 @@ class Command(BaseCommand):
         if ProgrammeSheet.objects.filter(slug__startswith="bench-").exists():
             raise CommandError("Des fiches « bench-… » existent déjà en base.")
         try:
-            with transaction.atomic():
+            with rolled_back():
                 self._run(sheets, runs)
-                raise _Rollback
-        except _Rollback:
-            pass
         finally:
             sheet_data_cache.clear()  # the rolled-back sheets must not stay in memory
 

@@ -10,13 +10,12 @@ process CPU time is printed too: on a shared machine the wall clock also counts 
 core.
 """
 
-import statistics
 import time
 from datetime import date
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -27,41 +26,10 @@ from matching.management.commands.bench_matching import synthetic_fields
 from matching.models import MobilityProfile
 from programmes.models import ProgrammeSheet
 from programmes.selectors import sheet_data_cache
+from somobilite.benchtools import count_queries, median_ms, rolled_back
 
 TARGET_MS = 150
 ON = date(2026, 11, 23)
-
-
-class _Rollback(Exception):
-    pass
-
-
-class _QueryCounter:
-    """Counts the SQL statements run (``connection.execute_wrapper``): unlike
-    CaptureQueriesContext it sees through requests, which reset Django's query log."""
-
-    def __init__(self):
-        self.count = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        self.count += 1
-        return execute(sql, params, many, context)
-
-
-def _count_queries(func) -> int:
-    counter = _QueryCounter()
-    with connection.execute_wrapper(counter):
-        func()
-    return counter.count
-
-
-def _median_ms(func, runs: int, clock=time.perf_counter) -> float:
-    timings = []
-    for _ in range(runs):
-        start = clock()
-        func()
-        timings.append((clock() - start) * 1000)
-    return statistics.median(timings)
 
 
 class Command(BaseCommand):
@@ -75,11 +43,8 @@ class Command(BaseCommand):
         if ProgrammeSheet.objects.filter(slug__startswith="bench-").exists():
             raise CommandError("Des fiches « bench-… » existent déjà en base.")
         try:
-            with transaction.atomic():
+            with rolled_back():
                 self._run(synthetic_fields(sheets), runs=runs)
-                raise _Rollback
-        except _Rollback:
-            pass
         finally:
             sheet_data_cache.clear()  # the rolled-back sheets must not stay in memory
 
@@ -111,11 +76,11 @@ class Command(BaseCommand):
             ProgrammeSheet.objects.bulk_create(
                 [ProgrammeSheet(**row) for row in fields[:size]], batch_size=1000)
             page()  # warm: the converted sheets are cached in the process
-            rows[size] = {"look_ms": _median_ms(first_look, runs),
-                          "page_ms": _median_ms(page, runs),
-                          "page_cpu_ms": _median_ms(page, runs, time.process_time),
-                          "look_queries": _count_queries(first_look),
-                          "page_queries": _count_queries(page)}
+            rows[size] = {"look_ms": median_ms(first_look, runs),
+                          "page_ms": median_ms(page, runs),
+                          "page_cpu_ms": median_ms(page, runs, time.process_time),
+                          "look_queries": count_queries(first_look),
+                          "page_queries": count_queries(page)}
         self.stdout.write(f"Base {connection.vendor}, médianes sur {runs} essais, "
                           f"processus chaud (fiches converties en mémoire) :")
         self.stdout.write(f"{'':44}" + "".join(f"{f'{size} fiches':>16}" for size in rows))

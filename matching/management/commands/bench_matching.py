@@ -8,19 +8,19 @@ sheets (they must not grow). The sheets written to the database are rolled back 
 """
 
 import random
-import statistics
 import time
 from datetime import date
 from decimal import Decimal
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from matching.engine import Profile, Wishes, match
 from programmes.models import ProgrammeSheet, Publication
 from programmes.selectors import published_sheet_data, sheet_data_cache
 from programmes.sheet_data import SheetData
+from somobilite.benchtools import median_ms, rolled_back
 from vocabulary import codes as voc
 
 ON = date(2026, 11, 23)
@@ -31,10 +31,6 @@ PROFILE = Profile(
                   duration_min_weeks=Decimal(26), duration_max_weeks=Decimal(52),
                   departure=date(2027, 9, 1)),
 )
-
-
-class _Rollback(Exception):
-    pass
 
 
 def synthetic_fields(count: int, seed: int = 42) -> list[dict]:
@@ -80,15 +76,6 @@ def synthetic_fields(count: int, seed: int = 42) -> list[dict]:
     return result
 
 
-def _median_ms(func, runs: int, clock=time.perf_counter) -> float:
-    timings = []
-    for _ in range(runs):
-        start = clock()
-        func()
-        timings.append((clock() - start) * 1000)
-    return statistics.median(timings)
-
-
 class Command(BaseCommand):
     help = "Mesure le temps du matching sur 5 000 fiches synthétiques et les requêtes SQL."
 
@@ -103,28 +90,24 @@ class Command(BaseCommand):
         fields = synthetic_fields(sheets)
         data = [SheetData.from_fields(row) for row in fields]
         result = match(PROFILE, data, on=ON)
-        engine_ms = _median_ms(lambda: match(PROFILE, data, on=ON), runs)
+        engine_ms = median_ms(lambda: match(PROFILE, data, on=ON), runs)
         # CPU time too: on a shared machine the wall clock also counts waiting for a core.
-        engine_cpu_ms = _median_ms(lambda: match(PROFILE, data, on=ON), runs, time.process_time)
+        engine_cpu_ms = median_ms(lambda: match(PROFILE, data, on=ON), runs, time.process_time)
         self.stdout.write(f"match : 1 profil × {sheets} fiches : médiane {engine_ms:.1f} ms "
                           f"(temps CPU {engine_cpu_ms:.1f} ms) sur {runs} essais — "
                           f"{len(result.results)} résultats, "
                           f"{len(result.near_misses)} quasi-résultats ; objectif ≤ 50 ms "
                           f"{'OK' if engine_ms <= 50 else 'NON'}")
-        shown_ms = _median_ms(lambda: match(PROFILE, data, on=ON).to_json(limit=limit), runs)
+        shown_ms = median_ms(lambda: match(PROFILE, data, on=ON).to_json(limit=limit), runs)
         self.stdout.write(f"match + explications des {limit} premiers résultats et "
                           f"quasi-résultats (ce qui est affiché) : médiane {shown_ms:.1f} ms")
-        explained_ms = _median_ms(lambda: match(PROFILE, data, on=ON).to_json(), runs)
+        explained_ms = median_ms(lambda: match(PROFILE, data, on=ON).to_json(), runs)
         self.stdout.write(f"match + explications de tous les résultats (JSON complet) : "
                           f"médiane {explained_ms:.1f} ms")
-        convert_ms = _median_ms(lambda: [SheetData.from_fields(row) for row in fields], 5)
+        convert_ms = median_ms(lambda: [SheetData.from_fields(row) for row in fields], 5)
         self.stdout.write(f"conversion en SheetData (sans base) : médiane {convert_ms:.1f} ms")
-        try:
-            with transaction.atomic():
-                self._database(fields, runs=runs)
-                raise _Rollback
-        except _Rollback:
-            pass
+        with rolled_back():
+            self._database(fields, runs=runs)
 
     def _database(self, fields: list[dict], *, runs: int) -> None:
         if ProgrammeSheet.objects.filter(slug__startswith="bench-").exists():
@@ -147,9 +130,9 @@ class Command(BaseCommand):
                     load()
                 counts[name][size] = len(queries)
         total = ProgrammeSheet.objects.published().count()
-        load_ms = {"cold": _median_ms(cold, runs), "warm": _median_ms(published_sheet_data, runs)}
-        full = {"cold": _median_ms(request(cold), runs),
-                "warm": _median_ms(request(published_sheet_data), runs)}
+        load_ms = {"cold": median_ms(cold, runs), "warm": median_ms(published_sheet_data, runs)}
+        full = {"cold": median_ms(request(cold), runs),
+                "warm": median_ms(request(published_sheet_data), runs)}
         self.stdout.write(f"Base {connection.vendor}, {total} fiches publiées, médianes sur "
                           f"{runs} essais :")
         self.stdout.write(f"{'':58}{'à froid':>12}{'à chaud':>12}")
