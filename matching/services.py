@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -214,11 +214,36 @@ def profile_prefill_from_booking(*, youth: User, birth_date: date | None, postal
                                  status: str, domains: list[str], project: str, now: datetime
                                  ) -> MobilityProfile:
     """What the young person said when booking starts their profile: only empty fields are
-    filled, so nothing they or an advisor wrote later is overwritten."""
-    profile = profile_get_or_create_for(youth=youth, now=now)
+    filled, so nothing they or an advisor wrote later is overwritten (SPEC §3, the booking
+    form feeds the profile).
+
+    One write and one history row, by ``youth`` at ``now`` (aware), reason « Informations
+    données lors de la réservation »: the creation with what was said when there is no profile
+    yet, else the update of its empty fields (nothing when none is missing). Raises
+    MatchingError for staff accounts."""
+    if not youth.is_youth:
+        raise MatchingError(_("Seul un ou une jeune a un profil de mobilité."))
     given = {"birth_date": birth_date, "postal_code": postal_code, "status": status,
              "wish_domains": list(domains), "project_text": project}
-    missing = {name: value for name, value in given.items()
-               if value and not getattr(profile, name)}
-    return profile_update(profile=profile, data=missing, by=youth, now=now,
-                          reason="Informations données lors de la réservation")
+    reason = "Informations données lors de la réservation"
+    with transaction.atomic():
+        profile = MobilityProfile.objects.select_for_update().filter(user=youth).first()
+        if profile is None:
+            profile = MobilityProfile(user=youth, updated_by=youth,
+                                      **{name: value for name, value in given.items() if value})
+            history_stamp(profile, by=youth, at=now, reason=reason)
+            try:
+                with transaction.atomic():
+                    profile.save(force_insert=True)
+                return profile
+            except IntegrityError:  # created meanwhile (another request of this person)
+                profile = MobilityProfile.objects.select_for_update().get(user=youth)
+        missing = {name: value for name, value in given.items()
+                   if value and not getattr(profile, name)}
+        if missing:
+            for name, value in missing.items():
+                setattr(profile, name, value)
+            profile.updated_by = youth
+            history_stamp(profile, by=youth, at=now, reason=reason)
+            profile.save()
+    return profile

@@ -35,7 +35,16 @@ from django.db.models import (
 from django.db.models.sql.compiler import SQLCompiler
 
 from advisors.conventions import convention_services_open
-from advisors.models import Advisor, Convention, StructureStatus, TrainingKind
+from accounts.models import User
+from advisors.models import (
+    Advisor,
+    Convention,
+    Structure,
+    StructureStatus,
+    TrainingAttendance,
+    TrainingKind,
+    TrainingSession,
+)
 from advisors.selectors import pick_current_convention
 from somobilite import clock
 
@@ -636,3 +645,127 @@ def _slot(structure_id: int, offer: Offer) -> Slot:
     return Slot(advisor_id, structure_id,
                 clock.paris_at(dt.date.fromordinal(ordinal), _time(start_minute)),
                 dt.datetime.fromtimestamp(end, PARIS), modes, place)
+
+
+# --- One advisor, one day: the live re-check of a single slot under lock -------------------
+
+@lru_cache(maxsize=8)
+def _one_advisor_sql(vendor: str, mode: str | None, exclude: bool) -> tuple[str, ...]:
+    """The SQL of ``one_advisor_day_calendar``, written out once per vendor (compiling the
+    ``Calendar`` queries through the ORM costs more than running them): the advisor with the
+    date of their first initial training attended, their structure's conventions, weekly and
+    one-off periods of the day, absences and active appointments of the day (epoch seconds)."""
+    def table(model: Any) -> str:
+        return connection.ops.quote_name(model._meta.db_table)
+
+    epoch = ("CAST(strftime('%%s', {}) AS INTEGER)" if vendor == "sqlite"
+             else "CAST(EXTRACT(EPOCH FROM {}) AS BIGINT)")
+    mode_filter = f" AND offers_{mode} = %s" if mode else ""
+    advisor = (
+        f"SELECT a.id, a.structure_id, a.designated_on, a.withdrawn_on, s.address, "
+        f"s.postal_code, s.commune, (SELECT MIN(ts.date) FROM {table(TrainingAttendance)} ta "
+        f"INNER JOIN {table(TrainingSession)} ts ON ts.id = ta.session_id "
+        f"WHERE ta.user_id = a.user_id AND ta.attended = %s AND ts.kind = %s) AS trained_on "
+        f"FROM {table(Advisor)} a INNER JOIN {table(User)} u ON u.id = a.user_id "
+        f"INNER JOIN {table(Structure)} s ON s.id = a.structure_id "
+        "WHERE a.id = %s AND u.is_active = %s AND s.status = %s AND a.designated_on <= %s "
+        "AND (a.withdrawn_on IS NULL OR a.withdrawn_on > %s)")
+    conventions = f"SELECT * FROM {table(Convention)} WHERE structure_id = %s"
+    weekly = (f"SELECT * FROM {table(RecurringAvailability)} WHERE advisor_id = %s "
+              "AND weekday = %s AND valid_from <= %s AND (valid_until IS NULL OR "
+              f"valid_until >= %s){mode_filter}")
+    one_off = (f"SELECT * FROM {table(OneOffAvailability)} WHERE advisor_id = %s "
+               f"AND date = %s{mode_filter}")
+    busy = (
+        f"SELECT 0, {epoch.format('starts_at')}, {epoch.format('ends_at')} "
+        f"FROM {table(Absence)} WHERE advisor_id = %s AND starts_at < %s AND ends_at > %s "
+        f"UNION ALL SELECT 1, {epoch.format('starts_at')}, {epoch.format('ends_at')} "
+        f"FROM {table(Appointment)} WHERE advisor_id = %s AND starts_at < %s AND ends_at > %s "
+        "AND (status = %s OR (status = %s AND hold_expires_at > %s))"
+        + (" AND id <> %s" if exclude else ""))
+    return advisor, conventions, weekly, one_off, busy
+
+
+def _date(value: dt.date | str) -> dt.date:
+    """A date read by a hand-written query (SQLite gives its text)."""
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def one_advisor_day_calendar(
+    *, advisor_id: int, day: dt.date, now: dt.datetime, mode: str | None,
+    exclude_appointment_id: int | None = None,
+) -> Calendar:
+    """The ``Calendar`` of one advisor over one day (Europe/Paris ``day``), read live: what
+    ``Calendar(advisors=Advisor.objects.filter(pk=advisor_id), first_day=day, last_day=day,
+    now=now, mode=mode, with_appointments=True, exclude_appointment_id=...)`` loads, in at
+    most five small hand-written queries (fewer when the advisor is not bookable that day or
+    publishes nothing), for the re-check of one slot under lock (``slot_is_free``). Its
+    ``free``, ``offered`` and ``is_bookable`` apply the same rules; ``absence_kinds`` is not
+    loaded. ``tests/bookings/test_slot_recheck.py`` compares it with ``free_slots``.
+
+    Raises ValueError for an unknown ``mode``."""
+    if mode is not None and mode not in MODES:
+        raise ValueError(mode)
+    calendar = Calendar.__new__(Calendar)
+    calendar.advisors = []
+    calendar.conventions = defaultdict(list)
+    calendar.holidays = frozenset(_french_holidays(day.year))
+    calendar._services_open = {}
+    calendar._day_bases = {}
+    calendar._plans = {}
+    calendar.recurring = defaultdict(list)
+    calendar.one_off = defaultdict(list)
+    calendar.absences = defaultdict(list)
+    calendar.absence_kinds = defaultdict(list)
+    calendar.busy = defaultdict(list)
+    advisor_sql, conventions_sql, weekly_sql, one_off_sql, busy_sql = _one_advisor_sql(
+        connection.vendor, mode, exclude_appointment_id is not None)
+    with connection.cursor() as cursor:
+        cursor.execute(advisor_sql, [True, TrainingKind.INITIAL.value, advisor_id, True,
+                                     StructureStatus.ACTIVE.value, day, day])
+        row = cursor.fetchone()
+    if row is None:
+        return calendar
+    (pk, structure_id, designated_on, withdrawn_on, address, postal_code, commune,
+     trained_on) = row
+    if trained_on is None or _date(trained_on) > day:
+        return calendar
+    advisor = CalendarAdvisor(pk, structure_id, _date(designated_on),
+                              None if withdrawn_on is None else _date(withdrawn_on),
+                              _date(trained_on), address, postal_code, commune)
+    calendar.advisors = [advisor]
+    mode_params = [True] if mode else []
+    minutes = settings.INTERVIEW_DURATION_MINUTES
+    periods: list[tuple[int, RecurringAvailability | OneOffAvailability]] = [
+        (day.weekday(), weekly) for weekly in RecurringAvailability.objects.raw(
+            weekly_sql, [advisor_id, day.weekday(), day, day, *mode_params])]
+    periods += [(-1, one_off) for one_off in OneOffAvailability.objects.raw(
+        one_off_sql, [advisor_id, day, *mode_params])]
+    if not periods:
+        return calendar
+    for weekday, period in periods:
+        modes = _modes(period.offers_in_person, period.offers_video, period.offers_phone)
+        window = _window(period.start_time, period.end_time, modes,
+                         _place(period.place, advisor, modes), minutes)
+        if isinstance(period, RecurringAvailability):
+            calendar.recurring[advisor_id, weekday].append(
+                (period.valid_from, period.valid_until, window))
+        else:
+            calendar.one_off[advisor_id, day].append(window)
+    for weekly_periods in calendar.recurring.values():
+        weekly_periods.sort(key=lambda period: period[2].start_time)
+    calendar.conventions[structure_id] = list(
+        Convention.objects.raw(conventions_sql, [structure_id]))
+    adapt = connection.ops.adapt_datetimefield_value
+    day_start, day_end = adapt(_day_start(day)), adapt(_day_start(day + dt.timedelta(days=1)))
+    params: list[Any] = [advisor_id, day_end, day_start, advisor_id, day_end, day_start,
+                         AppointmentStatus.CONFIRMED.value, AppointmentStatus.PENDING.value,
+                         adapt(now)]
+    if exclude_appointment_id is not None:
+        params.append(exclude_appointment_id)
+    with connection.cursor() as cursor:
+        cursor.execute(busy_sql, params)
+        for is_appointment, start_s, end_s in cursor.fetchall():
+            (calendar.busy if is_appointment else calendar.absences)[advisor_id].append(
+                (start_s, end_s))
+    return calendar

@@ -104,3 +104,40 @@ def test_the_migration_renames_accounts_named_by_an_unproven_hold(advisor):
     migration.forwards(apps, None)
     assert User.objects.get(pk=named_by_stranger.pk).last_name == ""
     assert User.objects.get(pk=proven.pk).last_name == "Martin-Ferrand"
+
+
+def test_the_prefill_writes_one_history_row(advisor):
+    """Creation with what was said: one write, one history row, stamped with the service's
+    clock; a later booking adds one row only when it fills an empty field."""
+    first = book(advisor, FRIDAY_9, project="")
+    profile = MobilityProfile.objects.get(user=first.youth)
+    rows = list(profile.history.order_by("history_id"))
+    assert [(row.history_type, row.history_date, row.history_user, row.status)
+            for row in rows] == [("+", NOW, first.youth, "student")]
+    assert profile.updated_by == first.youth and profile.project_text == ""
+
+    book(advisor, FRIDAY_9 + dt.timedelta(hours=1))  # brings the project
+    profile.refresh_from_db()
+    assert profile.project_text == "Un semestre en Espagne."
+    assert profile.history.count() == 2
+    assert profile.history.order_by("-history_id").first().history_type == "~"
+
+    from matching.services import profile_prefill_from_booking
+
+    profile_prefill_from_booking(youth=first.youth, birth_date=dt.date(2001, 1, 1),
+                                 postal_code="75001", status="employee", domains=["work"],
+                                 project="Autre", now=NOW)  # nothing left to fill
+    assert profile.history.count() == 2
+    profile.refresh_from_db()
+    assert (profile.birth_date, profile.postal_code) == (dt.date(2004, 5, 17), "33800")
+
+
+def test_the_prefill_refuses_staff_accounts(advisor):
+    import pytest
+
+    from matching.services import MatchingError, profile_prefill_from_booking
+
+    with pytest.raises(MatchingError):
+        profile_prefill_from_booking(youth=advisor.user, birth_date=None, postal_code="33800",
+                                     status="", domains=[], project="", now=NOW)
+    assert not MobilityProfile.objects.exists()
