@@ -34,8 +34,8 @@ from django.db.models import (
 )
 from django.db.models.sql.compiler import SQLCompiler
 
-from advisors.conventions import convention_services_open
 from accounts.models import User
+from advisors.conventions import convention_services_open
 from advisors.models import (
     Advisor,
     Convention,

@@ -1,9 +1,10 @@
 """``slot_is_free`` (the re-check of one slot under lock, from the advisor's data of one day)
 gives exactly the answer of ``free_slots`` over the same advisor and minute, whatever the rule
-that decides it: periods (weekly, one-off, ended, with their modes and places), absences, public holidays,
-daylight-saving days, bookability (designation, withdrawal, training, account, structure,
-convention), the 48-hour notice and the horizon (with ``notice`` and ``window_from``), other
-appointments and running or expired holds (``exclude_appointment_id``)."""
+that decides it: periods (weekly, one-off, ended, with their modes and places), absences,
+public holidays, daylight-saving days, bookability (designation, withdrawal, training,
+account, structure, convention), the 48-hour notice and the horizon (with ``notice`` and
+``window_from``), other appointments and running or expired holds
+(``exclude_appointment_id``)."""
 
 import datetime as dt
 
