@@ -5,7 +5,9 @@ Public contract (keyword-only arguments, aware datetimes):
 
 - ``appointment_snapshot(appointment) -> dict``: what an email about the appointment tells, as
   it is now (JSON-ready; times in UTC ISO 8601).
-- ``queue(*, kind, to, now, appointment=None, payload=None, snapshot=None) -> Notification``.
+- ``queue(*, kind, to, now, appointment=None, payload=None, snapshot=None) -> Notification``;
+  ``queue_together(*, messages, now, appointment) -> list[Notification]``: several emails about
+  one appointment (one snapshot), delivered by one task.
 - ``deliver(*, notification_id, now) -> bool``, ``send_pending(*, now) -> int``,
   ``reminders_send_due(*, now) -> int``, ``compliance_digest_queue(*, now) -> Notification``.
 - ``notifications_anonymise(*, appointment_ids)``: after an account is erased.
@@ -173,6 +175,21 @@ def queue(*, kind: str, to: str, now: dt.datetime, appointment: Appointment | No
                            snapshot=snapshot)
     publish_on_commit(deliver_notification, notification.pk)
     return notification
+
+
+def queue_together(*, messages: list[tuple[str, str]], now: dt.datetime,
+                   appointment: Appointment) -> list[Notification]:
+    """``queue`` for several emails about ``appointment`` decided at once, ``messages`` being
+    (kind, recipient) pairs: the rows share one snapshot of the appointment as it is now, and
+    one task delivers them in order after commit (one task instead of one per email: a task
+    costs the worker more than rendering its email). Same guarantees as ``queue``."""
+    from .tasks import deliver_notifications
+
+    snapshot = appointment_snapshot(appointment)
+    rows = [_record(kind=kind, to=to, now=now, appointment=appointment, payload=None,
+                    snapshot=snapshot) for kind, to in messages]
+    publish_on_commit(deliver_notifications, [row.pk for row in rows])
+    return rows
 
 
 def offer_to_waiting_list(*, advisor_ids: list[int]) -> None:

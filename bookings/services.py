@@ -596,10 +596,10 @@ def appointment_confirm(*, appointment: Appointment, now: dt.datetime) -> Appoin
                 appointment.video_room = new_video_room()
             _stamp(appointment, now)
             appointment.save()
-            notifications.queue(kind=NotificationKind.YOUTH_CONFIRMATION,
-                                to=appointment.youth.email, appointment=appointment, now=now)
-            notifications.queue(kind=NotificationKind.ADVISOR_NEW, to=advisor.user.email,
-                                appointment=appointment, now=now)
+            notifications.queue_together(messages=[
+                (NotificationKind.YOUTH_CONFIRMATION, appointment.youth.email),
+                (NotificationKind.ADVISOR_NEW, advisor.user.email)],
+                appointment=appointment, now=now)
             _account_name_from_booking(appointment)
             profile_prefill_from_booking(
                 youth=appointment.youth, birth_date=appointment.birth_date,
@@ -623,10 +623,10 @@ def _cancel_locked(appointment: Appointment, *, status: str, reason: str, now: d
     _stamp(appointment, now)
     appointment.save()
     if was_confirmed:
-        notifications.queue(kind=NotificationKind.YOUTH_CANCELLATION, to=appointment.youth.email,
-                            appointment=appointment, now=now)
-        notifications.queue(kind=NotificationKind.ADVISOR_CANCELLED,
-                            to=appointment.advisor.user.email, appointment=appointment, now=now)
+        notifications.queue_together(messages=[
+            (NotificationKind.YOUTH_CANCELLATION, appointment.youth.email),
+            (NotificationKind.ADVISOR_CANCELLED, appointment.advisor.user.email)],
+            appointment=appointment, now=now)
         notifications.offer_to_waiting_list(advisor_ids=[appointment.advisor_id])
 
 

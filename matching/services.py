@@ -226,7 +226,8 @@ def profile_prefill_from_booking(*, youth: User, birth_date: date | None, postal
     given = {"birth_date": birth_date, "postal_code": postal_code, "status": status,
              "wish_domains": list(domains), "project_text": project}
     reason = "Informations données lors de la réservation"
-    with transaction.atomic():
+    # Within the caller's transaction (the confirmation), no savepoint of its own.
+    with transaction.atomic(savepoint=False):
         profile = MobilityProfile.objects.select_for_update().filter(user=youth).first()
         if profile is None:
             profile = MobilityProfile(user=youth, updated_by=youth,

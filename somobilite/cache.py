@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from django.dispatch import Signal
 from redis.exceptions import RedisError
 
@@ -54,14 +54,36 @@ _outage: set[str] = set()
 """Server URLs whose outage this process has seen and whose recovery it has not yet seen."""
 
 
+class KeptClientRedisCacheClient(RedisCacheClient):
+    """Django's Redis client that keeps one redis-py client per connection pool: Django builds
+    a new ``redis.Redis`` for every cache operation, which with redis-py 8 costs more CPU than
+    the operation itself (0.19 of 0.33 ms measured; a booking makes dozens, the rate limits
+    alone ten). The pools are Django's, unchanged; a ``redis.Redis`` is safe to share between
+    threads, and its pool reconnects after a fork or a restart of Redis."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, Any] = {}
+
+    def get_client(self, key: Any = None, *, write: bool = False) -> Any:
+        # Django's own choice of server (the primary to write, any to read), kept per pool.
+        index = self._get_connection_pool_index(write)  # type: ignore[attr-defined]
+        client = self._clients.get(index)
+        if client is None:
+            client = self._clients[index] = super().get_client(key, write=write)
+        return client
+
+
 class FailSoftRedisCache(RedisCache):
     """Django's ``RedisCache`` that degrades to an empty cache on any Redis error (module
-    docstring). Extra ``OPTIONS`` key: ``RETRY_AFTER_SECONDS`` (float, default 5)."""
+    docstring), with kept redis-py clients (``KeptClientRedisCacheClient``). Extra ``OPTIONS``
+    key: ``RETRY_AFTER_SECONDS`` (float, default 5)."""
 
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         options = dict(params.get("OPTIONS") or {})
         self.retry_after = float(options.pop("RETRY_AFTER_SECONDS", 5))
         super().__init__(server, {**params, "OPTIONS": options})
+        self._class = KeptClientRedisCacheClient
         self.location = server
 
     def _guard(self, operation: str, call: Callable[[], T], fallback: T) -> T:

@@ -54,3 +54,33 @@ def test_sweep_and_digest_tasks_are_idempotent(advisor):
         assert tasks.deliver_notification(pk) is False
     assert Notification.objects.get(pk=pk).sent_at is not None
     assert len(mail.outbox) == 1
+
+
+def test_a_confirmation_queues_one_task_for_its_two_emails(advisor,
+                                                           django_capture_on_commit_callbacks):
+    """Both emails of a confirmation (young person, advisor) leave in one task, in order, with
+    one snapshot; running that task again sends nothing more."""
+    from bookings import services
+    from bookings.notifications import NotificationKind
+
+    from .conftest import details
+
+    with time_machine.travel(NOW, tick=False):
+        held = services.appointment_hold(advisor=advisor, starts_at=paris(2026, 3, 27, 9),
+                                         mode="video", details=details(),
+                                         email="lea@exemple.fr", now=NOW)
+        with django_capture_on_commit_callbacks() as callbacks:
+            services.appointment_confirm(appointment=held, now=NOW)
+        rows = list(Notification.objects.order_by("pk"))
+        assert [(row.kind, row.to) for row in rows] == [
+            (NotificationKind.YOUTH_CONFIRMATION, "lea@exemple.fr"),
+            (NotificationKind.ADVISOR_NEW, advisor.user.email)]
+        assert rows[0].payload == rows[1].payload
+        assert not mail.outbox
+        for callback in callbacks:
+            callback()
+        assert [message.to for message in mail.outbox] == [["lea@exemple.fr"],
+                                                           [advisor.user.email]]
+        assert tasks.deliver_notifications([row.pk for row in rows]) == 0
+    assert not Notification.objects.filter(sent_at__isnull=True).exists()
+    assert len(mail.outbox) == 2

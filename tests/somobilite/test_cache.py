@@ -83,3 +83,19 @@ def test_a_working_redis_is_used_normally(redis_server):
     assert cache.add("k", 2) is False
     assert cache.incr("k") == 2
     assert cache.get_many(["k", "x"]) == {"k": 2}
+
+
+def test_one_redis_client_is_kept_across_operations_and_a_restart(redis_server):
+    """Django builds a redis-py client per operation; ours keeps one per pool (its CPU cost
+    was most of a cache read), and it still works after Redis restarts."""
+    cache = fail_soft(redis_server.url)
+    client = cache._cache.get_client(write=True)
+    cache.set("k", "v")
+    assert cache.get("k") == "v"
+    assert cache._cache.get_client(write=True) is client
+    assert cache._cache.get_client() is client  # one server: reads use the same pool
+    redis_server.stop()
+    assert cache.get("k") is None
+    redis_server.start()
+    assert cache.get("k") == "v"
+    assert cache._cache.get_client() is client
