@@ -50,11 +50,16 @@ whatever the amount of data. The listing functions (``free_slots_for_structure``
 keep what is *offered* (availability net of holidays, absences and bookability, over the booking
 window) in ``bookings.slots.cache``, which every change of those inputs invalidates; a read from
 the cache costs at most one query, the live one of the active appointments (hand-written SQL,
-indexed). The region-wide lists also keep, in each process and until an appointment changes,
-the index of every appointment holding a slot of the window (then read by every page of the
-process: no query at all) and, per structure, the offers it leaves free (the first free slot is
-a bisection). The authority used under lock (``slot_is_free``), ``free_slots`` on any queryset
-and ``bookings.compliance.weekly_compliance`` always read everything live.
+indexed). The region-wide lists (``next_free_*_by_structure*``) do not compute every offer of
+the window: they walk each structure's days from the start of the window and stop as soon as
+the question is answered (every mode a period of the structure offers found). Each process
+keeps, until an appointment changes, the index of every appointment holding a slot of the
+window (then read by every page of the process: no query at all), and what each structure's
+walk found; when the offers token changes, the region's ``Calendar`` is loaded again (four
+queries) and a structure's walk is kept if its inputs are equal (``Calendar.inputs_of``), so
+one advisor's change makes one structure cold, not the region. The authority used under lock
+(``slot_is_free``), ``free_slots`` on any queryset and ``bookings.compliance.weekly_compliance``
+always read everything live.
 """
 
 from .calendar import (

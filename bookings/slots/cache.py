@@ -75,9 +75,10 @@ PRIVATE_MEMO_SIZE = 16
 INPUT_MODELS = (Structure, Convention, Advisor, TrainingSession, TrainingAttendance,
                 RecurringAvailability, OneOffAvailability, Absence)
 
-OFFERS, APPOINTMENTS, DERIVED = "offers", "appointments", "derived"
-"""The two tokens: what is offered (shared entries), and the active appointments; and the
-process memo of what derives from both (keyed by both tokens)."""
+OFFERS, APPOINTMENTS, DERIVED, LASTING = "offers", "appointments", "derived", "lasting"
+"""The two tokens: what is offered (shared entries), and the active appointments; the
+process memo of what derives from both (keyed by both tokens); and the process entries that
+outlive the tokens (``kept_get``)."""
 
 _PRIVATE = "_bookings_slot_cache_private"
 """Prefix of attributes of the (per-thread) connection: per token kind, the (token, on-commit
@@ -125,7 +126,21 @@ class _Generation:
             self.private.clear()
 
 
-_memo = {OFFERS: _Generation(), APPOINTMENTS: _Generation(), DERIVED: _Generation()}
+class _Lasting(_Generation):
+    """Process entries kept whatever the tokens: their users compare what each was computed
+    from (see ``kept_get``)."""
+
+    def get(self, version: str, key: str) -> Any | None:
+        with self.lock:
+            return self.entries.get(key)
+
+    def put(self, version: str, key: str, value: Any) -> None:
+        with self.lock:
+            self.entries[key] = value
+
+
+_memo = {OFFERS: _Generation(), APPOINTMENTS: _Generation(), DERIVED: _Generation(),
+         LASTING: _Lasting()}
 
 
 def _version_key(kind: str = OFFERS) -> str:
@@ -244,6 +259,18 @@ def local_put(version: str, parts: tuple[object, ...], value: Any, *,
     appointments token (``APPOINTMENTS``), or both tokens joined (``DERIVED``). What derives
     from the appointments is cheaper to rebuild than to share."""
     _memo[kind].put(version, ":".join(map(str, parts)), value)
+
+
+def kept_get(parts: tuple[object, ...]) -> Any | None:
+    """An entry of this process kept whatever the tokens (see ``keep``)."""
+    return _memo[LASTING].get("", ":".join(map(str, parts)))
+
+
+def keep(parts: tuple[object, ...], value: Any) -> None:
+    """Keep ``value`` in this process until replaced under the same ``parts``, whatever the
+    tokens: for values that carry the tokens and inputs they were computed from, and are
+    checked against them by whoever reads them (one value per ``parts``: bounded)."""
+    _memo[LASTING].put("", ":".join(map(str, parts)), value)
 
 
 def _request_started(**_kwargs: object) -> None:

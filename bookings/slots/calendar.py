@@ -328,6 +328,9 @@ class Calendar:
             day for year in range(first_day.year, last_day.year + 1)
             for day in _french_holidays(year)
         )
+        self.first_day, self.last_day = first_day, last_day
+        self._whole: dict[int, tuple[set[int], dict[int, list[_Step]], set[dt.date]]] = {}
+        self._one_offs: dict[int, list[tuple[dt.date, tuple[_Window, ...]]]] | None = None
         self._services_open: dict[tuple[int, dt.date], bool] = {}
         self._day_bases: dict[dt.date, tuple[int, bool]] = {}
         self._plans: dict[tuple[_Window, ...], list[_Step]] = {}
@@ -546,45 +549,16 @@ class Calendar:
         is the plan of its periods shifted to the day: no per-step date arithmetic."""
         days = [(day, day.weekday(), day.toordinal(), *self._day_base(day))
                 for day in days_between(first_day, last_day) if day not in self.holidays]
-        # Days an advisor publishes nothing on are skipped without looking at them.
-        weekdays: dict[int, set[int]] = defaultdict(set)
-        # Periods valid over the whole window: one plan per advisor and weekday.
-        steady: dict[int, dict[int, list[_Step]]] = defaultdict(dict)
-        for (advisor_id, weekday), periods in self.recurring.items():
-            weekdays[advisor_id].add(weekday)
-            if all(valid_from <= first_day and (valid_until is None or valid_until >= last_day)
-                   for valid_from, valid_until, _window in periods):
-                steady[advisor_id][weekday] = self._plan(
-                    tuple(window for _from, _until, window in periods))
-        one_off_days: dict[int, set[dt.date]] = defaultdict(set)
-        for advisor_id, day in self.one_off:
-            one_off_days[advisor_id].add(day)
         by_structure: dict[int, list[Offer]] = defaultdict(list)
         for advisor in self.advisors:
-            advisor_id = advisor.id
             offers = by_structure[advisor.structure_id]
-            published, extra = weekdays.get(advisor_id, ()), one_off_days.get(advisor_id, ())
-            absent = advisor_id in self.absences
-            plans = steady.get(advisor_id, {})
+            published, plans, extra = self._published(advisor.id, first_day, last_day)
             for day, weekday, ordinal, base, transition in days:
+                # Days an advisor publishes nothing on are skipped without looking at them.
                 if weekday not in published and day not in extra:
                     continue
-                if not self.is_bookable(advisor, day):
-                    continue
-                if absent or transition or day in extra:
-                    offers.extend(
-                        (start, end, advisor_id, ordinal, _minute(start_time), _minute(end_time),
-                         modes, place)
-                        for start, end, start_time, end_time, modes, place
-                        in self._candidates(advisor_id, day))
-                    continue
-                plan = plans.get(weekday)
-                if plan is None:
-                    plan = self._plan(tuple(self.windows(advisor_id, day)))
-                offers.extend(
-                    (base + start * 60, base + end * 60, advisor_id, ordinal, start, end,
-                     modes, place)
-                    for start, end, modes, place in plan)
+                offers.extend(self._day_offers(advisor, day, weekday, ordinal, base, transition,
+                                               plans, extra))
         for offers in by_structure.values():
             # The order of ``free_slots``: start (wall clock, as Europe/Paris datetimes
             # compare), then advisor.
@@ -592,6 +566,87 @@ class Calendar:
         return Offers([advisor.pk for advisor in self.advisors],
                        {structure_id: offers for structure_id, offers in by_structure.items()
                         if offers})
+
+    def offers_of_day(self, advisors: Iterable[CalendarAdvisor], day: dt.date) -> list[Offer]:
+        """What ``advisors`` (of this calendar) offer on ``day``, a day of its period: the
+        offers of ``offers`` for that day (by advisor, each by start), one day at a time, for
+        walks that stop early."""
+        if day in self.holidays:
+            return []
+        weekday, ordinal = day.weekday(), day.toordinal()
+        base, transition = self._day_base(day)
+        offers: list[Offer] = []
+        for advisor in advisors:
+            published = self._whole.get(advisor.id)
+            if published is None:
+                published = self._whole[advisor.id] = self._published(
+                    advisor.id, self.first_day, self.last_day)
+            weekdays, plans, extra = published
+            if weekday in weekdays or day in extra:
+                offers.extend(self._day_offers(advisor, day, weekday, ordinal, base, transition,
+                                               plans, extra))
+        return offers
+
+    def inputs_of(self, advisors: Sequence[CalendarAdvisor]) -> tuple[object, ...]:
+        """Everything ``offers_of_day`` reads about ``advisors`` (and their structures): two
+        calendars of the same period (and settings) giving equal inputs for them offer them
+        the same slots, whatever else changed."""
+        one_off = self._one_off_by_advisor()
+        return (
+            tuple(advisors),
+            tuple(tuple(self.recurring.get((advisor.id, weekday), ()))
+                  for advisor in advisors for weekday in range(7)),
+            tuple(tuple(one_off.get(advisor.id, ())) for advisor in advisors),
+            tuple(tuple(self.absences.get(advisor.id, ())) for advisor in advisors),
+            tuple(tuple(getattr(convention, field.attname)
+                        for field in Convention._meta.concrete_fields)
+                  for structure_id in dict.fromkeys(a.structure_id for a in advisors)
+                  for convention in self.conventions.get(structure_id, ())),
+        )
+
+    def _one_off_by_advisor(self) -> dict[int, list[tuple[dt.date, tuple[_Window, ...]]]]:
+        if self._one_offs is None:
+            grouped: dict[int, list[tuple[dt.date, tuple[_Window, ...]]]] = defaultdict(list)
+            for (advisor_id, day), windows in sorted(self.one_off.items()):
+                grouped[advisor_id].append((day, tuple(windows)))
+            self._one_offs = grouped
+        return self._one_offs
+
+    def _published(self, advisor_id: int, first_day: dt.date, last_day: dt.date,
+                   ) -> tuple[set[int], dict[int, list[_Step]], set[dt.date]]:
+        """The weekdays ``advisor_id`` publishes periods on, the plan of each weekday whose
+        periods are all valid from ``first_day`` to ``last_day``, and their one-off days."""
+        weekdays: set[int] = set()
+        steady: dict[int, list[_Step]] = {}
+        for weekday in range(7):
+            periods = self.recurring.get((advisor_id, weekday))
+            if not periods:
+                continue
+            weekdays.add(weekday)
+            if all(valid_from <= first_day and (valid_until is None or valid_until >= last_day)
+                   for valid_from, valid_until, _window in periods):
+                steady[weekday] = self._plan(tuple(window for _from, _until, window in periods))
+        return weekdays, steady, {day for day, _windows in
+                                  self._one_off_by_advisor().get(advisor_id, ())}
+
+    def _day_offers(self, advisor: CalendarAdvisor, day: dt.date, weekday: int, ordinal: int,
+                    base: int, transition: bool, plans: dict[int, list[_Step]],
+                    extra: set[dt.date]) -> list[Offer]:
+        """The offers of a day (not a public holiday) on which ``advisor`` publishes a period;
+        ``plans``: the advisor's steady plans (see ``_published``)."""
+        if not self.is_bookable(advisor, day):
+            return []
+        advisor_id = advisor.id
+        if transition or day in extra or advisor_id in self.absences:
+            return [(start, end, advisor_id, ordinal, _minute(start_time), _minute(end_time),
+                     modes, place)
+                    for start, end, start_time, end_time, modes, place
+                    in self._candidates(advisor_id, day)]
+        plan = plans.get(weekday)
+        if plan is None:
+            plan = self._plan(tuple(self.windows(advisor_id, day)))
+        return [(base + start * 60, base + end * 60, advisor_id, ordinal, start, end, modes, place)
+                for start, end, modes, place in plan]
 
 
 # --- Offers: what the calendar offers, in the shape cached between requests -----------------
@@ -627,7 +682,7 @@ class Offers:
         # Keyed by identity: the entry holds its offers as long as it lives.
         slot = self._slots.get(id(offer))
         if slot is None:
-            slot = self._slots[id(offer)] = _slot(structure_id, offer)
+            slot = self._slots[id(offer)] = offer_slot(structure_id, offer)
         return slot
 
 
@@ -640,7 +695,8 @@ def _time(minute: int) -> dt.time:
     return dt.time(minute // 60, minute % 60)
 
 
-def _slot(structure_id: int, offer: Offer) -> Slot:
+def offer_slot(structure_id: int, offer: Offer) -> Slot:
+    """The ``Slot`` of an offer of the structure."""
     _start, end, advisor_id, ordinal, start_minute, _end_minute, modes, place = offer
     return Slot(advisor_id, structure_id,
                 clock.paris_at(dt.date.fromordinal(ordinal), _time(start_minute)),

@@ -4,12 +4,15 @@ appointments (read live). The contract is documented in ``bookings.slots``."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import accumulate, groupby, islice
 
+from django.conf import settings
+from django.db import connection
 from django.db.models import QuerySet
 
 from advisors.models import Advisor, Structure, StructureStatus
@@ -20,6 +23,7 @@ from .calendar import (
     MODES,
     PARIS,
     Calendar,
+    CalendarAdvisor,
     Offer,
     Offers,
     Slot,
@@ -27,6 +31,7 @@ from .calendar import (
     booking_window,
     days_between,
     held_appointment_rows,
+    offer_slot,
     one_advisor_day_calendar,
 )
 
@@ -71,56 +76,143 @@ class _Busy:
                     if h_start < end and start < h_end), default=0)
 
 
-class _FreeIndex:
-    """Per structure, the offers that no appointment makes busy for good, by start, each with
-    the expiry of the holds on it: the first free slot of a structure (in a mode) is then a
-    bisection, whatever ``now``. Built once per offers entry and appointments token."""
+_walk_lock = threading.Lock()
+"""Frontiers of one process share what they walked (``_Walked``): one walks at a time."""
 
-    def __init__(self, offers: Offers, busy: _Busy) -> None:
-        self._free: dict[int, tuple[list[int], list[tuple[Offer, int]]]] = {}
-        for structure_id, structure_offers in offers.by_structure.items():
-            starts: list[int] = []
-            entries: list[tuple[Offer, int]] = []
-            for offer in structure_offers:
-                start, end, advisor_id = offer[0], offer[1], offer[2]
-                if not busy.overlaps_for_good(advisor_id, start, end):
-                    starts.append(start)
-                    entries.append((offer, busy.held_until(advisor_id, start, end)))
-            self._free[structure_id] = (starts, entries)
+
+class _Walked:
+    """What one structure's advisors offer over the first ``days`` days of a window, in the
+    order of ``free_slots`` (start, then advisor), with the ``Calendar.inputs_of`` it was
+    computed from. Appointments play no part: it is kept when they change, and when the offers
+    change elsewhere (its inputs being equal)."""
+
+    __slots__ = ("days", "inputs", "offers")
+
+    def __init__(self, inputs: tuple[object, ...]) -> None:
+        self.inputs = inputs
+        self.days = 0
+        self.offers: list[Offer] = []
+
+
+class _Free:
+    """The first ``position`` offers of a ``_Walked`` less those an appointment makes busy for
+    good: their starts, and each offer with the expiry of the holds on it (``_Busy``)."""
+
+    __slots__ = ("entries", "position", "starts", "walked")
+
+    def __init__(self, walked: _Walked, starts: list[int] | None = None,
+                 entries: list[tuple[Offer, int]] | None = None, position: int = 0) -> None:
+        self.walked, self.position = walked, position
+        self.starts: list[int] = starts or []
+        self.entries: list[tuple[Offer, int]] = entries or []
+
+
+class _Frontier:
+    """The region's answer to "first free slot of this structure (in this mode)?", found by
+    walking each structure's days from the start of the booking window and stopping as soon as
+    the question is answered, instead of computing every offer of the window.
+
+    Per structure it keeps what it walked (``_Walked``) and, from that, the offers no
+    appointment makes busy for good (``_Free``). A later question (a later ``now``, another
+    mode) reads those and walks further only when they do not answer it. A mode none of the
+    structure's periods offers is known without walking at all.
+    """
+
+    def __init__(self, calendar: Calendar, busy: _Busy, *,
+                 walked: dict[int, _Walked] | None = None,
+                 previous: _Frontier | None = None) -> None:
+        """``walked``: what was walked with this same calendar; ``previous``: the frontier of
+        another calendar of the same window, whose walk is taken for a structure with equal
+        inputs (and its free offers too, with the same appointments)."""
+        self.calendar, self.busy = calendar, busy
+        self._days = list(days_between(calendar.first_day, calendar.last_day))
+        self.advisors: dict[int, list[CalendarAdvisor]] = defaultdict(list)
+        by_id: dict[int, int] = {}
+        for advisor in calendar.advisors:
+            self.advisors[advisor.structure_id].append(advisor)
+            by_id[advisor.id] = advisor.structure_id
+        # The modes any period of the structure's advisors offers over the window.
+        self._modes: dict[int, set[str]] = defaultdict(set)
+        for (advisor_id, _weekday), periods in calendar.recurring.items():
+            self._modes[by_id[advisor_id]].update(*(window.modes for _f, _u, window in periods))
+        for (advisor_id, _day), windows in calendar.one_off.items():
+            self._modes[by_id[advisor_id]].update(*(window.modes for window in windows))
+        self.walked: dict[int, _Walked] = walked if walked is not None else {}
+        self.free: dict[int, _Free] = {}
+        self._previous = previous
+        self._slots: dict[int, Slot] = {}
+
+    def structure_ids(self) -> Iterable[int]:
+        return self.advisors.keys()
 
     def firsts(self, structure_id: int, modes: tuple[str | None, ...], lo: float, hi: float,
                now_s: float) -> dict[str | None, Offer]:
         """Per mode of ``modes`` (None: any), the first offer of the structure offering it,
-        starting in ``[lo, hi]`` and free at ``now_s``."""
+        starting in ``[lo, hi]`` (epoch seconds, within the window) and free at ``now_s``."""
+        offered = self._modes.get(structure_id, set())
+        modes = tuple(mode for mode in modes if (mode in offered if mode else offered))
         found: dict[str | None, Offer] = {}
-        free = self._free.get(structure_id)
-        if free is None:
+        if not modes:
             return found
-        starts, entries = free
-        for index in range(bisect_left(starts, lo), len(starts)):
-            if starts[index] > hi:
-                break
-            offer, held_until = entries[index]
-            if held_until <= now_s and _first_of_modes(found, modes, offer):
-                break
-        return found
+        with _walk_lock:
+            free = self.free.get(structure_id) or self._start(structure_id)
+            starts, entries = free.starts, free.entries
+            index = bisect_left(starts, lo)
+            while True:
+                while index < len(starts):
+                    if starts[index] > hi:
+                        return found
+                    offer, held_until = entries[index]
+                    index += 1
+                    if held_until <= now_s and _first_of_modes(found, modes, offer):
+                        return found
+                if not self._advance(structure_id, free):
+                    return found
+                index = max(index, bisect_left(starts, lo))
 
+    def slot(self, structure_id: int, offer: Offer) -> Slot:
+        # Keyed by identity: the frontier holds its offers as long as it lives.
+        slot = self._slots.get(id(offer))
+        if slot is None:
+            slot = self._slots[id(offer)] = offer_slot(structure_id, offer)
+        return slot
 
-class _Scan:
-    """The same answers as ``_FreeIndex``, by walking the offers (what a cold request does:
-    the index pays off from the second request on)."""
+    def _start(self, structure_id: int) -> _Free:
+        walked = self.walked.get(structure_id)
+        previous = self._previous
+        if walked is None:
+            inputs = self.calendar.inputs_of(self.advisors[structure_id])
+            walked = previous.walked.get(structure_id) if previous else None
+            if walked is None or walked.inputs != inputs:
+                walked = _Walked(inputs)
+            self.walked[structure_id] = walked
+        was = previous.free.get(structure_id) if previous else None
+        if was is not None and was.walked is walked and previous and previous.busy is self.busy:
+            free = _Free(walked, was.starts[:], was.entries[:], was.position)
+        else:
+            free = _Free(walked)
+        self.free[structure_id] = free
+        return free
 
-    def __init__(self, offers: Offers, busy: _Busy) -> None:
-        self._offers, self._busy = offers, busy
-
-    def firsts(self, structure_id: int, modes: tuple[str | None, ...], lo: float, hi: float,
-               now_s: float) -> dict[str | None, Offer]:
-        found: dict[str | None, Offer] = {}
-        for offer in _free(self._offers.by_structure.get(structure_id, []), self._busy, lo, hi,
-                           now_s):
-            if _first_of_modes(found, modes, offer):
-                break
-        return found
+    def _advance(self, structure_id: int, free: _Free) -> bool:
+        """Add to ``free`` the structure's next offers (walking its next day when all walked
+        ones are in); False when the window is done."""
+        walked = free.walked
+        if free.position == len(walked.offers):
+            if walked.days == len(self._days):
+                return False
+            offers = self.calendar.offers_of_day(self.advisors[structure_id],
+                                                 self._days[walked.days])
+            offers.sort(key=lambda offer: (offer[4], offer[2]))
+            walked.offers.extend(offers)
+            walked.days += 1
+        busy = self.busy
+        for offer in walked.offers[free.position:]:
+            if not busy.overlaps_for_good(offer[2], offer[0], offer[1]):
+                free.starts.append(offer[0])
+                free.entries.append((offer, busy.held_until(offer[2], offer[0], offer[1])))
+        free.position = len(walked.offers)
+        return True
 
 
 def _first_of_modes(found: dict[str | None, Offer], modes: tuple[str | None, ...],
@@ -158,56 +250,87 @@ def _busy_index(*, first_day: dt.date, last_day: dt.date, build: bool) -> _Busy 
     return index
 
 
-_SECOND_USE = object()
-"""Marks a region-wide list seen once: the next request builds its ``_FreeIndex``."""
+@dataclass
+class _Kept:
+    """A region frontier kept by the process, and what it was computed from."""
+
+    window: tuple[object, ...]
+    offers_version: str
+    appointments_version: str | None
+    """None: its appointments were read live (then it serves no other request)."""
+    frontier: _Frontier
 
 
-def _region_free_index(
-    *, departement: str | None, now: dt.datetime, mode: str | None,
-) -> tuple[Offers, _FreeIndex | _Scan]:
-    """The offers of the region (or of a département) and their ``_FreeIndex``, kept in
-    process memory until the offers or the appointments change (the first request walks the
-    offers instead: building the index costs as much)."""
+def _region_frontier(*, departement: str | None, now: dt.datetime,
+                     mode: str | None) -> _Frontier:
+    """The ``_Frontier`` of the region (or of a département) for ``now``'s booking window.
+
+    Kept in process memory (``slot_cache.keep``): as it is while neither the offers nor the
+    appointments change (``slot_cache`` tokens); what it walked when only the appointments
+    changed; and when the offers changed, its ``Calendar`` is loaded again (four queries) and
+    what it walked for a structure is taken if that structure's inputs are equal
+    (``Calendar.inputs_of``): one advisor's change makes one structure cold, not the region.
+    Appointments come from the process's index of all of them (``_busy_index``), or are read
+    live (one query) while the open transaction wrote one. Without the shared cache,
+    everything is read live (four queries) and nothing is kept."""
     scope, advisors = _region_scope(departement)
-    offers, busy, key = _offers_and_busy(
-        scope=scope, advisors=advisors, now=now, mode=mode, busy_days=_horizon(now)[2],
-        all_advisors=not departement, region=True)
-    if key is None:
-        return offers, _Scan(offers, busy)
-    index = slot_cache.local_get(key[0], key[1], kind=slot_cache.DERIVED)
-    if index is None:  # first use: a walk is as cheap as building the index
-        slot_cache.local_put(key[0], key[1], _SECOND_USE, kind=slot_cache.DERIVED)
-        return offers, _Scan(offers, busy)
-    if index is _SECOND_USE:
-        index = _FreeIndex(offers, busy)
-        slot_cache.local_put(key[0], key[1], index, kind=slot_cache.DERIVED)
-    return offers, index
+    earliest, latest = booking_window(now)
+    first_day, last_day = earliest.astimezone(PARIS).date(), latest.astimezone(PARIS).date()
+    version = slot_cache.availability_version()
+    if not version:
+        calendar = Calendar(advisors=advisors, first_day=first_day, last_day=last_day, now=now,
+                            mode=mode, with_appointments=True)
+        return _Frontier(calendar, _Busy(calendar.busy))
+    busy = _busy_index(first_day=first_day, last_day=last_day, build=True)
+    appointments = slot_cache.appointments_version() if busy is not None else None
+    parts = ("region-frontier", scope, mode or "all")
+    window = (first_day, last_day, settings.INTERVIEW_DURATION_MINUTES,
+              settings.PROGRAMME_GENERAL_END_DATE, connection.settings_dict["NAME"])
+    kept: _Kept | None = slot_cache.kept_get(parts)
+    walked: dict[int, _Walked] | None = None
+    previous: _Frontier | None = None
+    if kept is not None and kept.window == window and kept.offers_version == version:
+        if appointments is not None and kept.appointments_version == appointments:
+            return kept.frontier
+        calendar, walked = kept.frontier.calendar, kept.frontier.walked
+    else:
+        # Without the index, its appointments (read in the same query as absences) serve.
+        calendar = Calendar(advisors=advisors, first_day=first_day, last_day=last_day, now=now,
+                            mode=mode, with_appointments=busy is None)
+        previous = kept.frontier if kept is not None and kept.window == window else None
+        if busy is None:
+            busy = _Busy(calendar.busy)
+    if busy is None:
+        intervals: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        for advisor_id, start, end in active_appointment_rows(
+            advisor_ids=None if departement is None else [a.id for a in calendar.advisors],
+            first_day=first_day, last_day=last_day, now=now,
+        ):
+            intervals[advisor_id].append((start, end))
+        busy = _Busy(intervals)
+    frontier = _Frontier(calendar, busy, walked=walked, previous=previous)
+    slot_cache.keep(parts, _Kept(window, version, appointments, frontier))
+    return frontier
 
 
 def _offers_and_busy(
     *, scope: str, advisors: QuerySet[Advisor], now: dt.datetime, mode: str | None,
-    busy_days: tuple[dt.date, dt.date], all_advisors: bool = False, region: bool = False,
-) -> tuple[Offers, _Busy, tuple[str, tuple[str, ...]] | None]:
+    busy_days: tuple[dt.date, dt.date],
+) -> tuple[Offers, _Busy]:
     """The offers of ``advisors`` (named ``scope`` in the cache) over the booking window of
     ``now``, and their active appointments over ``busy_days``.
 
     Offers from the cache; appointments from the process's index of all of them when it is at
-    hand (a ``region`` list builds it, one query), else read live (one query, none when no
-    advisor is bookable). Miss: the four queries of ``Calendar``, whose appointments cover the
-    whole booking window. ``all_advisors`` says ``advisors`` is every advisor: the appointment
-    query then needs no list of ids. The third item is the key under which what derives from
-    both may be kept in process memory, None when it may not (private tokens, appointments
-    read live).
+    hand (a region-wide list builds it), else read live (one query, none when no advisor is
+    bookable). Miss: the four queries of ``Calendar``, whose appointments cover the whole
+    booking window.
     """
     earliest, latest = booking_window(now)
     first_day, last_day = earliest.astimezone(PARIS).date(), latest.astimezone(PARIS).date()
     version = slot_cache.availability_version()
     parts = (scope, mode or "all", first_day.isoformat(), last_day.isoformat())
     offers: Offers | None = slot_cache.get(version, parts)
-    index = _busy_index(first_day=first_day, last_day=last_day, build=region)
-    key: tuple[str, tuple[str, ...]] | None = None
-    if index is not None and version and not version.startswith(slot_cache.PRIVATE_PREFIX):
-        key = (f"{version}|{slot_cache.appointments_version()}", parts)
+    index = _busy_index(first_day=first_day, last_day=last_day, build=False)
     if offers is None:
         calendar = Calendar(advisors=advisors, first_day=first_day, last_day=last_day,
                              now=now, mode=mode, with_appointments=index is None)
@@ -221,12 +344,12 @@ def _offers_and_busy(
     else:
         intervals: dict[int, list[tuple[int, int]]] = defaultdict(list)
         for advisor_id, start, end in active_appointment_rows(
-            advisor_ids=None if all_advisors else offers.advisor_ids, first_day=busy_days[0],
-            last_day=busy_days[1], now=now,
+            advisor_ids=offers.advisor_ids, first_day=busy_days[0], last_day=busy_days[1],
+            now=now,
         ):
             intervals[advisor_id].append((start, end))
         busy = _Busy(intervals)
-    return offers, busy, key
+    return offers, busy
 
 
 def _free(offers: list[Offer], busy: _Busy, lo: float, hi: float, now_s: float,
@@ -358,7 +481,7 @@ def free_slots_for_structure(
     if window is None:
         return []
     lo, hi = window
-    offers, busy, _key = _offers_and_busy(
+    offers, busy = _offers_and_busy(
         scope=f"structure-{structure.pk}", advisors=Advisor.objects.filter(structure=structure),
         now=now, mode=mode,
         busy_days=(lo.astimezone(PARIS).date(), hi.astimezone(PARIS).date()))
@@ -399,7 +522,7 @@ def _first_free_by_structure(
 def next_free_slots_for_structure(
     *, structure: Structure, now: dt.datetime, mode: str | None = None, limit: int = 3,
 ) -> list[Slot]:
-    offers, busy, _key = _offers_and_busy(
+    offers, busy = _offers_and_busy(
         scope=f"structure-{structure.pk}", advisors=Advisor.objects.filter(structure=structure),
         now=now, mode=mode, busy_days=_horizon(now)[2])
     return _first_free_by_structure(offers, busy, now, limit).get(structure.pk, [])
@@ -411,12 +534,12 @@ def next_free_slot_by_structure(
     """Region-wide: the first free slot of every structure that has one within the horizon."""
     lo_s, hi_s, _days = _horizon(now)
     now_s = now.timestamp()
-    offers, index = _region_free_index(departement=departement, now=now, mode=mode)
+    frontier = _region_frontier(departement=departement, now=now, mode=mode)
     result: dict[int, Slot] = {}
-    for structure_id in offers.by_structure:
-        offer = index.firsts(structure_id, (None,), lo_s, hi_s, now_s).get(None)
+    for structure_id in frontier.structure_ids():
+        offer = frontier.firsts(structure_id, (None,), lo_s, hi_s, now_s).get(None)
         if offer is not None:
-            result[structure_id] = offers.slot(structure_id, offer)
+            result[structure_id] = frontier.slot(structure_id, offer)
     return result
 
 
@@ -426,12 +549,12 @@ def next_free_slot_by_structure_and_mode(
     """Region-wide, in one pass: structure id → {mode → first free slot offering that mode}."""
     lo_s, hi_s, _days = _horizon(now)
     now_s = now.timestamp()
-    offers, index = _region_free_index(departement=departement, now=now, mode=None)
+    frontier = _region_frontier(departement=departement, now=now, mode=None)
     result: dict[int, dict[str, Slot]] = {}
-    for structure_id in offers.by_structure:
-        firsts = index.firsts(structure_id, MODES, lo_s, hi_s, now_s)
+    for structure_id in frontier.structure_ids():
+        firsts = frontier.firsts(structure_id, MODES, lo_s, hi_s, now_s)
         if firsts:
-            result[structure_id] = {mode: offers.slot(structure_id, offer)
+            result[structure_id] = {mode: frontier.slot(structure_id, offer)
                                     for mode, offer in firsts.items() if mode is not None}
     return result
 
