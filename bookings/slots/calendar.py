@@ -9,15 +9,16 @@ Used by the free-slot engine (``bookings.slots.free``) and the weekly compliance
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import holidays
 from django.conf import settings
-from django.db import connection
+from django.db import connection, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import (
     BigIntegerField,
@@ -284,79 +285,50 @@ def held_appointment_rows(*, first_day: dt.date, last_day: dt.date,
     )
 
 
-class Calendar:
-    """Availability, absences and appointments of some advisors over a period, loaded in a
-    fixed number of queries; answers "what is offered / free for this advisor on this day".
+CONVENTION_FIELDS = ("id", "structure_id", "signed_on", "services_start_on",
+                     "termination_letter_received_on", "termination_requested_end_on",
+                     "formal_notice_received_on", "formal_notice_answered_on", "created_at")
+"""What the calendar reads of a convention (``pick_current_convention``,
+``convention_services_open``); the others are not loaded."""
 
-    Bookability (convention rules evaluated in Python, without their French reasons) is
-    computed once per structure and day.
-    """
 
-    def __init__(
-        self,
-        *,
-        advisors: QuerySet[Advisor],
-        first_day: dt.date,
-        last_day: dt.date,
-        now: dt.datetime,
-        mode: str | None,
-        with_appointments: bool,
-        exclude_appointment_id: int | None = None,
-    ) -> None:
-        candidates = advisors.filter(
-            Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=first_day),
-            designated_on__lte=last_day,
-            user__is_active=True,
-            structure__status=StructureStatus.ACTIVE,
-        )
-        # Date of the first initial training attended (advisors.selectors'
-        # initial_training_attended), as a grouped join: one pass, not a subquery per advisor.
-        trained_on = Min("user__training_attendances__session__date", filter=Q(
-            user__training_attendances__attended=True,
-            user__training_attendances__session__kind=TrainingKind.INITIAL,
-        ))
-        self.advisors: list[CalendarAdvisor] = [
-            CalendarAdvisor(*row) for row in
-            candidates.annotate(trained_on=trained_on)
-            .filter(trained_on__lte=last_day)
-            .order_by("structure_id", "pk")
-            .values_list("id", "structure_id", "designated_on", "withdrawn_on", "trained_on",
-                         "structure__address", "structure__postal_code", "structure__commune")
-        ]
-        self.conventions: dict[int, list[Convention]] = defaultdict(list)
-        self.holidays = frozenset(
-            day for year in range(first_day.year, last_day.year + 1)
-            for day in _french_holidays(year)
-        )
-        self.first_day, self.last_day = first_day, last_day
-        self._whole: dict[int, tuple[set[int], dict[int, list[_Step]], set[dt.date]]] = {}
-        self._one_offs: dict[int, list[tuple[dt.date, tuple[_Window, ...]]]] | None = None
-        self._services_open: dict[tuple[int, dt.date], bool] = {}
-        self._day_bases: dict[dt.date, tuple[int, bool]] = {}
-        self._plans: dict[tuple[_Window, ...], list[_Step]] = {}
-        self.recurring: dict[tuple[int, int], list[tuple[dt.date, dt.date | None, _Window]]] = (
-            defaultdict(list)
-        )
-        self.one_off: dict[tuple[int, dt.date], list[_Window]] = defaultdict(list)
-        # Absences and appointments as (start, end) UTC epoch seconds, per advisor.
-        self.absences: dict[int, list[tuple[int, int]]] = defaultdict(list)
-        self.absence_kinds: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
-        self.busy: dict[int, list[tuple[int, int]]] = defaultdict(list)
-        if not self.advisors:
-            return
-        # A few ids are cheapest as a list; many, as a subquery (compiled once, any number).
-        ids: Iterable[int] = ([a.pk for a in self.advisors] if len(self.advisors) <= 20
-                              else candidates.order_by().values_list("pk", flat=True))
-        by_id = {a.pk: a for a in self.advisors}
-        for convention in Convention.objects.filter(
-            structure_id__in={a.structure_id for a in self.advisors}
-        ).order_by():
-            self.conventions[convention.structure_id].append(convention)
+class _Query:
+    """A ``values_list`` queryset. ``prepared``: compiled once, its SQL run again by each
+    ``rows()``, for the queries of a scope loaded again and again (building and compiling them
+    costs more than running them); the rows are what iterating the queryset gives."""
+
+    def __init__(self, queryset: QuerySet[Any], *, prepared: bool) -> None:
+        self.queryset = queryset
+        self._compiled: tuple[SQLCompiler, str, tuple[Any, ...]] | None = None
+        if prepared:
+            compiler = queryset.query.get_compiler(queryset.db)
+            sql, params = compiler.as_sql()
+            self._compiled = (compiler, sql, tuple(params))
+
+    def rows(self) -> list[tuple[Any, ...]]:
+        if self._compiled is None:
+            return list(self.queryset)
+        compiler, sql, params = self._compiled
+        with connections[self.queryset.db].cursor() as cursor:
+            cursor.execute(sql, params)
+            fetched = cursor.fetchall()
+        return [tuple(row) for row in compiler.results_iter(results=[fetched])]
+
+
+@dataclass(frozen=True, slots=True)
+class _PeriodQueries:
+    """The queries of a calendar, but the advisors': their conventions, their weekly and
+    one-off periods (one query), their absences."""
+
+    conventions: _Query
+    availability: _Query
+    absences: _Query
+
+    @classmethod
+    def build(cls, *, ids: Iterable[int], structure_ids: Iterable[int], first_day: dt.date,
+              last_day: dt.date, mode: str | None, prepared: bool) -> _PeriodQueries:
         mode_q = Q(**{f"offers_{mode}": True}) if mode else Q()
-        minutes = settings.INTERVIEW_DURATION_MINUTES
-
-        # Availability: weekly and one-off periods in one query (a one-off period is a row
-        # with weekday -1 valid from its date until its date).
+        # A one-off period is a row with weekday -1 valid from its date until its date.
         weekly = (
             RecurringAvailability.objects.filter(mode_q, advisor_id__in=ids,
                                                  valid_from__lte=last_day)
@@ -375,7 +347,135 @@ class Calendar:
                          "start_time", "end_time", "offers_in_person", "offers_video",
                          "offers_phone", "place")
         )
-        for row in weekly.union(one_off, all=True):
+        absences = (
+            Absence.objects.filter(advisor_id__in=ids, starts_at__lt=_day_start(
+                last_day + dt.timedelta(days=1)), ends_at__gt=_day_start(first_day))
+            .order_by()
+            .annotate(start_s=_EpochSeconds("starts_at"), end_s=_EpochSeconds("ends_at"))
+            .values_list("advisor_id", "start_s", "end_s", "kind")
+        )
+        return cls(
+            _Query(Convention.objects.filter(structure_id__in=structure_ids).order_by()
+                   .values_list(*CONVENTION_FIELDS), prepared=prepared),
+            _Query(weekly.union(one_off, all=True), prepared=prepared),
+            _Query(absences, prepared=prepared),
+        )
+
+
+def _advisor_rows(candidates: QuerySet[Advisor], last_day: dt.date) -> QuerySet[Advisor, Any]:
+    """The calendar's advisors (``CalendarAdvisor`` fields) among ``candidates``: trained by
+    ``last_day``."""
+    # Date of the first initial training attended (advisors.selectors'
+    # initial_training_attended), as a grouped join: one pass, not a subquery per advisor.
+    trained_on = Min("user__training_attendances__session__date", filter=Q(
+        user__training_attendances__attended=True,
+        user__training_attendances__session__kind=TrainingKind.INITIAL,
+    ))
+    return (candidates.annotate(trained_on=trained_on)
+            .filter(trained_on__lte=last_day)
+            .order_by("structure_id", "pk")
+            .values_list("id", "structure_id", "designated_on", "withdrawn_on", "trained_on",
+                         "structure__address", "structure__postal_code", "structure__commune"))
+
+
+_kept_queries_lock = threading.Lock()
+_kept_queries: dict[tuple[object, ...], tuple[_Query, _PeriodQueries]] = {}
+
+
+def _prepared_queries(keep: Hashable, candidates: QuerySet[Advisor], first_day: dt.date,
+                      last_day: dt.date, mode: str | None) -> tuple[_Query, _PeriodQueries]:
+    """The prepared queries of the calendar of ``candidates`` (named ``keep``) over a period,
+    kept in process memory (those of the last 16 scopes and periods)."""
+    key = (keep, connection.alias, connection.settings_dict["NAME"], first_day, last_day, mode)
+    with _kept_queries_lock:
+        found = _kept_queries.get(key)
+    if found is None:
+        ids = candidates.order_by().values_list("pk", flat=True)
+        found = (_Query(_advisor_rows(candidates, last_day), prepared=True),
+                 _PeriodQueries.build(ids=ids, structure_ids=candidates.order_by()
+                                      .values_list("structure_id", flat=True),
+                                      first_day=first_day, last_day=last_day, mode=mode,
+                                      prepared=True))
+        with _kept_queries_lock:
+            if len(_kept_queries) >= 16:
+                _kept_queries.clear()
+            _kept_queries[key] = found
+    return found
+
+
+class Calendar:
+    """Availability, absences and appointments of some advisors over a period, loaded in a
+    fixed number of queries; answers "what is offered / free for this advisor on this day".
+
+    Bookability (convention rules evaluated in Python, without their French reasons) is
+    computed once per structure and day.
+    """
+
+    def __init__(
+        self,
+        *,
+        advisors: QuerySet[Advisor],
+        first_day: dt.date,
+        last_day: dt.date,
+        now: dt.datetime,
+        mode: str | None,
+        with_appointments: bool,
+        exclude_appointment_id: int | None = None,
+        keep: Hashable | None = None,
+    ) -> None:
+        """``keep``: a name for ``advisors`` under which, without appointments, the compiled
+        queries of the period are kept in process memory (a scope loaded again and again)."""
+        self._conventions: dict[int, list[Convention]] = {}
+        self.holidays = frozenset(
+            day for year in range(first_day.year, last_day.year + 1)
+            for day in _french_holidays(year)
+        )
+        self.first_day, self.last_day = first_day, last_day
+        self._whole: dict[int, tuple[set[int], dict[int, list[_Step]], set[dt.date]]] = {}
+        self._one_offs: dict[int, list[tuple[dt.date, tuple[_Window, ...]]]] | None = None
+        # Per structure, the rows of its conventions (``CONVENTION_FIELDS``), made
+        # ``Convention``s when a day of the structure is first checked.
+        self._convention_rows: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+        self._services_open: dict[tuple[int, dt.date], bool] = {}
+        self._day_bases: dict[dt.date, tuple[int, bool]] = {}
+        self._plans: dict[tuple[_Window, ...], list[_Step]] = {}
+        self.recurring: dict[tuple[int, int], list[tuple[dt.date, dt.date | None, _Window]]] = (
+            defaultdict(list)
+        )
+        self.one_off: dict[tuple[int, dt.date], list[_Window]] = defaultdict(list)
+        # Absences and appointments as (start, end) UTC epoch seconds, per advisor.
+        self.absences: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        self.absence_kinds: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
+        self.busy: dict[int, list[tuple[int, int]]] = defaultdict(list)
+
+        candidates = advisors.filter(
+            Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=first_day),
+            designated_on__lte=last_day,
+            user__is_active=True,
+            structure__status=StructureStatus.ACTIVE,
+        )
+        prepared = keep is not None and not with_appointments
+        if prepared:
+            advisor_query, queries = _prepared_queries(keep, candidates, first_day, last_day,
+                                                       mode)
+            advisor_rows = advisor_query.rows()
+        else:
+            advisor_rows = list(_advisor_rows(candidates, last_day))
+        self.advisors: list[CalendarAdvisor] = [CalendarAdvisor(*row) for row in advisor_rows]
+        if not self.advisors:
+            return
+        by_id = {a.pk: a for a in self.advisors}
+        # A few ids are cheapest as a list; many, as a subquery (compiled once, any number).
+        ids: Iterable[int] = ([a.pk for a in self.advisors] if len(self.advisors) <= 20
+                              else candidates.order_by().values_list("pk", flat=True))
+        if not prepared:
+            queries = _PeriodQueries.build(
+                ids=ids, structure_ids={a.structure_id for a in self.advisors},
+                first_day=first_day, last_day=last_day, mode=mode, prepared=False)
+        for row in queries.conventions.rows():
+            self._convention_rows[row[1]].append(row)
+        minutes = settings.INTERVIEW_DURATION_MINUTES
+        for row in queries.availability.rows():
             advisor_id, weekday, valid_from, valid_until, start, end, ip, vi, ph, place = row
             if advisor_id not in by_id:
                 continue
@@ -386,28 +486,21 @@ class Calendar:
             else:
                 self.recurring[advisor_id, weekday].append((valid_from, valid_until, window))
         for periods in self.recurring.values():
-            periods.sort(key=lambda period: period[2].start_time)
+            if len(periods) > 1:
+                periods.sort(key=lambda period: period[2].start_time)
 
         # Absences and active appointments in one query, as epoch seconds.
-        period_start = dt.datetime.combine(first_day, dt.time.min, tzinfo=PARIS)
-        period_end = dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time.min,
-                                         tzinfo=PARIS)
-        busy = (
-            Absence.objects.filter(advisor_id__in=ids, starts_at__lt=period_end,
-                                   ends_at__gt=period_start)
-            .order_by()
-            .annotate(start_s=_EpochSeconds("starts_at"), end_s=_EpochSeconds("ends_at"))
-            .values_list("advisor_id", "start_s", "end_s", "kind")
-        )
         if with_appointments:
             appointments = active_appointments(
                 advisor_ids=ids, first_day=first_day, last_day=last_day, now=now,
                 exclude_appointment_id=exclude_appointment_id)
-            busy = busy.union(
+            busy: Iterable[tuple[int, int, int, str]] = queries.absences.queryset.union(
                 appointments.annotate(busy_kind=Value(_APPOINTMENT, output_field=CharField()))
                 .values_list("advisor_id", "start_s", "end_s", "busy_kind"),
                 all=True,
             )
+        else:
+            busy = queries.absences.rows()
         for advisor_id, start_s, end_s, kind in busy:
             if kind == _APPOINTMENT:
                 self.busy[advisor_id].append((start_s, end_s))
@@ -426,11 +519,19 @@ class Calendar:
         key = (advisor.structure_id, day)
         if key not in self._services_open:
             # advisors.selectors.structure_services_open, on the conventions loaded above.
-            convention = pick_current_convention(self.conventions.get(advisor.structure_id, ()),
-                                                 day)
+            convention = pick_current_convention(self.conventions(advisor.structure_id), day)
             self._services_open[key] = bool(
                 convention and convention_services_open(convention, on=day))
         return self._services_open[key]
+
+    def conventions(self, structure_id: int) -> list[Convention]:
+        """The structure's conventions (only ``CONVENTION_FIELDS`` loaded)."""
+        found = self._conventions.get(structure_id)
+        if found is None:
+            found = self._conventions[structure_id] = [
+                Convention.from_db(connection.alias, CONVENTION_FIELDS, row)
+                for row in self._convention_rows.get(structure_id, ())]
+        return found
 
     def windows(self, advisor_id: int, day: dt.date) -> list[_Window]:
         windows = [
@@ -598,10 +699,8 @@ class Calendar:
                   for advisor in advisors for weekday in range(7)),
             tuple(tuple(one_off.get(advisor.id, ())) for advisor in advisors),
             tuple(tuple(self.absences.get(advisor.id, ())) for advisor in advisors),
-            tuple(tuple(getattr(convention, field.attname)
-                        for field in Convention._meta.concrete_fields)
-                  for structure_id in dict.fromkeys(a.structure_id for a in advisors)
-                  for convention in self.conventions.get(structure_id, ())),
+            tuple(tuple(self._convention_rows.get(structure_id, ()))
+                  for structure_id in dict.fromkeys(a.structure_id for a in advisors)),
         )
 
     def _one_off_by_advisor(self) -> dict[int, list[tuple[dt.date, tuple[_Window, ...]]]]:

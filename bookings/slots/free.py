@@ -296,7 +296,7 @@ def _region_frontier(*, departement: str | None, now: dt.datetime,
     else:
         # Without the index, its appointments (read in the same query as absences) serve.
         calendar = Calendar(advisors=advisors, first_day=first_day, last_day=last_day, now=now,
-                            mode=mode, with_appointments=busy is None)
+                            mode=mode, with_appointments=busy is None, keep=scope)
         previous = kept.frontier if kept is not None and kept.window == window else None
         if busy is None:
             busy = _Busy(calendar.busy)
