@@ -411,6 +411,8 @@ class Calendar:
     computed once per structure and day.
     """
 
+    advisors: list[CalendarAdvisor]
+
     def __init__(
         self,
         *,
@@ -425,29 +427,7 @@ class Calendar:
     ) -> None:
         """``keep``: a name for ``advisors`` under which, without appointments, the compiled
         queries of the period are kept in process memory (a scope loaded again and again)."""
-        self._conventions: dict[int, list[Convention]] = {}
-        self.holidays = frozenset(
-            day for year in range(first_day.year, last_day.year + 1)
-            for day in _french_holidays(year)
-        )
-        self.first_day, self.last_day = first_day, last_day
-        self._whole: dict[int, tuple[set[int], dict[int, list[_Step]], set[dt.date]]] = {}
-        self._one_offs: dict[int, list[tuple[dt.date, tuple[_Window, ...]]]] | None = None
-        # Per structure, the rows of its conventions (``CONVENTION_FIELDS``), made
-        # ``Convention``s when a day of the structure is first checked.
-        self._convention_rows: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
-        self._services_open: dict[tuple[int, dt.date], bool] = {}
-        self._day_bases: dict[dt.date, tuple[int, bool]] = {}
-        self._plans: dict[tuple[_Window, ...], list[_Step]] = {}
-        self.recurring: dict[tuple[int, int], list[tuple[dt.date, dt.date | None, _Window]]] = (
-            defaultdict(list)
-        )
-        self.one_off: dict[tuple[int, dt.date], list[_Window]] = defaultdict(list)
-        # Absences and appointments as (start, end) UTC epoch seconds, per advisor.
-        self.absences: dict[int, list[tuple[int, int]]] = defaultdict(list)
-        self.absence_kinds: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
-        self.busy: dict[int, list[tuple[int, int]]] = defaultdict(list)
-
+        self._init_state(first_day, last_day)
         candidates = advisors.filter(
             Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=first_day),
             designated_on__lte=last_day,
@@ -461,7 +441,7 @@ class Calendar:
             advisor_rows = advisor_query.rows()
         else:
             advisor_rows = list(_advisor_rows(candidates, last_day))
-        self.advisors: list[CalendarAdvisor] = [CalendarAdvisor(*row) for row in advisor_rows]
+        self.advisors = [CalendarAdvisor(*row) for row in advisor_rows]
         if not self.advisors:
             return
         by_id = {a.pk: a for a in self.advisors}
@@ -507,6 +487,32 @@ class Calendar:
             else:
                 self.absences[advisor_id].append((start_s, end_s))
                 self.absence_kinds[advisor_id].append((start_s, end_s, kind))
+
+    def _init_state(self, first_day: dt.date, last_day: dt.date) -> None:
+        """An empty calendar of the period (``__init__`` then loads it)."""
+        self.advisors = []
+        self._conventions: dict[int, list[Convention]] = {}
+        self.holidays = frozenset(
+            day for year in range(first_day.year, last_day.year + 1)
+            for day in _french_holidays(year)
+        )
+        self.first_day, self.last_day = first_day, last_day
+        self._whole: dict[int, tuple[set[int], dict[int, list[_Step]], set[dt.date]]] = {}
+        self._one_offs: dict[int, list[tuple[dt.date, tuple[_Window, ...]]]] | None = None
+        # Per structure, the rows of its conventions (``CONVENTION_FIELDS``), made
+        # ``Convention``s when a day of the structure is first checked.
+        self._convention_rows: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+        self._services_open: dict[tuple[int, dt.date], bool] = {}
+        self._day_bases: dict[dt.date, tuple[int, bool]] = {}
+        self._plans: dict[tuple[_Window, ...], list[_Step]] = {}
+        self.recurring: dict[tuple[int, int], list[tuple[dt.date, dt.date | None, _Window]]] = (
+            defaultdict(list)
+        )
+        self.one_off: dict[tuple[int, dt.date], list[_Window]] = defaultdict(list)
+        # Absences and appointments as (start, end) UTC epoch seconds, per advisor.
+        self.absences: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        self.absence_kinds: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
+        self.busy: dict[int, list[tuple[int, int]]] = defaultdict(list)
 
     def is_bookable(self, advisor: CalendarAdvisor, day: dt.date) -> bool:
         """Same rule as ``advisors.selectors.advisor_is_bookable``, on preloaded data."""
@@ -862,17 +868,7 @@ def one_advisor_day_calendar(
     if mode is not None and mode not in MODES:
         raise ValueError(mode)
     calendar = Calendar.__new__(Calendar)
-    calendar.advisors = []
-    calendar.conventions = defaultdict(list)
-    calendar.holidays = frozenset(_french_holidays(day.year))
-    calendar._services_open = {}
-    calendar._day_bases = {}
-    calendar._plans = {}
-    calendar.recurring = defaultdict(list)
-    calendar.one_off = defaultdict(list)
-    calendar.absences = defaultdict(list)
-    calendar.absence_kinds = defaultdict(list)
-    calendar.busy = defaultdict(list)
+    calendar._init_state(day, day)
     advisor_sql, conventions_sql, weekly_sql, one_off_sql, busy_sql = _one_advisor_sql(
         connection.vendor, mode, exclude_appointment_id is not None)
     with connection.cursor() as cursor:
@@ -909,7 +905,7 @@ def one_advisor_day_calendar(
             calendar.one_off[advisor_id, day].append(window)
     for weekly_periods in calendar.recurring.values():
         weekly_periods.sort(key=lambda period: period[2].start_time)
-    calendar.conventions[structure_id] = list(
+    calendar._conventions[structure_id] = list(
         Convention.objects.raw(conventions_sql, [structure_id]))
     adapt = connection.ops.adapt_datetimefield_value
     day_start, day_end = adapt(_day_start(day)), adapt(_day_start(day + dt.timedelta(days=1)))
