@@ -351,9 +351,10 @@ def _stamp(instance: _M, now: dt.datetime, *, by: User | None = None) -> _M:
     return instance
 
 
-def _lock_advisor(advisor: Advisor) -> Advisor:
+def _lock_advisor(advisor: Advisor | int) -> Advisor:
+    """The advisor (or advisor id) locked for this transaction, with structure and user."""
     return (Advisor.objects.select_for_update(of=("self",)).select_related("structure", "user")
-            .get(pk=advisor.pk))
+            .get(pk=advisor if isinstance(advisor, int) else advisor.pk))
 
 
 def _reminder_due(starts_at: dt.datetime) -> dt.datetime:
@@ -553,14 +554,14 @@ def appointment_confirm(*, appointment: Appointment, now: dt.datetime) -> Appoin
     refusal: BookingError | None = None
     with transaction.atomic():
         appointment = (Appointment.objects.select_for_update(of=("self",))
-                       .select_related("advisor__structure", "advisor__user", "structure",
-                                       "youth").get(pk=appointment.pk))
+                       .select_related("structure", "youth").get(pk=appointment.pk))
         if appointment.status == AppointmentStatus.CONFIRMED:
             return appointment
         if appointment.status != AppointmentStatus.PENDING:
             raise BookingError(_("Cette réservation n'est plus valable : choisissez un nouveau "
                                  "créneau."))
-        advisor = _lock_advisor(appointment.advisor)
+        # Locked with its structure and user, which the emails' snapshot reads.
+        advisor = appointment.advisor = _lock_advisor(appointment.advisor_id)
         notice = appointment.booked_by_id is None
         window_from = appointment.held_at if notice else now
         earliest, _latest = booking_window(window_from, notice=notice)

@@ -580,7 +580,7 @@ def _pending_appointment(request: HttpRequest, public_id) -> Appointment:
     if request.session.get(PENDING_SESSION_KEY) != str(public_id):
         raise Http404
     appointment = (Appointment.objects.filter(public_id=public_id)
-                   .select_related("structure", "youth", "advisor__user").first())
+                   .select_related("structure", "youth").first())
     if appointment is None:
         raise Http404
     return appointment
