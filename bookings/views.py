@@ -435,7 +435,11 @@ def book(request: HttpRequest, slug: str) -> HttpResponse:
                        initial=initial, account_email=youth.email if youth else "")
     context = {"structure": structure, "slot": slot, "form": form, "advisor": advisor,
                "logged_in_youth": youth is not None, "today": _local(now).date(),
-               "guardian_age": GUARDIAN_AGE}
+               "guardian_age": GUARDIAN_AGE,
+               # Nothing typed and nothing known of the visitor: the fields' markup is the same
+               # for everyone offered these modes (and this day), so it is rendered once.
+               "form_fields_key": "" if form.is_bound or youth is not None else
+               f"{','.join(slot.modes)}|{mode or ''}|{_local(now).date().isoformat()}"}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if not _booking_allowed(request, data["email"]):

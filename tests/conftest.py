@@ -56,10 +56,12 @@ def _every_email_subject_has_the_prefix():
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """Rate limits live in the cache: start every test from a clean one."""
-    from django.core.cache import cache
+    """Rate limits live in the cache, template fragments in their own: start every test from
+    clean ones."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all(initialized_only=False):
+        cache.clear()
     yield
 
 

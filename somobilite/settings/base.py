@@ -201,6 +201,14 @@ if CACHE_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Template fragments that are the same for every visitor ({% cache %}, e.g. the fields of the
+# booking form, 75 % of that page's CPU): kept in each process's memory, so that a deploy that
+# changes them starts from nothing (a shared cache would serve the old markup), bounded.
+CACHES["template_fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "template-fragments",
+    "OPTIONS": {"MAX_ENTRIES": 200},
+}
 
 # Celery: a real broker when CELERY_BROKER_URL (default REDIS_URL) is set, else tasks run
 # in-process. Publishing a task after commit makes one connection attempt, bounded in time: with
