@@ -331,8 +331,8 @@ class Bench:
         """The region-wide list after availability changed, one request at a time: the offers
         cache invalidated before each request, (1) by a real change of one advisor's weekly
         period (what an advisor does; the goal), (2) with no change of data, (3) by a change
-        of a period of every advisor, never seen before by any worker (every structure's walk
-        starts again). The periods are put back at the end."""
+        of a period of every advisor (its place), never seen before by any worker (every
+        structure's walk starts again, as long as before). The periods are put back at the end."""
         mornings = [row[0] for row in self.sql(
             "SELECT id FROM bookings_recurringavailability WHERE start_time = '09:00' "
             "AND end_time = '12:00' ORDER BY id")]
@@ -342,11 +342,12 @@ class Bench:
             ("un·e conseiller·ère change une période hebdomadaire",
              lambda sample: self.sql(toggle, [[mornings[sample * 37 % len(mornings)]]])),
             ("invalidation seule, données inchangées", lambda sample: None),
-            # A new end each time (12:01, 12:02…: no new slot), never seen by any worker.
+            # A new place each time, never seen by any worker: every structure's offers
+            # change, at the same hours (its walk is as long as before).
             ("toutes les structures changent (froid complet)",
              lambda sample: self.sql(
-                 "UPDATE bookings_recurringavailability SET end_time = time '12:00' + "
-                 "make_interval(mins => %s) WHERE id = ANY(%s)", [sample + 1, mornings])),
+                 "UPDATE bookings_recurringavailability SET place = %s WHERE id = ANY(%s)",
+                 [f"Salle {sample + 1} (banc)", mornings])),
         ]
         print(f"\nListe régionale froide ({self.args.cold_samples} requêtes seules par cas, le "
               "cache des créneaux offerts invalidé avant chacune) :")
@@ -368,8 +369,8 @@ class Bench:
                                            "médiane", f"{median:.0f} ms", "≤ 60 ms",
                                            median <= 60))
         finally:
-            self.sql("UPDATE bookings_recurringavailability SET end_time = time '12:00' "
-                     "WHERE id = ANY(%s)", [mornings])
+            self.sql("UPDATE bookings_recurringavailability SET end_time = time '12:00', "
+                     "place = '' WHERE id = ANY(%s)", [mornings])
             self.bump_offers()
 
     def first_request(self) -> None:
