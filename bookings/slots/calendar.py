@@ -684,15 +684,32 @@ class Calendar:
         base, transition = self._day_base(day)
         offers: list[Offer] = []
         for advisor in advisors:
-            published = self._whole.get(advisor.id)
-            if published is None:
-                published = self._whole[advisor.id] = self._published(
-                    advisor.id, self.first_day, self.last_day)
-            weekdays, plans, extra = published
+            weekdays, plans, extra = self._published_over_period(advisor.id)
             if weekday in weekdays or day in extra:
                 offers.extend(self._day_offers(advisor, day, weekday, ordinal, base, transition,
                                                plans, extra))
         return offers
+
+    def publishing_days(self, advisors: Iterable[CalendarAdvisor],
+                        ) -> tuple[set[int], set[dt.date]]:
+        """The weekdays on which any of ``advisors`` publishes a weekly period (valid on some
+        day of the period or not), and their one-off days: ``offers_of_day`` is empty on every
+        other day."""
+        weekdays: set[int] = set()
+        days: set[dt.date] = set()
+        for advisor in advisors:
+            published, _plans, extra = self._published_over_period(advisor.id)
+            weekdays |= published
+            days |= extra
+        return weekdays, days
+
+    def _published_over_period(self, advisor_id: int,
+                               ) -> tuple[set[int], dict[int, list[_Step]], set[dt.date]]:
+        published = self._whole.get(advisor_id)
+        if published is None:
+            published = self._whole[advisor_id] = self._published(
+                advisor_id, self.first_day, self.last_day)
+        return published
 
     def inputs_of(self, advisors: Sequence[CalendarAdvisor]) -> tuple[object, ...]:
         """Everything ``offers_of_day`` reads about ``advisors`` (and their structures): two

@@ -126,6 +126,8 @@ class _Frontier:
         inputs (and its free offers too, with the same appointments)."""
         self.calendar, self.busy = calendar, busy
         self._days = list(days_between(calendar.first_day, calendar.last_day))
+        self._weekdays = [day.weekday() for day in self._days]
+        self._publishing: dict[int, tuple[set[int], set[dt.date]]] = {}
         self.advisors: dict[int, list[CalendarAdvisor]] = defaultdict(list)
         by_id: dict[int, int] = {}
         for advisor in calendar.advisors:
@@ -199,11 +201,21 @@ class _Frontier:
         ones are in); False when the window is done."""
         walked = free.walked
         if free.position == len(walked.offers):
-            if walked.days == len(self._days):
+            days, advisors = self._days, self.advisors[structure_id]
+            publishing = self._publishing.get(structure_id)
+            if publishing is None:
+                publishing = self._publishing[structure_id] = self.calendar.publishing_days(
+                    advisors)
+            weekdays, dates = publishing
+            # Days none of its advisors publishes anything on are passed without a look.
+            while walked.days < len(days) and (self._weekdays[walked.days] not in weekdays
+                                               and days[walked.days] not in dates):
+                walked.days += 1
+            if walked.days == len(days):
                 return False
-            offers = self.calendar.offers_of_day(self.advisors[structure_id],
-                                                 self._days[walked.days])
-            offers.sort(key=lambda offer: (offer[4], offer[2]))
+            offers = self.calendar.offers_of_day(advisors, days[walked.days])
+            if len(advisors) > 1:  # each advisor's offers come by start
+                offers.sort(key=lambda offer: (offer[4], offer[2]))
             walked.offers.extend(offers)
             walked.days += 1
         busy = self.busy
