@@ -30,7 +30,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import SimpleLazyObject
 from django.utils.text import capfirst
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -250,11 +252,31 @@ def structure_slots(request: HttpRequest, slug: str) -> HttpResponse:
     now = timezone.now()
     week, weeks, slots = _week_and_slots(request, structure, now, mode)
     book = SlugURL("bookings:book")(structure.slug)
-    days = _slot_days(slots, lambda slot: f"{book}?{booking_query(slot, mode)}")
     return render(request, "bookings/structure_slots.html", {
-        "structure": structure, "mode": mode, "modes": Mode.choices, "days": days,
+        "structure": structure, "mode": mode,
+        "grid_key": _grid_key(request, structure, mode, week, weeks, slots),
+        # Written only when the grid is not in the fragment cache (see the template).
+        "days": SimpleLazyObject(lambda: _slot_days(
+            slots, lambda slot: f"{book}?{booking_query(slot, mode)}")),
         **_week_navigation(request, week, weeks, mode),
     })
+
+
+def _grid_key(request: HttpRequest, structure: Structure, mode: str | None, week: dt.date,
+              weeks: tuple[dt.date, dt.date], slots: list[Slot]) -> str:
+    """Everything the structure page's body (``structure_slots.html``, inside ``{% cache %}``)
+    is written from, as one string: the language, the page's path (its links), the structure's
+    name and address, the mode, the week shown, the first and last weeks of the booking window
+    (the navigation), and each free slot's advisor, start (epoch seconds: its Paris day and
+    time follow, daylight saving included) and modes.
+
+    Equal keys give the same markup, so it is written once per process and key; the slots are
+    read live on every request (``free_slots_for_structure``), so a slot booked, held, past the
+    48-hour notice or withdrawn by an advisor changes the key at once: nothing to invalidate,
+    nothing stale. ``repr`` keeps the parts apart whatever they contain."""
+    return repr((get_language(), request.path, structure.public_name, structure.address,
+                 structure.postal_code, structure.commune, mode, week, weeks,
+                 [(slot.advisor_id, slot.starts_at.timestamp(), slot.modes) for slot in slots]))
 
 
 def _slot_days(slots: list[Slot], url: Callable[[Slot], str]) -> list[dict]:

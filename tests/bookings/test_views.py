@@ -10,16 +10,18 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.core import mail
+from django.core.cache import caches
 from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import User
+from bookings import services
 from bookings.links import appointment_manage_token
-from bookings.models import Appointment, AppointmentStatus, WaitingListEntry
+from bookings.models import AbsenceKind, Appointment, AppointmentStatus, WaitingListEntry
 from bookings.slots import cache as slot_cache
-from tests.factories import StructureFactory
+from tests.factories import StructureFactory, YouthFactory
 from tests.loopback import fail_soft_caches, free_port
 
 from .web_support import (
@@ -293,6 +295,107 @@ def test_inactive_or_unknown_structure_is_404(client, frozen):
     StructureFactory(slug="candidate", status="candidate")
     assert client.get(reverse("bookings:structure_slots", args=["candidate"])).status_code == 404
     assert client.get(reverse("bookings:structure_slots", args=["nope"])).status_code == 404
+
+
+def _page(client, advisor, params=None) -> str:
+    response = client.get(reverse("bookings:structure_slots", args=[advisor.structure.slug]),
+                          params)
+    assert response.status_code == 200
+    return text(response)
+
+
+def _kept_grids() -> int:
+    """Structure page bodies kept by this process (the "template_fragments" cache)."""
+    return sum(".structure_slots." in key for key in caches["template_fragments"]._cache)
+
+
+def _slot_links(content: str) -> int:
+    return content.count('class="btn btn-outline-primary slot-link"')
+
+
+def test_structure_page_body_is_kept_until_a_slot_changes(
+    client, advisor, frozen, django_capture_on_commit_callbacks,
+):
+    """The body is written once per key; each change goes through the real path (the booking
+    form and its code, an advisor's absence through the service and its signals, time) and
+    shows on the very next request."""
+    first = book_url(advisor, FIRST_SLOT)
+    content = _page(client, advisor)
+    assert _slot_links(content) == 9 and first in content
+    assert _page(client, advisor) == content and _kept_grids() == 1
+    # A hold takes the slot at once, for everybody.
+    confirm_url, code = _book_and_get_code(client, advisor)
+    held = _page(Client(), advisor)
+    assert _slot_links(held) == 8 and first not in held and _kept_grids() == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(confirm_url, {"code": code, "action": "verify"})
+    assert _page(Client(), advisor) == held  # confirmed: still taken, same body
+    # An advisor's absence on Thursday.
+    services.absence_create(
+        advisor=advisor, starts_at=dt.datetime(2026, 3, 5, 8, 0, tzinfo=PARIS),
+        ends_at=dt.datetime(2026, 3, 5, 13, 0, tzinfo=PARIS), kind=AbsenceKind.SHORT,
+        reason="Formation", confirm_cancellations=False, now=NOW)
+    absent = _page(Client(), advisor)
+    assert "Jeudi 5 mars" not in absent and "Mercredi 4 mars" in absent
+    assert _slot_links(absent) == 5
+    # The 48-hour notice: an hour later, Wednesday 9:00 is no longer offered… (it is held
+    # anyway: Wednesday 10:00 goes at 10:00 on Monday).
+    frozen.move_to(NOW + dt.timedelta(hours=2, minutes=1))
+    later = _page(Client(), advisor)
+    assert book_url(advisor, FIRST_SLOT + dt.timedelta(hours=1)) not in later
+    assert _slot_links(later) == 4
+
+
+def test_structure_page_shows_a_lapsed_hold_as_free_again(client, advisor, frozen):
+    """A hold whose code was never typed frees its slot when it expires, with no write to
+    invalidate anything: the body follows the slots read at each request."""
+    _book_and_get_code(client, advisor)
+    assert book_url(advisor, FIRST_SLOT) not in _page(client, advisor)
+    frozen.move_to(NOW + dt.timedelta(minutes=settings.BOOKING_HOLD_MINUTES + 1))
+    content = _page(client, advisor)
+    assert book_url(advisor, FIRST_SLOT) in content and _slot_links(content) == 9
+
+
+def test_structure_page_weeks_across_daylight_saving_keep_paris_time(client, advisor):
+    """Winter time until Sunday 29 March 2026, summer time after: the same 9:00 Paris is
+    another UTC hour, each week is its own body and says 09:00."""
+    before = _page(client, advisor, {"semaine": "2026-W13"})
+    after = _page(client, advisor, {"semaine": "2026-W14"})
+    assert "Vendredi 27 mars" in before and "Lundi 30 mars" in after
+    for content in (before, after):
+        assert ">09:00<" in content and ">11:00<" in content and ">08:00<" not in content
+    assert book_url(advisor, dt.datetime(2026, 3, 27, 9, tzinfo=PARIS)) in before
+    assert "debut=2026-03-27T09%3A00%3A00%2B01%3A00" in before
+    assert "debut=2026-03-30T09%3A00%3A00%2B02%3A00" in after
+    assert _page(client, advisor, {"semaine": "2026-W14"}) == after
+    assert _page(client, advisor, {"semaine": "2026-W14", "mode": "video"}) != after
+    assert _kept_grids() == 3
+
+
+def test_structure_page_header_stays_the_visitors_own(client, advisor):
+    """The body is shared; the header (name, logout, messages) is each visitor's."""
+    youth = YouthFactory(first_name="Lou", last_name="Exemple")
+    anonymous = _page(Client(), advisor)
+    client.force_login(youth)
+    mine = _page(client, advisor)
+    assert "Lou Exemple" in mine and "Se déconnecter" in mine and "Mes rendez-vous" in mine
+    again = _page(Client(), advisor)
+    assert again == anonymous and "Lou Exemple" not in again and "Se connecter" in again
+    # Both see the same slots; an unknown week is told to this visitor only.
+    assert mine.split('id="contenu"')[1] == anonymous.split('id="contenu"')[1]
+    assert "non reconnue" in _page(client, advisor, {"semaine": "x"})
+    assert "non reconnue" not in _page(Client(), advisor)
+
+
+def test_structure_page_query_count(client, advisor, django_assert_num_queries):
+    """Warm (offers cached): the structure, the appointments of its advisors; the body kept
+    or not, the same queries."""
+    _page(client, advisor)
+    with django_assert_num_queries(1):
+        _page(Client(), advisor)
+    caches["template_fragments"].clear()
+    with django_assert_num_queries(1):
+        _page(Client(), advisor)
 
 
 # --- Booking ------------------------------------------------------------------------------------
