@@ -11,8 +11,10 @@ Public contract:
   with a free slot in it. Within a group: the soonest free slot first, structures without one
   last, then by name. A mode of ``None`` means any mode; ``in_person`` has no remote group.
 
-Cost: two queries (the active structures, and the cached region-wide free-slot offers of
-``slots.next_free_slot_by_structure_and_mode``) whatever the number of structures.
+Cost: no query when the region's offers are cached (the active structures come from
+``slots.active_structures`` and the first free slots from
+``slots.next_free_slot_by_structure_and_mode``, both kept in ``slots.cache``); otherwise the
+queries of those two, whatever the number of structures.
 """
 
 from __future__ import annotations
@@ -20,18 +22,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from advisors.models import Structure, StructureStatus
 from territory.places import Place
 
 from .models import REMOTE_MODES, Mode
-from .slots import Slot, next_free_slot_by_structure_and_mode
+from .slots import Slot, StructureRow, active_structures, next_free_slot_by_structure_and_mode
 
 _FAR = dt.datetime.max.replace(tzinfo=dt.UTC)
 
 
 @dataclass(frozen=True, slots=True)
 class SearchRow:
-    structure: Structure
+    structure: StructureRow
     slot: Slot | None
     """The next free slot in the modes of the search (None: no free slot in the horizon)."""
     mode: str | None
@@ -67,7 +68,7 @@ def structures_near(*, place: Place | None, mode: str | None,
     local: list[SearchRow] = []
     departement: list[SearchRow] = []
     remote: list[SearchRow] = []
-    for structure in Structure.objects.filter(status=StructureStatus.ACTIVE):
+    for structure in active_structures():
         firsts = by_mode.get(structure.pk, {})
         near = place is None or structure.departement == place.departement
         if near:

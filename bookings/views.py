@@ -66,7 +66,7 @@ from .models import Appointment, AppointmentStatus, Mode
 from .notifications import appointment_ics as appointment_ics_file
 from .notifications import appointment_snapshot
 from .prefill import booking_initial_for_youth
-from .search import structures_near
+from .search import SearchRow, structures_near
 from .slots import (
     PARIS,
     Slot,
@@ -184,9 +184,10 @@ def search(request: HttpRequest) -> HttpResponse:
         place, mode = form.cleaned_data["lieu"], _mode_or_none(form.cleaned_data["mode"])
     results = structures_near(place=place, mode=mode, now=timezone.now())
 
+    slots_page = SlugURL("bookings:structure_slots")
+
     def rows(group):
-        return [{"structure": row.structure, "slot": row.slot,
-                 "slot_url": _slots_page_url(row.structure, row.mode)} for row in group]
+        return [_search_row(row, slots_page) for row in group]
 
     context.update({
         "show_results": True,
@@ -202,6 +203,19 @@ def search(request: HttpRequest) -> HttpResponse:
             "departement": place.departement if place else "", "mode": mode}),
     })
     return render(request, "bookings/search.html", context)
+
+
+def _search_row(row: SearchRow, slots_page: SlugURL) -> dict:
+    """A row of the search's results for the template, with ``key``: everything the row
+    shows, so that its markup, made once per process for that key, is never stale."""
+    structure, slot = row.structure, row.slot
+    slot_url = slots_page(structure.slug)
+    if row.mode:
+        slot_url = f"{slot_url}?{urlencode({'mode': row.mode})}"
+    key = "\x1f".join((str(structure.pk), structure.public_name, structure.commune,
+                       structure.departement, slot.starts_at.isoformat() if slot else "",
+                       slot_url))
+    return {"structure": structure, "slot": slot, "slot_url": slot_url, "key": key}
 
 
 def _slots_page_url(structure: Structure, mode: str | None) -> str:

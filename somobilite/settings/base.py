@@ -207,7 +207,9 @@ else:
 CACHES["template_fragments"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "template-fragments",
-    "OPTIONS": {"MAX_ENTRIES": 200},
+    # The booking form's fields (a few per mode and day) and the search's rows (one per
+    # structure, mode and next free slot: ~1 kB each).
+    "OPTIONS": {"MAX_ENTRIES": 3000},
 }
 
 # Celery: a real broker when CELERY_BROKER_URL (default REDIS_URL) is set, else tasks run

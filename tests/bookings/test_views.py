@@ -189,6 +189,30 @@ def test_search_query_count_does_not_grow_with_structures(client, advisor):
     assert few <= 12
 
 
+def test_search_rows_kept_in_memory_follow_a_rename_and_a_hold(client, advisor,
+                                                               django_assert_num_queries):
+    """Each row's markup is kept per process under its content (bookings.views._search_row):
+    a renamed structure and a slot taken show at once, and an unchanged search runs no query."""
+    url = reverse("bookings:search")
+    first = text(client.get(url, {"lieu": "33"}))
+    assert "Info Jeunes Bordeaux Test" in first
+    assert "mercredi 4 mars à 09:00" in first
+    with django_assert_num_queries(0):
+        assert text(client.get(url, {"lieu": "33"})) == first
+
+    structure = advisor.structure
+    structure.public_name = "Info Jeunes Bordeaux Centre"
+    structure.save()
+    renamed = text(client.get(url, {"lieu": "33"}))
+    assert "Info Jeunes Bordeaux Centre" in renamed
+    assert "Info Jeunes Bordeaux Test" not in renamed
+
+    _book_and_get_code(Client(), advisor)  # a hold on 4 March at 9:00
+    after_hold = text(client.get(url, {"lieu": "33"}))
+    assert "mercredi 4 mars à 10:00" in after_hold
+    assert "à 09:00" not in after_hold
+
+
 def test_no_free_slot_offers_the_waiting_list(client, advisor):
     content = text(client.get(reverse("bookings:search"), {"lieu": "33", "mode": "phone"}
                          ))
