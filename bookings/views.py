@@ -206,15 +206,15 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 def _search_row(row: SearchRow, slots_page: SlugURL) -> dict:
-    """A row of the search's results for the template, with ``key``: everything the row
-    shows, so that its markup, made once per process for that key, is never stale."""
+    """A row of the search's results for the template, with ``key``: everything the row is
+    written from (language, structure, next free slot's start, link), so that its markup, made
+    once per process for that key (``_search_rows.html``), is never stale."""
     structure, slot = row.structure, row.slot
     slot_url = slots_page(structure.slug)
     if row.mode:
         slot_url = f"{slot_url}?{urlencode({'mode': row.mode})}"
-    key = "\x1f".join((str(structure.pk), structure.public_name, structure.commune,
-                       structure.departement, slot.starts_at.isoformat() if slot else "",
-                       slot_url))
+    key = repr((get_language(), structure.pk, structure.public_name, structure.commune,
+                structure.departement, slot.starts_at.timestamp() if slot else None, slot_url))
     return {"structure": structure, "slot": slot, "slot_url": slot_url, "key": key}
 
 
