@@ -57,8 +57,9 @@ def modes_offered(structures: list[Structure]) -> dict[int, list[str]]:
     horizon, by structure id, for all the listed structures at once."""
     wanted = {structure.pk for structure in structures}
     firsts = next_free_slot_by_structure_and_mode(now=timezone.now())
+    labels = [(mode, str(mode.label)) for mode in Mode]  # translated once, not per structure
     return {
-        structure_id: [str(mode.label) for mode in Mode if mode in by_mode]
+        structure_id: [label for mode, label in labels if mode in by_mode]
         for structure_id, by_mode in firsts.items() if structure_id in wanted
     }
 

@@ -92,6 +92,30 @@ def test_directory_shows_the_modes_with_free_slots(client):
     assert "par téléphone" in response.content.decode()
 
 
+def test_directory_cards_kept_in_memory_follow_every_change_of_what_they_show(client,
+                                                                             structures):
+    """Each card is rendered once per process under its content (``_card_key``): a change of
+    the name, the phone, the description or the modes with a free slot shows at once."""
+    from tests.bookings.web_support import bookable_advisor
+    from tests.factories import ConventionFactory
+
+    before = client.get(DIRECTORY).content.decode()
+    assert client.get(DIRECTORY).content.decode() == before
+    tulle = structures[0]
+    tulle.public_name, tulle.phone = "Info Jeunes Tulle Centre", "+33555111111"
+    tulle.description = "Ouvert le samedi."
+    tulle.save()
+    after = client.get(DIRECTORY).content.decode()
+    assert "Info Jeunes Tulle Centre" in after and "Info Jeunes Tulle<" not in after
+    assert 'href="tel:+33555111111"' in after and "05 55 11 11 11" in after
+    assert "Ouvert le samedi." in after and "Accueil libre" not in after
+
+    ConventionFactory(structure=structures[1])
+    bookable_advisor(structure=structures[1], modes=("phone",))
+    bayonne = client.get(DIRECTORY, {"departement": "64"}).content.decode()
+    assert "par téléphone" in bayonne and "Pas encore de créneaux publiés." not in bayonne
+
+
 def test_structure_detail(client, structures, django_assert_max_num_queries):
     url = reverse("directory:structure_detail", kwargs={"slug": structures[0].slug})
     client.get(url)  # fills the free-slot cache
