@@ -31,6 +31,10 @@ class BookingCodeProcess(LoginCodeVerificationProcess):
     """allauth's process, sending the booking's own email and no flash message (the code page
     says where the code went)."""
 
+    #: The appointment the process was started for, while it is at hand (``initiate``): the
+    #: first email is written from it instead of reading it again.
+    _appointment: Appointment | None = None
+
     @classmethod
     def initiate(cls, *, request: HttpRequest, appointment: Appointment,
                  **_ignored) -> BookingCodeProcess:
@@ -44,6 +48,7 @@ class BookingCodeProcess(LoginCodeVerificationProcess):
         stage.state["initiated_by_user"] = True
         stage.state[APPOINTMENT_STATE_KEY] = appointment.pk
         process = cls(stage=stage)
+        process._appointment = appointment
         process.send()
         process.persist()
         return process
@@ -53,9 +58,11 @@ class BookingCodeProcess(LoginCodeVerificationProcess):
         return cls(stage=stage).abort_if_invalid()
 
     def send_by_email(self, email: str, skip_enumeration_mails: bool = False) -> None:
-        appointment = (Appointment.objects.select_related("structure")
-                       .filter(pk=self.state.get(APPOINTMENT_STATE_KEY), youth=self.user)
-                       .first())
+        appointment = self._appointment
+        if appointment is None or appointment.pk != self.state.get(APPOINTMENT_STATE_KEY):
+            appointment = (Appointment.objects.select_related("structure")
+                           .filter(pk=self.state.get(APPOINTMENT_STATE_KEY), youth=self.user)
+                           .first())
         if appointment is None:  # not started by the booking pages: allauth's own email
             super().send_by_email(email, skip_enumeration_mails=skip_enumeration_mails)
             return

@@ -124,6 +124,11 @@ def logging_config(*, fmt: str, level: str) -> dict[str, Any]:
             # traceback) by its URL pattern; Django's own lines quote the path asked.
             "django.request": {"level": "CRITICAL"},
             "django.server": {"level": "CRITICAL"},
+            # django-structlog logs each task (task_started, task_succeeded with its duration,
+            # task_failed…) with its request id; Celery's own "received" and "succeeded in"
+            # lines said the same again, twice per task. Their warnings and errors stay.
+            "celery.worker.strategy": {"level": "WARNING"},
+            "celery.app.trace": {"level": "WARNING"},
         },
     }
 

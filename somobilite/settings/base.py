@@ -98,6 +98,8 @@ CONTENT_SECURITY_POLICY = {
 
 # A refused CSRF check gets the site's French page (the API answers JSON, see views).
 CSRF_FAILURE_VIEW = "somobilite.views.csrf_failure"
+# Sessions in the database, one statement per write (accounts/sessions.py).
+SESSION_ENGINE = "accounts.sessions"
 WSGI_APPLICATION = "somobilite.wsgi.application"
 
 TEMPLATES = [

@@ -151,5 +151,19 @@ def test_the_request_id_is_carried_into_the_celery_task_it_queued(
     assert [r["task"] for r in started] == ["bookings.tasks.deliver_notifications"]
     assert Notification.objects.count() == 2
     assert all(r["request_id"] == confirm["request_id"] and r["task_id"] for r in started)
+    # One line when the task starts, one when it ends (with its duration): Celery's own
+    # "received" and "succeeded in" lines, which repeated them, are not written.
+    (succeeded,) = [r for r in records if r["event"] == "task_succeeded"]
+    assert succeeded["task_id"] == started[0]["task_id"] and "duration_ms" in succeeded
+    assert not [r for r in records
+                if r["logger"] in ("celery.app.trace", "celery.worker.strategy")]
     for trace in TRACES:
         assert trace not in buffer.getvalue(), trace
+
+
+def test_celery_s_own_task_lines_are_left_out_but_not_its_errors():
+    with production_logs(level="INFO") as buffer:
+        logging.getLogger("celery.worker.strategy").info("Task x[1] received")
+        logging.getLogger("celery.app.trace").info("Task x[1] succeeded in 0.1s: 2")
+        logging.getLogger("celery.app.trace").error("Task x[2] raised unexpected: boom")
+    assert [r["event"] for r in lines(buffer)] == ["Task x[2] raised unexpected: boom"]
