@@ -23,6 +23,7 @@ No personal data (GDPR; the logs leave the database's access control):
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import MutableMapping
 from typing import Any
 
@@ -64,6 +65,27 @@ def drop_personal_data(logger: Any, method: str, event_dict: dict[str, Any]) -> 
     return {key: _scrub_value(value) for key, value in event_dict.items()}
 
 
+_last_route = threading.local()
+"""This thread's last (URL configuration, path) and its route: a request's ``request_started`` and
+``request_finished`` lines (and any line between) name the same path, resolved once."""
+
+
+def _route(path: str) -> str:
+    """The URL pattern ``path`` matches, or the path itself followed by "(no route)"."""
+    from django.conf import settings
+    from django.urls import Resolver404, get_urlconf, resolve
+
+    key = (get_urlconf() or settings.ROOT_URLCONF, path)
+    if getattr(_last_route, "key", None) == key:
+        return str(_last_route.route)
+    try:
+        route = resolve(path).route or path
+    except Resolver404:
+        route = f"{path} (no route)"
+    _last_route.key, _last_route.route = key, route
+    return route
+
+
 def request_as_route(logger: Any, method: str, event_dict: MutableMapping[str, Any]
                      ) -> MutableMapping[str, Any]:
     """structlog processor: django-structlog's ``request`` ("GET /path?query") becomes the
@@ -71,16 +93,8 @@ def request_as_route(logger: Any, method: str, event_dict: MutableMapping[str, A
     matches none."""
     request = event_dict.get("request")
     if isinstance(request, str) and " " in request:
-        from django.urls import Resolver404, resolve
-
         verb, _sep, full_path = request.partition(" ")
-        path = full_path.split("?", 1)[0]
-        try:
-            match = resolve(path)
-        except Resolver404:
-            event_dict["request"] = f"{verb} {path} (no route)"
-        else:
-            event_dict["request"] = f"{verb} {match.route or path}"
+        event_dict["request"] = f"{verb} {_route(full_path.split('?', 1)[0])}"
     return event_dict
 
 

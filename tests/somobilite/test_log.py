@@ -167,3 +167,19 @@ def test_celery_s_own_task_lines_are_left_out_but_not_its_errors():
         logging.getLogger("celery.app.trace").info("Task x[1] succeeded in 0.1s: 2")
         logging.getLogger("celery.app.trace").error("Task x[2] raised unexpected: boom")
     assert [r["event"] for r in lines(buffer)] == ["Task x[2] raised unexpected: boom"]
+
+
+def test_each_line_names_the_route_of_its_own_path(settings):
+    from somobilite.log import request_as_route
+
+    def route(request):
+        return request_as_route(None, "info", {"request": request})["request"]
+
+    assert route("GET /rendez-vous/") == "GET rendez-vous/"
+    assert route("GET /rendez-vous/?lieu=33") == "GET rendez-vous/"  # started, finished
+    assert route("POST /nulle-part/lea@exemple.fr") == "POST /nulle-part/lea@exemple.fr (no route)"
+    assert route("GET /rendez-vous/") == "GET rendez-vous/"
+    settings.ROOT_URLCONF = "benchmarks.urls"
+    assert route("GET /__bench__/bare/") == "GET __bench__/bare/"
+    settings.ROOT_URLCONF = "somobilite.urls"
+    assert route("GET /__bench__/bare/") == "GET /__bench__/bare/ (no route)"
