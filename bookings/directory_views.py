@@ -30,11 +30,12 @@ def _card_key(structure: Structure, language: str) -> str:
     ``{% cache %}``): equal keys give the same markup, so each card is rendered once per process
     and key (150 cards were ~75 % of the page's CPU), and any change of what it shows is a new
     key: nothing to invalidate, nothing stale. The phone number as stored (E.164): formatting
-    it for the key would cost what the cache saves."""
+    it for the key would cost what the cache saves. ``modes_offered`` is what
+    ``directory_groups`` attached."""
     return repr((language, structure.pk, structure.slug, structure.public_name,
                  structure.commune, structure.description, structure.address,
                  structure.postal_code, structure.phone.raw_input if structure.phone else "",
-                 structure.email, tuple(structure.modes_offered)))
+                 structure.email, tuple(structure.__dict__["modes_offered"])))
 
 
 def structure_detail(request, slug: str):
