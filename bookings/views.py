@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from itertools import islice, takewhile
 from types import SimpleNamespace
 from typing import Any
 from urllib.parse import urlencode
@@ -71,8 +72,8 @@ from .slots import (
     PARIS,
     Slot,
     booking_window,
-    free_slots_for_structure,
     interview_duration,
+    iter_free_slots_for_structure,
     next_free_slots_for_structure,
     slots_by_day,
     structure_get_active,
@@ -325,27 +326,32 @@ def _week_and_slots(
     the slots this person may take).
 
     By default the week is that of the next free slot: then one selector call over the whole
-    booking window gives both the next free slot and the slots of its week."""
-    window: list[list[Slot]] = []  # the free slots of the booking window, once read
+    booking window gives both the next free slot and the slots of its week, read lazily up to
+    the end of that week."""
+    first: list[Slot] = []
+    rest: list[Iterator[Slot]] = []  # the free slots after the first one, not yet read
 
     def first_free() -> list[Slot]:
         earliest, latest = booking_window(now)
-        window.append(kept(free_slots_for_structure(
+        slots = kept(iter_free_slots_for_structure(
             structure=structure, start=earliest,
-            end=clock.after(latest, dt.timedelta(microseconds=1)), now=now, mode=mode)))
-        return window[0][:1]
+            end=clock.after(latest, dt.timedelta(microseconds=1)), now=now, mode=mode))
+        first.extend(islice(slots, 1))
+        rest.append(slots)
+        return first
 
-    def kept(slots: list[Slot]) -> list[Slot]:
-        return slots if keep is None else [slot for slot in slots if keep(slot)]
+    def kept(slots: Iterator[Slot]) -> Iterator[Slot]:
+        return slots if keep is None else (slot for slot in slots if keep(slot))
 
     week, weeks = _week_from_request(request, now, first_free)
     start = dt.datetime.combine(week, dt.time.min, tzinfo=PARIS)
     end = dt.datetime.combine(week + dt.timedelta(days=7), dt.time.min, tzinfo=PARIS)
-    if window:
-        slots = [slot for slot in window[0] if start <= slot.starts_at < end]
+    if rest:  # the week of the first free slot (it is within the window's weeks)
+        slots = [slot for slot in first if start <= slot.starts_at < end]
+        slots.extend(takewhile(lambda slot: slot.starts_at < end, rest[0]))
     else:
-        slots = kept(free_slots_for_structure(structure=structure, start=start, end=end,
-                                              now=now, mode=mode))
+        slots = list(kept(iter_free_slots_for_structure(structure=structure, start=start,
+                                                        end=end, now=now, mode=mode)))
     return week, weeks, distinct_slots(slots)
 
 

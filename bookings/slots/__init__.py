@@ -13,7 +13,8 @@ Public contract (keyword-only arguments, aware datetimes, Europe/Paris wall cloc
   Europe/Paris time zone.
 - ``free_slots(*, advisors, start, end, now, mode=None) -> list[Slot]``: free slots of the
   advisors of a queryset starting in ``[start, end)``, sorted by start then advisor.
-- ``free_slots_for_structure(*, structure, start, end, now, mode=None) -> list[Slot]``;
+- ``free_slots_for_structure(*, structure, start, end, now, mode=None) -> list[Slot]``
+  (``iter_free_slots_for_structure``, same arguments: the same slots, built as they are read);
   ``structure_slot_offered(*, structure, advisor_id, starts_at, mode, now) -> Slot | None``:
   one of them (what the booking form shows; the services decide with ``slot_is_free``).
 - ``structure_get_active(*, slug) -> Structure | None`` (cached, for the free-slot pages).
@@ -77,6 +78,7 @@ from .free import (
     active_structures,
     free_slots,
     free_slots_for_structure,
+    iter_free_slots_for_structure,
     next_free_slot_by_structure,
     next_free_slot_by_structure_and_mode,
     next_free_slots_for_structure,
@@ -99,6 +101,7 @@ __all__ = [
     "free_slots_for_structure",
     "interview_duration",
     "is_public_holiday",
+    "iter_free_slots_for_structure",
     "next_free_slot_by_structure",
     "next_free_slot_by_structure_and_mode",
     "next_free_slots_for_structure",

@@ -326,10 +326,9 @@ def _region_frontier(*, departement: str | None, now: dt.datetime,
 
 
 def _offers_and_busy(
-    *, scope: str, advisors: QuerySet[Advisor], now: dt.datetime, mode: str | None,
-    busy_days: tuple[dt.date, dt.date],
+    *, structure_id: int, now: dt.datetime, mode: str | None, busy_days: tuple[dt.date, dt.date],
 ) -> tuple[Offers, _Busy]:
-    """The offers of ``advisors`` (named ``scope`` in the cache) over the booking window of
+    """The offers of the advisors of structure ``structure_id`` over the booking window of
     ``now``, and their active appointments over ``busy_days``.
 
     Offers from the cache; appointments from the process's index of all of them when it is at
@@ -340,12 +339,15 @@ def _offers_and_busy(
     earliest, latest = booking_window(now)
     first_day, last_day = earliest.astimezone(PARIS).date(), latest.astimezone(PARIS).date()
     version = slot_cache.availability_version()
-    parts = (scope, mode or "all", first_day.isoformat(), last_day.isoformat())
+    parts = (f"structure-{structure_id}", mode or "all", first_day.isoformat(),
+             last_day.isoformat())
     offers: Offers | None = slot_cache.get(version, parts)
     index = _busy_index(first_day=first_day, last_day=last_day, build=False)
     if offers is None:
-        calendar = Calendar(advisors=advisors, first_day=first_day, last_day=last_day,
-                             now=now, mode=mode, with_appointments=index is None)
+        # The queryset is built on a miss only (building it costs more than a warm read).
+        calendar = Calendar(advisors=Advisor.objects.filter(structure=structure_id),
+                            first_day=first_day, last_day=last_day, now=now, mode=mode,
+                            with_appointments=index is None)
         offers = calendar.offers(first_day, last_day)
         slot_cache.put(version, parts, offers)
         busy = index or _Busy(calendar.busy)
@@ -489,18 +491,29 @@ def free_slots_for_structure(
     mode: str | None = None,
 ) -> list[Slot]:
     """``free_slots`` of the structure's advisors, from the cached offers."""
+    return list(iter_free_slots_for_structure(structure=structure, start=start, end=end,
+                                              now=now, mode=mode))
+
+
+def iter_free_slots_for_structure(
+    *, structure: Structure, start: dt.datetime, end: dt.datetime, now: dt.datetime,
+    mode: str | None = None,
+) -> Iterator[Slot]:
+    """The slots of ``free_slots_for_structure``, in the same order, each judged and built
+    when it is read: a page showing the week of the first free slot stops reading at the end
+    of that week instead of building the whole booking window. The offers and the
+    appointments are read when this is called (not when the first slot is read)."""
     window = _clamp(start, end, now)
     if window is None:
-        return []
+        return iter(())
     lo, hi = window
     offers, busy = _offers_and_busy(
-        scope=f"structure-{structure.pk}", advisors=Advisor.objects.filter(structure=structure),
-        now=now, mode=mode,
+        structure_id=structure.pk, now=now, mode=mode,
         busy_days=(lo.astimezone(PARIS).date(), hi.astimezone(PARIS).date()))
     structure_id = structure.pk
-    return [offers.slot(structure_id, offer)
+    return (offers.slot(structure_id, offer)
             for offer in _free(offers.by_structure.get(structure_id, []), busy, lo.timestamp(),
-                               hi.timestamp(), now.timestamp())]
+                               hi.timestamp(), now.timestamp()))
 
 
 def structure_slot_offered(
@@ -534,9 +547,8 @@ def _first_free_by_structure(
 def next_free_slots_for_structure(
     *, structure: Structure, now: dt.datetime, mode: str | None = None, limit: int = 3,
 ) -> list[Slot]:
-    offers, busy = _offers_and_busy(
-        scope=f"structure-{structure.pk}", advisors=Advisor.objects.filter(structure=structure),
-        now=now, mode=mode, busy_days=_horizon(now)[2])
+    offers, busy = _offers_and_busy(structure_id=structure.pk, now=now, mode=mode,
+                                    busy_days=_horizon(now)[2])
     return _first_free_by_structure(offers, busy, now, limit).get(structure.pk, [])
 
 

@@ -370,6 +370,20 @@ def test_structure_page_body_is_kept_until_a_slot_changes(
     assert _slot_links(later) == 4
 
 
+def test_structure_page_opens_on_the_week_of_the_first_free_slot_and_shows_that_week_only(
+    client, advisor,
+):
+    services.absence_create(
+        advisor=advisor, starts_at=dt.datetime(2026, 3, 4, 0, 0, tzinfo=PARIS),
+        ends_at=dt.datetime(2026, 3, 7, 0, 0, tzinfo=PARIS), kind=AbsenceKind.SHORT,
+        reason="Salon", confirm_cancellations=False, now=NOW)
+    content = _page(client, advisor)
+    assert "Semaine du 9 mars au 15 mars 2026" in content
+    assert "Lundi 9 mars" in content and "Vendredi 13 mars" in content
+    assert "Mercredi 4 mars" not in content and "Lundi 16 mars" not in content
+    assert _slot_links(content) == 15 and "Semaine précédente" in content
+
+
 def test_structure_page_shows_a_lapsed_hold_as_free_again(client, advisor, frozen):
     """A hold whose code was never typed frees its slot when it expires, with no write to
     invalidate anything: the body follows the slots read at each request."""
