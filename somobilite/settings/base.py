@@ -209,8 +209,10 @@ else:
 CACHES["template_fragments"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "template-fragments",
-    # The booking form's fields (a few per mode and day) and the search's rows (one per
-    # structure, mode and next free slot: ~1 kB each).
+    # The booking form's fields (a few per mode and day), the search's rows (one per
+    # structure, mode and next free slot: ~1 kB each), the body of a structure's slots page
+    # (one per structure, mode, week and set of free slots: ~5 kB), the site header and footer.
+    # At most ~20 MB per process, whatever the traffic.
     "OPTIONS": {"MAX_ENTRIES": 3000},
 }
 
