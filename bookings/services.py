@@ -304,16 +304,19 @@ def _check_eligibility(*, details: BookingDetails, mode: str, starts_at: dt.date
 
 
 def _youth_for_email(email: str) -> User:
-    """The youth account of ``email``, created without a name when there is none: whoever
-    holds a slot has not proven the address yet, so nothing they typed goes on the account
-    (``_account_name_from_booking`` names it at confirmation)."""
-    user = User.objects.filter(email__iexact=email).first()
+    """The youth account of ``email``, locked until the transaction ends (a person's holds
+    follow one another), created without a name when there is none: whoever holds a slot has
+    not proven the address yet, so nothing they typed goes on the account
+    (``_account_name_from_booking`` names it at confirmation). A new row needs no lock: until
+    this transaction commits, another one creating the same address waits on the unique index,
+    then fails and locks the committed row. Must run inside a transaction."""
+    user = User.objects.select_for_update().filter(email__iexact=email).first()
     if user is None:
         try:
             with transaction.atomic():
                 user = User.objects.create_user(email=email, role=Role.YOUTH)
         except IntegrityError:
-            user = User.objects.get(email__iexact=email)
+            user = User.objects.select_for_update().get(email__iexact=email)
     if user.role != Role.YOUTH:
         raise AddressNotBookable(_("Cette adresse e-mail est celle d'un compte professionnel : "
                                    "utilisez votre adresse personnelle."))
@@ -434,7 +437,6 @@ def appointment_hold(
     try:
         with transaction.atomic():
             youth = _youth_for_email(email)
-            User.objects.select_for_update().filter(pk=youth.pk).first()
             advisor = _lock_advisor(advisor)
             _release_holds(Q(youth=youth) | Q(advisor=advisor, hold_expires_at__lte=now), now)
             if by_account_owner:

@@ -99,3 +99,28 @@ def test_many_concurrent_bookings_of_one_slot_exactly_one_wins(advisor):
         assert [s.starts_at for s in error.next_slots][:2] == [
             paris(2026, 3, 27, 10), paris(2026, 3, 27, 11)]
     assert Appointment.objects.filter(status=AppointmentStatus.PENDING).count() == 1
+
+
+def test_concurrent_holds_of_one_new_address_make_one_account_and_keep_one_hold():
+    """Eight holds at once for an address nobody has used yet, with eight advisors (no
+    advisor's lock orders them): one account is created, the holds follow one another (each
+    replaces the previous one: the account's row is locked), and one is left."""
+    advisors = [BookableAdvisorFactory() for _ in range(THREADS)]
+    for advisor in advisors:
+        RecurringAvailabilityFactory(advisor=advisor, weekday=4, start_time=dt.time(9),
+                                     end_time=dt.time(12))
+
+    def book(i, barrier):
+        barrier.wait()
+        return services.appointment_hold(
+            advisor=advisors[i], starts_at=FRIDAY_9, mode="video",
+            details=details(), email="meme.personne@exemple.fr", now=NOW)
+
+    results = run_at_once(book)
+    assert all(isinstance(r, Appointment) for r in results), results
+    (youth,) = {r.youth for r in results}
+    assert youth.email == "meme.personne@exemple.fr"
+    held = Appointment.objects.filter(youth=youth)
+    assert held.count() == THREADS
+    assert held.filter(status=AppointmentStatus.PENDING).count() == 1
+    assert held.filter(status=AppointmentStatus.EXPIRED).count() == THREADS - 1
