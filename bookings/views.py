@@ -26,7 +26,7 @@ from allauth.core.internal.cryptokit import compare_user_code
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -517,17 +517,20 @@ def _confirmed_upcoming(youth, now: dt.datetime) -> list[Appointment]:
 
 
 def _book_again(request: HttpRequest, structure: Structure, starts_at: dt.datetime,
-                now: dt.datetime, *, youth, message: str) -> HttpResponse:
-    """The chosen slot was taken while the form was being filled in: the form comes back
-    with everything typed, and each of the next free slots (in the mode chosen) is a button
-    that sends the same answers to book that slot instead — no script needed."""
-    posted_mode = _mode_or_none(request.POST.get("mode"))
-    form = BookingForm(request.POST, modes=(posted_mode,) if posted_mode else tuple(Mode.values),
+                now: dt.datetime, *, youth, message: str, answers: QueryDict | None = None,
+                slot_free_again: bool = False) -> HttpResponse:
+    """The chosen slot was taken while the form was being filled in (or its hold expired
+    before the code was typed: ``answers`` are then the hold's, ``slot_free_again``): the form
+    comes back with everything typed, and each of the next free slots (in the mode chosen) is
+    a button that sends the same answers to book that slot instead — no script needed."""
+    answers = request.POST if answers is None else answers
+    posted_mode = _mode_or_none(answers.get("mode"))
+    form = BookingForm(answers, modes=(posted_mode,) if posted_mode else tuple(Mode.values),
                        interview_day=_local(starts_at).date(), today=_local(now).date(),
                        account_email=youth.email if youth else "")
     return render(request, "bookings/book.html", {
         "structure": structure, "form": form, "taken_message": message,
-        "taken_starts_at": _local(starts_at),
+        "taken_starts_at": _local(starts_at), "slot_free_again": slot_free_again,
         "next_slots": _next_slots(structure, now, posted_mode),
         "slots_url": _slots_page_url(structure, posted_mode),
         "logged_in_youth": youth is not None, "today": _local(now).date(),
@@ -645,10 +648,18 @@ def confirm_code(request: HttpRequest, public_id) -> HttpResponse:
     appointment = _pending_appointment(request, public_id)
     now = timezone.now()
     if appointment.status != AppointmentStatus.PENDING or appointment.hold_expired(now):
+        message = _("Le délai pour saisir le code est dépassé et le créneau a été libéré. Vous "
+                    "pouvez en choisir un autre.")
+        if appointment.status in (AppointmentStatus.PENDING, AppointmentStatus.EXPIRED):
+            # What they typed is on the hold: they choose a slot again, they do not retype it.
+            youth = request.user if isinstance(request.user, User) and request.user.is_youth \
+                else None
+            return _book_again(request, appointment.structure, appointment.starts_at, now,
+                               youth=youth, message=message,
+                               answers=_hold_answers(appointment), slot_free_again=True)
         request.session.pop(PENDING_SESSION_KEY, None)
-        return _slot_taken(request, appointment.structure, now, appointment.mode, message=_(
-            "Le délai pour saisir le code est dépassé et le créneau a été libéré. Vous pouvez "
-            "en choisir un autre."))
+        return _slot_taken(request, appointment.structure, now, appointment.mode,
+                           message=message)
     process = _code_process(request, appointment)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and request.POST.get("action") == "resend":
@@ -667,6 +678,27 @@ def confirm_code(request: HttpRequest, public_id) -> HttpResponse:
         "appointment": appointment, "form": form, "email": appointment.youth.email,
         "hold_expires_at": appointment.hold_expires_at,
     })
+
+
+def _hold_answers(appointment: Appointment) -> QueryDict:
+    """The answers a hold was made with, as the booking form posts them (``BookingForm``
+    field names; the consent ticked, since the hold was made with it), so that a hold that
+    expired before its code was typed does not make the young person type everything again."""
+    answers = QueryDict(mutable=True)
+    for name, value in {
+        "mode": appointment.mode, "first_name": appointment.first_name,
+        "last_name": appointment.last_name, "email": appointment.youth.email,
+        "phone": appointment.phone.as_e164 if appointment.phone else "",
+        "birth_date": appointment.birth_date.isoformat() if appointment.birth_date else "",
+        "postal_code": appointment.postal_code, "youth_status": appointment.youth_status,
+        "project": appointment.project, "guardian_email": appointment.guardian_email,
+        "consent": "on",
+    }.items():
+        answers[name] = value
+    answers.setlist("domains", list(appointment.domains or []))
+    if appointment.guardian_consent:
+        answers["guardian_consent"] = "on"
+    return answers
 
 
 def _send_new_code(request: HttpRequest, appointment: Appointment, process) -> None:

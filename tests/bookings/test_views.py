@@ -589,6 +589,37 @@ def test_the_48_hour_rule_is_judged_when_the_slot_is_held(client, frozen, adviso
     assert "_auth_user_id" not in later.session
 
 
+def test_a_hold_that_expired_gives_back_what_was_typed(client, frozen, advisor):
+    """The code typed after the hold's minutes: the form comes back with the answers and the
+    next free slots as buttons (the released slot among them, free again), so the young
+    person chooses a slot without typing anything again; a reload shows the same page."""
+    confirm_url, code = _book_and_get_code(
+        client, advisor, mode="video", first_name="Inès", phone="06 12 34 56 78",
+        project="Un an à Dublin.", domains=["job", "au_pair"])
+    frozen.shift(dt.timedelta(minutes=settings.BOOKING_HOLD_MINUTES, seconds=1))
+    response = client.post(confirm_url, {"code": code, "action": "verify"})
+    content = text(response)
+    assert response.status_code == 200
+    assert "Le délai pour saisir le code est dépassé" in content
+    assert "Ce que vous aviez saisi est gardé" in content
+    assert "n'est plus libre" not in content  # it is free again: nobody took it
+    answers = response.context["form"].data
+    assert answers.get("first_name") == "Inès" and answers.get("project") == "Un an à Dublin."
+    assert answers.getlist("domains") == ["job", "au_pair"]
+    assert answers.get("phone") == "+33612345678" and answers.get("consent") == "on"
+    assert 'value="Inès"' in content and "Un an à Dublin." in content
+    assert re.search(r'formaction="[^"]*debut=2026-03-04T09%3A00[^"]*"', content)  # freed
+    assert client.get(confirm_url).status_code == 200  # reload: the same answers, no 404
+
+    again = client.post(book_url(advisor, FIRST_SLOT, "video"),
+                        {name: answers.getlist(name) for name in answers})
+    assert again.status_code == 302
+    held = Appointment.objects.get(status=AppointmentStatus.PENDING)
+    assert (held.first_name, held.project, held.domains) == ("Inès", "Un an à Dublin.",
+                                                             ["job", "au_pair"])
+    assert held.phone.as_e164 == "+33612345678" and held.starts_at == FIRST_SLOT
+
+
 def test_slot_taken_meanwhile_shows_the_next_free_slots(client, advisor):
     url = book_url(advisor, FIRST_SLOT)
     assert client.get(url).status_code == 200
