@@ -366,8 +366,8 @@ def _week_from_request(request, now, first_free) -> tuple[dt.date, tuple[dt.date
     if raw and week is None:
         messages.warning(request, _("Semaine « %(value)s » non reconnue : voici la première "
                                     "semaine disponible.") % {"value": raw})
-    if week is None:
-        slots = first_free() if not raw else []
+    if week is None:  # also after a week not understood: the message promises the first one
+        slots = first_free()
         week = _week_monday(_local(slots[0].starts_at).date()) if slots else first_week
     return min(max(week, first_week), last_week), (first_week, last_week)
 

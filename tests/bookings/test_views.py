@@ -307,6 +307,16 @@ def test_structure_page_bad_or_far_week(client, advisor):
     assert "Semaine suivante" not in content  # clamped to the last week of the horizon
 
 
+def test_a_week_not_understood_shows_the_first_week_with_a_free_slot(client, frozen, advisor):
+    """Friday 6 March: nothing is bookable before Monday 9 March (48 hours, weekend), so the
+    « première semaine disponible » the message names is the next one, not this empty one."""
+    frozen.move_to(dt.datetime(2026, 3, 6, 8, 0, tzinfo=PARIS))
+    url = reverse("bookings:structure_slots", args=["ij-bordeaux"])
+    content = text(client.get(url, {"semaine": "2026-W99"}))
+    assert "« 2026-W99 » non reconnue : voici la première semaine disponible" in content
+    assert "Lundi 9 mars" in content and "Aucun créneau libre cette semaine." not in content
+
+
 def test_structure_page_query_count_does_not_grow_with_advisors(client, advisor):
     url = reverse("bookings:structure_slots", args=["ij-bordeaux"])
     few = _count_queries(client, url)
