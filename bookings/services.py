@@ -124,6 +124,11 @@ class AddressNotBookable(BookingError):
     (``booking_refusal_notify``), so typing an address tells nothing about it."""
 
 
+class UpcomingLimitReached(BookingError):
+    """The young person already has ``MAX_UPCOMING_APPOINTMENTS`` confirmed appointments to
+    come: no other slot would do, one of them must be moved or cancelled first."""
+
+
 class ChangeCancelsAppointments(BookingError):
     """A change of the advisor's time (an absence; availability deleted, ended or shortened)
     would cancel booked appointments: show them and ask for confirmation."""
@@ -383,7 +388,7 @@ def _check_upcoming_limit(youth: User, now: dt.datetime, *,
         upcoming = upcoming.exclude(pk=exclude_appointment_id)
     count = upcoming.count()
     if count >= MAX_UPCOMING_APPOINTMENTS:
-        raise BookingError(_(
+        raise UpcomingLimitReached(_(
             "Vous avez déjà %(count)s rendez-vous à venir : annulez-en un avant d'en "
             "réserver un autre.") % {"count": count})
 

@@ -453,12 +453,9 @@ def book(request: HttpRequest, slug: str) -> HttpResponse:
     if held is not None:
         return redirect("bookings:confirm_code", public_id=held.public_id)
     youth = request.user if isinstance(request.user, User) and request.user.is_youth else None
-    if youth is not None:
-        upcoming = _confirmed_upcoming(youth, now)
-        if len(upcoming) >= services.MAX_UPCOMING_APPOINTMENTS:
-            return render(request, "bookings/limit_reached.html", {
-                "structure": structure, "upcoming": upcoming,
-                "limit": services.MAX_UPCOMING_APPOINTMENTS})
+    if (youth is not None
+            and len(_confirmed_upcoming(youth, now)) >= services.MAX_UPCOMING_APPOINTMENTS):
+        return _limit_reached(request, structure, youth, now)
     # What the slot pages list (cached offers): the service decides again under lock.
     slot = structure_slot_offered(structure=structure, advisor_id=advisor.pk,
                                   starts_at=starts_at, mode=mode, now=now)
@@ -508,6 +505,13 @@ def book(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             return _after_hold(request, appointment)
     return render(request, "bookings/book.html", context)
+
+
+def _limit_reached(request: HttpRequest, structure: Structure, youth: User,
+                   now: dt.datetime) -> HttpResponse:
+    return render(request, "bookings/limit_reached.html", {
+        "structure": structure, "upcoming": _confirmed_upcoming(youth, now),
+        "limit": services.MAX_UPCOMING_APPOINTMENTS})
 
 
 def _confirmed_upcoming(youth, now: dt.datetime) -> list[Appointment]:
@@ -721,6 +725,10 @@ def _confirm(request: HttpRequest, appointment: Appointment, process) -> HttpRes
         if process is not None:
             clear_login(request)
         request.session.pop(PENDING_SESSION_KEY, None)
+        if isinstance(exc, services.UpcomingLimitReached):
+            # Not the slot: any other would be refused too. The code proved the address, so
+            # their appointments may be shown (as to a logged-in young person at the limit).
+            return _limit_reached(request, appointment.structure, appointment.youth, now)
         return _slot_taken(request, appointment.structure, now, appointment.mode,
                            message=str(exc))
     request.session.pop(PENDING_SESSION_KEY, None)

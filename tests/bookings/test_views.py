@@ -769,7 +769,14 @@ def test_the_upcoming_limit_is_told_once_the_code_is_typed(client, advisor):
     assert response.status_code == 302  # nothing said before the code
     code = last_code("lou.exemple@exemple.fr")
     done = client.post(response["Location"], {"code": code, "action": "verify"})
-    assert "déjà 2 rendez-vous à venir" in text(done)
+    content = text(done)
+    assert "Vous avez déjà 2 rendez-vous à venir" in content
+    # Not "this slot is no longer available" with other slots that would be refused too:
+    # their two appointments, and where to move or cancel one.
+    assert "n'est plus disponible" not in content and "Prochains créneaux" not in content
+    assert "Jeudi 5 mars 2026, 09:00" in content and "Vendredi 6 mars 2026, 09:00" in content
+    assert reverse("bookings:my_appointments") in content
+    assert Appointment.objects.get(starts_at=FIRST_SLOT).status == AppointmentStatus.EXPIRED
 
 
 # --- Managing by signed link --------------------------------------------------------------------
