@@ -811,6 +811,11 @@ def test_cancel_through_the_signed_link(client, confirmed):
     confirmed.refresh_from_db()
     assert confirmed.status == AppointmentStatus.CANCELLED_BY_YOUTH
     assert confirmed.cancel_reason == "Empêchement"
+    again = text(client.get(url))  # the link of the email, opened once more
+    assert "Annuler ce rendez-vous ?" not in again
+    assert "<h1>Votre rendez-vous</h1>" in again
+    assert "Ce rendez-vous est déjà annulé." in again
+    assert "Oui, annuler le rendez-vous" not in again
 
 
 def test_move_through_the_signed_link(client, confirmed, advisor):
