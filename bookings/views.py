@@ -211,16 +211,18 @@ def _search_row(row: SearchRow, slots_page: SlugURL) -> dict:
     written from (language, structure, next free slot's start, link), so that its markup, made
     once per process for that key (``_search_rows.html``), is never stale."""
     structure, slot = row.structure, row.slot
-    slot_url = slots_page(structure.slug)
-    if row.mode:
-        slot_url = f"{slot_url}?{urlencode({'mode': row.mode})}"
+    slot_url = _with_mode(slots_page(structure.slug), row.mode)
     key = repr((get_language(), structure.pk, structure.public_name, structure.commune,
                 structure.departement, slot.starts_at.timestamp() if slot else None, slot_url))
     return {"structure": structure, "slot": slot, "slot_url": slot_url, "key": key}
 
 
 def _slots_page_url(structure: Structure, mode: str | None) -> str:
-    url = reverse("bookings:structure_slots", args=[structure.slug])
+    return _with_mode(reverse("bookings:structure_slots", args=[structure.slug]), mode)
+
+
+def _with_mode(url: str, mode: str | None) -> str:
+    """``url`` of a slots page, showing ``mode`` only when one is given."""
     return f"{url}?{urlencode({'mode': mode})}" if mode else url
 
 
@@ -453,9 +455,10 @@ def book(request: HttpRequest, slug: str) -> HttpResponse:
     if held is not None:
         return redirect("bookings:confirm_code", public_id=held.public_id)
     youth = request.user if isinstance(request.user, User) and request.user.is_youth else None
-    if (youth is not None
-            and len(_confirmed_upcoming(youth, now)) >= services.MAX_UPCOMING_APPOINTMENTS):
-        return _limit_reached(request, structure, youth, now)
+    if youth is not None:
+        upcoming = _confirmed_upcoming(youth, now)
+        if len(upcoming) >= services.MAX_UPCOMING_APPOINTMENTS:
+            return _limit_reached(request, structure, upcoming)
     # What the slot pages list (cached offers): the service decides again under lock.
     slot = structure_slot_offered(structure=structure, advisor_id=advisor.pk,
                                   starts_at=starts_at, mode=mode, now=now)
@@ -507,10 +510,12 @@ def book(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "bookings/book.html", context)
 
 
-def _limit_reached(request: HttpRequest, structure: Structure, youth: User,
-                   now: dt.datetime) -> HttpResponse:
+def _limit_reached(request: HttpRequest, structure: Structure,
+                   upcoming: list[Appointment]) -> HttpResponse:
+    """The page of a young person at the limit of upcoming appointments, listing
+    ``upcoming`` (``_confirmed_upcoming``) with where to move or cancel one."""
     return render(request, "bookings/limit_reached.html", {
-        "structure": structure, "upcoming": _confirmed_upcoming(youth, now),
+        "structure": structure, "upcoming": upcoming,
         "limit": services.MAX_UPCOMING_APPOINTMENTS})
 
 
@@ -728,7 +733,8 @@ def _confirm(request: HttpRequest, appointment: Appointment, process) -> HttpRes
         if isinstance(exc, services.UpcomingLimitReached):
             # Not the slot: any other would be refused too. The code proved the address, so
             # their appointments may be shown (as to a logged-in young person at the limit).
-            return _limit_reached(request, appointment.structure, appointment.youth, now)
+            return _limit_reached(request, appointment.structure,
+                                  _confirmed_upcoming(appointment.youth, now))
         return _slot_taken(request, appointment.structure, now, appointment.mode,
                            message=str(exc))
     request.session.pop(PENDING_SESSION_KEY, None)
