@@ -28,11 +28,12 @@ from bookings.interviews import (
     appointment_attendance_record,
     appointment_follow_up_date_set,
     follow_up_add,
+    interview_age,
     interview_note_add,
     interview_notes_read,
 )
 from bookings.models import Appointment, AppointmentStatus, Mode
-from bookings.services import BookingError
+from bookings.services import MAX_AGE, BookingError
 from bookings.slots import PARIS
 from matching.first_look import first_look_views_for_youth
 from matching.forms import AdvisorProfileForm, profile_cleaned_data, profile_forms
@@ -79,6 +80,8 @@ def _page(request: AuthenticatedHttpRequest, appointment: Appointment, *, profil
         "mode_label": Mode(appointment.mode).label,
         "youth": appointment.youth,
         "profile": profile,
+        "age": interview_age(appointment=appointment, birth_date=profile.birth_date),
+        "max_age": MAX_AGE,
         "prepared": profile_fields_set_by_youth(profile=profile),
         "form": profile_form,
         "formset": language_formset,

@@ -15,17 +15,21 @@ Public contract (keyword-only arguments, aware datetimes; every function raises
 - ``interview_notes_read(*, appointment, request, now) -> list[InterviewNote]`` (logged)
 - ``follow_up_add(*, appointment, happened_on, channel, summary, by, now) -> FollowUpEntry``
 - ``appointment_follow_up_date_set(*, appointment, on, by, now) -> Appointment``
+- ``interview_age(*, appointment, birth_date) -> InterviewAge | None`` (read)
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
+from typing import NamedTuple
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
+from vocabulary.ages import age_on
 from privacy.models import AccessAction
 from privacy.services import access_log_record
 from somobilite.history import history_stamp
@@ -39,13 +43,40 @@ from .models import (
     FollowUpEntry,
     InterviewNote,
 )
-from .services import BookingError
+from .services import MAX_AGE, BookingError
 from .slots import PARIS
 
 NOTE_MAX_LENGTH = 10_000
 FOLLOW_UP_MAX_LENGTH = 5_000
 #: How far ahead a "follow up on" date may be set (a year is plenty for a reminder).
 FOLLOW_UP_HORIZON = dt.timedelta(days=366)
+
+
+class InterviewAge(NamedTuple):
+    """A young person's age in whole years on the interview's Paris day."""
+
+    years: int
+    #: The birth date it comes from is not the one given at booking (corrected since).
+    corrected: bool
+    #: Above ``MAX_AGE``: outside the network's public (SPEC §4, « 35 ans au plus le jour de
+    #: l'entretien »).
+    over_limit: bool
+
+
+def interview_age(*, appointment: Appointment, birth_date: dt.date | None) -> InterviewAge | None:
+    """The age to show on the interview screen: from ``birth_date``, the profile's birth date as
+    it stands now (an advisor may have corrected it with the young person), on the interview's
+    day in Paris time; without one, the age stored at booking (``age_at_interview``, which the
+    statistics keep as given). ``None`` when neither is known (erased data). Raises nothing."""
+    booked = appointment.birth_date
+    if birth_date is None:
+        if appointment.age_at_interview is None:
+            return None
+        years = appointment.age_at_interview
+        return InterviewAge(years, corrected=False, over_limit=years > MAX_AGE)
+    years = age_on(birth_date, appointment.starts_at.astimezone(PARIS).date())
+    return InterviewAge(years, corrected=booked is not None and booked != birth_date,
+                        over_limit=years > MAX_AGE)
 
 
 def _name(user: User) -> str:

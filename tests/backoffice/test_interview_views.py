@@ -81,6 +81,27 @@ def test_an_impossible_date_in_the_profile_is_refused(client, world, field, type
     assert not MobilityProfile.objects.filter(user=world.youth).exists()
 
 
+def test_the_header_follows_a_birth_date_corrected_at_the_interview(client, world):
+    """The header said « 21 ans » (given at booking) after the advisor corrected the birth date
+    to someone of 41, and nothing said that 41 is past the network's limit (SPEC §4)."""
+    world.appointment.birth_date = dt.date(2004, 5, 17)
+    world.appointment.save(update_fields=["birth_date"])
+    client.force_login(world.advisor.user)
+    header = re.compile(r"(\d+) ans le jour de l.entretien( \(date de naissance corrigée[^)]*\))?")
+    page = client.get(url("interview", world.appointment)).content.decode()
+    assert header.search(page).groups() == ("21", None)  # no profile yet: the age at booking
+    client.post(url("profile", world.appointment), PROFILE_POST)  # the same birth date
+    page = client.get(url("interview", world.appointment)).content.decode()
+    assert header.search(page).groups() == ("21", None) and "hors du public" not in page
+    client.post(url("profile", world.appointment), {**PROFILE_POST, "birth_date": "1985-03-20"})
+    page = html.unescape(client.get(url("interview", world.appointment)).content.decode())
+    assert header.search(page).group(1) == "40"  # 41 the day after the interview (19/03/2026)
+    assert header.search(page).group(2)
+    assert "Au-delà de 35 ans le jour de l'entretien : hors du public du réseau" in page
+    world.appointment.refresh_from_db()
+    assert world.appointment.age_at_interview == 21  # the statistics keep the age given
+
+
 def test_attendance_only_after_the_start_then_corrected(client, world):
     later = AppointmentFactory(advisor=world.advisor, youth=world.youth,
                                starts_at=paris(2026, 3, 19, 14))
