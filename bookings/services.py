@@ -733,7 +733,10 @@ def appointment_move(
     """Move a confirmed appointment to another free slot (by default of the same advisor).
 
     The same row is kept, so the calendar entry (UID) is updated in place; ``sequence`` goes
-    up, the reminder is recomputed, and the history table keeps the previous time.
+    up, the reminder is recomputed, and the history table keeps the previous time. The young
+    person is told of the change; the advisor gets « déplacé », or, when it moves to a
+    colleague, the colleague gets « nouveau rendez-vous » and the previous advisor its
+    cancellation. Raises ``BookingError`` (French) when a rule refuses the move.
     """
     with transaction.atomic():
         appointment = (Appointment.objects.select_for_update(of=("self",))
@@ -776,9 +779,12 @@ def appointment_move(
         payload = {"old_starts_at": before["starts_at"]}
         notifications.queue(kind=NotificationKind.YOUTH_CHANGE, to=appointment.youth.email,
                             appointment=appointment, snapshot=after, payload=payload, now=now)
-        notifications.queue(kind=NotificationKind.ADVISOR_MOVED, to=target.user.email,
+        # A colleague it moves to never had it: for her it is a new appointment.
+        moved_within = previous_advisor.pk == target.pk
+        notifications.queue(kind=NotificationKind.ADVISOR_MOVED if moved_within
+                            else NotificationKind.ADVISOR_NEW, to=target.user.email,
                             appointment=appointment, snapshot=after, payload=payload, now=now)
-        if previous_advisor.pk != target.pk:
+        if not moved_within:
             # What the previous advisor had in her calendar, withdrawn by the new version.
             notifications.queue(kind=NotificationKind.ADVISOR_CANCELLED,
                                 to=previous_advisor.user.email, appointment=appointment,

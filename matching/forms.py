@@ -203,7 +203,7 @@ class LanguageForm(forms.Form):
         super().clean()
         data = self.cleaned_data
         if data.get("language") and not data.get("level"):
-            self.add_error("level", _("Indiquez votre niveau dans cette langue."))
+            self.add_error("level", _("Indiquez le niveau atteint dans cette langue."))
         if data.get("level") and not data.get("language"):
             self.add_error("language", _("Choisissez la langue de ce niveau."))
         return data

@@ -64,6 +64,8 @@ def test_move_then_cancel_update_the_same_calendar_entry(
                                           now=NOW)
     change = next(m for m in mail.outbox if m.to == ["lea@exemple.fr"])
     assert "déplacé" in change.subject and "vendredi 27 mars 2026" in change.body
+    (advisor_notice,) = (m for m in mail.outbox if m.to == [booked.advisor.user.email])
+    assert "Rendez-vous déplacé au 03/04/2026 à 10:00" in advisor_notice.subject
     event = event_of(ics_of(change))
     assert str(event["UID"]) == f"{booked.public_id}@somobilite.fr"
     assert int(event["SEQUENCE"]) == 1
@@ -325,6 +327,9 @@ def test_a_second_move_never_drops_the_first_advisors_notice(
     assert str(ics_of(withdrawn)["METHOD"]) == "CANCEL" and "14:00 – 15:00" in withdrawn.body
     (moved,) = sent_to(third)
     assert str(ics_of(moved)["METHOD"]) == "REQUEST" and "15:00 – 16:00" in moved.body
+    # She never had it at 09:00: a new appointment for her, not « déplacé ».
+    assert "Nouveau rendez-vous le 27/03/2026 à 15:00" in moved.subject
+    assert "déplacé" not in moved.subject + moved.body
     (youth_mail,) = sent_to("lea@exemple.fr")
     assert int(event_of(ics_of(youth_mail))["SEQUENCE"]) == 2
 

@@ -63,6 +63,6 @@ def test_bad_input_is_explained_and_nothing_saved(client, coordinator, profile):
     url = reverse("admin:matching_mobilityprofile_change", args=[profile.pk])
     response = client.post(url, _post(profile, **{"langues-0-level": ""}))
     assert response.status_code == 400
-    assert "Indiquez votre niveau dans cette langue." in response.content.decode()
+    assert "Indiquez le niveau atteint dans cette langue." in response.content.decode()
     profile.refresh_from_db()
     assert profile.languages == [{"language": "es", "level": "B2"}]

@@ -93,7 +93,7 @@ def test_bad_input_shows_french_errors_and_keeps_what_was_typed(client):
     assert "Votre profil n'a pas pu être enregistré" in content
     assert "Saisissez un nombre entier." in content
     assert "La durée maximum doit être au moins égale à la durée minimum." in content
-    assert "Indiquez votre niveau dans cette langue." in content
+    assert "Indiquez le niveau atteint dans cette langue." in content
     assert "Photographie argentique" in content and 'value="beaucoup"' in content
     assert not MobilityProfile.objects.exists()
 
