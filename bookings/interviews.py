@@ -21,7 +21,6 @@ Public contract (keyword-only arguments, aware datetimes; every function raises
 from __future__ import annotations
 
 import datetime as dt
-
 from typing import NamedTuple
 
 from django.db import transaction
@@ -29,10 +28,10 @@ from django.utils.translation import gettext as _
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
-from vocabulary.ages import age_on
 from privacy.models import AccessAction
 from privacy.services import access_log_record
 from somobilite.history import history_stamp
+from vocabulary.ages import age_on
 
 from .models import (
     ATTENDANCE_STATUSES,
