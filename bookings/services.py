@@ -48,7 +48,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Model, Q, QuerySet, Value
+from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
@@ -314,14 +315,19 @@ def _youth_for_email(email: str) -> User:
     not proven the address yet, so nothing they typed goes on the account
     (``_account_name_from_booking`` names it at confirmation). A new row needs no lock: until
     this transaction commits, another one creating the same address waits on the unique index,
-    then fails and locks the committed row. Must run inside a transaction."""
-    user = User.objects.select_for_update().filter(email__iexact=email).first()
+    then fails and locks the committed row. Must run inside a transaction.
+
+    The address is compared as the unique constraint ``user_email_ci_unique`` compares it
+    (``LOWER`` on both sides, in PostgreSQL), so the look-up uses that index; ``iexact``
+    compares with ``UPPER``, which no index serves (a scan of every account per hold)."""
+    accounts = User.objects.alias(email_ci=Lower("email")).filter(email_ci=Lower(Value(email)))
+    user = accounts.select_for_update().order_by("pk").first()
     if user is None:
         try:
             with transaction.atomic():
                 user = User.objects.create_user(email=email, role=Role.YOUTH)
         except IntegrityError:
-            user = User.objects.select_for_update().get(email__iexact=email)
+            user = accounts.select_for_update().get()
     if user.role != Role.YOUTH:
         raise AddressNotBookable(_("Cette adresse e-mail est celle d'un compte professionnel : "
                                    "utilisez votre adresse personnelle."))
@@ -359,9 +365,11 @@ def _stamp(instance: _M, now: dt.datetime, *, by: User | None = None) -> _M:
     return instance
 
 
-def _lock_advisor(advisor: Advisor | int) -> Advisor:
-    """The advisor (or advisor id) locked for this transaction, with structure and user."""
-    return (Advisor.objects.select_for_update(of=("self",)).select_related("structure", "user")
+def _lock_advisor(advisor: Advisor | int, *, with_user: bool = True) -> Advisor:
+    """The advisor (or advisor id) locked for this transaction, with structure and, unless
+    ``with_user`` is false (the caller never reads it: a hold by the young person), user."""
+    related = ("structure", "user") if with_user else ("structure",)
+    return (Advisor.objects.select_for_update(of=("self",)).select_related(*related)
             .get(pk=advisor if isinstance(advisor, int) else advisor.pk))
 
 
@@ -442,7 +450,8 @@ def appointment_hold(
     try:
         with transaction.atomic():
             youth = _youth_for_email(email)
-            advisor = _lock_advisor(advisor)
+            # The staff hold's email names the advisor (``notifications.queue``).
+            advisor = _lock_advisor(advisor, with_user=not notice)
             _release_holds(Q(youth=youth) | Q(advisor=advisor, hold_expires_at__lte=now), now)
             if by_account_owner:
                 _check_upcoming_limit(youth, now)
@@ -480,10 +489,12 @@ def appointment_hold(
                 guardian_consent=details.guardian_consent,
             )
             _apply_dates(appointment, now=now)
+            _stamp(appointment, now)
             try:
-                with transaction.atomic():
-                    _stamp(appointment, now)
-                    appointment.save(force_insert=True)
+                # No savepoint of its own: a refused insert (the constraints on the advisor's
+                # active appointments; unreachable while every writer locks the advisor first)
+                # ends the whole hold, rolled back by the block above as it always was.
+                appointment.save(force_insert=True)
             except IntegrityError:
                 raise _SlotTaken from None
             if not notice:

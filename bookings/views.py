@@ -417,7 +417,9 @@ def _requested_slot(request: HttpRequest, structure: Structure) -> tuple[Advisor
         starts_at = starts_at.astimezone(PARIS)
     except (ValueError, OverflowError):
         return None
-    advisor = Advisor.objects.filter(pk=advisor_id, structure=structure).first()
+    # By primary key, without the model's ordering (structure and names: two joins for one
+    # row); the hold locks the advisor again.
+    advisor = Advisor.objects.filter(pk=advisor_id, structure=structure).order_by("pk").first()
     if advisor is None:
         return None
     return advisor, starts_at, _mode_or_none(request.GET.get("mode"))

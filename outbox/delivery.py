@@ -171,7 +171,7 @@ def email_queue(*, message: EmailMessage, kind: str, now: dt.datetime,
         body=str(body),
         html=html, attachments=attachments, expires_at=expires_at, created_at=now)
     if immediately:
-        email_deliver(email_id=email.pk, now=now)
+        _deliver(email.pk, now=now, written=email)
     else:
         from .tasks import deliver_email
 
@@ -200,9 +200,20 @@ def _no_content() -> dict[str, Any]:
 def email_deliver(*, email_id: int, now: dt.datetime) -> bool:
     """Send one row unless it was sent, dropped, is being sent by another process, or expired
     (then it is dropped with the reason). True when it left now."""
+    return _deliver(email_id, now=now)
+
+
+def _deliver(email_id: int, *, now: dt.datetime, written: Email | None = None) -> bool:
+    """``email_deliver``; ``written``: the row as this process has just written it (``email_queue``
+    sending at once), which is then only locked, not read again."""
     with transaction.atomic():
-        email = (Email.objects.select_for_update(skip_locked=True)
-                 .filter(pk=email_id, sent_at__isnull=True, obsolete_at__isnull=True).first())
+        waiting = (Email.objects.select_for_update(skip_locked=True)
+                   .filter(pk=email_id, sent_at__isnull=True, obsolete_at__isnull=True)
+                   .order_by())
+        if written is not None:
+            email: Email | None = written if waiting.exists() else None
+        else:
+            email = waiting.first()
         if email is None:
             return False
         if email.expires_at is not None and email.expires_at <= now:

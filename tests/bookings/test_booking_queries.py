@@ -1,7 +1,7 @@
 """The five pages of a booking through the real form stay within their queries (issue 17:
 the server's CPU per booking; the re-check under lock, the profile prefill, the emails, the
 session writes). Inside the test's transaction a session write takes a savepoint; served in
-autocommit, as in production, the hold makes 26 queries and the confirmation 38."""
+autocommit, as in production, the hold makes 24 queries and the confirmation 38."""
 
 import pytest
 import time_machine
@@ -21,7 +21,7 @@ def test_a_booking_through_the_form_stays_within_its_queries(client,
         client.get(url)
         with django_assert_max_num_queries(2):
             assert client.get(url).status_code == 200
-        with django_assert_max_num_queries(28):
+        with django_assert_max_num_queries(26):
             held = client.post(url, form_data(mode="video"))
         assert held.status_code == 302
         with django_assert_max_num_queries(3):

@@ -182,6 +182,24 @@ def test_eligibility_edges(advisor):
     assert young.guardian_email == "parent@exemple.fr" and young.guardian_consent
 
 
+def test_a_hold_finds_the_account_of_its_address_whatever_its_case_through_the_index(advisor):
+    """The account is looked up as its unique constraint compares addresses (``LOWER`` of
+    both sides), which the index on ``LOWER(email)`` serves; an account whose address was
+    stored with capitals (before addresses were lowered) is found, not duplicated."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    youth = YouthFactory(email="lea@exemple.fr")
+    User.objects.filter(pk=youth.pk).update(email="Lea@Exemple.FR")
+    with CaptureQueriesContext(connection) as queries:
+        appointment = hold(advisor, email="LEA@exemple.fr")
+    assert appointment.youth_id == youth.pk
+    assert User.objects.filter(email__iexact="lea@exemple.fr").count() == 1
+    (look_up,) = [q["sql"] for q in queries if 'FROM "accounts_user"' in q["sql"]
+                  and q["sql"].lstrip().startswith("SELECT")]
+    assert 'LOWER("accounts_user"."email")' in look_up and "UPPER(" not in look_up
+
+
 def test_a_professional_address_cannot_book(advisor):
     with pytest.raises(BookingError, match="compte professionnel"):
         hold(advisor, email=advisor.user.email)

@@ -147,6 +147,28 @@ def test_the_message_is_sent_as_recorded_then_its_content_dropped():
     assert row.subject == "[So Mobilité] Essai" and row.to == "conseil@exemple.fr"
 
 
+def test_a_message_sent_at_once_is_locked_not_read_back_and_not_sent_twice():
+    """``immediately``: the row just written is locked (the sweep skips it) and sent as it was
+    written, without reading its content back; a row some other process sent meanwhile is not
+    sent again."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        row = delivery.email_queue(message=message(), kind="test.code", now=NOW,
+                                   immediately=True)
+    (sent,) = mail.outbox
+    assert sent.extra_headers["Message-ID"] == row.message_id and "voici le texte" in sent.body
+    reads = [q["sql"] for q in queries if q["sql"].lstrip().startswith("SELECT")]
+    assert len(reads) == 1 and '"body"' not in reads[0]
+    if connection.vendor == "postgresql":  # SQLite has no row locks
+        assert "FOR UPDATE SKIP LOCKED" in reads[0]
+    row.refresh_from_db()
+    assert row.sent_at == NOW and row.attempts == 1 and row.body == ""
+    assert delivery._deliver(row.pk, now=NOW, written=row) is False
+    assert len(mail.outbox) == 1
+
+
 def test_an_html_only_message_keeps_its_html():
     email = EmailMultiAlternatives("Sujet", "<p>HTML seul</p>", to=["lea@exemple.fr"])
     email.content_subtype = "html"
