@@ -50,6 +50,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Model, Q, QuerySet, Value
 from django.db.models.functions import Lower
+from django.db.models.lookups import Exact
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
@@ -320,7 +321,7 @@ def _youth_for_email(email: str) -> User:
     The address is compared as the unique constraint ``user_email_ci_unique`` compares it
     (``LOWER`` on both sides, in PostgreSQL), so the look-up uses that index; ``iexact``
     compares with ``UPPER``, which no index serves (a scan of every account per hold)."""
-    accounts = User.objects.alias(email_ci=Lower("email")).filter(email_ci=Lower(Value(email)))
+    accounts = User.objects.filter(Exact(Lower("email"), Lower(Value(email))))
     user = accounts.select_for_update().order_by("pk").first()
     if user is None:
         try:
