@@ -47,7 +47,9 @@ from .services import (
 # Settings the benchmark sets itself (anything of the caller's environment is dropped).
 OWN_SETTINGS = ("DATABASE_URL", "REDIS_URL", "CACHE_URL", "CELERY_BROKER_URL", "CONN_MAX_AGE",
                 "CONN_HEALTH_CHECKS", "DATABASE_POOL", "DJANGO_SETTINGS_MODULE", "DEBUG",
-                "EMAIL_URL", "EMAIL_BACKEND", "WEB_CONCURRENCY")
+                "EMAIL_URL", "EMAIL_BACKEND", "WEB_CONCURRENCY", "DATABASE_SERVER_SIDE_BINDING",
+                "DATABASE_PREPARE_THRESHOLD", "GUNICORN_WORKER_CLASS", "GUNICORN_THREADS",
+                "GUNICORN_KEEPALIVE")
 RATE_LIMITS = {
     # Every booking of the run comes from 127.0.0.1: the per-IP limits would stop the load.
     "RATE_LIMIT_BOOKING_HOLD": "1000000/m/ip,30/m/key",
@@ -61,6 +63,15 @@ CONNECTION_MODES = {
     "une connexion par requête": {"CONN_MAX_AGE": "0", "DATABASE_POOL": "false"},
     "connexions persistantes": {"CONN_MAX_AGE": "600", "DATABASE_POOL": "false"},
     "pool psycopg": {"DATABASE_POOL": "true"},
+}
+# Server variants compared side by side by ``--variantes`` (bookings through the real form):
+# each is the production settings plus these environment variables; "a+b" combines two.
+VARIANTS = {
+    "sync": {"GUNICORN_WORKER_CLASS": "sync"},
+    "gthread": {"GUNICORN_WORKER_CLASS": "gthread", "GUNICORN_THREADS": "1"},
+    "gthread2": {"GUNICORN_WORKER_CLASS": "gthread", "GUNICORN_THREADS": "2"},
+    "client": {"DATABASE_SERVER_SIDE_BINDING": "false"},
+    "serveur": {"DATABASE_SERVER_SIDE_BINDING": "true"},
 }
 GOAL_LINE = re.compile(r"\b(OK|NON)\b")
 AGENDA_PATH = "/espace-conseil/"
@@ -223,6 +234,8 @@ class Bench:
                 f"{server.base_url}{targets['plancher']}", seconds=self.args.seconds,
                 connections=self.args.connections, workdir=self.workdir,
                 server_pids=self.server_pids(server)).rate
+            if self.args.variantes:
+                self.variants(slots)
             self.bookings(server, slots)
             return
         if self.args.only == "froid":
@@ -456,6 +469,67 @@ class Bench:
                                f"{worst.p95 if worst else 0:.0f} ms", "≤ 300 ms",
                                worst is not None and worst.p95 <= 300 and result.errors == 0))
 
+    def variants(self, slots: list[str]) -> None:
+        """The servers of ``--variantes`` side by side: for each, the bare view (wrk), then
+        bookings through the real form without pause (locust, as ``bookings``), in rounds
+        interleaved between the variants, each on its own distinct slots. Takes half of
+        ``slots`` (the rest is left for ``bookings``)."""
+        names = self.args.variantes.split(",")
+        unknown = [part for name in names for part in name.split("+") if part not in VARIANTS]
+        if unknown:
+            raise SystemExit(f"variantes inconnues : {', '.join(unknown)} ({', '.join(VARIANTS)})")
+        servers = {}
+        for index, name in enumerate(names):
+            extra = {k: v for part in name.split("+") for k, v in VARIANTS[part].items()}
+            servers[name] = self.start_server(f"variante{index}", self.port + 5 + index,
+                                              self.env(**extra))
+        for server in servers.values():  # every worker warm, with its database connection
+            for _ in range(server.workers * 3):
+                load.get(server.port, slots[-1])
+        rounds = self.args.variant_rounds
+        share = len(slots) // 2 // (len(names) * rounds)
+        taken, slots[:] = slots[:share * len(names) * rounds], slots[share * len(names) * rounds:]
+        users, seconds = self.args.booking_users, self.args.booking_seconds
+        lines = []
+        for round_ in range(rounds):
+            for index, (name, server) in enumerate(servers.items()):
+                floor = load.wrk(f"{server.base_url}/__bench__/bare/", seconds=self.args.seconds,
+                                 connections=self.args.connections, workdir=self.workdir,
+                                 server_pids=self.server_pids(server))
+                start = (round_ * len(names) + index) * share
+                result = load.locust(
+                    ["Booker"], host=server.base_url, users=users, seconds=seconds,
+                    workdir=self.workdir, tag=f"variante{index}-{round_}",
+                    server_pids=self.server_groups(server),
+                    env=self.locust_env([], self._write_slots(
+                        taken[start:start + share], f"variante{index}-{round_}")))
+                flow = result.page(FLOW)
+                done = flow.requests if flow else 0
+                cpu = {kind: seconds_ * 1000 / max(done, 1)
+                       for kind, seconds_ in result.server_cpu_s.items()}
+                lines.append(
+                    f"{name:<18} {round_ + 1:>4} {floor.rate:>8.0f} {floor.server_cpu_ms:>7.2f}ms "
+                    f"{done / result.seconds:>6.1f} {sum(cpu.values()):>6.0f}ms "
+                    + " ".join(f"{cpu.get(kind, 0):>5.0f}" for kind in
+                               ("gunicorn", "PostgreSQL", "Redis", "Celery"))
+                    + f" {result.locust_cpu_s * 1000 / max(done, 1):>6.0f}ms {result.errors:>5}"
+                    f"  ({load_average()})")
+        section("Variantes du serveur côte à côte (--variantes)")
+        for name in names:
+            extra = {k: v for part in name.split("+") for k, v in VARIANTS[part].items()}
+            print(f"  {name} : {', '.join(f'{k}={v}' for k, v in extra.items())}")
+        print(f"\nPlancher = vue nue (wrk, {self.args.connections} connexions) ; réservations = "
+              f"locust, {users} utilisateurs sans pause, {seconds} s ; CPU des serveurs par "
+              "réservation, par sorte de processus ; tours entrelacés.")
+        print(f"{'variante':<18} {'tour':>4} {'plancher':>8} {'CPU/req':>9} {'rés./s':>6} "
+              f"{'CPU/rés.':>8} {'gunic':>5} {'PG':>5} {'Redis':>5} {'Celery':>6} "
+              f"{'locust':>8} {'err.':>5}")
+        for line in lines:
+            print(line)
+        for server in servers.values():
+            server.stop()
+            self.servers.remove(server)
+
     def advisors_with_password(self, count: int = 12) -> list[list[str]]:
         """Advisors of the data set given a password for the run (one hash for all: the hasher
         of production takes a while)."""
@@ -610,6 +684,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--mix-seconds", type=int, default=30)
     parser.add_argument("--invalidations", type=int, default=30)
     parser.add_argument("--connection-rounds", type=int, default=2)
+    parser.add_argument("--variantes", help="avec --only reservations : variantes du serveur "
+                        f"comparées côte à côte, séparées par des virgules ({', '.join(VARIANTS)}"
+                        " ; a+b les combine), ex. sync,gthread+serveur")
+    parser.add_argument("--variant-rounds", type=int, default=2,
+                        help="tours entrelacés des variantes")
     parser.add_argument("--after-restart", type=int, default=20)
     parser.add_argument("--keep-workdir", action="store_true",
                         help="garder le dossier de travail (base, journaux) à la fin")

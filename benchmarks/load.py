@@ -128,8 +128,10 @@ def locust(user_classes: list[str], *, host: str, users: int, seconds: int, work
     per second (default: all at once)."""
     prefix = workdir / f"locust-{tag}"
     started = time.monotonic()
-    groups = {name: pids() for name, pids in (server_pids or {}).items()}
-    before = {name: cpu_seconds(pids) for name, pids in groups.items()}
+    # Per process, so that a process started during the run (a database connection opened by
+    # a worker's first request) counts from zero instead of being missed.
+    groups = server_pids or {}
+    before = {name: {pid: cpu_seconds([pid]) for pid in pids()} for name, pids in groups.items()}
     process = subprocess.Popen(
         [str(VENV_BIN / "locust"), "-f", str(Path(__file__).with_name("locustfile.py")),
          "--headless", "--users", str(users), "--spawn-rate", str(spawn_rate or users),
@@ -146,7 +148,8 @@ def locust(user_classes: list[str], *, host: str, users: int, seconds: int, work
         raise subprocess.CalledProcessError(process.returncode, "locust")
     result = LocustResult(seconds=min(time.monotonic() - started, float(seconds)),
                           locust_cpu_s=locust_cpu,
-                          server_cpu_s={name: cpu_seconds(pids) - before[name]
+                          server_cpu_s={name: sum(cpu_seconds([pid]) - before[name].get(pid, 0.0)
+                                                  for pid in pids())
                                         for name, pids in groups.items()})
     with open(f"{prefix}_stats.csv", newline="") as file:
         for row in csv.DictReader(file):

@@ -61,3 +61,15 @@ def test_email_retries_and_timeout_are_settings(monkeypatch):
                              EMAIL_TIMEOUT_SECONDS="3")
     assert [changed[name] for name in ("OUTBOX_RETRY_BASE_SECONDS", "OUTBOX_RETRY_MAX_SECONDS",
                                        "OUTBOX_MAX_ATTEMPTS", "EMAIL_TIMEOUT")] == [1, 4, 5, 3]
+
+
+def test_server_side_binding_is_on_for_postgresql_unless_turned_off(monkeypatch):
+    monkeypatch.delenv("DATABASE_SERVER_SIDE_BINDING", raising=False)
+    url = "postgres://u:p@127.0.0.1:5432/db"
+    options = _settings_with(monkeypatch, DATABASE_URL=url)["DATABASES"]["default"]["OPTIONS"]
+    assert options["server_side_binding"] is True
+    assert options["prepare_threshold"] == 5
+    off = _settings_with(monkeypatch, DATABASE_URL=url, DATABASE_SERVER_SIDE_BINDING="false")
+    assert "server_side_binding" not in off["DATABASES"]["default"].get("OPTIONS", {})
+    sqlite = _settings_with(monkeypatch, DATABASE_URL="sqlite:///db.sqlite3")
+    assert "server_side_binding" not in sqlite["DATABASES"]["default"].get("OPTIONS", {})
