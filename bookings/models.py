@@ -351,6 +351,11 @@ class Appointment(models.Model):
             models.Index(fields=["starts_at", "status"]),
             models.Index(fields=["reminder_due_at"], condition=Q(reminder_sent_at__isnull=True),
                          name="appointment_reminder_todo"),
+            # The unconfirmed holds of one client address (the limit checked by every hold):
+            # without it PostgreSQL walked every appointment's (starts_at, status) entry,
+            # ~8 ms per hold on 100,000 past appointments.
+            models.Index(fields=["hold_client_ip", "hold_expires_at"],
+                         condition=Q(status="pending"), name="appointment_pending_hold_ip"),
         ]
 
     def __str__(self) -> str:
