@@ -8,10 +8,15 @@ waiting on PostgreSQL or Redis leaves its core to another). Each worker warms up
 first request (``somobilite/wsgi.py``). No access log: it would log addresses and paths (the
 app logs each request itself, without them).
 
-``GUNICORN_WORKER_CLASS=gthread`` (with ``GUNICORN_THREADS`` threads per worker, 1 by default:
-still one request at a time per process) keeps a client's connection open between requests
-(``GUNICORN_KEEPALIVE`` seconds) where a sync worker closes it after every response; ``make
-bench --only reservations --variantes sync,gthread`` compares the two side by side.
+Why not ``gthread`` (``GUNICORN_WORKER_CLASS=gthread``, ``GUNICORN_THREADS`` threads per
+worker, connections kept alive ``GUNICORN_KEEPALIVE`` seconds): measured side by side with
+``python -m benchmarks --only reservations --variantes sync,gthread,gthread2`` (session 7), it
+saves the new TCP connection of each request (bare view 2.1–2.4 ms of server CPU per request
+instead of 2.5), which does not show in a booking's CPU (sync 194–213 ms, gthread 205–239,
+gthread with 2 threads 191–209, load 8–9), and it loses ``timeout``: a sync worker stuck on
+a request is killed after ``GUNICORN_TIMEOUT`` seconds, a gthread worker keeps beating while
+its thread hangs, and every connection kept on that worker waits with it (gunicorn issue
+#2086). Behind a proxy that opens a connection per request, keep-alive gains nothing anyway.
 """
 
 import os
