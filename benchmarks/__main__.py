@@ -74,6 +74,12 @@ VARIANTS = {
     "serveur": {"DATABASE_SERVER_SIDE_BINDING": "true"},
 }
 GOAL_LINE = re.compile(r"\b(OK|NON)\b")
+
+
+def variant_env(name: str) -> dict[str, str]:
+    """The environment of the variant ``name`` ("a" or "a+b": the parts' settings merged)."""
+    return {k: v for part in name.split("+") for k, v in VARIANTS[part].items()}
+
 AGENDA_PATH = "/espace-conseil/"
 FLOW = "réservation complète (5 pages)"
 ADVISOR_PASSWORD = "banc-conseil-2026"  # set for the run on the throwaway database only
@@ -480,9 +486,8 @@ class Bench:
             raise SystemExit(f"variantes inconnues : {', '.join(unknown)} ({', '.join(VARIANTS)})")
         servers = {}
         for index, name in enumerate(names):
-            extra = {k: v for part in name.split("+") for k, v in VARIANTS[part].items()}
             servers[name] = self.start_server(f"variante{index}", self.port + 5 + index,
-                                              self.env(**extra))
+                                              self.env(**variant_env(name)))
         for server in servers.values():  # every worker warm, with its database connection
             for _ in range(server.workers * 3):
                 load.get(server.port, slots[-1])
@@ -516,8 +521,7 @@ class Bench:
                     f"  ({load_average()})")
         section("Variantes du serveur côte à côte (--variantes)")
         for name in names:
-            extra = {k: v for part in name.split("+") for k, v in VARIANTS[part].items()}
-            print(f"  {name} : {', '.join(f'{k}={v}' for k, v in extra.items())}")
+            print(f"  {name} : {', '.join(f'{k}={v}' for k, v in variant_env(name).items())}")
         print(f"\nPlancher = vue nue (wrk, {self.args.connections} connexions) ; réservations = "
               f"locust, {users} utilisateurs sans pause, {seconds} s ; CPU des serveurs par "
               "réservation, par sorte de processus ; tours entrelacés.")
