@@ -390,6 +390,14 @@ def obsolete_reason(notification: Notification, *, now: dt.datetime) -> str:
     return ""
 
 
+#: What ``deliver`` reads: the whole row, and of its appointment only what names it (the UID
+#: of the .ics, the management link) and the code of a booking made by an advisor; the email
+#: itself is written from the row's snapshot (``_context``). Any other field would be read
+#: when used.
+_DELIVERY_FIELDS = (*(field.name for field in Notification._meta.concrete_fields),
+                    "appointment__public_id", "appointment__confirmation_secret")
+
+
 def deliver(*, notification_id: int, now: dt.datetime) -> bool:
     """Send one outbox row unless already sent, dropped or being sent, or no longer true (then
     it is marked obsolete with the reason). True when it left now. Every attempt carries the
@@ -398,8 +406,9 @@ def deliver(*, notification_id: int, now: dt.datetime) -> bool:
     with transaction.atomic():
         notification = (
             Notification.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("appointment")
-            .filter(pk=notification_id, sent_at__isnull=True, obsolete_at__isnull=True).first()
+            .select_related("appointment").only(*_DELIVERY_FIELDS)
+            .filter(pk=notification_id, sent_at__isnull=True, obsolete_at__isnull=True)
+            .order_by().first()
         )
         if notification is None:
             return False

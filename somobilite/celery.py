@@ -9,7 +9,7 @@ import os
 from typing import Any
 
 from celery import Celery, Task, signals
-from django.db import transaction
+from django.db import close_old_connections, transaction
 from django_structlog.celery.steps import DjangoStructLogInitStep
 from kombu.exceptions import KombuError
 from redis.exceptions import RedisError
@@ -33,6 +33,26 @@ def _logging_from_django_settings(**kwargs: Any) -> None:
     from django.conf import settings
 
     logging.config.dictConfig(settings.LOGGING)
+
+
+@signals.task_prerun.connect
+@signals.task_postrun.connect
+def _database_connections_as_around_a_request(sender: Task[..., Any] | None = None,
+                                              **kwargs: Any) -> None:
+    """Before and after each task a worker runs, its database connections follow Django's rules
+    for a request (``close_old_connections``): closed once older than ``CONN_MAX_AGE`` (at
+    once when it is 0, the development default), after an error or a transaction left open,
+    and health-checked before their next use (``CONN_HEALTH_CHECKS``: a connection that died
+    with a PostgreSQL restart is replaced, the task does not fail).
+
+    Celery's own Django fix-up closes every connection before and after every task unless
+    ``CELERY_DB_REUSE_MAX`` is set (then only every that many tasks; settings/base.py sets it):
+    a new PostgreSQL connection per task (TCP, authentication, a backend process) cost the
+    worker and PostgreSQL more CPU than the task's two emails (issue 17). Tasks run eagerly
+    (tests, no broker) are left alone: they run inside the caller's request or transaction."""
+    if sender is not None and getattr(sender.request, "is_eager", False):
+        return
+    close_old_connections()
 
 
 def publish_on_commit(task: Task[..., Any], *args: Any) -> None:

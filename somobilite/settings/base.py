@@ -254,6 +254,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Celery's Django fix-up closes the database connections around every task unless this is set;
+# set, it closes them every that many tasks, and between those Django's own rules apply
+# (CONN_MAX_AGE, health checks: somobilite/celery.py).
+CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
 
 # The health endpoint reports a worker as missing when the heartbeat task (every minute) has not
 # run for this long (seconds).

@@ -56,3 +56,59 @@ def test_without_a_broker_the_task_runs_in_process_and_its_errors_surface(
     with pytest.raises(ValueError), django_capture_on_commit_callbacks(execute=True):
         publish_on_commit(failing_task, 7)
     assert ran == [7]
+
+
+@pytest.mark.postgres_only  # a worker thread beside the test: SQLite's in-memory base locks
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_keeps_its_database_connection_between_tasks_as_django_would(redis_server):
+    """Celery's Django fix-up would open a new PostgreSQL connection for every task; the worker
+    follows Django's rules instead: kept for ``CONN_MAX_AGE`` (production: 600 s), health-checked
+    before the next task (a connection killed by a restart is replaced, the task does not fail),
+    closed after each task when ``CONN_MAX_AGE`` is 0."""
+    from celery.contrib.testing.worker import start_worker
+    from django.db import connection
+    from django_structlog.celery.steps import DjangoStructLogInitStep
+
+    from somobilite.celery import app
+    from tests.loopback import pause
+
+    seen: list[int] = []
+
+    @app.task(name="tests.backend_pid")
+    def backend_pid():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            seen.append(cursor.fetchone()[0])
+
+    def run() -> int:
+        count = len(seen)
+        backend_pid.apply_async(queue="celery")
+        for _ in range(200):
+            if len(seen) > count:
+                return seen[-1]
+            pause(0.05)
+        raise AssertionError("the task did not run")
+
+    max_age = connection.settings_dict["CONN_MAX_AGE"]
+    # Without django-structlog's step: its receivers would stay connected once this worker has
+    # stopped, and a later worker of this test process would log each task twice (test_log).
+    app.steps["worker"].discard(DjangoStructLogInitStep)
+    try:
+        with celery_broker(redis_server.url), \
+                start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=20):
+            connection.settings_dict["CONN_MAX_AGE"] = 600
+            first = run()
+            assert run() == run() == first  # one connection for every task
+            with connection.cursor() as cursor:  # PostgreSQL restarted: the backend is gone
+                cursor.execute("SELECT pg_terminate_backend(%s)", [first])
+            replaced = run()
+            assert replaced != first
+            assert run() == replaced
+            connection.settings_dict["CONN_MAX_AGE"] = 0  # the development default
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_terminate_backend(%s)", [replaced])
+            run()  # opened with a max age of 0: closed after its task
+            assert len({run(), run()}) == 2
+    finally:
+        connection.settings_dict["CONN_MAX_AGE"] = max_age
+        app.steps["worker"].add(DjangoStructLogInitStep)

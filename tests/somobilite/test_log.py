@@ -140,7 +140,10 @@ def test_the_request_id_is_carried_into_the_celery_task_it_queued(
             response = client.post(response["Location"], {"code": code, "action": "verify"})
             assert response.status_code == 302
             deadline = time.monotonic() + 20
-            while (Notification.objects.filter(sent_at__isnull=True).exists()
+            # Until the task has ended, not only sent its emails: its last line is written
+            # after they are recorded, and must be written before the logs are read.
+            while ((Notification.objects.filter(sent_at__isnull=True).exists()
+                    or '"task_succeeded"' not in buffer.getvalue())
                    and time.monotonic() < deadline):
                 pause(0.1)
     assert not Notification.objects.filter(sent_at__isnull=True).exists()
