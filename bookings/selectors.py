@@ -33,10 +33,20 @@ def appointments_upcoming_for_youth(*, youth: User, now: dt.datetime) -> QuerySe
 
 
 def appointment_get_for_youth(*, youth: User, public_id: uuid.UUID | str) -> Appointment | None:
-    """The young person's own appointment, or None (also for a malformed id)."""
+    """The young person's own appointment (``public_id``: a UUID or its text), with its
+    structure, or None (also for a malformed id or somebody else's appointment). Its ``youth``
+    is ``youth`` itself (no second read of the account).
+
+    One query: a look-up by the unique ``public_id``, without the ORDER BY ``.first()`` would
+    add (issue 17: the confirmed page is the last of every booking)."""
     try:
         public_id = uuid.UUID(str(public_id))
     except ValueError:
         return None
-    return (Appointment.objects.filter(youth=youth, public_id=public_id)
-            .select_related("structure", "advisor__user").first())
+    try:
+        appointment = (Appointment.objects.select_related("structure")
+                       .get(youth=youth, public_id=public_id))
+    except Appointment.DoesNotExist:
+        return None
+    appointment.youth = youth
+    return appointment

@@ -10,6 +10,7 @@ both proves the address and opens the young person's passwordless account.
 from __future__ import annotations
 
 import datetime as dt
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from itertools import islice, takewhile
@@ -17,10 +18,12 @@ from types import SimpleNamespace
 from typing import Any
 from urllib.parse import urlencode
 
-from allauth.account.internal.stagekit import clear_login
+from allauth.account import app_settings as account_settings
+from allauth.account.internal.stagekit import LOGIN_SESSION_KEY, clear_login
 from allauth.account.internal.userkit import user_id_to_str
-from allauth.account.models import EmailAddress
+from allauth.account.models import EmailAddress, Login
 from allauth.account.stages import LoginByCodeStage, LoginStageController
+from allauth.account.utils import user_pk_to_url_str
 from allauth.core import ratelimit
 from allauth.core.internal.cryptokit import compare_user_code
 from django.conf import settings
@@ -628,22 +631,44 @@ def _after_hold(request: HttpRequest, appointment: Appointment) -> HttpResponse:
 
 def _code_process(request: HttpRequest, appointment: Appointment):
     """The allauth login-by-code process started for this appointment's young person, if it is
-    still running in this session (not expired, not aborted after too many wrong codes)."""
-    stage = LoginStageController.enter(request, LoginByCodeStage.key)
+    still running in this session (not expired, not aborted after too many wrong codes).
+
+    The steps of allauth's ``LoginStageController.enter`` (``unstash_login`` with ``peek``:
+    the login stashed in the session, dropped once older than ``ACCOUNT_LOGIN_TIMEOUT``; its
+    current stage), except that the stashed login's user is ``appointment.youth``, already read
+    with the appointment, when it is the same account: allauth's ``Login.deserialize`` would
+    read it again (one query on the code page and on the confirmation, issue 17)."""
+    data = request.session.get(LOGIN_SESSION_KEY)
+    if not isinstance(data, dict) or data.get("user_pk") != user_pk_to_url_str(
+            appointment.youth):
+        return None
+    try:
+        login = Login.deserialize({**data, "user_pk": None})
+    except ValueError:
+        return None
+    if time.time() - login.initiated_at > account_settings.LOGIN_TIMEOUT:
+        clear_login(request)
+        return None
+    login.user = appointment.youth
+    controller = LoginStageController(request, login)
+    if controller.state.get("current") != LoginByCodeStage.key:
+        return None
+    stage = controller.get_stage(LoginByCodeStage.key)
     if stage is None or stage.state.get("user_id") != user_id_to_str(appointment.youth):
         return None
     return BookingCodeProcess.resume(stage)
 
 
 def _pending_appointment(request: HttpRequest, public_id) -> Appointment:
-    """The pending appointment held in this browser session, or 404."""
+    """The pending appointment held in this browser session, with its structure and young
+    person, or 404 (a look-up by the unique ``public_id``: no ORDER BY)."""
     if request.session.get(PENDING_SESSION_KEY) != str(public_id):
         raise Http404
-    appointment = (Appointment.objects.filter(public_id=public_id)
-                   .select_related("structure", "youth").first())
-    if appointment is None:
-        raise Http404
-    return appointment
+    try:
+        return (Appointment.objects.select_related("structure", "youth")
+                .get(public_id=public_id))
+    except Appointment.DoesNotExist:
+        raise Http404 from None
 
 
 @never_cache

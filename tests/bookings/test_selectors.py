@@ -5,6 +5,7 @@ import pytest
 from advisors.selectors import advisor_is_bookable
 from bookings.compliance import weekly_compliance
 from bookings.models import Appointment, AppointmentStatus
+from bookings.selectors import appointment_get_for_youth
 from bookings.slots import (
     free_slots_for_structure,
     is_public_holiday,
@@ -23,6 +24,7 @@ from tests.factories import (
     RecurringAvailabilityFactory,
     StructureFactory,
     TrainingAttendanceFactory,
+    YouthFactory,
 )
 
 from .conftest import NOW, PARIS, paris
@@ -342,3 +344,18 @@ def test_every_slot_lasts_the_interview_length_on_a_change_night(sunday):
         assert [f"{s.starts_at.astimezone(PARIS):%H:%M}" for s in slots] == expected
         assert {s.ends_at.timestamp() - s.starts_at.timestamp() for s in slots} == {3600}
         assert len({s.starts_at.timestamp() for s in slots}) == len(slots)
+
+
+def test_a_young_persons_own_appointment_in_one_query(django_assert_num_queries):
+    mine = AppointmentFactory()
+    youth = mine.youth
+    theirs = AppointmentFactory(advisor=mine.advisor, starts_at=paris(2026, 3, 27, 11))
+    with django_assert_num_queries(1):
+        found = appointment_get_for_youth(youth=youth, public_id=str(mine.public_id))
+        assert found == mine
+        assert found.youth is youth
+        assert found.structure.public_name == mine.structure.public_name
+    assert appointment_get_for_youth(youth=youth, public_id=theirs.public_id) is None
+    assert appointment_get_for_youth(youth=YouthFactory(), public_id=mine.public_id) is None
+    with django_assert_num_queries(0):
+        assert appointment_get_for_youth(youth=youth, public_id="pas-un-uuid") is None

@@ -505,6 +505,55 @@ def test_confirm_page_of_another_session_is_404(client, advisor):
     assert Client().get(confirm_url).status_code == 404
 
 
+def _code_field(response) -> str:
+    return re.search(r'<div id="div_id_code".*?</div>\s*<button', text(response),
+                     re.DOTALL).group(0)
+
+
+def test_the_empty_code_field_is_rendered_once_and_a_wrong_code_for_its_person(client,
+                                                                              advisor):
+    """The code page's empty field is the same markup for everybody (kept in the
+    "template_fragments" cache); a wrong code comes back as typed, with its message."""
+    from django.core.cache.utils import make_template_fragment_key
+
+    fragments = caches["template_fragments"]
+    key = make_template_fragment_key("booking_code_field", ["fr"])
+    confirm_url, _code = _book_and_get_code(client, advisor)
+    first = client.get(confirm_url)
+    assert fragments.get(key) is not None
+    other = Client()
+    other_url, _other_code = _book_and_get_code(
+        other, advisor, starts_at=FIRST_SLOT + dt.timedelta(hours=1),
+        email="sam.exemple@exemple.fr")
+    assert _code_field(other.get(other_url)) == _code_field(first)
+    assert 'autocomplete="one-time-code"' in _code_field(first)
+    assert 'value=' not in _code_field(first) and "is-invalid" not in _code_field(first)
+    wrong = client.post(confirm_url, {"code": "ZZZZZZ", "action": "verify"})
+    field = _code_field(wrong)
+    assert 'value="ZZZZZZ"' in field and 'aria-invalid="true"' in field
+    assert "Code incorrect" in field
+    assert _code_field(other.get(other_url)) == _code_field(first)
+
+
+def test_the_code_stops_working_with_allauths_login_timeout(client, advisor, frozen, settings):
+    """The login started by the code email ends after ``ACCOUNT_LOGIN_TIMEOUT`` as allauth
+    ends it (the booking pages read it from the session themselves): the right code is then
+    refused, the stashed login is dropped, and a new code confirms while the slot is held."""
+    settings.ACCOUNT_LOGIN_TIMEOUT = 120
+    confirm_url, code = _book_and_get_code(client, advisor)
+    assert "account_login" in client.session
+    frozen.shift(dt.timedelta(seconds=121))
+    response = client.post(confirm_url, {"code": code, "action": "verify"})
+    assert response.status_code == 200
+    assert "Ce code n'est plus valable : demandez-en un nouveau." in text(response)
+    assert "account_login" not in client.session
+    assert Appointment.objects.get().status == AppointmentStatus.PENDING
+    client.post(confirm_url, {"action": "resend"})
+    new_code = last_code("lou.exemple@exemple.fr")
+    assert client.post(confirm_url, {"code": new_code, "action": "verify"}).status_code == 302
+    assert Appointment.objects.get().status == AppointmentStatus.CONFIRMED
+
+
 def test_logged_in_youth_books_without_a_new_code(client, advisor):
     confirm_url, code = _book_and_get_code(client, advisor)
     client.post(confirm_url, {"code": code, "action": "verify"})
@@ -993,3 +1042,4 @@ def test_booking_query_is_what_urlencode_writes(starts_at, mode):
     if mode == "video":
         expected["mode"] = mode
     assert booking_query(slot, mode) == urlencode(expected)
+
