@@ -770,9 +770,12 @@ def _confirm(request: HttpRequest, appointment: Appointment, process) -> HttpRes
         return redirect(done_url)
     account_messages_silence(request)  # the confirmation page says it all
     # allauth marks the address verified only if it knows it: record it, the code proves it.
-    EmailAddress.objects.get_or_create(
+    address, _created = EmailAddress.objects.get_or_create(
         user=appointment.youth, email__iexact=appointment.youth.email,
         defaults={"email": appointment.youth.email, "primary": True, "verified": False})
+    # allauth's own per-user cache of addresses: its verification and its login look the
+    # address up by user and email (twice), and find this row instead of reading it again.
+    EmailAddress.objects.fill_cache_for_user(process.user, [address])
     return process.finish(done_url)
 
 

@@ -35,17 +35,23 @@ def test_a_change_is_one_update(django_assert_num_queries):
     assert SessionStore(store.session_key)["step"] == 2
 
 
-def test_cycle_key_inserts_the_new_row_and_deletes_the_old_one(django_assert_num_queries):
+def test_cycle_key_deletes_the_old_row_and_the_next_save_inserts_the_new_one(
+        django_assert_num_queries):
     store = SessionStore()
     store["kept"] = "oui"
     store.save()
     old_key = store.session_key
-    with django_assert_num_queries(2) as captured:
+    with django_assert_num_queries(1) as captured:
         store.cycle_key()
-    assert [q["sql"].split()[0] for q in captured.captured_queries] == ["INSERT", "DELETE"]
-    assert store.session_key != old_key
+    assert captured.captured_queries[0]["sql"].startswith("DELETE")
     assert not Session.objects.filter(session_key=old_key).exists()
-    assert SessionStore(store.session_key)["kept"] == "oui"
+    assert store.session_key is None and store.modified and not store.is_empty()
+    store["logged_in"] = "oui"
+    with django_assert_num_queries(1) as captured:
+        store.save()
+    assert captured.captured_queries[0]["sql"].startswith("INSERT")
+    assert store.session_key not in (None, old_key)
+    assert SessionStore(store.session_key).load() == {"kept": "oui", "logged_in": "oui"}
 
 
 def test_deleting_a_session_already_gone_is_quiet():
@@ -108,10 +114,14 @@ def test_logging_in_and_out_through_the_site_keeps_working():
     user = UserFactory(password="mot-de-passe-solide-42")
     client = Client()
     client.get(reverse("account_login"))
+    before_login = client.session.session_key
+    assert Session.objects.filter(session_key=before_login).exists()
     response = client.post(reverse("account_login"),
                            {"login": user.email, "password": "mot-de-passe-solide-42"})
     assert response.status_code == 302
     first_key = client.session.session_key
+    assert first_key != before_login  # a new key at login (session fixation)
+    assert not Session.objects.filter(session_key=before_login).exists()
     assert Session.objects.filter(session_key=first_key).exists()
     assert int(client.session["_auth_user_id"]) == user.pk
     client.post(reverse("account_logout"))
