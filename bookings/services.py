@@ -47,7 +47,7 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Model, Q, QuerySet, Value
 from django.db.models.functions import Lower
 from django.db.models.lookups import Exact
@@ -557,6 +557,37 @@ def _upcoming_refusal(appointment: Appointment, now: dt.datetime) -> BookingErro
     return None
 
 
+def _locked_again(appointment: Appointment, *, relations: tuple[str, ...]) -> Appointment:
+    """``appointment`` read again and locked (``SELECT … FOR UPDATE`` of its row alone), with
+    its ``relations`` (foreign keys): those the caller already read (the booking pages read
+    the structure and the young person a moment before) are reused, the others joined. The
+    rows of a structure or an account are not locked either way: reused, they are as read a
+    few statements earlier in the same request instead of at this statement."""
+    at_hand: list[models.ForeignKey[Any, Any]] = []
+    missing: list[str] = []
+    for name in relations:
+        field = Appointment._meta.get_field(name)
+        assert isinstance(field, models.ForeignKey)
+        if field.is_cached(appointment):
+            at_hand.append(field)
+        else:
+            missing.append(name)
+    query = Appointment.objects.select_for_update(of=("self",))
+    if missing:
+        query = query.select_related(*missing)
+    locked = query.get(pk=appointment.pk)
+    for field in at_hand:
+        related = field.get_cached_value(appointment)
+        if related is not None and related.pk == getattr(locked, field.attname):
+            field.set_cached_value(locked, related)
+    return locked
+
+
+_CONFIRMED_FIELDS = ("status", "confirmed_at", "confirmation_secret", "hold_client_ip",
+                     "age_at_interview", "reminder_due_at", "reminder_sent_at", "video_room",
+                     "updated_at")
+
+
 def appointment_confirm(*, appointment: Appointment, now: dt.datetime) -> Appointment:
     """Make a held appointment final once the email code was entered; a refused hold is
     released. The limit of upcoming appointments is checked at this moment (told only now to
@@ -572,8 +603,7 @@ def appointment_confirm(*, appointment: Appointment, now: dt.datetime) -> Appoin
     A booking by an advisor (no notice) only needs the slot not to have started."""
     refusal: BookingError | None = None
     with transaction.atomic():
-        appointment = (Appointment.objects.select_for_update(of=("self",))
-                       .select_related("structure", "youth").get(pk=appointment.pk))
+        appointment = _locked_again(appointment, relations=("structure", "youth"))
         if appointment.status == AppointmentStatus.CONFIRMED:
             return appointment
         if appointment.status != AppointmentStatus.PENDING:
@@ -615,7 +645,9 @@ def appointment_confirm(*, appointment: Appointment, now: dt.datetime) -> Appoin
             if appointment.mode == Mode.VIDEO and not appointment.video_room:
                 appointment.video_room = new_video_room()
             _stamp(appointment, now)
-            appointment.save()
+            # What a confirmation changes (here and in ``_apply_dates``), not the row's forty
+            # columns; the history row still copies the whole appointment.
+            appointment.save(update_fields=_CONFIRMED_FIELDS)
             notifications.queue_together(messages=[
                 (NotificationKind.YOUTH_CONFIRMATION, appointment.youth.email),
                 (NotificationKind.ADVISOR_NEW, advisor.user.email)],

@@ -228,7 +228,11 @@ def profile_prefill_from_booking(*, youth: User, birth_date: date | None, postal
     reason = "Informations données lors de la réservation"
     # Within the caller's transaction (the confirmation), no savepoint of its own.
     with transaction.atomic(savepoint=False):
-        profile = MobilityProfile.objects.select_for_update().filter(user=youth).first()
+        try:  # by the one-to-one key: no ORDER BY
+            profile: MobilityProfile | None = (MobilityProfile.objects.select_for_update()
+                                               .get(user=youth))
+        except MobilityProfile.DoesNotExist:
+            profile = None
         if profile is None:
             profile = MobilityProfile(user=youth, updated_by=youth,
                                       **{name: value for name, value in given.items() if value})

@@ -7,5 +7,7 @@ class SoMobiliteAdminConfig(AdminConfig):
     def ready(self) -> None:
         super().ready()
         from .admin_site import french_third_party_names
+        from .history import reuse_history_manager_classes
 
         french_third_party_names()
+        reuse_history_manager_classes()

@@ -87,6 +87,64 @@ def test_confirm_makes_it_final_and_tells_both_sides(advisor, django_capture_on_
     assert len(mail.outbox) == 2
 
 
+def test_the_confirmation_stores_all_it_changes_and_its_history_row_copies_it(advisor,
+                                                                              frozen_now):
+    """The confirmation writes only the columns it changes: the row read back is the
+    appointment it returns, field by field, and so is its history row."""
+    appointment = hold(advisor, client_ip="203.0.113.7")
+    Appointment.objects.filter(pk=appointment.pk).update(
+        reminder_sent_at=NOW - dt.timedelta(days=1))  # a reminder of another time, to clear
+    confirmed = services.appointment_confirm(appointment=appointment,
+                                             now=NOW + dt.timedelta(minutes=3))
+    stored = Appointment.objects.get(pk=confirmed.pk)
+    names = [field.attname for field in Appointment._meta.concrete_fields]
+    assert {name: getattr(stored, name) for name in names} == \
+        {name: getattr(confirmed, name) for name in names}
+    assert (stored.status, stored.confirmed_at, stored.hold_client_ip, stored.reminder_sent_at,
+            stored.reminder_due_at) == (AppointmentStatus.CONFIRMED,
+                                        NOW + dt.timedelta(minutes=3), None, None,
+                                        FRIDAY_9 - dt.timedelta(hours=24))
+    assert stored.video_room and stored.age_at_interview == 21
+    row = stored.history.first()
+    kept = [name for name in names if hasattr(row, name)]
+    assert {name: getattr(row, name) for name in kept} == \
+        {name: getattr(stored, name) for name in kept}
+
+
+def _locked_read(queries) -> str:
+    """The confirmation's first statement on appointments: the row read again, locked (SQLite
+    has no ``FOR UPDATE``)."""
+    return next(q["sql"] for q in queries
+                if q["sql"].startswith("SELECT") and 'FROM "bookings_appointment"' in q["sql"])
+
+
+def test_the_confirmation_locks_the_row_again_and_reuses_the_relations_already_read(
+        advisor, frozen_now):
+    """The row itself is always read again under lock (its status may have changed); the
+    structure and the young person the caller already read are reused, else joined."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    held = hold(advisor)
+    page_read = Appointment.objects.select_related("structure", "youth").get(pk=held.pk)
+    Appointment.objects.filter(pk=held.pk).update(status=AppointmentStatus.EXPIRED)
+    with pytest.raises(BookingError, match="plus valable"):
+        services.appointment_confirm(appointment=page_read, now=NOW)
+    Appointment.objects.filter(pk=held.pk).update(status=AppointmentStatus.PENDING)
+    with CaptureQueriesContext(connection) as reused:
+        confirmed = services.appointment_confirm(appointment=page_read, now=NOW)
+    assert "JOIN" not in _locked_read(reused.captured_queries)
+    assert confirmed.youth is page_read.youth and confirmed.structure is page_read.structure
+    assert confirmed.youth.first_name == "Léa"  # the account named from the booking
+    other = hold(advisor, FRIDAY_10, email="sam@exemple.fr")
+    bare = Appointment.objects.get(pk=other.pk)
+    with CaptureQueriesContext(connection) as joined:
+        confirmed = services.appointment_confirm(appointment=bare, now=NOW)
+    assert "JOIN" in _locked_read(joined.captured_queries)
+    assert confirmed.status == AppointmentStatus.CONFIRMED
+    assert (confirmed.youth.email, confirmed.structure) == ("sam@exemple.fr", advisor.structure)
+
+
 def test_a_new_hold_replaces_the_same_persons_previous_one(advisor):
     first = hold(advisor)
     second = hold(advisor, FRIDAY_10)
