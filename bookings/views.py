@@ -21,7 +21,7 @@ from urllib.parse import urlencode
 from allauth.account import app_settings as account_settings
 from allauth.account.internal.stagekit import LOGIN_SESSION_KEY, clear_login
 from allauth.account.internal.userkit import user_id_to_str
-from allauth.account.models import EmailAddress, Login
+from allauth.account.models import Login
 from allauth.account.stages import LoginByCodeStage, LoginStageController
 from allauth.account.utils import user_pk_to_url_str
 from allauth.core import ratelimit
@@ -46,6 +46,7 @@ from accounts.client_ip import client_ip
 from accounts.decorators import youth_required
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
+from accounts.services import email_address_prove
 from advisors.models import Advisor, Structure
 from somobilite import clock
 from somobilite.form_targets import form_target
@@ -770,12 +771,7 @@ def _confirm(request: HttpRequest, appointment: Appointment, process) -> HttpRes
         return redirect(done_url)
     account_messages_silence(request)  # the confirmation page says it all
     # allauth marks the address verified only if it knows it: record it, the code proves it.
-    address, _created = EmailAddress.objects.get_or_create(
-        user=appointment.youth, email__iexact=appointment.youth.email,
-        defaults={"email": appointment.youth.email, "primary": True, "verified": False})
-    # allauth's own per-user cache of addresses: its verification and its login look the
-    # address up by user and email (twice), and find this row instead of reading it again.
-    EmailAddress.objects.fill_cache_for_user(process.user, [address])
+    email_address_prove(user=process.user)
     return process.finish(done_url)
 
 
