@@ -409,9 +409,9 @@ def _mode_link(request, week: dt.date, mode: str) -> str:
 # --- Booking ----------------------------------------------------------------------------------
 
 
-def _requested_slot(request: HttpRequest, structure: Structure) -> tuple[Advisor, dt.datetime,
-                                                                          str | None] | None:
-    """Advisor, start and mode named in the query string, or None when they make no sense."""
+def _requested_slot_named(request: HttpRequest) -> tuple[int, dt.datetime, str | None] | None:
+    """Advisor id, start and mode as the query string names them (nothing read), or None when
+    they make no sense."""
     try:
         advisor_id = int(request.GET.get("conseiller", ""))
         # A "+" typed in an address bar arrives as a space.
@@ -421,12 +421,22 @@ def _requested_slot(request: HttpRequest, structure: Structure) -> tuple[Advisor
         starts_at = starts_at.astimezone(PARIS)
     except (ValueError, OverflowError):
         return None
-    # By primary key, without the model's ordering (structure and names: two joins for one
-    # row); the hold locks the advisor again.
-    advisor = Advisor.objects.filter(pk=advisor_id, structure=structure).order_by("pk").first()
-    if advisor is None:
+    return advisor_id, starts_at, _mode_or_none(request.GET.get("mode"))
+
+
+def _advisor_of(structure: Structure, advisor_id: int) -> Advisor | None:
+    # By primary key, without the model's ordering (structure and names: two joins for one row).
+    return Advisor.objects.filter(pk=advisor_id, structure=structure).order_by("pk").first()
+
+
+def _requested_slot(request: HttpRequest, structure: Structure) -> tuple[Advisor, dt.datetime,
+                                                                          str | None] | None:
+    """Advisor, start and mode named in the query string, or None when they make no sense."""
+    named = _requested_slot_named(request)
+    advisor = _advisor_of(structure, named[0]) if named is not None else None
+    if named is None or advisor is None:
         return None
-    return advisor, starts_at, _mode_or_none(request.GET.get("mode"))
+    return advisor, named[1], named[2]
 
 
 def _next_slots(structure: Structure, now: dt.datetime, mode: str | None) -> list[tuple]:
@@ -451,12 +461,20 @@ def book(request: HttpRequest, slug: str) -> HttpResponse:
     structure = structure_get_active(slug=slug)
     if structure is None:
         raise Http404
-    requested = _requested_slot(request, structure)
+    requested = _requested_slot_named(request)
     now = timezone.now()
-    if requested is None:
+    # What the slot pages list (cached offers): the service decides again under lock. A slot
+    # listed names an advisor of this structure, so only a link that names none is read
+    # further, to tell a broken link from a slot no longer free.
+    slot = None if requested is None else structure_slot_offered(
+        structure=structure, advisor_id=requested[0], starts_at=requested[1], mode=requested[2],
+        now=now)
+    if requested is None or (slot is None and _advisor_of(structure, requested[0]) is None):
         return _slot_taken(request, structure, now, None, status=400, message=_(
             "Ce lien de réservation n'est pas valide. Choisissez un créneau dans la liste."))
-    advisor, starts_at, mode = requested
+    advisor_id, starts_at, mode = requested
+    # The hold locks the advisor by this key (and reads what it needs under the lock).
+    advisor = Advisor(pk=advisor_id, structure=structure)
     held = _held_in_session(request, advisor, starts_at, now)
     if held is not None:
         return redirect("bookings:confirm_code", public_id=held.public_id)
@@ -465,9 +483,6 @@ def book(request: HttpRequest, slug: str) -> HttpResponse:
         upcoming = _confirmed_upcoming(youth, now)
         if len(upcoming) >= services.MAX_UPCOMING_APPOINTMENTS:
             return _limit_reached(request, structure, upcoming)
-    # What the slot pages list (cached offers): the service decides again under lock.
-    slot = structure_slot_offered(structure=structure, advisor_id=advisor.pk,
-                                  starts_at=starts_at, mode=mode, now=now)
     if slot is None:
         # Outside the booking window (a crafted or old link): say which rule, not "taken".
         reason = services.window_refusal(starts_at=starts_at, now=now)
@@ -481,7 +496,7 @@ def book(request: HttpRequest, slug: str) -> HttpResponse:
     form = BookingForm(request.POST or None, modes=slot.modes,
                        interview_day=_local(slot.starts_at).date(), today=_local(now).date(),
                        initial=initial, account_email=youth.email if youth else "")
-    context = {"structure": structure, "slot": slot, "form": form, "advisor": advisor,
+    context = {"structure": structure, "slot": slot, "form": form,
                "logged_in_youth": youth is not None, "today": _local(now).date(),
                "guardian_age": GUARDIAN_AGE,
                # Nothing typed and nothing known of the visitor: the fields' markup is the same

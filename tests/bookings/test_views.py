@@ -714,6 +714,20 @@ def test_broken_booking_link_is_a_french_400(client, advisor, params):
     assert "lien de réservation n'est pas valide" in text(response)
 
 
+def test_a_link_naming_another_structure_s_advisor_is_a_french_400_not_a_taken_slot(client,
+                                                                                     advisor):
+    """The form reads no advisor when the slot is listed; a slot that is not listed for this
+    structure because its advisor works elsewhere is a broken link, as before (GET and POST),
+    and nothing is held."""
+    elsewhere = bookable_advisor(slug="ij-ailleurs")
+    url = book_url(elsewhere, FIRST_SLOT).replace("ij-ailleurs", "ij-bordeaux")
+    assert client.get(book_url(elsewhere, FIRST_SLOT)).status_code == 200  # listed there
+    for response in (client.get(url), client.post(url, form_data())):
+        assert response.status_code == 400
+        assert "lien de réservation n'est pas valide" in text(response)
+    assert not Appointment.objects.exists()
+
+
 @pytest.mark.parametrize(("starts_at", "message"), [
     (dt.datetime(2026, 3, 3, 9, tzinfo=PARIS), "au moins 48 heures à l'avance"),
     (dt.datetime(2026, 5, 4, 9, tzinfo=PARIS), "au-delà de la période ouverte"),
