@@ -433,10 +433,11 @@ def _requested_slot(request: HttpRequest, structure: Structure) -> tuple[Advisor
                                                                           str | None] | None:
     """Advisor, start and mode named in the query string, or None when they make no sense."""
     named = _requested_slot_named(request)
-    advisor = _advisor_of(structure, named[0]) if named is not None else None
-    if named is None or advisor is None:
+    if named is None:
         return None
-    return advisor, named[1], named[2]
+    advisor_id, starts_at, mode = named
+    advisor = _advisor_of(structure, advisor_id)
+    return None if advisor is None else (advisor, starts_at, mode)
 
 
 def _next_slots(structure: Structure, now: dt.datetime, mode: str | None) -> list[tuple]:
@@ -680,11 +681,8 @@ def _pending_appointment(request: HttpRequest, public_id) -> Appointment:
     person, or 404 (a look-up by the unique ``public_id``: no ORDER BY)."""
     if request.session.get(PENDING_SESSION_KEY) != str(public_id):
         raise Http404
-    try:
-        return (Appointment.objects.select_related("structure", "youth")
-                .get(public_id=public_id))
-    except Appointment.DoesNotExist:
-        raise Http404 from None
+    return get_object_or_404(Appointment.objects.select_related("structure", "youth"),
+                             public_id=public_id)
 
 
 @never_cache
