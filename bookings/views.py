@@ -470,6 +470,15 @@ def book(request: HttpRequest, slug: str) -> HttpResponse:
     slot = None if requested is None else structure_slot_offered(
         structure=structure, advisor_id=requested[0], starts_at=requested[1], mode=requested[2],
         now=now)
+    mode_not_offered = None
+    if slot is None and requested is not None and requested[2] is not None:
+        # A link asking for a mode this slot does not offer (crafted or old): when the slot is
+        # free, its form comes in its own modes and the page says so (not "taken").
+        slot = structure_slot_offered(structure=structure, advisor_id=requested[0],
+                                      starts_at=requested[1], mode=None, now=now)
+        if slot is not None:
+            mode_not_offered = Mode(requested[2]).label
+            requested = (requested[0], requested[1], None)
     if requested is None or (slot is None and _advisor_of(structure, requested[0]) is None):
         return _slot_taken(request, structure, now, None, status=400, message=_(
             "Ce lien de réservation n'est pas valide. Choisissez un créneau dans la liste."))
@@ -498,8 +507,8 @@ def book(request: HttpRequest, slug: str) -> HttpResponse:
                        interview_day=_local(slot.starts_at).date(), today=_local(now).date(),
                        initial=initial, account_email=youth.email if youth else "")
     context = {"structure": structure, "slot": slot, "form": form,
-               "logged_in_youth": youth is not None, "today": _local(now).date(),
-               "guardian_age": GUARDIAN_AGE,
+               "mode_not_offered": mode_not_offered, "logged_in_youth": youth is not None,
+               "today": _local(now).date(), "guardian_age": GUARDIAN_AGE,
                # Nothing typed and nothing known of the visitor: the fields' markup is the same
                # for everyone offered these modes (and this day), so it is rendered once.
                "form_fields_key": "" if form.is_bound or youth is not None else

@@ -740,6 +740,37 @@ def test_a_link_outside_the_booking_window_names_the_rule(client, advisor, start
     assert message in text(posted) and "vient d'être réservé" not in text(posted)
 
 
+def test_a_link_asking_for_a_mode_the_slot_does_not_offer_says_so_and_offers_its_modes(
+        client, advisor):
+    """The slot is in person and by video: a link asking for the phone (tester t-book6 #6)
+    gets the slot's form in its own modes and the reason, not « plus disponible »; the
+    phone posted anyway is refused on the form, nothing held; a mode offered books."""
+    url = book_url(advisor, FIRST_SLOT, mode="phone")
+    response = client.get(url)
+    content = text(response)
+    assert response.status_code == 200
+    assert "Ce créneau ne se fait pas par téléphone" in content
+    assert "plus disponible" not in content and "vient d'être réservé" not in content
+    radios = re.findall(r'name="mode" value="(\w+)"', response.content.decode())
+    assert sorted(radios) == ["in_person", "video"]
+    assert "checked" not in re.search(r'<input[^>]*value="video"[^>]*>',
+                                      response.content.decode()).group(0)
+    refused = client.post(url, form_data(mode="phone"))
+    assert refused.status_code == 200 and "mode" in refused.context["form"].errors
+    assert not Appointment.objects.exists()
+    booked = client.post(url, form_data(mode="video"))
+    assert booked.status_code == 302
+    assert Appointment.objects.get().mode == "video"
+
+
+def test_a_taken_slot_asked_in_a_mode_it_never_offered_is_still_taken(client, advisor):
+    """The fallback to the slot's own modes is for a free slot only."""
+    _book_and_get_code(Client(), advisor)
+    response = client.get(book_url(advisor, FIRST_SLOT, mode="phone"))
+    assert "ne se fait pas" not in text(response)
+    assert "plus disponible" in text(response)
+
+
 def test_booking_link_with_an_unencoded_plus_still_works(client, advisor):
     url = reverse("bookings:book", args=["ij-bordeaux"])
     response = client.get(f"{url}?conseiller={advisor.pk}&debut=2026-03-04T09:00:00+01:00")
