@@ -49,7 +49,7 @@ OWN_SETTINGS = ("DATABASE_URL", "REDIS_URL", "CACHE_URL", "CELERY_BROKER_URL", "
                 "CONN_HEALTH_CHECKS", "DATABASE_POOL", "DJANGO_SETTINGS_MODULE", "DEBUG",
                 "EMAIL_URL", "EMAIL_BACKEND", "WEB_CONCURRENCY", "DATABASE_SERVER_SIDE_BINDING",
                 "DATABASE_PREPARE_THRESHOLD", "GUNICORN_WORKER_CLASS", "GUNICORN_THREADS",
-                "GUNICORN_KEEPALIVE")
+                "GUNICORN_KEEPALIVE", "BENCH_PROFILE_DIR", "BENCH_PROFILE_CPROFILE")
 RATE_LIMITS = {
     # Every booking of the run comes from 127.0.0.1: the per-IP limits would stop the load.
     "RATE_LIMIT_BOOKING_HOLD": "1000000/m/ip,30/m/key",
@@ -129,6 +129,9 @@ class Bench:
             "BENCH_MAILBOX_DIR": str(self.mailbox),
             **RATE_LIMITS,
         })
+        if self.args.profil:  # benchmarks/gunicorn_profile.py: CPU per request, cProfile
+            env.update(BENCH_PROFILE_DIR=str(Path(self.args.profil).resolve()),
+                       BENCH_PROFILE_CPROFILE="1")
         env.update(extra)
         return env
 
@@ -694,6 +697,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--variant-rounds", type=int, default=2,
                         help="tours entrelacés des variantes")
     parser.add_argument("--after-restart", type=int, default=20)
+    parser.add_argument("--profil", metavar="DIR",
+                        help="profiler les workers gunicorn (benchmarks/gunicorn_profile.py) : "
+                        "CPU de chaque requête et cProfile de chaque worker dans DIR ; le profil "
+                        "ralentit chaque requête d'environ quatre fois")
     parser.add_argument("--keep-workdir", action="store_true",
                         help="garder le dossier de travail (base, journaux) à la fin")
     parser.add_argument("--workdir", help="mesurer à nouveau les données d'un dossier gardé")

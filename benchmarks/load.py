@@ -122,12 +122,19 @@ def locust(user_classes: list[str], *, host: str, users: int, seconds: int, work
            env: dict[str, str], tag: str,
            server_pids: dict[str, Callable[[], list[int]]] | None = None,
            spawn_rate: float | None = None) -> LocustResult:
-    """A headless locust run of ``benchmarks/locustfile.py``; per-page statistics from its
-    CSV files, and the CPU seconds spent during the run by locust (one process) and by each
-    group of ``server_pids`` (name → the ids of its processes). ``spawn_rate``: users started
-    per second (default: all at once)."""
+    """A headless locust run of ``benchmarks/locustfile.py``: per-page statistics from its final
+    JSON report (``locust_pages``), and the CPU seconds spent during the run by locust (one
+    process) and by each group of ``server_pids`` (name → the ids of its processes).
+    ``spawn_rate``: users started per second (default: all at once).
+
+    When the run time is over, locust lets each user finish the booking it is in
+    (``--stop-timeout``); the CPU read after it exits is that of every request made. Its CSV
+    files are written by a timer and are not written again at exit: they missed the last
+    second, i.e. every booking finished while stopping (132 made, 120 in the CSV, session 8),
+    so the CPU per booking came out 10 % too high. The JSON report is written at exit."""
     prefix = workdir / f"locust-{tag}"
-    started = time.monotonic()
+    report = Path(f"{prefix}.json")  # locust adds the suffix to --json-file
+    report.unlink(missing_ok=True)
     # Per process, so that a process started during the run (a database connection opened by
     # a worker's first request) counts from zero instead of being missed.
     groups = server_pids or {}
@@ -135,7 +142,8 @@ def locust(user_classes: list[str], *, host: str, users: int, seconds: int, work
     process = subprocess.Popen(
         [str(VENV_BIN / "locust"), "-f", str(Path(__file__).with_name("locustfile.py")),
          "--headless", "--users", str(users), "--spawn-rate", str(spawn_rate or users),
-         "--run-time", f"{seconds}s", "--host", host, "--csv", str(prefix), "--only-summary",
+         "--run-time", f"{seconds}s", "--host", host, "--csv", str(prefix),
+         "--json-file", str(prefix), "--only-summary",
          "--loglevel", "WARNING", "--stop-timeout", "10", "--exit-code-on-error", "0",
          *user_classes],
         env={**os.environ, **env}, cwd=workdir,
@@ -146,23 +154,51 @@ def locust(user_classes: list[str], *, host: str, users: int, seconds: int, work
         time.sleep(0.2)
     if process.returncode:
         raise subprocess.CalledProcessError(process.returncode, "locust")
-    result = LocustResult(seconds=min(time.monotonic() - started, float(seconds)),
+    pages, span = locust_pages(json.loads(report.read_text()))
+    result = LocustResult(seconds=span or float(seconds), pages=pages,
                           locust_cpu_s=locust_cpu,
                           server_cpu_s={name: sum(cpu_seconds([pid]) - before[name].get(pid, 0.0)
                                                   for pid in pids())
                                         for name, pids in groups.items()})
-    with open(f"{prefix}_stats.csv", newline="") as file:
-        for row in csv.DictReader(file):
-            result.pages.append(LocustPage(
-                name=row["Name"], requests=int(row["Request Count"]),
-                failures=int(row["Failure Count"]), p50=float(row["50%"] or 0),
-                p95=float(row["95%"] or 0), p99=float(row["99%"] or 0)))
     failures = Path(f"{prefix}_failures.csv")
     if failures.exists():
         with failures.open(newline="") as file:
             result.failures = [f"{row['Name']} : {row['Error']} ({row['Occurrences']}×)"
                                for row in csv.DictReader(file)]
     return result
+
+
+def locust_pages(report: list[dict]) -> tuple[list[LocustPage], float]:
+    """Per-page statistics from locust's JSON report (``--json-file``: one entry per request
+    name, with its count, failures, start time, last response time (epoch seconds) and its
+    response times in ms as ``{rounded ms: count}``), in the report's order, and the seconds
+    from the first entry's start to the last response (0.0 for an empty report). Percentiles
+    are locust's own (the smallest rounded time that many requests finished within), so they
+    read as its CSV's did."""
+    pages = [LocustPage(name=entry["name"], requests=entry["num_requests"],
+                        failures=entry["num_failures"],
+                        p50=_percentile_of_counts(entry["response_times"], 50),
+                        p95=_percentile_of_counts(entry["response_times"], 95),
+                        p99=_percentile_of_counts(entry["response_times"], 99))
+             for entry in report]
+    starts = [entry["start_time"] for entry in report]
+    ends = [entry["last_request_timestamp"] for entry in report
+            if entry["last_request_timestamp"] is not None]
+    return pages, (max(ends) - min(starts) if starts and ends else 0.0)
+
+
+def _percentile_of_counts(times: dict[str, int], pct: float) -> float:
+    """The ``pct`` percentile of response times given as ``{ms: count}`` (JSON keys are
+    strings): locust's ``calculate_response_time_percentile``."""
+    counted = sorted(((float(ms), count) for ms, count in times.items()), reverse=True)
+    total = sum(count for _ms, count in counted)
+    within = int(total * pct / 100)
+    seen = 0
+    for ms, count in counted:
+        seen += count
+        if total - seen <= within:
+            return ms
+    return 0.0
 
 
 def median(values: list[float]) -> float:

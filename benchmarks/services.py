@@ -194,7 +194,9 @@ class Redis:
 
 
 class Gunicorn:
-    """gunicorn with the project's ``gunicorn.conf.py``, bound to loopback."""
+    """gunicorn with the project's ``gunicorn.conf.py``, bound to loopback; with
+    ``BENCH_PROFILE_DIR`` in ``env``, the same settings plus the profiling hooks of
+    ``benchmarks/gunicorn_profile.py``."""
 
     def __init__(self, name: str, workdir: Path, port: int, env: dict[str, str],
                  workers: int) -> None:
@@ -204,7 +206,8 @@ class Gunicorn:
         self.process = Process(
             f"gunicorn-{name}",
             [str(VENV_BIN / "gunicorn"), "somobilite.wsgi:application", "--config",
-             str(PROJECT / "gunicorn.conf.py"), "--bind", f"127.0.0.1:{port}", "--workers",
+             str(PROJECT / ("benchmarks/gunicorn_profile.py" if env.get("BENCH_PROFILE_DIR")
+                            else "gunicorn.conf.py")), "--bind", f"127.0.0.1:{port}", "--workers",
              str(workers)],
             env=env, log=workdir / f"gunicorn-{name}.log")
         wait_for(self._ready, f"gunicorn {name}", 300)
