@@ -8,7 +8,7 @@ Public contract (keyword-only arguments, aware datetimes):
 - ``queue(*, kind, to, now, appointment=None, payload=None, snapshot=None) -> Notification``;
   ``queue_together(*, messages, now, appointment) -> list[Notification]``: several emails about
   one appointment (one snapshot), delivered by one task.
-- ``deliver(*, notification_id, now) -> bool``, ``send_pending(*, now) -> int``,
+- ``deliver(*, notification_id, now, connection=None) -> bool``, ``send_pending(*, now) -> int``,
   ``reminders_send_due(*, now) -> int``, ``compliance_digest_queue(*, now) -> Notification``.
 - ``notifications_anonymise(*, appointment_ids)``: after an account is erased.
 - ``appointment_ics(snapshot, *, appointment, method, now, for_advisor=False) -> bytes``.
@@ -47,13 +47,16 @@ Delivery guarantees:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 from email.utils import parseaddr
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
+from django.db.models import Exists, OuterRef, QuerySet
 from django.template.loader import render_to_string
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -63,7 +66,7 @@ from icalendar import Calendar, Event, vCalAddress, vText
 from advisors.conventions import CHANGE_KINDS, fmt
 from advisors.selectors import conventions_coming
 from advisors.services import convention_events_record
-from outbox.delivery import attempt_send, due_ids
+from outbox.delivery import attempt_send, due_ids, mail_connection
 from somobilite.celery import publish_on_commit
 
 from .compliance import weekly_compliance
@@ -212,7 +215,13 @@ def _moment(value: str | None) -> dt.datetime | None:
 
 
 def _organizer() -> tuple[str, str]:
-    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    return _organizer_of(settings.DEFAULT_FROM_EMAIL)
+
+
+@functools.lru_cache(maxsize=4)
+def _organizer_of(from_email: str) -> tuple[str, str]:
+    """Name and address of ``DEFAULT_FROM_EMAIL``, parsed once per value (every .ics names it)."""
+    name, address = parseaddr(from_email)
     return name or "So Mobilité", address
 
 
@@ -234,9 +243,12 @@ def _location(snapshot: dict[str, Any], *, for_advisor: bool) -> str:
 
 
 def appointment_ics(snapshot: dict[str, Any], *, appointment: Appointment, method: str,
-                    now: dt.datetime, for_advisor: bool = False) -> bytes:
+                    now: dt.datetime, for_advisor: bool = False,
+                    manage_url: str | None = None) -> bytes:
     """iCalendar of an appointment as ``snapshot`` describes it (``appointment_snapshot``);
     ``appointment`` gives only its identity (UID, management link), never its content.
+    ``manage_url``: the management link when the caller has already signed it (the email
+    beside the .ics shows it too), else it is signed here.
 
     UID is the appointment's public id (stable) and SEQUENCE the snapshot's version, so
     calendar apps update the same entry on change and remove it on cancellation, and the
@@ -259,7 +271,7 @@ def appointment_ics(snapshot: dict[str, Any], *, appointment: Appointment, metho
     event.add("location", _location(snapshot, for_advisor=for_advisor))
     if not for_advisor:
         event.add("description", _("Gérer ce rendez-vous : %(url)s")
-                  % {"url": appointment_manage_url(appointment)})
+                  % {"url": manage_url or appointment_manage_url(appointment)})
     cancelled = method == "CANCEL"
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     organizer = vCalAddress(f"mailto:{address}")
@@ -341,7 +353,8 @@ def build_message(notification: Notification, *, now: dt.datetime) -> EmailMulti
                        appointment_ics(notification.payload,
                                        appointment=appointment,
                                        method=method, now=now,
-                                       for_advisor=context["for_advisor"]),
+                                       for_advisor=context["for_advisor"],
+                                       manage_url=context["manage_url"] or None),
                        f"text/calendar; method={method}")
     return message
 
@@ -356,7 +369,18 @@ EXPIRES_WITH: dict[str, tuple[str, Promise]] = {
 }
 
 
-def obsolete_reason(notification: Notification, *, now: dt.datetime) -> str:
+def _later_rows(*, pk: Any, appointment_id: Any, to: Any, sequence: Any,
+                ) -> QuerySet[Notification]:
+    """The rows that may supersede a row: about the same appointment, to the same recipient
+    (whatever the case of the address), of the same or a higher version. Values or
+    ``OuterRef``s (``deliver`` asks whether one exists while it locks the row)."""
+    return (Notification.objects
+            .filter(appointment_id=appointment_id, to__iexact=to, sequence__gte=sequence)
+            .exclude(pk=pk))
+
+
+def obsolete_reason(notification: Notification, *, now: dt.datetime,
+                    later_rows_exist: bool | None = None) -> str:
     """Why this unsent row must not be sent any more ("" when it is still true).
 
     Superseded: a later row about the same appointment *to the same recipient* describes a
@@ -364,6 +388,9 @@ def obsolete_reason(notification: Notification, *, now: dt.datetime) -> str:
     confirmed or released, or the same message sent again (a new code). Whether that later row
     was sent, is waiting or was itself superseded does not matter. Too late: see
     ``EXPIRES_WITH``.
+
+    ``later_rows_exist``: False when the caller has just read that no such later row exists
+    (``deliver``, with its lock): then they are not read again. None: they are read here.
     """
     own = notification.sequence  # set on every row about an appointment (a constraint)
     if notification.appointment_id is None or own is None:
@@ -372,11 +399,11 @@ def obsolete_reason(notification: Notification, *, now: dt.datetime) -> str:
     expiry = EXPIRES_WITH.get(notification.kind)
     if expiry and payload.get(expiry[0]) and dt.datetime.fromisoformat(payload[expiry[0]]) <= now:
         return str(expiry[1])
+    if later_rows_exist is False:
+        return ""
     pending = payload.get("status") == AppointmentStatus.PENDING
-    later = (Notification.objects
-             .filter(appointment_id=notification.appointment_id, to__iexact=notification.to,
-                     sequence__gte=own)
-             .exclude(pk=notification.pk)
+    later = (_later_rows(pk=notification.pk, appointment_id=notification.appointment_id,
+                         to=notification.to, sequence=own)
              .values_list("pk", "kind", "sequence", "payload__status"))
     for pk, kind, sequence, status in later:
         if sequence is not None and sequence > own:  # never None here: filtered on >=
@@ -398,36 +425,49 @@ _DELIVERY_FIELDS = (*(field.name for field in Notification._meta.concrete_fields
                     "appointment__public_id", "appointment__confirmation_secret")
 
 
-def deliver(*, notification_id: int, now: dt.datetime) -> bool:
+def deliver(*, notification_id: int, now: dt.datetime,
+            connection: BaseEmailBackend | None = None) -> bool:
     """Send one outbox row unless already sent, dropped or being sent, or no longer true (then
     it is marked obsolete with the reason). True when it left now. Every attempt carries the
     row's Message-ID; a failure is recorded with the next attempt's time
-    (``outbox.delivery.attempt_send``)."""
+    (``outbox.delivery.attempt_send``). ``connection``: one connection to the mail server
+    shared by several sends (``outbox.delivery.mail_connection``), else one per email.
+
+    The statement that locks the row also tells whether a later row may supersede it
+    (``_later_rows``): nearly always none (a confirmation's two emails go to two people), and
+    then ``obsolete_reason`` reads nothing more — two statements per email, the lock and the
+    record of the attempt."""
     with transaction.atomic():
         notification = (
             Notification.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("appointment").only(*_DELIVERY_FIELDS)
             .filter(pk=notification_id, sent_at__isnull=True, obsolete_at__isnull=True)
+            .annotate(later_rows_exist=Exists(_later_rows(
+                pk=OuterRef("pk"), appointment_id=OuterRef("appointment_id"),
+                to=OuterRef("to"), sequence=OuterRef("sequence"))))
             .order_by().first()
         )
         if notification is None:
             return False
-        reason = obsolete_reason(notification, now=now)
+        reason = obsolete_reason(notification, now=now,
+                                 later_rows_exist=notification.later_rows_exist)
         if reason:
             notification.obsolete_at = now
             notification.obsolete_reason = reason[:255]
             notification.save(update_fields=["obsolete_at", "obsolete_reason"])
             return False
         return attempt_send(notification, build=lambda: build_message(notification, now=now),
-                            now=now)
+                            now=now, connection=connection)
 
 
 def send_pending(*, now: dt.datetime) -> int:
     """Sweep: deliver outbox rows whose task was lost (once older than
     ``OUTBOX_SWEEP_DELAY_SECONDS``, the time their own task normally takes) or whose last
     attempt failed and whose backoff has passed (``outbox.delivery.due``). Returns how many
-    left now."""
-    return sum(deliver(notification_id=pk, now=now) for pk in due_ids(Notification, now=now))
+    left now. One connection to the mail server for the sweep (``mail_connection``)."""
+    with mail_connection() as connection:
+        return sum(deliver(notification_id=pk, now=now, connection=connection)
+                   for pk in due_ids(Notification, now=now))
 
 
 def reminders_send_due(*, now: dt.datetime) -> int:
@@ -446,7 +486,11 @@ def reminders_send_due(*, now: dt.datetime) -> int:
             appointment.save(update_fields=["reminder_sent_at", "updated_at"])
             outbox.append(_record(kind=NotificationKind.YOUTH_REMINDER, to=appointment.youth.email,
                                   now=now, appointment=appointment, payload=None, snapshot=None))
-    return sum(deliver(notification_id=n.pk, now=now) for n in outbox)
+    if not outbox:
+        return 0
+    with mail_connection() as connection:
+        return sum(deliver(notification_id=n.pk, now=now, connection=connection)
+                   for n in outbox)
 
 
 def notifications_anonymise(*, appointment_ids: Any) -> int:

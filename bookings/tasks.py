@@ -8,6 +8,8 @@ entries that coordinators can see and change in admin).
 from celery import shared_task
 from django.utils import timezone
 
+from outbox.delivery import mail_connection
+
 from . import notifications, services
 
 
@@ -18,10 +20,12 @@ def deliver_notification(notification_id: int) -> bool:
 
 @shared_task
 def deliver_notifications(notification_ids: list[int]) -> int:
-    """``deliver_notification`` for each id, in order (``notifications.queue_together``);
-    how many left."""
-    return sum(notifications.deliver(notification_id=pk, now=timezone.now())
-               for pk in notification_ids)
+    """``deliver_notification`` for each id, in order (``notifications.queue_together``), over
+    one connection to the mail server (``outbox.delivery.mail_connection``); how many left."""
+    with mail_connection() as connection:
+        return sum(notifications.deliver(notification_id=pk, now=timezone.now(),
+                                         connection=connection)
+                   for pk in notification_ids)
 
 
 @shared_task

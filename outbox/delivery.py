@@ -13,8 +13,10 @@ Public contract (keyword-only arguments, aware datetimes):
   only here (``email_queue`` records it, ``attempt_send`` makes sure of it), so no sender
   writes or forgets it (tester t-youth 13: the booking code's email had none).
 - For any outbox model (``OutboxRow``, also ``bookings.Notification``): ``attempt_send(row,
-  *, build, now)`` sends one message as that row and records the outcome, ``due(*, now)``
-  is the filter of rows a sweep must try, ``retry_delay(attempts)`` the backoff.
+  *, build, now, connection=None)`` sends one message as that row and records the outcome,
+  ``due(*, now)`` is the filter of rows a sweep must try, ``retry_delay(attempts)`` the backoff.
+- ``mail_connection()``: a context manager giving one connection to the mail server for
+  several sends (a task's emails, a sweep), passed to ``attempt_send``.
 
 The guarantee: a row is sent at least once and at most once per successful SMTP transaction
 that was recorded. Sending locks the row (``SELECT … FOR UPDATE SKIP LOCKED``) and skips it once
@@ -37,12 +39,14 @@ import base64
 import datetime as dt
 import logging
 import smtplib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from email.utils import getaddresses
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMessage, EmailMultiAlternatives
+from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -94,20 +98,50 @@ def _decoded(text: bytes | str) -> str:
     return text.decode(errors="replace") if isinstance(text, bytes) else str(text)
 
 
+@contextmanager
+def mail_connection() -> Iterator[BaseEmailBackend]:
+    """One connection to the mail server (``EMAIL_BACKEND``) for the sends of the block, to pass
+    to ``attempt_send``: opened by the first send, kept open between sends, closed at the end
+    of the block. In production each email otherwise opened its own SMTP connection (TCP,
+    EHLO, STARTTLS, AUTH, QUIT) — twice per booking for a confirmation's two emails, and once
+    per row in a sweep. After a failed send the connection is closed, so the next send opens a
+    new one (a server that dropped the connection fails one email, not the rest). A failure
+    to close is only logged: every row's outcome is already recorded."""
+    connection = get_connection()
+    try:
+        yield connection
+    finally:
+        _close_quietly(connection)
+
+
+def _close_quietly(connection: BaseEmailBackend) -> None:
+    try:
+        connection.close()
+    except Exception:  # a server that went away while idle: nothing left to record
+        logger.warning("The connection to the mail server could not be closed", exc_info=True)
+
+
 def attempt_send(row: OutboxRow, *, build: Callable[[], EmailMessage], now: dt.datetime,
-                 cleared: dict[str, Any] | None = None) -> bool:
+                 cleared: dict[str, Any] | None = None,
+                 connection: BaseEmailBackend | None = None) -> bool:
     """Send the message ``build()`` returns as ``row``: with the row's ``Message-ID``, counting
     the attempt, then record ``sent_at`` (and the field values of ``cleared``), or the error and the
     next attempt's time. Call it with ``row`` locked, in a transaction. True when the mail
     server accepted it. Never raises for a failure to build or send (template, network, SMTP
-    answer): it is recorded on the row and logged."""
+    answer): it is recorded on the row and logged. ``connection``: a connection shared with
+    other sends (``mail_connection``), else the message opens its own."""
     row.attempts += 1
     try:
         message = build()
         message.subject = subject_with_prefix(message.subject)
         message.extra_headers = {**message.extra_headers, "Message-ID": row.message_id}
+        if connection is not None:
+            connection.open()  # kept open after the send (Django closes only what it opened)
+            message.connection = connection
         message.send()
     except Exception as exc:  # the mail server refused or could not be reached: retry later
+        if connection is not None:
+            _close_quietly(connection)
         logger.exception("Email %s (%s) could not be sent, attempt %s", row.pk, row.message_id,
                          row.attempts)
         row.last_error = error_text(exc)[:2000]
@@ -197,13 +231,16 @@ def _no_content() -> dict[str, Any]:
     return {"body": "", "html": "", "attachments": []}
 
 
-def email_deliver(*, email_id: int, now: dt.datetime) -> bool:
+def email_deliver(*, email_id: int, now: dt.datetime,
+                  connection: BaseEmailBackend | None = None) -> bool:
     """Send one row unless it was sent, dropped, is being sent by another process, or expired
-    (then it is dropped with the reason). True when it left now."""
-    return _deliver(email_id, now=now)
+    (then it is dropped with the reason). True when it left now. ``connection``: see
+    ``attempt_send``."""
+    return _deliver(email_id, now=now, connection=connection)
 
 
-def _deliver(email_id: int, *, now: dt.datetime, written: Email | None = None) -> bool:
+def _deliver(email_id: int, *, now: dt.datetime, written: Email | None = None,
+             connection: BaseEmailBackend | None = None) -> bool:
     """``email_deliver``; ``written``: the row as this process has just written it (``email_queue``
     sending at once), which is then only locked, not read again."""
     with transaction.atomic():
@@ -225,7 +262,7 @@ def _deliver(email_id: int, *, now: dt.datetime, written: Email | None = None) -
             email.save(update_fields=["obsolete_at", "obsolete_reason", *_no_content()])
             return False
         return attempt_send(email, build=lambda: email_message(email), now=now,
-                            cleared=_no_content())
+                            cleared=_no_content(), connection=connection)
 
 
 def due_ids(model: type[OutboxRow], *, now: dt.datetime) -> list[int]:
@@ -236,5 +273,8 @@ def due_ids(model: type[OutboxRow], *, now: dt.datetime) -> list[int]:
 
 
 def emails_send_pending(*, now: dt.datetime) -> int:
-    """Sweep: try every due row (see ``due``). Returns how many left now."""
-    return sum(email_deliver(email_id=pk, now=now) for pk in due_ids(Email, now=now))
+    """Sweep: try every due row (see ``due``), over one connection to the mail server
+    (``mail_connection``). Returns how many left now."""
+    with mail_connection() as connection:
+        return sum(email_deliver(email_id=pk, now=now, connection=connection)
+                   for pk in due_ids(Email, now=now))

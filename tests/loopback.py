@@ -207,6 +207,8 @@ class Received:
 
     to: list[str]
     message: EmailMessage
+    #: The client's (address, port): one per SMTP connection.
+    peer: tuple[str, int] | None = None
 
     @property
     def message_id(self) -> str:
@@ -224,11 +226,13 @@ class Received:
 @dataclass
 class MailServer:
     """aiosmtpd on loopback. ``refuse`` set: every message is refused with that reply (e.g.
-    ``"451 4.3.0 Try again later"``); ``delay``: seconds spent on each recipient before the
+    ``"451 4.3.0 Try again later"``), or only those to an address of ``refuse_to`` when it is
+    not empty; ``delay``: seconds spent on each recipient before the
     message is sent (to make a worker's kill land in the middle of a batch)."""
 
     port: int = field(default_factory=free_port)
     refuse: str | None = None
+    refuse_to: frozenset[str] = frozenset()
     delay: float = 0.0
     received: list[Received] = field(default_factory=list)
     refused: int = 0
@@ -244,14 +248,15 @@ class MailServer:
         return "250 OK"
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
-        if self.refuse:
+        if self.refuse and (not self.refuse_to or self.refuse_to & set(envelope.rcpt_tos)):
             with self._lock:
                 self.refused += 1
             return self.refuse
         message = email.message_from_bytes(envelope.original_content or envelope.content,
                                            policy=email.policy.default)
         with self._lock:
-            self.received.append(Received(to=list(envelope.rcpt_tos), message=message))
+            self.received.append(Received(to=list(envelope.rcpt_tos), message=message,
+                                          peer=tuple(session.peer[:2])))
         return "250 OK"
 
     def start(self) -> MailServer:

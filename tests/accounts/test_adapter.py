@@ -7,6 +7,7 @@ import pytest
 import time_machine
 from allauth.account.models import EmailAddress
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.urls import reverse
 
 from outbox import delivery
@@ -18,10 +19,7 @@ pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2026, 3, 2, 8, 0, tzinfo=dt.UTC)
 
 
-class Refusing:
-    def __init__(self, *args, **kwargs):
-        pass
-
+class Refusing(BaseEmailBackend):
     def send_messages(self, messages):
         raise ConnectionRefusedError("serveur de courrier injoignable")
 

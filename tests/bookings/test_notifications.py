@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 from icalendar import Calendar
 
 from bookings import notifications, services
@@ -167,10 +168,7 @@ def test_with_the_broker_down_a_confirmation_waits_in_the_outbox_for_the_sweep(
     assert notifications.send_pending(now=NOW + dt.timedelta(minutes=5)) == 0
 
 
-class BrokenBackend:
-    def __init__(self, *args, **kwargs):
-        pass
-
+class BrokenBackend(BaseEmailBackend):
     def send_messages(self, messages):
         raise OSError("SMTP server unreachable")
 

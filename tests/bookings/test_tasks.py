@@ -84,3 +84,57 @@ def test_a_confirmation_queues_one_task_for_its_two_emails(advisor,
         assert tasks.deliver_notifications([row.pk for row in rows]) == 0
     assert not Notification.objects.filter(sent_at__isnull=True).exists()
     assert len(mail.outbox) == 2
+
+
+def test_each_email_of_a_confirmation_costs_its_lock_and_its_record(
+        advisor, django_capture_on_commit_callbacks):
+    """The task of a confirmation locks each row and, in the same statement, finds that no
+    later row supersedes it: two statements per email (the lock, the record of the send). The
+    young person's email and its .ics carry the same management link."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from icalendar import Calendar
+
+    from bookings import services
+
+    from .conftest import details
+
+    with time_machine.travel(NOW, tick=False):
+        held = services.appointment_hold(advisor=advisor, starts_at=paris(2026, 3, 27, 9),
+                                         mode="video", details=details(),
+                                         email="lea@exemple.fr", now=NOW)
+        with django_capture_on_commit_callbacks() as callbacks:
+            services.appointment_confirm(appointment=held, now=NOW)
+        with CaptureQueriesContext(connection) as queries:
+            for callback in callbacks:
+                callback()
+    outbox = [q["sql"] for q in queries.captured_queries if "bookings_notification" in q["sql"]]
+    assert [sql.split()[0] for sql in outbox] == ["SELECT", "UPDATE", "SELECT", "UPDATE"]
+    assert "EXISTS" in outbox[0] and "EXISTS" in outbox[2]
+    youth_mail, advisor_mail = mail.outbox
+    assert advisor_mail.to == [advisor.user.email]
+    (_name, ics, _type), = youth_mail.attachments
+    link = str(Calendar.from_ical(ics).walk("VEVENT")[0]["DESCRIPTION"]).split(" : ", 1)[1]
+    assert "/rendez-vous/gerer/" in link and link in youth_mail.body
+    assert Notification.objects.filter(sent_at=NOW).count() == 2
+
+
+def test_the_two_emails_of_a_confirmation_leave_over_one_smtp_connection(
+        advisor, smtp, django_capture_on_commit_callbacks):
+    """In production each email opened its own SMTP connection: the task of a confirmation
+    now opens one for both (the young person's, then the advisor's)."""
+    from bookings import services
+
+    from .conftest import details
+
+    with time_machine.travel(NOW, tick=False):
+        held = services.appointment_hold(advisor=advisor, starts_at=paris(2026, 3, 27, 9),
+                                         mode="video", details=details(),
+                                         email="lea@exemple.fr", now=NOW)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.appointment_confirm(appointment=held, now=NOW)
+    youth, staff = smtp.received
+    assert youth.to == ["lea@exemple.fr"] and staff.to == [advisor.user.email]
+    assert youth.peer == staff.peer
+    assert "est confirmé" in youth.subject and "Nouveau rendez-vous" in staff.subject
+    assert Notification.objects.filter(sent_at=NOW).count() == 2

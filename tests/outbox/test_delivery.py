@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.backends.base import BaseEmailBackend
 from django_celery_beat.models import PeriodicTask
 
 from outbox import delivery
@@ -100,10 +101,7 @@ def test_the_sweep_gives_up_after_the_last_attempt_and_says_so(settings):
     assert mail.outbox == []
 
 
-class Unreachable:
-    def __init__(self, *args, **kwargs):
-        pass
-
+class Unreachable(BaseEmailBackend):
     def send_messages(self, messages):
         raise ConnectionRefusedError("Connexion refusée")
 
@@ -202,3 +200,26 @@ def test_the_outbox_adds_the_subject_prefix_once(django_capture_on_commit_callba
                                                 "[So Mobilité] Essai")
     assert sorted(sent.subject for sent in mail.outbox) == [
         "[So Mobilité] Essai", "[So Mobilité] Votre code"]
+
+
+def test_a_sweep_sends_over_one_connection_and_a_refusal_costs_only_its_own_email(
+        smtp, settings):
+    """The sweep keeps one SMTP connection for its rows (not one per email); a refused message
+    is recorded as failed, and the next one still leaves, over a new connection."""
+    settings.OUTBOX_SWEEP_DELAY_SECONDS = 0
+    rows = [delivery.email_queue(message=message(to=to), kind="test.essai",
+                                 now=NOW + dt.timedelta(seconds=second))
+            for second, to in enumerate(("lea@exemple.fr", "max@exemple.fr",
+                                         "refus@exemple.fr", "zoe@exemple.fr"))]
+    smtp.refuse, smtp.refuse_to = "550 5.1.1 Adresse inconnue", frozenset({"refus@exemple.fr"})
+    later = NOW + dt.timedelta(minutes=1)
+    assert delivery.emails_send_pending(now=later) == 3
+    by_address = {received.to[0]: received for received in smtp.received}
+    assert sorted(by_address) == ["lea@exemple.fr", "max@exemple.fr", "zoe@exemple.fr"]
+    # Sent oldest first: Léa and Max over the first connection, Zoé over a new one.
+    assert by_address["lea@exemple.fr"].peer == by_address["max@exemple.fr"].peer
+    assert by_address["zoe@exemple.fr"].peer != by_address["lea@exemple.fr"].peer
+    refused = Email.objects.get(pk=rows[2].pk)
+    assert refused.sent_at is None and refused.attempts == 1
+    assert refused.last_error == "SMTPDataError: 550 5.1.1 Adresse inconnue"
+    assert Email.objects.filter(sent_at=later).count() == 3
