@@ -152,15 +152,24 @@ def appointment_snapshot(appointment: Appointment) -> dict[str, Any]:
     }
 
 
-def _record(*, kind: str, to: str, now: dt.datetime, appointment: Appointment | None,
-            payload: dict[str, Any] | None, snapshot: dict[str, Any] | None) -> Notification:
+def _row(*, kind: str, to: str, now: dt.datetime, appointment: Appointment | None,
+         payload: dict[str, Any] | None, snapshot: dict[str, Any] | None) -> Notification:
+    """The outbox row of one email, not saved yet (its Message-ID already given)."""
     content = dict(payload or {})
     sequence = None
     if appointment is not None:
         content = {**(snapshot or appointment_snapshot(appointment)), **content}
         sequence = content["sequence"]
-    return Notification.objects.create(kind=kind, to=to, appointment=appointment,
-                                       sequence=sequence, payload=content, created_at=now)
+    return Notification(kind=kind, to=to, appointment=appointment, sequence=sequence,
+                        payload=content, created_at=now)
+
+
+def _record(*, kind: str, to: str, now: dt.datetime, appointment: Appointment | None,
+            payload: dict[str, Any] | None, snapshot: dict[str, Any] | None) -> Notification:
+    row = _row(kind=kind, to=to, now=now, appointment=appointment, payload=payload,
+               snapshot=snapshot)
+    row.save(force_insert=True)
+    return row
 
 
 def queue(*, kind: str, to: str, now: dt.datetime, appointment: Appointment | None = None,
@@ -185,12 +194,14 @@ def queue_together(*, messages: list[tuple[str, str]], now: dt.datetime,
     """``queue`` for several emails about ``appointment`` decided at once, ``messages`` being
     (kind, recipient) pairs: the rows share one snapshot of the appointment as it is now, and
     one task delivers them in order after commit (one task instead of one per email: a task
-    costs the worker more than rendering its email). Same guarantees as ``queue``."""
+    costs the worker more than rendering its email). The rows are written by one INSERT
+    (no signal listens to them). Same guarantees as ``queue``."""
     from .tasks import deliver_notifications
 
     snapshot = appointment_snapshot(appointment)
-    rows = [_record(kind=kind, to=to, now=now, appointment=appointment, payload=None,
-                    snapshot=snapshot) for kind, to in messages]
+    rows = Notification.objects.bulk_create(
+        [_row(kind=kind, to=to, now=now, appointment=appointment, payload=None,
+              snapshot=snapshot) for kind, to in messages])
     publish_on_commit(deliver_notifications, [row.pk for row in rows])
     return rows
 

@@ -2,7 +2,7 @@
 the server's CPU per booking; the re-check under lock, the profile prefill, the emails, the
 session writes). Inside the test's transaction a session write takes a savepoint; served in
 autocommit, as in production, the form makes 1 query, the hold 23, the code page 2, the
-confirmation 30 and the confirmed page 3."""
+confirmation 29 and the confirmed page 3."""
 
 import pytest
 import time_machine
@@ -28,7 +28,7 @@ def test_a_booking_through_the_form_stays_within_its_queries(client,
         with django_assert_max_num_queries(2):
             assert client.get(held["Location"]).status_code == 200
         code = last_code("lou.exemple@exemple.fr")
-        with django_assert_max_num_queries(32):
+        with django_assert_max_num_queries(31):
             confirmed = client.post(held["Location"], {"code": code, "action": "verify"})
         assert confirmed.status_code == 302
         with django_assert_max_num_queries(3):

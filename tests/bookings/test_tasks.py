@@ -76,6 +76,8 @@ def test_a_confirmation_queues_one_task_for_its_two_emails(advisor,
             (NotificationKind.YOUTH_CONFIRMATION, "lea@exemple.fr"),
             (NotificationKind.ADVISOR_NEW, advisor.user.email)]
         assert rows[0].payload == rows[1].payload
+        assert rows[0].message_id != rows[1].message_id
+        assert {row.created_at for row in rows} == {NOW} and {row.sequence for row in rows} == {0}
         assert not mail.outbox
         for callback in callbacks:
             callback()
