@@ -128,6 +128,14 @@ IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 # checks make a kept connection that died (database restarted) reconnect instead of failing.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # The development database (run-demo.sh), whose server answers requests in threads. A
+    # transaction that has read and then writes while another one is writing fails at once
+    # with "database is locked" (SQLite does not wait to upgrade a read lock): a double click
+    # on « Confirmer mon rendez-vous » or « Envoyer ces programmes » gave a 500. Taking the
+    # write lock when the transaction begins (IMMEDIATE) makes the second request wait for the
+    # first, for up to `timeout` seconds.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(transaction_mode="IMMEDIATE", timeout=20)
 # Server-side parameter binding: psycopg sends each statement with its parameters apart, and a
 # statement a connection runs for the fifth time (DATABASE_PREPARE_THRESHOLD) is prepared on
 # that connection (at most 100 per connection, psycopg's default), so PostgreSQL no longer
