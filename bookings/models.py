@@ -333,8 +333,12 @@ class Appointment(models.Model):
                 condition=~Q(status=AppointmentStatus.PENDING) | Q(hold_expires_at__isnull=False),
                 name="appointment_pending_has_hold",
             ),
+            # A phone interview has a number to call, until its young person is erased
+            # (account deletion, retention): the number then goes with the name
+            # (personal_data.erase), and the interview stays a phone one in the statistics.
             models.CheckConstraint(
-                condition=~Q(mode=Mode.PHONE) | ~Q(phone=""), name="appointment_phone_mode_phone"
+                condition=~Q(mode=Mode.PHONE) | ~Q(phone="") | Q(first_name="", last_name=""),
+                name="appointment_phone_mode_phone",
             ),
             models.CheckConstraint(
                 condition=(Q(status__in=UNPROVEN_STATUSES, confirmed_at__isnull=True)

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from accounts.models import Role, User
 from privacy.services import PrivacyError, retention_run, user_data_export, user_erase
-from tests.factories import AdvisorFactory, UserFactory
+from tests.factories import AdvisorFactory, AppointmentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -92,6 +92,22 @@ def test_deleting_the_account_needs_the_confirmation_box(client):
     youth.refresh_from_db()
     assert youth.anonymised_at is not None
     assert "_auth_user_id" not in client.session
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_young_person_with_a_phone_interview_to_come_deletes_the_account(client):
+    youth = UserFactory(email="camille@exemple.fr")
+    coming = AppointmentFactory(youth=youth, mode="phone", phone="+33698765432",
+                                starts_at=NOW + dt.timedelta(days=9))
+    client.force_login(youth)
+
+    response = client.post(reverse("privacy:account_delete"), {"confirm": "on"})
+
+    assert response.status_code == 302  # was a 500: the number left but the check wanted one
+    youth.refresh_from_db()
+    coming.refresh_from_db()
+    assert youth.anonymised_at is not None
+    assert (coming.status, str(coming.phone or "")) == ("cancelled_by_youth", "")
 
 
 @pytest.mark.parametrize("role", [Role.ADVISOR, Role.COORDINATOR])
