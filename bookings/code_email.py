@@ -9,6 +9,7 @@ Public names: ``BookingCodeProcess.initiate(request=, appointment=)``,
 
 from __future__ import annotations
 
+from allauth.account import app_settings as account_settings
 from allauth.account.internal.flows.login_by_code import LoginCodeVerificationProcess
 from allauth.account.models import Login
 from allauth.account.stages import LoginByCodeStage, LoginStageController
@@ -34,6 +35,15 @@ class BookingCodeProcess(LoginCodeVerificationProcess):
     #: The appointment the process was started for, while it is at hand (``initiate``): the
     #: first email is written from it instead of reading it again.
     _appointment: Appointment | None = None
+
+    def __init__(self, stage) -> None:
+        super().__init__(stage)
+        # The code works as long as the slot is held for it (``BOOKING_HOLD_MINUTES`` from the
+        # first code; a code asked again keeps that end), which the code page and the email
+        # announce (« réservé jusqu'à 11:45 ; sans le code d'ici là… »), not allauth's shorter
+        # ``ACCOUNT_LOGIN_BY_CODE_TIMEOUT`` of a login, which refused it after 10 minutes.
+        self.timeout = max(account_settings.LOGIN_BY_CODE_TIMEOUT,
+                           settings.BOOKING_HOLD_MINUTES * 60)
 
     @classmethod
     def initiate(cls, *, request: HttpRequest, appointment: Appointment,

@@ -679,6 +679,30 @@ def test_a_hold_that_expired_gives_back_what_was_typed(client, frozen, advisor):
     assert held.phone.as_e164 == "+33612345678" and held.starts_at == FIRST_SLOT
 
 
+def test_the_code_works_until_the_end_of_the_hold_the_email_announces(client, frozen, advisor):
+    """The email and the page say « réservé jusqu'à HH:MM ; sans le code d'ici là… »: a code
+    typed a minute before that end confirms (allauth's login codes last 10 minutes: it was
+    refused with « Ce code n'est plus valable »), also a code asked again late."""
+    confirm_url, code = _book_and_get_code(client, advisor)
+    held = Appointment.objects.get(status=AppointmentStatus.PENDING)
+    assert "jusqu'à" in mail.outbox[-1].body
+    frozen.shift(dt.timedelta(minutes=settings.BOOKING_HOLD_MINUTES - 1))
+    response = client.post(confirm_url, {"code": code, "action": "verify"})
+    assert response.status_code == 302, text(response)
+    held.refresh_from_db()
+    assert held.status == AppointmentStatus.CONFIRMED
+
+
+def test_a_code_asked_again_late_works_until_the_end_of_the_hold(client, frozen, advisor):
+    confirm_url, _first = _book_and_get_code(client, advisor)
+    frozen.shift(dt.timedelta(minutes=settings.BOOKING_HOLD_MINUTES - 3))
+    assert client.post(confirm_url, {"action": "resend"}).status_code == 302
+    code = last_code(form_data()["email"])
+    frozen.shift(dt.timedelta(minutes=2))
+    assert client.post(confirm_url, {"code": code, "action": "verify"}).status_code == 302
+    assert Appointment.objects.get().status == AppointmentStatus.CONFIRMED
+
+
 def test_slot_taken_meanwhile_shows_the_next_free_slots(client, advisor):
     url = book_url(advisor, FIRST_SLOT)
     assert client.get(url).status_code == 200
