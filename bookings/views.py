@@ -764,10 +764,15 @@ def _send_new_code(request: HttpRequest, appointment: Appointment, process) -> N
     if not ratelimit.consume(request, action="request_login_code",
                              key=appointment.youth.email.lower()):
         messages.error(request, _("Trop de demandes de code : patientez quelques minutes."))
-    elif process is not None and process.can_resend:
-        process.resend()
     else:
-        BookingCodeProcess.initiate(request=request, appointment=appointment)
+        if process is not None and process.can_resend:
+            process.resend()
+        else:
+            BookingCodeProcess.initiate(request=request, appointment=appointment)
+        # Else the page looked exactly as before the click.
+        messages.success(request, _("Un nouveau code vous a été envoyé à %(email)s : seul ce "
+                                    "dernier code est valable.")
+                         % {"email": appointment.youth.email})
 
 
 def _confirm(request: HttpRequest, appointment: Appointment, process) -> HttpResponse:

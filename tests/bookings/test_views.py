@@ -500,6 +500,15 @@ def test_wrong_code_is_refused_then_too_many(client, advisor):
     assert Appointment.objects.get().status == AppointmentStatus.CONFIRMED
 
 
+def test_asking_for_a_new_code_says_it_was_sent(client, advisor):
+    confirm_url, first = _book_and_get_code(client, advisor)
+    response = client.post(confirm_url, {"action": "resend"}, follow=True)
+    assert ("Un nouveau code vous a été envoyé à lou.exemple@exemple.fr : seul ce dernier "
+            "code est valable.") in text(response)
+    assert last_code("lou.exemple@exemple.fr") != first
+    assert "Un nouveau code" not in text(client.get(confirm_url))  # said once
+
+
 def test_confirm_page_of_another_session_is_404(client, advisor):
     confirm_url, _code = _book_and_get_code(client, advisor)
     assert Client().get(confirm_url).status_code == 404
