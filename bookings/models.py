@@ -71,7 +71,9 @@ CONFIRMED_STATUSES = (AppointmentStatus.CONFIRMED, *ATTENDANCE_STATUSES)
 STATUS_LABELS_FOR_YOUTH: dict[str, str | Promise] = {
     AppointmentStatus.PENDING: _("En attente de votre code de confirmation"),
     AppointmentStatus.CONFIRMED: _("Confirmé"),
-    AppointmentStatus.EXPIRED: _("Non confirmé (délai dépassé)"),
+    # Not « délai dépassé »: a hold is also released before its end, when the same person
+    # holds another slot (``appointment_hold``), e.g. online after an advisor's booking.
+    AppointmentStatus.EXPIRED: _("Non confirmé : le créneau a été libéré"),
     AppointmentStatus.CANCELLED_BY_YOUTH: _("Annulé par vous"),
     AppointmentStatus.CANCELLED_BY_STRUCTURE: _("Annulé par la structure"),
     AppointmentStatus.DONE: _("Entretien réalisé"),

@@ -134,6 +134,27 @@ def test_the_emailed_link_confirms_on_a_button_only(client, thursday_slots,
     assert anonymous.get(link).status_code == 404  # the link dies once used
 
 
+def test_the_link_of_a_hold_released_before_its_end_does_not_say_it_ran_out(
+        client, thursday_slots, django_capture_on_commit_callbacks):
+    """The young person's own booking releases an advisor's hold on them (one hold at a time)
+    long before its end: the emailed link said « Non confirmé (délai dépassé) », untrue."""
+    with django_capture_on_commit_callbacks(execute=True):
+        book(client, thursday_slots)
+    link = re.search(r"(/rendez-vous/confirmer/[^/\s]+/)", mail.outbox[0].body).group(1)
+    hold = Appointment.objects.get(first_name="Yanis")
+    client.logout()
+    appointment_hold(advisor=thursday_slots.colleague, starts_at=paris(2026, 3, 26, 10),
+                     mode="in_person", email="Yanis.Guichet@exemple.fr", details=details(),
+                     now=NOW)
+    hold.refresh_from_db()
+    assert hold.status == AppointmentStatus.EXPIRED and hold.hold_expires_at > NOW
+
+    page = client.get(link).content.decode()
+    assert "délai dépassé" not in page
+    assert "Non confirmé : le créneau a été libéré" in page
+    assert "Cette réservation n'est plus valable." in page
+
+
 def test_a_resent_code_replaces_the_old_one(client, thursday_slots,
                                             django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
