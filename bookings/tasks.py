@@ -5,12 +5,20 @@ a second run does no harm. Periodic ones are scheduled by migration 0003 (django
 entries that coordinators can see and change in admin).
 """
 
-from celery import shared_task
+from typing import Any
+
+from celery import shared_task, signals
 from django.utils import timezone
 
 from outbox.delivery import mail_connection
 
 from . import notifications, services
+
+
+@signals.worker_init.connect
+def _warm_up_before_the_first_task(**kwargs: Any) -> None:
+    """In a worker's main process, before it forks its children (``notifications.warm_up``)."""
+    notifications.warm_up()
 
 
 @shared_task

@@ -420,3 +420,23 @@ def test_a_failed_notification_waits_for_its_backoff(booked, settings):
     assert notifications.send_pending(now=NOW + dt.timedelta(seconds=59)) == 0
     assert notifications.send_pending(now=NOW + dt.timedelta(seconds=60)) == 1
     assert mail.outbox[0].message()["Message-ID"] == row.message_id
+
+
+def test_after_the_warm_up_a_worker_s_first_emails_compile_no_template(booked, monkeypatch):
+    """``warm_up`` (run by a Celery worker before it forks its children) compiles every email
+    template: the first confirmation of a fresh worker no longer pays for it."""
+    from django.template import base, engines
+
+    for loader in engines["django"].engine.template_loaders:
+        loader.reset()  # a fresh process: nothing compiled yet
+    compiled = []
+    original = base.Template.compile_nodelist
+    monkeypatch.setattr(base.Template, "compile_nodelist",
+                        lambda self: compiled.append(self.origin.template_name) or original(self))
+    notifications.warm_up()
+    assert "bookings/email/youth_confirmation.html" in compiled
+    compiled.clear()
+    for row in Notification.objects.filter(appointment=booked):
+        message = notifications.build_message(row, now=NOW)
+        assert message.alternatives and message.attachments
+    assert compiled == []
