@@ -63,12 +63,8 @@ def test_a_confirmation_queues_one_task_for_its_two_emails(advisor,
     from bookings import services
     from bookings.notifications import NotificationKind
 
-    from .conftest import details
-
     with time_machine.travel(NOW, tick=False):
-        held = services.appointment_hold(advisor=advisor, starts_at=paris(2026, 3, 27, 9),
-                                         mode="video", details=details(),
-                                         email="lea@exemple.fr", now=NOW)
+        held = _held_for_lea(advisor)
         with django_capture_on_commit_callbacks() as callbacks:
             services.appointment_confirm(appointment=held, now=NOW)
         rows = list(Notification.objects.order_by("pk"))
@@ -99,12 +95,8 @@ def test_each_email_of_a_confirmation_costs_its_lock_and_its_record(
 
     from bookings import services
 
-    from .conftest import details
-
     with time_machine.travel(NOW, tick=False):
-        held = services.appointment_hold(advisor=advisor, starts_at=paris(2026, 3, 27, 9),
-                                         mode="video", details=details(),
-                                         email="lea@exemple.fr", now=NOW)
+        held = _held_for_lea(advisor)
         with django_capture_on_commit_callbacks() as callbacks:
             services.appointment_confirm(appointment=held, now=NOW)
         with CaptureQueriesContext(connection) as queries:
@@ -127,12 +119,8 @@ def test_the_two_emails_of_a_confirmation_leave_over_one_smtp_connection(
     now opens one for both (the young person's, then the advisor's)."""
     from bookings import services
 
-    from .conftest import details
-
     with time_machine.travel(NOW, tick=False):
-        held = services.appointment_hold(advisor=advisor, starts_at=paris(2026, 3, 27, 9),
-                                         mode="video", details=details(),
-                                         email="lea@exemple.fr", now=NOW)
+        held = _held_for_lea(advisor)
         with django_capture_on_commit_callbacks(execute=True):
             services.appointment_confirm(appointment=held, now=NOW)
     youth, staff = smtp.received
@@ -140,3 +128,14 @@ def test_the_two_emails_of_a_confirmation_leave_over_one_smtp_connection(
     assert youth.peer == staff.peer
     assert "est confirmé" in youth.subject and "Nouveau rendez-vous" in staff.subject
     assert Notification.objects.filter(sent_at=NOW).count() == 2
+
+
+def _held_for_lea(advisor):
+    """Léa holds the advisor's Friday 27 March 2026, 09:00 (video), at NOW."""
+    from bookings import services
+
+    from .conftest import details
+
+    return services.appointment_hold(advisor=advisor, starts_at=paris(2026, 3, 27, 9),
+                                     mode="video", details=details(), email="lea@exemple.fr",
+                                     now=NOW)
