@@ -127,3 +127,51 @@ def test_logging_in_and_out_through_the_site_keeps_working():
     client.post(reverse("account_logout"))
     assert not Session.objects.filter(session_key=first_key).exists()
     assert "_auth_user_id" not in client.session
+
+
+def _stored(**data):
+    store = SessionStore()
+    store.update(data)
+    store.save()
+    return store.session_key
+
+
+@pytest.mark.parametrize("case", ["live", "expired", "unknown", "tampered"])
+def test_a_session_reads_as_django_s_own_store_reads_it(case):
+    """Our hand-written read against Django's database store, on the same rows: the same
+    data, and the key dropped in the same cases."""
+    from django.contrib.sessions.backends.db import SessionStore as DjangoStore
+    from django.utils import timezone
+
+    key = _stored(chosen="créneau", step=2)
+    if case == "expired":
+        Session.objects.filter(session_key=key).update(
+            expire_date=timezone.now() - timezone.timedelta(seconds=1))
+    elif case == "unknown":
+        key = "k" * 32
+    elif case == "tampered":
+        Session.objects.filter(session_key=key).update(session_data="pas-signé:xyz")
+    ours, django_s = SessionStore(key), DjangoStore(key)
+    assert ours.load() == django_s.load()
+    assert ours.session_key == django_s.session_key
+    if case == "live":
+        assert ours.load() == {"chosen": "créneau", "step": 2}
+    if case in ("live", "tampered"):  # data that does not verify reads as {}, key kept
+        assert ours.session_key == key
+    else:
+        assert ours.session_key is None
+
+
+def test_reading_a_session_is_one_statement_by_key_and_expiry(django_assert_num_queries):
+    key = _stored(chosen="créneau")
+    with django_assert_num_queries(1) as captured:
+        assert SessionStore(key)["chosen"] == "créneau"
+    sql = captured.captured_queries[0]["sql"]
+    assert sql.startswith("SELECT") and "session_key" in sql and "expire_date" in sql
+
+
+def test_a_logged_in_visitor_is_recognised_through_the_read(client):
+    user = UserFactory()
+    client.force_login(user)
+    response = client.get(reverse("youth:space"))
+    assert response.wsgi_request.user == user
