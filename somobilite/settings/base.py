@@ -230,8 +230,9 @@ CACHES["template_fragments"] = {
     "LOCATION": "template-fragments",
     # The booking form's fields (a few per mode and day), the search's rows (one per
     # structure, mode and next free slot: ~1 kB each), the body of a structure's slots page
-    # (one per structure, mode, week and set of free slots: ~5 kB), the site header and footer.
-    # At most ~20 MB per process, whatever the traffic.
+    # (one per structure, mode, week and set of free slots: ~5 kB), the site header and footer,
+    # the top of each logged-in person's header (~2 kB, keyed on the account, its role and the
+    # name it shows: _header.html). At most ~20 MB per process, whatever the traffic.
     "OPTIONS": {"MAX_ENTRIES": 3000},
 }
 
