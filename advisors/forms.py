@@ -7,6 +7,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from vocabulary.names import validate_person_name
+
 from .models import Structure, StructureStatus
 
 
@@ -51,8 +53,9 @@ class AdvisorWithdrawForm(forms.Form):
 
 class AdvisorInviteForm(forms.Form):
     email = forms.EmailField(label=_("Adresse e-mail professionnelle"))
-    first_name = forms.CharField(label=_("Prénom"), max_length=150)
-    last_name = forms.CharField(label=_("Nom"), max_length=150)
+    first_name = forms.CharField(label=_("Prénom"), max_length=150,
+                                 validators=[validate_person_name])
+    last_name = forms.CharField(label=_("Nom"), max_length=150, validators=[validate_person_name])
     structure = forms.ModelChoiceField(
         label=_("Structure"),
         queryset=Structure.objects.exclude(status=StructureStatus.ENDED).order_by("public_name"),

@@ -18,6 +18,7 @@ from territory.places import Place, PlaceError, place_find
 from vocabulary.ages import age_on
 from vocabulary.codes import Domain, Status
 from vocabulary.dates import validate_birth_date
+from vocabulary.names import validate_person_name
 from vocabulary.phones import FrenchPhoneNumberFormField as PhoneNumberField
 
 from .models import Mode
@@ -89,8 +90,10 @@ class BookingForm(forms.Form):
 
     mode = forms.ChoiceField(label=_("Type d'entretien"), widget=forms.RadioSelect)
     first_name = forms.CharField(label=_("Prénom"), max_length=150,
+                                 validators=[validate_person_name],
                                  widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
     last_name = forms.CharField(label=_("Nom"), max_length=150,
+                                validators=[validate_person_name],
                                 widget=forms.TextInput(attrs={"autocomplete": "family-name"}))
     email = forms.EmailField(
         label=_("Adresse e-mail"),

@@ -124,6 +124,18 @@ def test_slot_taken_before_the_hold_service_also_keeps_the_form(client, advisor)
 # --- The guardian block, only when needed ---------------------------------------------------
 
 
+def test_a_name_without_a_letter_is_refused_and_everything_typed_is_kept(client, advisor):
+    """Tester t-book8 #7: « 😀 » and a lone zero-width space were booked as a name."""
+    data = form_data(first_name="😀", last_name="\u200b", project="Partir à Dublin un an.")
+    response = client.post(book_url(advisor, FIRST_SLOT), data)
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert errors["first_name"] == errors["last_name"] == ["Écrivez-le avec des lettres."]
+    assert "Écrivez-le avec des lettres." in text(response)
+    assert "Partir à Dublin un an." in text(response) and data["email"] in text(response)
+    assert not Appointment.objects.exists()
+
+
 def test_guardian_block_is_hidden_until_a_birth_date_makes_it_needed(client, advisor):
     content = text(client.get(book_url(advisor, FIRST_SLOT)))
     block = _guardian_block(content)
