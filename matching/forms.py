@@ -214,8 +214,8 @@ class BaseLanguageFormSet(forms.BaseFormSet):
         return {**super().get_form_kwargs(index), "number": (index or 0) + 1}
 
     def clean(self):
-        if any(self.errors):
-            return
+        # Also when a row has another error, so that every fault shows on the first submit
+        # (tester t-book8 #8). A row's language that is not valid is not in its cleaned_data.
         codes = [form.cleaned_data.get("language") for form in self.forms]
         codes = [code for code in codes if code]
         if len(codes) != len(set(codes)):
@@ -302,6 +302,16 @@ class ProfileForm(forms.Form):
                                         for code, name in group["countries"]],
                  "selected": sum(code in checked for code, _name in group["countries"])}
                 for group in country_groups()]
+
+    def clean_wish_departure(self):
+        """A departure date typed now is today or later (Paris date). One kept from an earlier
+        save may have passed since: it does not block the other answers (tester t-book8 #8)."""
+        departure = self.cleaned_data.get("wish_departure")
+        if (departure is not None and "wish_departure" in self.changed_data
+                and departure < timezone.localdate()):
+            raise forms.ValidationError(
+                _("Choisissez une date à venir, ou laissez ce champ vide."), code="past_departure")
+        return departure
 
     def clean(self):
         super().clean()

@@ -94,8 +94,33 @@ def test_bad_input_shows_french_errors_and_keeps_what_was_typed(client):
     assert "Saisissez un nombre entier." in content
     assert "La durée maximum doit être au moins égale à la durée minimum." in content
     assert "Indiquez le niveau atteint dans cette langue." in content
+    # The same language twice is told on the same submit as the other faults (t-book8 #8).
+    assert "Chaque langue ne s&#x27;indique qu&#x27;une fois." in content
     assert "Photographie argentique" in content and 'value="beaucoup"' in content
     assert not MobilityProfile.objects.exists()
+
+
+def test_a_departure_date_typed_in_the_past_is_refused_in_french(client):
+    client.force_login(UserFactory())
+    with time_machine.travel(NOW, tick=False):
+        response = client.post(PROFILE_URL, _post_data(wish_departure="2020-01-01",
+                                                       hobbies="Randonnée"))
+    assert response.status_code == 200
+    assert "Choisissez une date à venir, ou laissez ce champ vide." in response.content.decode()
+    assert "Randonnée" in response.content.decode()
+    assert not MobilityProfile.objects.exists()
+
+
+def test_a_departure_date_that_passed_since_it_was_saved_does_not_block_other_answers(client):
+    youth = UserFactory()
+    MobilityProfile.objects.create(user=youth, wish_departure=dt.date(2026, 2, 1))
+    client.force_login(youth)
+    with time_machine.travel(NOW, tick=False):
+        response = client.post(PROFILE_URL, _post_data(wish_departure="2026-02-01",
+                                                       hobbies="Randonnée"))
+    assert response.status_code == 302
+    profile = MobilityProfile.objects.get(user=youth)
+    assert profile.hobbies == "Randonnée" and profile.wish_departure == dt.date(2026, 2, 1)
 
 
 def test_duplicate_languages_are_refused(client):
