@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.http import AuthenticatedHttpRequest
 from advisors.models import Advisor
 from bookings.agenda import staff_hold_get, structure_advisors
-from bookings.models import Appointment, Mode
+from bookings.models import CONFIRMED_STATUSES, Appointment, AppointmentStatus, Mode
 from bookings.services import (
     BookingError,
     appointment_cancel,
@@ -147,15 +147,45 @@ def _hold(request: AuthenticatedHttpRequest, public_id) -> Appointment:
         raise not_found() from None
 
 
+def _hold_state(appointment: Appointment, now: dt.datetime) -> str:
+    """What became of a staff booking, for its page: ``waiting`` (for the code), ``ran_out``
+    (its deadline passed), ``released`` (another hold for the same young person released it
+    before its deadline: one hold at a time, ``services.appointment_hold``), ``cancelled``, or
+    ``confirmed`` (confirmed or attended)."""
+    if appointment.status in CONFIRMED_STATUSES:
+        return "confirmed"
+    if appointment.status == AppointmentStatus.PENDING:
+        return "ran_out" if appointment.hold_expired(now) else "waiting"
+    if appointment.status == AppointmentStatus.EXPIRED:
+        expires_at = appointment.hold_expires_at
+        return "released" if expires_at and appointment.updated_at < expires_at else "ran_out"
+    return "cancelled"
+
+
 def _hold_page(request: AuthenticatedHttpRequest, appointment: Appointment, form=None
                ) -> HttpResponse:
+    """The page of a staff booking: the code form while it waits; once confirmed, the
+    interview screen; otherwise what became of it (tester t-book8 #14: it was a 404)."""
+    state = _hold_state(appointment, timezone.now())
+    if state == "confirmed":
+        messages.info(request, _("Ce rendez-vous est confirmé."))
+        return redirect("backoffice:interview", public_id=appointment.public_id)
     expires_at = appointment.hold_expires_at
     return render(request, "backoffice/hold.html", {
         "appointment": appointment, "starts_at": appointment.starts_at.astimezone(PARIS),
         "hold_expires_at": expires_at.astimezone(PARIS) if expires_at else None,
-        "expired": appointment.hold_expired(timezone.now()),
+        "state": state, "changed_at": appointment.updated_at.astimezone(PARIS),
         "form": form or HoldCodeForm(),
     })
+
+
+def _waiting_hold(request: AuthenticatedHttpRequest, public_id) -> Appointment | HttpResponse:
+    """The staff booking for an action that needs it still waiting for its code, or its page
+    (which says what became of it)."""
+    appointment = _hold(request, public_id)
+    if _hold_state(appointment, timezone.now()) != "waiting":
+        return _hold_page(request, appointment)
+    return appointment
 
 
 @advisor_space
@@ -167,7 +197,9 @@ def hold(request: AuthenticatedHttpRequest, advisor: Advisor, public_id) -> Http
 @advisor_space
 @form_target("backoffice:hold", "public_id")
 def hold_code(request: AuthenticatedHttpRequest, advisor: Advisor, public_id) -> HttpResponse:
-    appointment = _hold(request, public_id)
+    appointment = _waiting_hold(request, public_id)
+    if isinstance(appointment, HttpResponse):
+        return appointment
     form = HoldCodeForm(request.POST)
     if form.is_valid():
         try:
@@ -185,7 +217,9 @@ def hold_code(request: AuthenticatedHttpRequest, advisor: Advisor, public_id) ->
 @advisor_space
 @form_target("backoffice:hold", "public_id")
 def hold_resend(request: AuthenticatedHttpRequest, advisor: Advisor, public_id) -> HttpResponse:
-    appointment = _hold(request, public_id)
+    appointment = _waiting_hold(request, public_id)
+    if isinstance(appointment, HttpResponse):
+        return appointment
     try:
         staff_hold_resend(appointment=appointment, now=timezone.now())
     except BookingError as error:
@@ -198,7 +232,9 @@ def hold_resend(request: AuthenticatedHttpRequest, advisor: Advisor, public_id) 
 @advisor_space
 @form_target("backoffice:hold", "public_id")
 def hold_cancel(request: AuthenticatedHttpRequest, advisor: Advisor, public_id) -> HttpResponse:
-    appointment = _hold(request, public_id)
+    appointment = _waiting_hold(request, public_id)
+    if isinstance(appointment, HttpResponse):
+        return appointment
     try:
         appointment_cancel(appointment=appointment, by_youth=False, now=timezone.now(),
                            reason=_("Réservation non confirmée, libérée par la structure"))

@@ -75,14 +75,14 @@ def appointment_get_for_staff(*, user: User, public_id: object, coordinator_mfa:
 
 
 def staff_hold_get(*, user: User, public_id: object) -> Appointment:
-    """A booking made by staff for a young person and not confirmed yet, for the advisors of
-    its structure. Only what the advisor typed is on it; it opens nothing of the young
-    person's account. Raises ``Appointment.DoesNotExist``."""
+    """A booking made by staff for a young person, whatever became of it since (waiting for
+    the code, confirmed, released, cancelled: its page says which), for the advisors of its
+    structure. Only what the advisor typed is on it; it opens nothing of the young person's
+    account. Raises ``Appointment.DoesNotExist``."""
     if not user.is_advisor:
         raise Appointment.DoesNotExist
     return Appointment.objects.select_related("advisor__user", "structure").get(
-        _in_structure_of(user), public_id=_public_id(public_id), booked_by__isnull=False,
-        status=AppointmentStatus.PENDING)
+        _in_structure_of(user), public_id=_public_id(public_id), booked_by__isnull=False)
 
 
 def structure_advisors(*, structure_id: int) -> list[Advisor]:

@@ -5,6 +5,7 @@ import datetime as dt
 import re
 
 import pytest
+import time_machine
 from django.core import mail
 from django.urls import reverse
 
@@ -153,6 +154,52 @@ def test_the_link_of_a_hold_released_before_its_end_does_not_say_it_ran_out(
     assert "délai dépassé" not in page
     assert "Non confirmé : le créneau a été libéré" in page
     assert "Cette réservation n'est plus valable." in page
+
+    # The advisor's page of her booking says so (tester t-book8 #14: it was a 404), and its
+    # actions do nothing any more.
+    client.force_login(thursday_slots.advisor.user)
+    hold_url = reverse("backoffice:hold", args=[hold.public_id])
+    page = client.get(hold_url)
+    assert page.status_code == 200
+    assert "Une autre réservation a été faite pour Yanis" in page.content.decode()
+    assert "Confirmer le rendez-vous" not in page.content.decode()
+    for action in ("hold_code", "hold_resend", "hold_cancel"):
+        answer = client.post(reverse(f"backoffice:{action}", args=[hold.public_id]),
+                             {"code": "123456"})
+        assert "Une autre réservation a été faite pour Yanis" in answer.content.decode()
+    hold.refresh_from_db()
+    assert hold.status == AppointmentStatus.EXPIRED
+
+
+def test_the_advisor_s_page_of_a_booking_follows_what_became_of_it(
+        client, thursday_slots, django_capture_on_commit_callbacks):
+    """Confirmed by the young person's link: the interview screen; cancelled: said; its
+    deadline passed: said. Never a 404 for a booking of her structure."""
+    with django_capture_on_commit_callbacks(execute=True):
+        book(client, thursday_slots)
+    hold = Appointment.objects.get(first_name="Yanis")
+    hold_url = reverse("backoffice:hold", args=[hold.public_id])
+    page = client.get(hold_url).content.decode()
+    assert "à confirmer" in page and "Confirmer le rendez-vous" in page
+
+    with time_machine.travel(ELEVEN + dt.timedelta(minutes=1), tick=False):
+        page = client.get(hold_url).content.decode()
+    assert "Le délai de confirmation est dépassé" in page
+    assert "Confirmer le rendez-vous" not in page
+
+    client.post(reverse("backoffice:hold_cancel", args=[hold.public_id]))
+    page = client.get(hold_url).content.decode()
+    assert "Cette réservation a été annulée le" in page
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        book(client, thursday_slots)
+    second = Appointment.objects.filter(first_name="Yanis").exclude(pk=hold.pk).get()
+    link = re.search(r"(/rendez-vous/confirmer/[^/\s]+/)", mail.outbox[-1].body).group(1)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.__class__().post(link)
+    response = client.get(reverse("backoffice:hold", args=[second.public_id]))
+    assert response.url == reverse("backoffice:interview", args=[second.public_id])
 
 
 def test_a_resent_code_replaces_the_old_one(client, thursday_slots,
