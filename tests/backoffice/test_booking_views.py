@@ -163,6 +163,7 @@ def test_the_link_of_a_hold_released_before_its_end_does_not_say_it_ran_out(
     assert page.status_code == 200
     assert "Une autre réservation a été faite pour Yanis" in page.content.decode()
     assert "Confirmer le rendez-vous" not in page.content.decode()
+    assert "à confirmer" not in page.content.decode()
     for action in ("hold_code", "hold_resend", "hold_cancel"):
         answer = client.post(reverse(f"backoffice:{action}", args=[hold.public_id]),
                              {"code": "123456"})
