@@ -84,26 +84,33 @@ def book_for_youth(request: AuthenticatedHttpRequest, advisor: Advisor) -> HttpR
     })
 
 
-def _requested_slot(request: AuthenticatedHttpRequest, advisor: Advisor, now: dt.datetime):
-    """(colleague, slot) named in the query string, or None when it is not a free slot of the
-    structure any more."""
+def _requested_slot(request: AuthenticatedHttpRequest, advisor: Advisor, now: dt.datetime
+                    ) -> tuple[Advisor, Slot] | str:
+    """(colleague, slot) named in the query string, or the French reason why there is none: a
+    broken link (a time that cannot be read, an advisor who is not of the structure), a time
+    already passed, or a slot no longer free (tester t-book8 #15: all said « plus libre »)."""
+    broken = _("Ce lien de réservation n'est pas valable : choisissez un créneau dans la liste.")
     try:
         colleague_id = int(request.GET.get("conseiller", ""))
         starts_at = dt.datetime.fromisoformat(request.GET.get("debut", "").replace(" ", "+"))
         if timezone.is_naive(starts_at) or not is_plausible_day(starts_at):
-            return None
+            return broken
         starts_at = starts_at.astimezone(PARIS)
     except (ValueError, OverflowError):
-        return None
+        return broken
     colleague = next((c for c in structure_advisors(structure_id=advisor.structure_id)
                       if c.pk == colleague_id), None)
     if colleague is None:
-        return None
+        return broken
+    if starts_at <= now:
+        return _("Ce créneau est passé : choisissez-en un autre.")
     slot = next((slot for slot in free_slots(
         advisors=Advisor.objects.filter(pk=colleague.pk), start=starts_at,
         end=clock.after(starts_at, dt.timedelta(minutes=1)), now=now, notice=False)
         if slot.starts_at == starts_at), None)
-    return (colleague, slot) if slot else None
+    if slot is None:
+        return _("Ce créneau n'est plus libre : choisissez-en un autre.")
+    return colleague, slot
 
 
 @advisor_space
@@ -111,8 +118,8 @@ def _requested_slot(request: AuthenticatedHttpRequest, advisor: Advisor, now: dt
 def book_for_youth_form(request: AuthenticatedHttpRequest, advisor: Advisor) -> HttpResponse:
     now = timezone.now()
     requested = _requested_slot(request, advisor, now)
-    if requested is None:
-        messages.error(request, _("Ce créneau n'est plus libre : choisissez-en un autre."))
+    if isinstance(requested, str):
+        messages.error(request, requested)
         return redirect("backoffice:book_for_youth")
     colleague, slot = requested
     today = now.astimezone(PARIS).date()

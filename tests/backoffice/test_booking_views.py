@@ -3,6 +3,7 @@ code read out or the email's link, and no access before the young person confirm
 
 import datetime as dt
 import re
+from urllib.parse import urlencode
 
 import pytest
 import time_machine
@@ -277,4 +278,25 @@ def test_a_start_at_the_end_of_the_calendar_is_no_slot_not_a_server_error(
            + f"?conseiller={thursday_slots.colleague.pk}&debut={start.replace('+', '%2B')}")
     response = client.get(url, follow=True)
     assert response.redirect_chain == [(reverse("backoffice:book_for_youth"), 302)]
-    assert "Ce créneau n&#x27;est plus libre" in response.content.decode()
+    assert "Ce lien de réservation n&#x27;est pas valable" in response.content.decode()
+
+
+@pytest.mark.parametrize(("conseiller", "debut", "said"), [
+    ("abc", "2026-03-19T11:00:00+01:00", "Ce lien de réservation n&#x27;est pas valable"),
+    ("colleague", "zzz", "Ce lien de réservation n&#x27;est pas valable"),
+    ("999999", "2026-03-19T11:00:00+01:00", "Ce lien de réservation n&#x27;est pas valable"),
+    ("colleague", "2020-03-19T11:00:00+01:00", "Ce créneau est passé"),
+    ("colleague", "2026-03-19T11:30:00+01:00", "Ce créneau n&#x27;est plus libre"),
+])
+def test_a_hand_made_link_says_why_it_books_nothing(client, thursday_slots, conseiller, debut,
+                                                    said):
+    """Tester t-book8 #15: every such link said « plus libre »."""
+    client.force_login(thursday_slots.advisor.user)
+    advisor_id = thursday_slots.colleague.pk if conseiller == "colleague" else conseiller
+    before = Appointment.objects.count()
+    response = client.post(reverse("backoffice:book_for_youth_form")
+                           + "?" + urlencode({"conseiller": advisor_id, "debut": debut}), FORM,
+                           follow=True)
+    assert response.redirect_chain == [(reverse("backoffice:book_for_youth"), 302)]
+    assert said in response.content.decode()
+    assert Appointment.objects.count() == before
