@@ -136,6 +136,16 @@ def test_a_name_without_a_letter_is_refused_and_everything_typed_is_kept(client,
     assert not Appointment.objects.exists()
 
 
+def test_the_error_summary_names_the_guardian_s_consent_briefly(client, advisor):
+    """Tester t-book8 #11: the summary named it by its whole consent sentence."""
+    response = client.post(book_url(advisor, FIRST_SLOT), form_data(
+        birth_date="2012-01-10", guardian_email="parent@exemple.fr"))
+    summary = re.search(r'<div class="alert alert-danger"[^>]*id="erreurs">(.*?)</div>',
+                        response.content.decode(), re.S).group(1)
+    assert "L'accord de votre parent ou tuteur·rice</a> :" in summary
+    assert "est d&#x27;accord pour que je prenne" not in summary
+
+
 def test_guardian_block_is_hidden_until_a_birth_date_makes_it_needed(client, advisor):
     content = text(client.get(book_url(advisor, FIRST_SLOT)))
     block = _guardian_block(content)
