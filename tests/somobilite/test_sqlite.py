@@ -3,12 +3,13 @@ that write at the same moment wait for each other instead of one failing with "d
 locked" (a double click on « Confirmer mon rendez-vous » gave a 500)."""
 
 import threading
-import time
 
 import pytest
 from django.conf import settings
 from django.db import connections, transaction
 from django.db.utils import ConnectionHandler, OperationalError
+
+from tests.loopback import pause
 
 pytestmark = [
     pytest.mark.skipif(not settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"),
@@ -46,7 +47,7 @@ def _confirm(*, wrote: threading.Event | None, wait_for: threading.Event | None,
             cursor.execute("UPDATE appointment SET confirmations = confirmations + 1")
             if wrote is not None:
                 wrote.set()
-                time.sleep(0.5)  # still writing when the other request reads and writes
+                pause(0.5)  # still writing when the other request reads and writes
     except OperationalError as error:
         errors.append(str(error))
     finally:
