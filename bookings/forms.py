@@ -146,7 +146,12 @@ class BookingForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.interview_day = interview_day
         self.today = today
-        cast(forms.ChoiceField, self.fields["mode"]).choices = [(m, Mode(m).label) for m in modes]
+        labels = [Mode(m).label for m in modes]
+        cast(forms.ChoiceField, self.fields["mode"]).choices = list(zip(modes, labels, strict=True))
+        # Django's message would show the raw code refused (« phone »): name what is offered.
+        self.fields["mode"].error_messages["invalid_choice"] = _(
+            "Ce créneau ne se fait pas de cette façon : choisissez %(modes)s.") % {
+            "modes": " ou ".join(str(label) for label in labels)}
         if len(modes) == 1:
             self.fields["mode"].initial = modes[0]
         if account_email:

@@ -788,9 +788,14 @@ def test_a_link_asking_for_a_mode_the_slot_does_not_offer_says_so_and_offers_its
     assert sorted(radios) == ["in_person", "video"]
     assert "checked" not in re.search(r'<input[^>]*value="video"[^>]*>',
                                       response.content.decode()).group(0)
-    refused = client.post(url, form_data(mode="phone"))
+    refused = client.post(url, form_data(mode="phone", project="Partir à Berlin"))
     assert refused.status_code == 200 and "mode" in refused.context["form"].errors
     assert not Appointment.objects.exists()
+    # The refusal names the slot's modes in French, never the raw code posted (tester
+    # t-check8 #1), and keeps what was typed.
+    assert refused.context["form"].errors["mode"] == [
+        "Ce créneau ne se fait pas de cette façon : choisissez sur place ou en visio."]
+    assert "n’en fait pas partie" not in text(refused) and "Partir à Berlin" in text(refused)
     booked = client.post(url, form_data(mode="video"))
     assert booked.status_code == 302
     assert Appointment.objects.get().mode == "video"
