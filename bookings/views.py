@@ -769,7 +769,7 @@ def _send_new_code(request: HttpRequest, appointment: Appointment, process) -> N
             process.resend()
         else:
             BookingCodeProcess.initiate(request=request, appointment=appointment)
-        # Else the page looked exactly as before the click.
+        # Said, because the page itself looks the same after the click (tester t-book8 #5).
         messages.success(request, _("Un nouveau code vous a été envoyé à %(email)s : seul ce "
                                     "dernier code est valable.")
                          % {"email": appointment.youth.email})
