@@ -33,7 +33,6 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.functional import SimpleLazyObject
 from django.utils.text import capfirst
 from django.utils.translation import get_language
@@ -50,6 +49,7 @@ from accounts.services import email_address_prove
 from advisors.models import Advisor, Structure
 from somobilite import clock
 from somobilite.form_targets import form_target
+from vocabulary.day_formats import date_format
 
 from . import selectors, services
 from .code_email import BookingCodeProcess

@@ -16,12 +16,12 @@ from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.utils import formats
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from vocabulary import codes as voc
+from vocabulary.day_formats import date_format
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -210,8 +210,8 @@ def _text(value: object) -> str:
         except ValueError:
             return value
         if len(value) == 10:
-            return formats.date_format(moment.date(), "j F Y")
+            return date_format(moment.date(), "j F Y")
         if moment.tzinfo is not None:
             moment = moment.astimezone(PARIS)
-        return formats.date_format(moment, "j F Y à H:i")
+        return date_format(moment, "j F Y à H:i")
     return str(value)

@@ -108,6 +108,8 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            # Django's `date` filter, with the 1st of the month written « 1er » in French.
+            "builtins": ["vocabulary.day_formats"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",

@@ -36,7 +36,7 @@ def test_page_shows_the_structures_figures_for_the_period(client, figures,
         response = client.get(PAGE + MARCH)
     page = response.content.decode()
     assert response.status_code == 200
-    assert "du 1 mars 2026 au 31 mars 2026" in page
+    assert "du 1er mars 2026 au 31 mars 2026" in page
     # Held 1, no-show 1 → 50 %; Lina's interview of today is still to record.
     assert "50,0 %" in page
     assert "Présence à renseigner" in page
@@ -61,7 +61,7 @@ def test_query_count_does_not_grow_with_the_interviews(client, figures,
 def test_default_period_is_this_year_and_a_wrong_period_is_explained(client, figures):
     client.force_login(figures.advisor.user)
     page = client.get(PAGE).content.decode()
-    assert "du 1 janvier 2026 au 19 mars 2026" in page
+    assert "du 1er janvier 2026 au 19 mars 2026" in page
     response = client.get(PAGE + "?du=2026-03-31&au=2026-03-01")
     page = response.content.decode()
     assert response.status_code == 200

@@ -7,7 +7,7 @@ from icalendar import Calendar
 
 from bookings import notifications, services
 from bookings.models import Notification, NotificationKind
-from tests.factories import AppointmentFactory
+from tests.factories import AppointmentFactory, RecurringAvailabilityFactory
 from tests.loopback import celery_broker, free_port
 
 from .conftest import NOW, details, paris
@@ -440,3 +440,17 @@ def test_after_the_warm_up_a_worker_s_first_emails_compile_no_template(booked, m
         message = notifications.build_message(row, now=NOW)
         assert message.alternatives and message.attachments
     assert compiled == []
+
+
+def test_a_confirmation_email_for_the_first_of_a_month_says_1er(
+        advisor, django_capture_on_commit_callbacks, frozen_now):
+    RecurringAvailabilityFactory(advisor=advisor, weekday=2, start_time=dt.time(9),
+                                 end_time=dt.time(12))
+    appointment = services.appointment_hold(
+        advisor=advisor, starts_at=paris(2026, 4, 1, 9), mode="video", details=details(),
+        email="lea@exemple.fr", now=NOW)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.appointment_confirm(appointment=appointment, now=NOW)
+    youth_mail = next(m for m in mail.outbox if m.to == ["lea@exemple.fr"])
+    assert "mercredi 1er avril 2026" in youth_mail.body
+    assert "mercredi 1er avril 2026" in youth_mail.alternatives[0][0]

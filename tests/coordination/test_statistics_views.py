@@ -76,7 +76,7 @@ def test_page_shows_the_networks_figures(client, figures):
     response = client.get(PAGE + MARCH)
     assert response.status_code == 200
     page = response.content.decode()
-    assert "du 1 mars 2026 au 31 mars 2026" in page and "toutes les structures" in page
+    assert "du 1er mars 2026 au 31 mars 2026" in page and "toutes les structures" in page
     key = dict(response.context["key_figures"])
     # Booked: Lina's, 2 of X, 2 of Y. Held 2, no-show 1, cancelled 1; no-show rate 1/3.
     assert (key["Entretiens réservés"], key["Réalisés"], key["Absences du ou de la jeune"],
