@@ -82,6 +82,11 @@ class AccountAdapter(DefaultAccountAdapter):
         outbox, sent at once (a code must not wait for a worker); a failure is recorded and
         retried by the sweep until the code or link expires (``auth_email_expiry``)."""
         context.setdefault("site_url", settings.SITE_URL)
+        # The house wording of allauth's emails (templates/account/email/): how long a login
+        # code lasts, and where an account comes from (public sign-up is closed: an unknown
+        # address is sent to the booking pages, not to allauth's sign-up link).
+        context.setdefault("code_minutes", account_settings.LOGIN_BY_CODE_TIMEOUT // 60)
+        context.setdefault("booking_url", settings.SITE_URL + reverse("bookings:search"))
         request = allauth_context.request  # as allauth's own send_mail
         message = self.render_mail(template_prefix, email, {
             "request": request, "email": email, "current_site": get_current_site(request),

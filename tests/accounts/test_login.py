@@ -111,3 +111,50 @@ def test_the_login_code_pages_speak_the_house_french(client):
     for page in (_shown(request_page), shown, wrong):
         for english in ALLAUTH_WORDING:
             assert english not in page, english
+
+
+def test_the_login_code_email_speaks_the_house_french(client, settings):
+    """Tester t9a #12: allauth's « Cet email peut être ignoré… », « Merci d'utiliser… » and a
+    bare domain at the end of the login code email."""
+    user = UserFactory(email="jeune4@exemple.fr")
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    client.post(reverse("account_request_login_code"), {"email": user.email})
+    (message,) = mail.outbox
+    assert message.subject == "[So Mobilité] Votre code de connexion"
+    body = message.body
+    assert body.startswith("Bonjour,") and "L'équipe So Mobilité" in body
+    assert f"valable {settings.ACCOUNT_LOGIN_BY_CODE_TIMEOUT // 60} minutes" in body
+    assert re.search(r"\b[A-Z0-9]{4}-[A-Z0-9]{4}\b", body)
+    for allauth_wording in ("Cet email", "Merci d'utiliser", "c'est So Mobilité"):
+        assert allauth_wording not in body
+
+
+def test_a_code_asked_for_an_unknown_address_points_to_booking_not_to_sign_up(client, settings):
+    """Public sign-up is closed: allauth's « vous pouvez vous inscrire » link led to a closed
+    page. The email says an account comes with a booking, and where to book."""
+    client.post(reverse("account_request_login_code"), {"email": "inconnu@exemple.fr"})
+    (message,) = mail.outbox
+    assert message.to == ["inconnu@exemple.fr"]
+    assert message.subject == "[So Mobilité] Aucun compte à cette adresse"
+    assert settings.SITE_URL + reverse("bookings:search") in message.body
+    assert reverse("account_signup") not in message.body
+
+
+@pytest.mark.parametrize("prefix", [
+    "account/email/login_code", "account/email/unknown_account",
+    "account/email/password_reset_key", "account/email/password_changed",
+    "account/email/password_set", "account/email/email_confirmation",
+])
+def test_every_allauth_email_has_the_house_greeting_and_signature(prefix, rf, settings):
+    from allauth.account.adapter import get_adapter
+    from allauth.core import context as allauth_context
+
+    request = rf.get("/")
+    with allauth_context.request_context(request):
+        get_adapter(request).send_mail(prefix, "quelqu.un@exemple.fr", {
+            "code": "ABCD-EFGH", "password_reset_url": "https://exemple.fr/r",
+            "signup_url": "https://exemple.fr/s", "activate_url": "https://exemple.fr/a"})
+    (message,) = mail.outbox
+    assert message.body.startswith("Bonjour,"), message.body
+    assert message.body.rstrip().endswith(f"L'équipe So Mobilité\n{settings.SITE_URL}")
+    assert "Merci d'utiliser" not in message.body
