@@ -909,6 +909,12 @@ def appointment_move(request: HttpRequest, token: str) -> HttpResponse:
         return redirect("bookings:appointment_manage", token=token)
     mode = appointment.mode
     chosen = _requested_slot(request, structure) if "debut" in request.GET else None
+    if chosen is not None and (chosen[0].pk, chosen[1]) == (appointment.advisor_id,
+                                                           appointment.starts_at):
+        # The move link replayed once the move is made (the browser's back button, a second
+        # click): the slot is taken, by this very appointment — say so, not "no longer free".
+        messages.info(request, _("Votre rendez-vous est déjà à cet horaire : rien à changer."))
+        return redirect("bookings:appointment_manage", token=token)
     if chosen is not None and structure_slot_offered(
             structure=structure, advisor_id=chosen[0].pk, starts_at=chosen[1], mode=mode,
             now=now) is None:

@@ -965,6 +965,16 @@ def test_move_through_the_signed_link(client, confirmed, advisor):
     confirmed.refresh_from_db()
     assert confirmed.starts_at == new_start
     assert confirmed.sequence == 1
+    # The same link once more (the back button, a second click): the slot is this very
+    # appointment's, which the page says rather than "no longer free" (tester t-book8 #9).
+    for replay in (client.get(url, params, follow=True), client.post(
+            f"{url}?conseiller={advisor.pk}&debut="
+            f"{new_start.isoformat().replace('+', '%2B')}&mode=in_person", follow=True)):
+        shown = text(replay)
+        assert "Votre rendez-vous est déjà à cet horaire : rien à changer." in shown
+        assert "plus libre" not in shown
+    confirmed.refresh_from_db()
+    assert (confirmed.starts_at, confirmed.sequence) == (new_start, 1)
 
 
 def test_move_refuses_a_slot_inside_48_hours(client, confirmed, advisor, frozen):
