@@ -10,6 +10,7 @@ and the notes writes the staff access log.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any, TypeVar
 
 from django import forms
@@ -33,10 +34,11 @@ from bookings.interviews import (
     interview_notes_read,
 )
 from bookings.models import Appointment, AppointmentStatus, Mode
-from bookings.services import MAX_AGE, BookingError
+from bookings.services import MAX_AGE, BookingError, profile_prefill_from_latest_booking
 from bookings.slots import PARIS
 from matching.first_look import first_look_views_for_youth
 from matching.forms import AdvisorProfileForm, profile_cleaned_data, profile_forms
+from matching.models import MobilityProfile
 from matching.selectors import profile_fields_set_by_youth, recommendations_for_youth
 from matching.services import MatchingError
 from somobilite.form_targets import form_target
@@ -57,6 +59,15 @@ def interview_appointment(request: AuthenticatedHttpRequest, public_id) -> Appoi
         raise not_found() from None
 
 
+def interview_profile(request: AuthenticatedHttpRequest, appointment: Appointment, *,
+                      now: datetime) -> MobilityProfile:
+    """The young person's profile as staff open it: a profile the booking never filled (older
+    data) first takes what their latest confirmed booking gathered, then the logged read."""
+    profile_prefill_from_latest_booking(youth=appointment.youth, now=now)
+    return profile_get_for_staff(user=request.user, youth_id=appointment.youth_id,
+                                 request=request)
+
+
 def interview_url(appointment: Appointment, anchor: str = "") -> str:
     url = reverse("backoffice:interview", args=[appointment.public_id])
     return f"{url}#{anchor}" if anchor else url
@@ -66,8 +77,7 @@ def _page(request: AuthenticatedHttpRequest, appointment: Appointment, *, profil
           language_formset=None, attendance_form=None, note_form=None, follow_up_form=None,
           follow_up_date_form=None) -> HttpResponse:
     now = timezone.now()
-    profile = profile_get_for_staff(user=request.user, youth_id=appointment.youth_id,
-                                    request=request)
+    profile = interview_profile(request, appointment, now=now)
     if profile_form is None:
         profile_form, language_formset = profile_forms(profile=profile,
                                                        form_class=AdvisorProfileForm)

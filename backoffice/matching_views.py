@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.http import AuthenticatedHttpRequest
-from bookings.followup import profile_get_for_staff
 from bookings.models import Appointment
 from matching.engine import MatchResult
 from matching.services import (
@@ -32,7 +31,7 @@ from programmes.models import ProgrammeSheet
 from somobilite.form_targets import form_target
 
 from .access import staff_space
-from .interview_views import interview_appointment, interview_url
+from .interview_views import interview_appointment, interview_profile, interview_url
 
 RESULTS_SHOWN = 20
 NEAR_MISSES_SHOWN = 10
@@ -110,8 +109,7 @@ def _panel(request: AuthenticatedHttpRequest, appointment: Appointment, profile,
 @require_http_methods(["GET", "POST"])
 def matching_panel(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     appointment = interview_appointment(request, public_id)
-    profile = profile_get_for_staff(user=request.user, youth_id=appointment.youth_id,
-                                    request=request)
+    profile = interview_profile(request, appointment, now=timezone.now())
     if request.method == "GET":
         draft = _draft(request, appointment)
         return _panel(request, appointment, profile, **draft)

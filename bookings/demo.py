@@ -32,6 +32,7 @@ from .models import (
     RecurringAvailability,
     new_video_room,
 )
+from .services import appointment_profile_prefill
 from .slots import PARIS, free_slots
 
 SEED = 2026
@@ -127,7 +128,7 @@ def _appointment(rng: random.Random, number: int, advisor: Advisor, starts_at: d
     birth = dt.date(1992 + rng.randrange(14), rng.randrange(1, 13), rng.randrange(1, 28))
     reminder_due = clock.before(starts_at, dt.timedelta(hours=settings.REMINDER_HOURS_BEFORE))
     booked_at = min(now, clock.before(starts_at, dt.timedelta(days=rng.randrange(3, 20))))
-    return Appointment.objects.create(
+    appointment = Appointment.objects.create(
         advisor=advisor, structure=advisor.structure, youth=youth, starts_at=starts_at,
         ends_at=clock.after(starts_at, dt.timedelta(minutes=settings.INTERVIEW_DURATION_MINUTES)),
         mode=mode, place=place if mode == Mode.IN_PERSON else "",
@@ -141,6 +142,9 @@ def _appointment(rng: random.Random, number: int, advisor: Advisor, starts_at: d
         youth_status=STATUSES[number % len(STATUSES)], domains=[domain], project=project,
         consent_at=booked_at, consent_text_version="2025-1",
     )
+    # As a real confirmation does: the interview screen opens on what the booking gathered.
+    appointment_profile_prefill(appointment=appointment, now=booked_at)
+    return appointment
 
 
 def _seed_appointments(advisors: list[Advisor], now: dt.datetime) -> int:

@@ -11,6 +11,9 @@ Public contract (keyword-only arguments, aware datetimes):
 - ``appointment_confirm(*, appointment, now) -> Appointment``: after the email code.
 - ``appointment_cancel(*, appointment, by_youth, reason, now) -> Appointment``.
 - ``appointment_move(*, appointment, new_starts_at, mode, now, advisor=None) -> Appointment``.
+- ``appointment_profile_prefill(*, appointment, now)`` and
+  ``profile_prefill_from_latest_booking(*, youth, now)``: what a booking gathered fills the
+  empty fields of the mobility profile.
 - ``availability_create_recurring(*, advisor, weekday, start_time, end_time, valid_from,
   valid_until=None, modes, place="") -> RecurringAvailability``,
   ``availability_create_one_off(*, advisor, date, start_time, end_time, modes, place="", now)
@@ -60,7 +63,8 @@ from advisors.validators import (
     departement_of_postal_code,
     validate_postal_code_in_region,
 )
-from matching.services import profile_prefill_from_booking
+from matching.models import MobilityProfile
+from matching.services import PREFILLED_FIELDS, profile_prefill_from_booking
 from somobilite import clock
 from somobilite.history import UNSET, history_stamp
 from vocabulary.ages import age_on
@@ -653,13 +657,74 @@ def appointment_confirm(*, appointment: Appointment, now: dt.datetime) -> Appoin
                 (NotificationKind.ADVISOR_NEW, advisor.user.email)],
                 appointment=appointment, now=now)
             _account_name_from_booking(appointment)
-            profile_prefill_from_booking(
-                youth=appointment.youth, birth_date=appointment.birth_date,
-                postal_code=appointment.postal_code, status=appointment.youth_status,
-                domains=appointment.domains, project=appointment.project, now=now)
+            appointment_profile_prefill(appointment=appointment, now=now)
     if refusal is not None:
         raise refusal
     return appointment
+
+
+def appointment_profile_prefill(*, appointment: Appointment, now: dt.datetime) -> None:
+    """Carry what the young person said when booking ``appointment`` (birth date, postal code,
+    situation, domains, project) into their mobility profile, empty fields only
+    (``matching.services.profile_prefill_from_booking``: nothing they or an advisor wrote is
+    overwritten). SPEC §4: the situation is « gathered at booking and completed by the
+    advisor ».
+
+    Called inside the caller's transaction by every path that leaves an appointment confirmed:
+    the young person's code or link and the advisor's hold link (``appointment_confirm``), a
+    move (``appointment_move``), a coordinator's correction in admin
+    (``appointment_details_update``) and the demo seed (``bookings.demo``). Does nothing for
+    an appointment never confirmed (a hold proves nothing: anyone can type an address) or an
+    anonymised young person. ``now`` (aware) stamps the history row."""
+    if appointment.confirmed_at is None:
+        return
+    youth = appointment.youth
+    if not youth.is_youth or youth.anonymised_at is not None:
+        return
+    profile_prefill_from_booking(
+        youth=youth, birth_date=appointment.birth_date, postal_code=appointment.postal_code,
+        status=appointment.youth_status, domains=list(appointment.domains),
+        project=appointment.project, now=now)
+
+
+def profile_prefill_from_latest_booking(*, youth: User, now: dt.datetime) -> None:
+    """Catch up a profile that booking never filled (appointments confirmed before the
+    prefill existed, data loaded by hand): each still empty field of ``PREFILLED_FIELDS``
+    takes the value of the young person's latest confirmed booking that holds one (by
+    confirmation time). A field emptied on purpose since it held a value stays empty.
+
+    For the interview screen and the matching panel, when staff open them. One query when the
+    profile already holds all five fields; otherwise one more for the appointments and, only
+    when something is filled, the write (``profile_prefill_from_booking``, by the young
+    person, reason « Informations données lors de la réservation »). ``now`` is aware."""
+    if not youth.is_youth or youth.anonymised_at is not None:
+        return
+    profile = MobilityProfile.objects.filter(user=youth).only(*PREFILLED_FIELDS).first()
+    empty = [name for name in PREFILLED_FIELDS
+             if profile is None or not getattr(profile, name)]
+    if not empty:
+        return
+    given: dict[str, Any] = {}
+    sources = [_BOOKING_SOURCE[name] for name in PREFILLED_FIELDS]
+    for booking in (Appointment.objects.filter(youth=youth, confirmed_at__isnull=False)
+                    .order_by("-confirmed_at", "-id").values_list(*sources)):
+        for name, value in zip(PREFILLED_FIELDS, booking, strict=True):
+            if name in empty and not given.get(name) and value:
+                given[name] = value
+    if not given:
+        return
+    with transaction.atomic():
+        profile_prefill_from_booking(
+            youth=youth, birth_date=given.get("birth_date"),
+            postal_code=given.get("postal_code", ""), status=given.get("status", ""),
+            domains=list(given.get("wish_domains", [])), project=given.get("project_text", ""),
+            now=now, keep_emptied=True)
+
+
+#: Where each prefilled profile field comes from in a booking.
+_BOOKING_SOURCE = {"birth_date": "birth_date", "postal_code": "postal_code",
+                   "status": "youth_status", "wish_domains": "domains",
+                   "project_text": "project"}
 
 
 def _cancel_locked(appointment: Appointment, *, status: str, reason: str, now: dt.datetime,
@@ -763,6 +828,7 @@ def appointment_details_update(*, appointment: Appointment, changes: dict[str, A
         locked.departement = departement_of_postal_code(locked.postal_code)
         _stamp(locked, now, by=by)
         locked.save()
+        appointment_profile_prefill(appointment=locked, now=now)
     return locked
 
 
@@ -819,6 +885,7 @@ def appointment_move(
                 appointment.save()
         except IntegrityError:
             raise _slot_taken(target, mode, now) from None
+        appointment_profile_prefill(appointment=appointment, now=now)
         after = notifications.appointment_snapshot(appointment)
         payload = {"old_starts_at": before["starts_at"]}
         notifications.queue(kind=NotificationKind.YOUTH_CHANGE, to=appointment.youth.email,

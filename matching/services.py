@@ -210,18 +210,32 @@ def profile_update(*, profile: MobilityProfile, data: dict[str, Any], by: User, 
     return locked
 
 
+#: The profile fields a booking gathers (SPEC §4: « situation gathered at booking »).
+PREFILLED_FIELDS = ("birth_date", "postal_code", "status", "wish_domains", "project_text")
+
+
+def _fields_ever_set(profile: MobilityProfile) -> frozenset[str]:
+    """Which of ``PREFILLED_FIELDS`` held a value at some point of the profile's history (one
+    query): empty now, such a field was emptied by someone."""
+    return frozenset(
+        name for record in MobilityProfile.history.filter(id=profile.pk)
+        .values(*PREFILLED_FIELDS) for name in PREFILLED_FIELDS if record[name])
+
+
 def profile_prefill_from_booking(*, youth: User, birth_date: date | None, postal_code: str,
-                                 status: str, domains: list[str], project: str, now: datetime
-                                 ) -> MobilityProfile:
+                                 status: str, domains: list[str], project: str, now: datetime,
+                                 keep_emptied: bool = False) -> MobilityProfile:
     """What the young person said when booking starts their profile: only empty fields are
-    filled, so nothing they or an advisor wrote later is overwritten (SPEC §3, the booking
-    form feeds the profile).
+    filled, so nothing they or an advisor wrote later is overwritten (SPEC §4, situation
+    « gathered at booking and completed by the advisor »).
 
     One write and one history row, by ``youth`` at ``now`` (aware), reason « Informations
     données lors de la réservation »: the creation with what was said when there is no profile
-    yet, else the update of its empty fields (nothing when none is missing). Raises
-    MatchingError for staff accounts."""
-    if not youth.is_youth:
+    yet, else the update of its empty fields (nothing when none is missing). With
+    ``keep_emptied`` (a late catch-up, not a new booking) a field that held a value once and was
+    emptied since stays empty: someone chose to empty it. Raises MatchingError for staff
+    accounts and for an anonymised account."""
+    if not youth.is_youth or youth.anonymised_at is not None:
         raise MatchingError(_("Seul un ou une jeune a un profil de mobilité."))
     given = {"birth_date": birth_date, "postal_code": postal_code, "status": status,
              "wish_domains": list(domains), "project_text": project}
@@ -245,6 +259,9 @@ def profile_prefill_from_booking(*, youth: User, birth_date: date | None, postal
                 profile = MobilityProfile.objects.select_for_update().get(user=youth)
         missing = {name: value for name, value in given.items()
                    if value and not getattr(profile, name)}
+        if missing and keep_emptied:
+            emptied = _fields_ever_set(profile)
+            missing = {name: value for name, value in missing.items() if name not in emptied}
         if missing:
             for name, value in missing.items():
                 setattr(profile, name, value)

@@ -38,6 +38,8 @@ def sheets(world):
 
 
 def test_no_birth_date_says_what_to_fill_in(client, world):
+    world.appointment.birth_date = None  # neither the booking nor the profile has one
+    world.appointment.save()
     client.force_login(world.advisor.user)
     page = client.get(url("matching", world.appointment)).content.decode()
     assert "La date de naissance du jeune n&#x27;est pas renseignée." in page
