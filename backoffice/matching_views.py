@@ -4,7 +4,8 @@ The engine runs on the profile as saved (edited on the interview screen), agains
 published sheets only. The advisor ticks programmes and writes a message; both are kept in
 the session as a draft for this appointment, so that after a profile change and a new run the
 ticks that still apply stay ticked (those no longer in the results are dropped, and said so).
-"Aperçu" shows what the young person will receive; "Envoyer" calls ``programmes_send``.
+"Aperçu" shows what the young person will receive; "Envoyer" calls
+``bookings.interviews.interview_programmes_send`` (the same set is sent once per appointment).
 """
 
 from __future__ import annotations
@@ -18,13 +19,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.http import AuthenticatedHttpRequest
+from bookings.interviews import SelectionAlreadySent, interview_programmes_send
 from bookings.models import Appointment
 from matching.engine import MatchResult
 from matching.services import (
     MatchingError,
     profile_data,
     profile_match,
-    programmes_send,
     recommendation_items,
 )
 from programmes.models import ProgrammeSheet
@@ -149,9 +150,13 @@ def matching_send(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
                                   "et prévisualisez à nouveau."))
         return redirect(back)
     try:
-        programmes_send(advisor_user=request.user, youth_user=appointment.youth,
-                        sheets=[sheets[slug] for slug in slugs], message=message,
-                        now=timezone.now())
+        interview_programmes_send(appointment=appointment, advisor_user=request.user,
+                                  sheets=[sheets[slug] for slug in slugs], message=message,
+                                  now=timezone.now())
+    except SelectionAlreadySent as repeat:
+        request.session.pop(_draft_key(appointment), None)
+        messages.warning(request, repeat.message)
+        return redirect(interview_url(appointment, "programmes"))
     except MatchingError as error:
         messages.error(request, error.message)
         return redirect(back)

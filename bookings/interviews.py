@@ -16,22 +16,31 @@ Public contract (keyword-only arguments, aware datetimes; every function raises
 - ``follow_up_add(*, appointment, happened_on, channel, summary, by, now) -> FollowUpEntry``
 - ``appointment_follow_up_date_set(*, appointment, on, by, now) -> Appointment``
 - ``interview_age(*, appointment, birth_date) -> InterviewAge | None`` (read)
+- ``interview_programmes_send(*, appointment, advisor_user, sheets, message, now)
+  -> ProgrammeRecommendation``: raises ``SelectionAlreadySent`` for a set already sent after
+  this appointment (and ``matching.services.MatchingError`` as ``programmes_send`` does)
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+from collections.abc import Iterable
 from typing import NamedTuple
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
+from matching.models import ProgrammeRecommendation
+from matching.services import programmes_send
 from privacy.models import AccessAction
 from privacy.services import access_log_record
+from programmes.models import ProgrammeSheet
 from somobilite.history import history_stamp
 from vocabulary.ages import age_on
+from vocabulary.day_formats import date_format
 
 from .models import (
     ATTENDANCE_STATUSES,
@@ -41,6 +50,7 @@ from .models import (
     FollowUpChannel,
     FollowUpEntry,
     InterviewNote,
+    InterviewSelection,
 )
 from .services import MAX_AGE, BookingError
 from .slots import PARIS
@@ -209,3 +219,66 @@ def appointment_follow_up_date_set(*, appointment: Appointment, on: dt.date | No
             history_stamp(locked, by=by, at=now)
             locked.save(update_fields=["follow_up_on", "updated_at"])
     return locked
+
+
+class SelectionAlreadySent(BookingError):
+    """The same set of programmes was already sent after this appointment: nothing is sent
+    again. ``recommendation`` is the selection sent first; the message says when and where the
+    young person finds it."""
+
+    def __init__(self, recommendation: ProgrammeRecommendation, *, first_name: str):
+        self.recommendation = recommendation
+        sent_at = recommendation.created_at.astimezone(PARIS)
+        super().__init__(
+            _("Cette sélection a déjà été envoyée le %(day)s à %(time)s : rien n'est renvoyé. "
+              "%(name)s l'a reçue par e-mail (avec le PDF) et la retrouve dans son espace So "
+              "Mobilité (« Mon espace », rubrique « Les programmes que l'on m'a "
+              "conseillés »).")
+            % {"day": date_format(sent_at, "j F Y"), "time": date_format(sent_at, "H:i"),
+               "name": first_name or _("Le ou la jeune")})
+
+
+def selection_key(sheets: Iterable[ProgrammeSheet]) -> str:
+    """The fingerprint of a set of sheets (SHA-256 hex of their sorted ids): the same for the
+    same set in any order or with repeats."""
+    ids = sorted({sheet.pk for sheet in sheets})
+    return hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest()
+
+
+def interview_programmes_send(*, appointment: Appointment, advisor_user: User,
+                              sheets: list[ProgrammeSheet], message: str, now: dt.datetime
+                              ) -> ProgrammeRecommendation:
+    """Send the selected programmes to the young person of ``appointment``
+    (``matching.services.programmes_send``: stored with their explanation, emailed with the
+    PDF after commit), once per appointment and set of sheets.
+
+    Idempotent under concurrency: the appointment's row is locked (``SELECT … FOR UPDATE``),
+    an earlier send of the same set is looked for, and only then is the selection written with
+    its ``InterviewSelection``; the unique constraint (appointment, set) has the last word for
+    a database without row locks. A repeat (two tabs, a double click) raises
+    ``SelectionAlreadySent`` and nothing is stored or emailed; another set, or the same set
+    after another appointment, is sent. Raises ``MatchingError`` when ``programmes_send``
+    refuses (roles, no sheet, unpublished sheet, no birth date). ``now`` is aware."""
+    key = selection_key(sheets)
+    with transaction.atomic():
+        locked = (Appointment.objects.select_for_update(of=("self",)).select_related("youth")
+                  .get(pk=appointment.pk))
+        _refuse_if_sent(locked, key)
+        recommendation = programmes_send(advisor_user=advisor_user, youth_user=locked.youth,
+                                         sheets=sheets, message=message, now=now)
+        try:
+            with transaction.atomic():
+                InterviewSelection.objects.create(appointment=locked,
+                                                  recommendation=recommendation,
+                                                  sheets_key=key)
+        except IntegrityError:
+            _refuse_if_sent(locked, key)  # sent meanwhile: this one is rolled back
+            raise
+    return recommendation
+
+
+def _refuse_if_sent(appointment: Appointment, key: str) -> None:
+    earlier = (InterviewSelection.objects.filter(appointment=appointment, sheets_key=key)
+               .select_related("recommendation").first())
+    if earlier is not None:
+        raise SelectionAlreadySent(earlier.recommendation, first_name=appointment.first_name)

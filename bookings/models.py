@@ -485,6 +485,37 @@ class FollowUpEntry(models.Model):
         return f"{self.happened_on:%d/%m/%Y} ({self.get_channel_display()})"
 
 
+class InterviewSelection(models.Model):
+    """A selection of programmes sent after an interview (``matching``'s recommendation) and
+    the set of sheets it holds: the same set is sent once per appointment, so two tabs or a
+    double click make one email, one selection in the young person's space and one count in
+    the statistics (tester t9a #3). ``bookings.interviews.interview_programmes_send`` checks it
+    under the appointment's lock; the unique constraint has the last word."""
+
+    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE,
+                                    related_name="selections_sent",
+                                    verbose_name=_("rendez-vous"))
+    recommendation = models.OneToOneField("matching.ProgrammeRecommendation",
+                                          on_delete=models.CASCADE,
+                                          related_name="interview_selection",
+                                          verbose_name=_("sélection de programmes"))
+    #: SHA-256 (hex) of the sorted ids of the sheets sent: equal for the same set in any order.
+    sheets_key = models.CharField(_("empreinte des fiches envoyées"), max_length=64)
+
+    class Meta:
+        verbose_name = _("sélection envoyée après un entretien")
+        verbose_name_plural = _("sélections envoyées après un entretien")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["appointment", "sheets_key"], name="interview_selection_once_per_set",
+                violation_error_message=_("Cette sélection de programmes a déjà été envoyée "
+                                          "pour ce rendez-vous.")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.appointment_id} – {self.sheets_key[:8]}"
+
+
 class NotificationKind(models.TextChoices):
     YOUTH_CONFIRMATION = "youth_confirmation", _("Confirmation au ou à la jeune")
     YOUTH_CHANGE = "youth_change", _("Changement au ou à la jeune")

@@ -1,6 +1,8 @@
 """The matching panel: run on the edited profile, published sheets only, ticks kept across a
 re-run when they still apply, preview, and the send."""
 
+import html
+
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -134,3 +136,26 @@ def test_a_nul_character_in_the_selection_is_refused_not_a_server_error(client, 
         assert response.status_code == 400
         assert "caractère nul" in response.content.decode()
     assert not ProgrammeRecommendation.objects.exists()
+
+
+def test_the_same_selection_sent_twice_is_sent_once_and_says_when(
+        client, world, sheets, django_capture_on_commit_callbacks):
+    """Tester t9a #3: two tabs (or a double click) made two emails, two selections in the
+    young person's space and doubled statistics."""
+    client.force_login(world.advisor.user)
+    client.post(url("profile", world.appointment), PROFILE)
+    mail.outbox.clear()
+    for slugs in (["stage-allemagne", "stage-espagne"], ["stage-espagne", "stage-allemagne"]):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(url("matching_send", world.appointment),
+                                   {"fiches": slugs, "message": "Bonne route"}, follow=True)
+    page = html.unescape(response.content.decode())
+    assert ("Cette sélection a déjà été envoyée le 19 mars 2026 à 10:30 : rien n'est renvoyé. "
+            "Lina l'a reçue par e-mail (avec le PDF) et la retrouve dans son espace So "
+            "Mobilité (« Mon espace »") in page
+    assert ProgrammeRecommendation.objects.count() == 1
+    assert len(mail.outbox) == 1
+    # Another set after the same interview is another selection.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url("matching_send", world.appointment), {"fiches": ["stage-allemagne"]})
+    assert ProgrammeRecommendation.objects.count() == 2 and len(mail.outbox) == 2

@@ -148,3 +148,66 @@ def test_follow_up_date_is_in_the_coming_year(appointment):
     appointment_follow_up_date_set(appointment=appointment, on=None, by=advisor, now=STARTS)
     appointment.refresh_from_db()
     assert appointment.follow_up_on is None
+
+
+# --- Programmes sent after an interview: once per appointment and set (tester t9a #3) -------
+
+
+def _send_world(staff_world):
+    from matching.services import profile_prefill_from_booking
+    from tests.factories import ProgrammeSheetFactory
+    from tests.staff_world import NOW as STAFF_NOW
+
+    profile_prefill_from_booking(youth=staff_world.youth, birth_date=dt.date(2004, 5, 17),
+                                 postal_code="33000", status="student", domains=["internship"],
+                                 project="", now=STAFF_NOW)
+    return [ProgrammeSheetFactory(slug=f"fiche-{i}", domains=["internship"]) for i in range(3)]
+
+
+def test_the_same_set_is_sent_once_per_appointment_in_any_order(staff_world):
+    from bookings.interviews import SelectionAlreadySent, interview_programmes_send
+    from matching.models import ProgrammeRecommendation
+    from tests.factories import AppointmentFactory
+    from tests.staff_world import NOW as STAFF_NOW
+    from tests.staff_world import paris as staff_paris
+
+    world = staff_world
+    first, second, third = _send_world(world)
+
+    def send(appointment, sheets):
+        return interview_programmes_send(appointment=appointment, advisor_user=world.advisor.user,
+                                         sheets=sheets, message="", now=STAFF_NOW)
+
+    sent = send(world.appointment, [first, second])
+    with pytest.raises(SelectionAlreadySent) as refused:
+        send(world.appointment, [second, first, first])
+    assert refused.value.recommendation == sent
+    assert "le 19 mars 2026 à 10:30" in refused.value.message
+    send(world.appointment, [first, second, third])  # another set
+    later = AppointmentFactory(advisor=world.advisor, youth=world.youth,
+                               starts_at=staff_paris(2026, 4, 2, 9))
+    send(later, [first, second])  # the same set after another interview
+    assert ProgrammeRecommendation.objects.count() == 3
+
+
+def test_the_database_refuses_a_second_link_for_the_same_set(staff_world):
+    from django.db import IntegrityError, transaction
+
+    from bookings.interviews import interview_programmes_send, selection_key
+    from bookings.models import InterviewSelection
+    from tests.staff_world import NOW as STAFF_NOW
+
+    world = staff_world
+    sheets = _send_world(world)
+    sent = interview_programmes_send(appointment=world.appointment,
+                                     advisor_user=world.advisor.user, sheets=sheets,
+                                     message="", now=STAFF_NOW)
+    other = interview_programmes_send(appointment=world.appointment,
+                                      advisor_user=world.advisor.user, sheets=sheets[:1],
+                                      message="", now=STAFF_NOW)
+    link = InterviewSelection.objects.get(recommendation=other)
+    link.sheets_key = selection_key(sheets)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        link.save()
+    assert InterviewSelection.objects.get(recommendation=sent).sheets_key == selection_key(
+        reversed(sheets))
