@@ -39,6 +39,7 @@ from bookings.slots import PARIS
 from matching.first_look import first_look_views_for_youth
 from matching.forms import AdvisorProfileForm, profile_cleaned_data, profile_forms
 from matching.models import MobilityProfile
+from matching.residence import youth_postal_code_warning
 from matching.selectors import profile_fields_set_by_youth, recommendations_for_youth
 from matching.services import MatchingError
 from somobilite.form_targets import form_target
@@ -93,6 +94,7 @@ def _page(request: AuthenticatedHttpRequest, appointment: Appointment, *, profil
         "age": interview_age(appointment=appointment, birth_date=profile.birth_date),
         "max_age": MAX_AGE,
         "prepared": profile_fields_set_by_youth(profile=profile),
+        "postal_code_warning": youth_postal_code_warning(profile.postal_code),
         "form": profile_form,
         "formset": language_formset,
         "started": started,

@@ -11,9 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from advisors.validators import (
     DEPARTEMENT_CHOICES,
-    NOUVELLE_AQUITAINE_DEPARTEMENTS,
-    validate_postal_code_in_region,
 )
+from matching.residence import validate_youth_postal_code
 from territory.places import Place, PlaceError, place_find
 from vocabulary.ages import age_on
 from vocabulary.codes import Domain, Status
@@ -26,7 +25,6 @@ from .services import CONSENT_TEXT, BookingDetails
 
 MAX_AGE = 35
 GUARDIAN_AGE = 15
-DEPARTEMENT_LIST = ", ".join(NOUVELLE_AQUITAINE_DEPARTEMENTS)
 
 
 def capitalised(choices):
@@ -193,16 +191,7 @@ class BookingForm(forms.Form):
 
     def clean_postal_code(self) -> str:
         value = self.cleaned_data["postal_code"].strip()
-        try:
-            validate_postal_code_in_region(value)
-        except ValidationError as exc:
-            if exc.code != "departement_outside_region":
-                raise
-            raise ValidationError(
-                _("So Mobilité accueille les jeunes qui habitent en Nouvelle-Aquitaine "
-                  "(départements %(list)s) : ce code postal n'en fait pas partie."),
-                params={"list": DEPARTEMENT_LIST}, code="postal_code_outside_region",
-            ) from exc
+        validate_youth_postal_code(value)  # the one rule of a young person's postal code
         return value
 
     def clean_birth_date(self) -> dt.date:

@@ -61,9 +61,9 @@ from advisors.models import Advisor
 from advisors.validators import (
     NOUVELLE_AQUITAINE_DEPARTEMENTS,
     departement_of_postal_code,
-    validate_postal_code_in_region,
 )
 from matching.models import MobilityProfile
+from matching.residence import validate_youth_postal_code
 from matching.services import PREFILLED_FIELDS, profile_prefill_from_booking
 from somobilite import clock
 from somobilite.history import UNSET, history_stamp
@@ -281,15 +281,10 @@ def _detail_problems(*, details: BookingDetails, mode: str) -> list[str]:
     if mode not in Mode.values:
         problems.append(_("Choisissez une modalité d'entretien : sur place, en visio ou par "
                           "téléphone."))
-    try:
-        validate_postal_code_in_region(details.postal_code)
+    try:  # the same rule and words as the booking form's (matching.residence)
+        validate_youth_postal_code(details.postal_code)
     except ValidationError as error:
-        if error.code == "departement_outside_region":
-            problems.append(_("Le service est réservé aux jeunes qui habitent en "
-                              "Nouvelle-Aquitaine (départements %(list)s).")
-                            % {"list": ", ".join(NOUVELLE_AQUITAINE_DEPARTEMENTS)})
-        else:  # not 5 digits, or no commune of the region has it
-            problems.extend(error.messages)
+        problems.extend(error.messages)
     if mode == Mode.PHONE and not details.phone.strip():
         problems.append(_("Un numéro de téléphone est nécessaire pour un entretien par "
                           "téléphone."))

@@ -16,6 +16,7 @@ from privacy.services import access_log_record
 
 from .forms import AdvisorProfileForm, profile_cleaned_data, profile_forms
 from .models import MobilityProfile, ProgrammeRecommendation
+from .residence import youth_postal_code_warning
 from .services import MatchingError, profile_update
 
 
@@ -62,6 +63,8 @@ class MobilityProfileAdmin(YouthRecordAdminMixin, SimpleHistoryAdmin):
             else:
                 self.message_user(request, _("Le profil de mobilité est enregistré."),
                                   messages.SUCCESS)
+                if warning := youth_postal_code_warning(form.cleaned_data["postal_code"]):
+                    self.message_user(request, warning, messages.WARNING)
                 return redirect("admin:matching_mobilityprofile_changelist")
         context = {
             **self.admin_site.each_context(request),

@@ -9,7 +9,6 @@ from decimal import Decimal
 from typing import cast
 
 from django import forms
-from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -28,6 +27,7 @@ from vocabulary.codes import (
 from vocabulary.dates import validate_birth_date, validate_plausible_day
 
 from .models import MobilityProfile
+from .residence import validate_profile_postal_code
 
 CEFR_LABELS = {
     CefrLevel.A1: _("A1 – débutant"),
@@ -332,8 +332,10 @@ class AdvisorProfileForm(ProfileForm):
                                  widget=forms.DateInput(attrs={"type": "date"},
                                                         format="%Y-%m-%d"))
     postal_code = forms.CharField(
-        label=_("Code postal"), required=False, max_length=5,
-        validators=[RegexValidator(r"^\d{5}$", _("Le code postal doit comporter 5 chiffres."))])
+        label=_("Code postal"), required=False, max_length=6,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        help_text=_("Celui de son domicile. Hors Nouvelle-Aquitaine, le profil le garde avec "
+                    "un avertissement."))
 
     #: The young person's form speaks to them; the advisor's speaks about them.
     LABELS = {
@@ -359,6 +361,13 @@ class AdvisorProfileForm(ProfileForm):
         birth_date = self.cleaned_data.get("birth_date")
         validate_birth_date(birth_date, today=timezone.localdate())
         return birth_date
+
+    def clean_postal_code(self) -> str:
+        """« 87 200 » as « 87200 »; the profile's rule (``matching.residence``): any French
+        postal code, one outside the region with a warning on the page."""
+        value = "".join((self.cleaned_data.get("postal_code") or "").split())
+        validate_profile_postal_code(value)
+        return value
 
 
 def profile_forms(*, data=None, profile: MobilityProfile | None = None,

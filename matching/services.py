@@ -3,6 +3,7 @@
 from datetime import date, datetime
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +18,7 @@ from somobilite.history import history_stamp
 from . import exchange
 from .engine import MatchResult, Profile, Wishes, assess, match
 from .models import MobilityProfile, ProgrammeRecommendation
+from .residence import validate_profile_postal_code
 
 
 class MatchingError(Exception):
@@ -68,6 +70,11 @@ def profile_update_from_exchange(*, profile: MobilityProfile, data: dict[str, An
     except exchange.ProfileFormatError as error:
         raise MatchingError(_("Profil invalide : %(errors)s")
                             % {"errors": " ; ".join(error.errors)}) from error
+    try:  # the profile's postal-code rule (matching.residence)
+        validate_profile_postal_code(parsed.postal_code or "")
+    except ValidationError as error:
+        raise MatchingError(_("Profil invalide : %(errors)s")
+                            % {"errors": " ".join(error.messages)}) from error
     wishes = parsed.wishes
     with transaction.atomic():
         profile = MobilityProfile.objects.select_for_update().get(pk=profile.pk)
@@ -190,11 +197,17 @@ def profile_get_or_create_for(*, youth: User, now: datetime) -> MobilityProfile:
 def profile_update(*, profile: MobilityProfile, data: dict[str, Any], by: User, now: datetime,
                    reason: str = "") -> MobilityProfile:
     """Write a profile form's cleaned data; simple-history keeps who (``by``), when (``now``)
-    and why (``reason``). Nothing is recorded when nothing changed."""
+    and why (``reason``). Nothing is recorded when nothing changed. Raises MatchingError for
+    an unknown field, a postal code the profile refuses (``matching.residence``: not French;
+    one outside the region is kept) or a minimum duration above the maximum."""
     unknown = set(data) - PROFILE_EDITABLE_FIELDS
     if unknown:
         raise MatchingError(_("Champs inconnus : %(fields)s.")
                             % {"fields": ", ".join(sorted(unknown))})
+    try:  # the profile's postal-code rule (matching.residence), whatever form sent it
+        validate_profile_postal_code(str(data.get("postal_code") or ""))
+    except ValidationError as error:
+        raise MatchingError(" ".join(error.messages)) from error
     with transaction.atomic():
         locked = MobilityProfile.objects.select_for_update().get(pk=profile.pk)
         changed = [name for name, value in data.items() if getattr(locked, name) != value]
