@@ -88,13 +88,14 @@ class ProgrammeRecommendation(models.Model):
                                 related_name="programme_recommendations_sent",
                                 verbose_name=_("conseiller·ère"))
     created_at = models.DateTimeField(_("envoyée le"))
-    message = models.TextField(_("message du conseiller"), blank=True)
+    message = models.TextField(_("message du conseiller ou de la conseillère"), blank=True)
     structure = models.ForeignKey(
         "advisors.Structure", on_delete=models.SET_NULL, null=True, blank=True,
         related_name="programme_recommendations", verbose_name=_("structure"),
         help_text=_("La structure du conseiller ou de la conseillère le jour de l'envoi "
                     "(statistiques)."))
-    advisor_contact = models.JSONField(_("contact du conseiller"), default=dict, blank=True,
+    advisor_contact = models.JSONField(_("contact du conseiller ou de la conseillère"),
+                                       default=dict, blank=True,
                                        help_text=_("Nom, structure, e-mail et téléphone au jour "
                                                    "de l'envoi."))
     sheets = models.ManyToManyField("programmes.ProgrammeSheet", related_name="recommendations",

@@ -29,7 +29,7 @@ def recommendation_email_send(*, recommendation_id: int, now: datetime) -> bool:
                                                    kwargs={"public_id": recommendation.public_id}),
         }
         email = EmailMultiAlternatives(
-            subject="Les programmes choisis avec votre conseiller",
+            subject="Les programmes choisis avec votre conseiller·ère",
             body=render_to_string("matching/email/recommendation.txt", context),
             to=[recommendation.youth.email],
         )

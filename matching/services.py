@@ -30,7 +30,7 @@ class MatchingError(Exception):
 def profile_data(profile: MobilityProfile) -> Profile:
     """The engine's Profile from the stored profile (a birth date is needed)."""
     if profile.birth_date is None:
-        raise MatchingError(_("La date de naissance du jeune n'est pas renseignée."))
+        raise MatchingError(_("La date de naissance du ou de la jeune n'est pas renseignée."))
     return Profile(
         birth_date=profile.birth_date,
         nationality=str(profile.nationality) or None,  # a Country: str() is its code
@@ -155,7 +155,8 @@ def programmes_send(*, advisor_user: User, youth_user: User, sheets: list[Progra
     try:
         person = profile_data(MobilityProfile.objects.get(user=youth_user))
     except MobilityProfile.DoesNotExist as error:
-        raise MatchingError(_("Le profil de mobilité du jeune n'est pas encore rempli.")) from error
+        raise MatchingError(_("Le profil de mobilité du ou de la jeune n'est pas encore "
+                              "rempli.")) from error
     items = recommendation_items(person=person, sheets=sheets, on=timezone.localdate(now))
     contact, structure = _advisor_contact(advisor_user)
     with transaction.atomic():

@@ -44,7 +44,7 @@ def test_no_birth_date_says_what_to_fill_in(client, world):
     world.appointment.save()
     client.force_login(world.advisor.user)
     page = client.get(url("matching", world.appointment)).content.decode()
-    assert "La date de naissance du jeune n&#x27;est pas renseignée." in page
+    assert "La date de naissance du ou de la jeune n&#x27;est pas renseignée." in page
 
 
 def test_results_near_misses_and_published_sheets_only(client, world, sheets):
