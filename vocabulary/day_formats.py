@@ -48,7 +48,7 @@ def date_format(value: dt.date, format_string: str) -> str:
 
 
 @register.filter(expects_localtime=True, is_safe=False)
-def date(value, arg=None):
+def date(value: dt.date | dt.datetime | str | None, arg: str | None = None) -> str:
     """Django's ``date`` filter (same arguments, same output) with the 1st of the month
     written « 1er » in French. ``value`` arrives in local time (``expects_localtime``), so the
     day tested is the day shown."""
