@@ -8,7 +8,13 @@ engine's Profile; errors are collected and raised together in a ProfileFormatErr
 from typing import Any
 
 from vocabulary import codes as voc
-from vocabulary.exchange import parse_code_list, parse_date, parse_weeks_range, weeks_to_json
+from vocabulary.exchange import (
+    forbidden_characters,
+    parse_code_list,
+    parse_date,
+    parse_weeks_range,
+    weeks_to_json,
+)
 
 from .engine import Profile, Wishes
 
@@ -29,6 +35,9 @@ def profile_from_exchange(data: object) -> Profile:
     errors: list[str] = []
     if not isinstance(data, dict):
         raise ProfileFormatError(["profil : un objet JSON est attendu"])
+    bad_characters = forbidden_characters(data)
+    if bad_characters:  # before the checks that would echo the value
+        raise ProfileFormatError([f"{where} : {reason}" for where, reason in bad_characters])
     for key in sorted(set(data) - PROFILE_KEYS):
         errors.append(f"{key} : clé inconnue")
     for key in sorted(REQUIRED_PROFILE_KEYS - set(data)):

@@ -12,7 +12,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
 from vocabulary.codes import AgeReference, EducationLevel, Verification
-from vocabulary.exchange import parse_date, parse_weeks_range, weeks_to_json
+from vocabulary.exchange import (
+    forbidden_characters,
+    parse_date,
+    parse_weeks_range,
+    weeks_to_json,
+)
+from vocabulary.text import forbidden_character_reason
 
 from . import validators
 from .models import Publication
@@ -119,6 +125,11 @@ def parse_programme(data, label: str, errors: list[str]) -> dict | None:
     item = _Item(label, errors)
     if not isinstance(data, dict):
         item.error("(élément)", "objet JSON attendu")
+        return None
+    bad_characters = forbidden_characters(data)
+    for where, reason in bad_characters:  # before the checks that would echo the value
+        item.error(where, reason)
+    if bad_characters:
         return None
     for key in sorted(set(data) - set(TOP_KEYS)):
         item.error(key, "clé inconnue")
@@ -239,6 +250,8 @@ def parse_programmes(data) -> tuple[list[dict], list[str]]:
     seen: dict[str, int] = {}
     for index, element in enumerate(data, start=1):
         slug = element.get("slug") if isinstance(element, dict) else None
+        if isinstance(slug, str) and forbidden_character_reason(slug):
+            slug = None  # named by position, not by a label that holds the character
         label = slug if isinstance(slug, str) and slug else f"#{index}"
         if isinstance(slug, str) and slug in seen:
             errors.append(f"{label}: slug: en double (déjà en position {seen[slug]})")

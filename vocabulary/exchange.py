@@ -6,10 +6,13 @@ Readers append a French error naming ``where`` (the key path, « wishes.departur
 and return None (or an empty value), so every error of a document is listed at once.
 """
 
+import json
 from collections.abc import Container
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
+
+from .text import forbidden_character_reason
 
 
 def parse_date(value: Any, errors: list[str], where: str) -> date | None:
@@ -83,3 +86,66 @@ def weeks_to_json(value: Decimal | None) -> int | float | None:
     if value is None:
         return None
     return int(value) if value == value.to_integral() else float(value)
+
+
+class ExchangeFileError(ValueError):
+    """A file that is not a JSON document of the format; ``message`` is one French sentence."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def load_json(content: bytes) -> Any:
+    """The JSON document in ``content`` (UTF-8 bytes, as read from a file or an upload).
+
+    Raises ExchangeFileError with one French sentence for everything a hostile or broken file
+    can make the decoder raise: not UTF-8 (a BOM is refused too, the format says UTF-8), bad
+    JSON (with line and column), an integer of more than 4,300 digits (ValueError), nesting
+    deeper than the interpreter's recursion limit (RecursionError, tester t9b F2), or a file
+    too big for memory (MemoryError)."""
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ExchangeFileError(f"le fichier n'est pas en UTF-8 ({error.reason}, "
+                                f"octet {error.start + 1})") from error
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ExchangeFileError(f"JSON invalide, ligne {error.lineno}, colonne {error.colno} : "
+                                f"{error.msg}") from error
+    except RecursionError as error:
+        raise ExchangeFileError("JSON trop imbriqué (listes ou objets les uns dans les "
+                                "autres) : ce n'est pas un fichier du format") from error
+    except MemoryError as error:
+        raise ExchangeFileError("fichier trop gros pour être lu") from error
+    except ValueError as error:  # e.g. an integer longer than sys.get_int_max_str_digits()
+        raise ExchangeFileError(f"JSON illisible : {error}") from error
+
+
+def forbidden_characters(data: Any) -> list[tuple[str, str]]:
+    """Every text of a decoded JSON document (keys and string values, at any depth) that holds
+    a character no stored text may hold (``vocabulary.text``), as ``(where, reason)`` pairs in
+    document order: ``where`` is the key path (« title », « languages[0].level »; « (racine) »
+    for the document itself), the reason is French. Readers run it before the field checks, so
+    every field of every format is covered, and no error message echoes the character."""
+    found: list[tuple[str, str]] = []
+    stack: list[tuple[str, Any]] = [("", data)]
+    while stack:  # iterative: the document may be as deep as the decoder allowed
+        where, value = stack.pop()
+        children: list[tuple[str, Any]] = []
+        if isinstance(value, str):
+            reason = forbidden_character_reason(value)
+            if reason:
+                found.append((where or "(racine)", reason))
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                reason = forbidden_character_reason(key)
+                if reason:
+                    found.append((where or "(racine)", f"nom de clé : {reason}"))
+                    continue
+                children.append((f"{where}.{key}" if where else key, item))
+        elif isinstance(value, list):
+            children = [(f"{where}[{index}]", item) for index, item in enumerate(value)]
+        stack.extend(reversed(children))
+    return found

@@ -216,6 +216,70 @@ def test_bad_files_give_a_clear_error(tmp_path, content, message):
     assert message in str(raised.value) + err.getvalue()
 
 
+# Texts that no stored text may hold (tester t9b F1): NUL (PostgreSQL cannot store it), other
+# control characters, lone surrogates; in any key of any depth, reported by path, nothing written.
+@pytest.mark.parametrize(("sheet", "message"), [
+    pytest.param({**PVT_CANADA, "title": "a\u0000b"}, "pvt-canada: title: caractère nul interdit",
+                 id="nul-title"),
+    pytest.param({**PVT_CANADA, "description": "ligne\u0007"},
+                 "pvt-canada: description: caractère de contrôle U+0007 interdit", id="bell"),
+    pytest.param({**PVT_CANADA, "cost": {"participant_eur": 0, "funding": "x\u001b[31m"}},
+                 "pvt-canada: cost.funding: caractère de contrôle U+001B interdit",
+                 id="nested-escape"),
+    pytest.param({**PVT_CANADA, "domains": ["job\u0000"]},
+                 "pvt-canada: domains[0]: caractère nul interdit", id="nul-in-a-code"),
+    pytest.param({**PVT_CANADA, "verification": {"status": "to_verify", "note": "\ud800"}},
+                 "pvt-canada: verification.note: caractère invalide U+D800 (moitié de paire "
+                 "UTF-16)", id="lone-surrogate"),
+    pytest.param({**PVT_CANADA, "slug": "pvt\u0000"}, "#2: slug: caractère nul interdit",
+                 id="nul-in-the-slug"),
+    pytest.param({**PVT_CANADA, "ti\u0000tle": "x"},
+                 "pvt-canada: (racine): nom de clé : caractère nul interdit", id="nul-in-a-key"),
+])
+def test_forbidden_characters_are_refused_per_field(tmp_path, sheet, message):
+    path = tmp_path / "bad.json"
+    # Written with JSON escapes (« \\u0000 »), as the tester's file.
+    path.write_text(json.dumps([PVT_JAPON, sheet]), encoding="utf-8")
+    err = StringIO()
+    with pytest.raises(CommandError, match="rien n'a été écrit"):
+        call_command("import_programmes", str(path), stderr=err)
+    assert err.getvalue().splitlines() == [message]
+    assert not ProgrammeSheet.objects.exists()
+
+
+def test_tab_and_line_breaks_are_kept(tmp_path):
+    sheet = {**PVT_CANADA, "description": "Ligne 1\r\n\tLigne 2\nFin"}
+    call_command("import_programmes", write(tmp_path, "ok.json", [sheet]), stdout=StringIO())
+    assert ProgrammeSheet.objects.get().description == "Ligne 1\r\n\tLigne 2\nFin"
+
+
+# Hostile files (tester t9b F2): every decoder failure is one French line, no traceback.
+@pytest.mark.parametrize(("content", "message"), [
+    pytest.param(b"[" * 100_000 + b"]" * 100_000, "JSON trop imbriqué", id="deep-list"),
+    pytest.param(b'{"a":' * 100_000 + b"1" + b"}" * 100_000, "JSON trop imbriqué",
+                 id="deep-object"),
+    pytest.param(b"[" + b"9" * 5000 + b"]", "JSON illisible", id="huge-integer"),
+    pytest.param("[]".encode("utf-16"), "pas en UTF-8", id="utf-16"),
+    pytest.param(b"\xef\xbb\xbf[]", "JSON invalide", id="bom"),
+])
+def test_hostile_files_give_one_french_line(tmp_path, content, message):
+    path = tmp_path / "f.json"
+    path.write_bytes(content)
+    for command in ("import_programmes", "match"):
+        with pytest.raises(CommandError) as raised:
+            call_command(command, str(path), stdout=StringIO(), stderr=StringIO())
+        assert message in str(raised.value)
+        assert "\n" not in str(raised.value)
+
+
+def test_match_refuses_forbidden_characters(tmp_path):
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps({**PROFILE, "status": "employee\u0000"}), encoding="utf-8")
+    with pytest.raises(CommandError) as raised:
+        call_command("match", str(path), stdout=StringIO())
+    assert "status : caractère nul interdit" in str(raised.value)
+
+
 def test_missing_file(tmp_path):
     with pytest.raises(CommandError, match="Fichier introuvable"):
         call_command("import_programmes", str(tmp_path / "absent.json"))

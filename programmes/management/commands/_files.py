@@ -1,20 +1,22 @@
 """Reading a JSON file for a command: every failure becomes a readable CommandError."""
 
-import json
 from pathlib import Path
 
 from django.core.management.base import CommandError
 
+from vocabulary.exchange import ExchangeFileError, load_json
+
 
 def read_json(path: str):
+    """The JSON document of the file at ``path``; a missing, unreadable or broken file (see
+    ``vocabulary.exchange.load_json``) raises a one-line French CommandError."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        content = Path(path).read_bytes()
     except FileNotFoundError as error:
         raise CommandError(f"Fichier introuvable : {path}") from error
-    except (OSError, UnicodeDecodeError) as error:
-        raise CommandError(f"Lecture impossible de {path} (UTF-8 attendu) : {error}") from error
+    except OSError as error:
+        raise CommandError(f"Lecture impossible de {path} : {error}") from error
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
-        raise CommandError(f"JSON invalide dans {path}, ligne {error.lineno}, colonne "
-                           f"{error.colno} : {error.msg}") from error
+        return load_json(content)
+    except ExchangeFileError as error:
+        raise CommandError(f"Fichier refusé, {path} : {error.message}.") from error
