@@ -1,10 +1,11 @@
-"""Admin for coordinators: programme sheets, with CSV import/export (django-import-export)
+"""Admin for coordinators: programme sheets, with import/export in the JSON exchange format
 and the « à revoir » flag for sheets not reviewed for PROGRAMME_REVIEW_MONTHS."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -12,8 +13,6 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
-from import_export import fields, resources, widgets
-from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from somobilite.admin_readonly import ViewOnlyAdminMixin
@@ -25,95 +24,36 @@ from vocabulary.codes import (
     Status,
     Zone,
 )
+from vocabulary.exchange import ExchangeFileError, load_json
 
+from .exchange import parse_programmes, programmes_to_json
 from .models import ProgrammeProposal, ProgrammeSheet, ProposalStatus, ReviewDigest
 from .selectors import proposal_diff, review_limit, to_review_q
 from .services import (
+    ProgrammeImportError,
     ProposalError,
-    build_filter_index,
-    build_search_text,
     programme_sheet_save,
+    programmes_import,
     proposal_accept,
     proposal_reject,
 )
 
-# --- CSV -----------------------------------------------------------------------------------
+# --- Import and export in the exchange format --------------------------------------------
 
-class CodeListWidget(widgets.Widget):
-    """A JSON list of codes as « a, b, c »; ``nullable``: an empty cell means null."""
-
-    def __init__(self, *, nullable: bool = False):
-        self.nullable = nullable
-        super().__init__()
-
-    def clean(self, value, row=None, **kwargs):
-        items = [item.strip() for item in str(value or "").split(",") if item.strip()]
-        return None if self.nullable and not items else items
-
-    def render(self, value, obj=None, **kwargs):
-        return "" if value is None else ", ".join(value)
+IMPORT_MAX_BYTES = 20 * 1024 * 1024  # a 3,000-sheet file is about 6 Mo
 
 
-class NullableCodeWidget(widgets.Widget):
-    """A single code where an empty cell means null (no condition)."""
+class ProgrammeImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Fichier JSON"),
+        help_text=_("Au format d'échange des fiches (celui de « Exporter » et de "
+                    "manage.py export_programmes), 20 Mo au plus."))
 
-    def clean(self, value, row=None, **kwargs):
-        return str(value or "").strip() or None
-
-    def render(self, value, obj=None, **kwargs):
-        return value or ""
-
-
-class LanguagesWidget(widgets.Widget):
-    """« en:B2:required, es:A2 » ⇄ [{"language", "level", "required"}]."""
-
-    def clean(self, value, row=None, **kwargs):
-        result = []
-        for item in str(value or "").split(","):
-            parts = [part.strip() for part in item.split(":")]
-            if parts == [""]:
-                continue
-            if len(parts) not in (2, 3) or (len(parts) == 3 and parts[2] != "required"):
-                raise ValueError(_("Langue « %(item)s » : écrire code:niveau ou "
-                                   "code:niveau:required.") % {"item": item.strip()})
-            result.append({"language": parts[0], "level": parts[1],
-                           "required": len(parts) == 3})
-        return result
-
-    def render(self, value, obj=None, **kwargs):
-        return ", ".join(f"{item['language']}:{item['level']}"
-                         + (":required" if item["required"] else "") for item in value or [])
-
-
-class ProgrammeSheetResource(resources.ModelResource):
-    domains = fields.Field(attribute="domains", column_name="domains", widget=CodeListWidget())
-    destination_zones = fields.Field(attribute="destination_zones", column_name="destination_zones",
-                                     widget=CodeListWidget())
-    destination_countries = fields.Field(attribute="destination_countries",
-                                         column_name="destination_countries",
-                                         widget=CodeListWidget())
-    statuses = fields.Field(attribute="statuses", column_name="statuses", widget=CodeListWidget())
-    nationalities = fields.Field(attribute="nationalities", column_name="nationalities",
-                                 widget=CodeListWidget(nullable=True))
-    languages = fields.Field(attribute="languages", column_name="languages",
-                             widget=LanguagesWidget())
-    education_min = fields.Field(attribute="education_min", column_name="education_min",
-                                 widget=NullableCodeWidget())
-    residence_departements = fields.Field(attribute="residence_departements",
-                                          column_name="residence_departements",
-                                          widget=CodeListWidget(nullable=True))
-
-    class Meta:
-        model = ProgrammeSheet
-        import_id_fields = ("slug",)
-        exclude = ("id", "search_text", "filter_index", "created_at", "updated_at")
-        clean_model_instances = True
-        skip_unchanged = True
-        report_skipped = True
-
-    def before_save_instance(self, instance, row, **kwargs):
-        instance.search_text = build_search_text(instance)
-        instance.filter_index = build_filter_index(instance)
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > IMPORT_MAX_BYTES:
+            raise forms.ValidationError(_("Fichier trop gros : 20 Mo au plus."))
+        return upload
 
 
 # --- Admin form ----------------------------------------------------------------------------
@@ -187,9 +127,16 @@ class ToReviewFilter(admin.SimpleListFilter):
 
 
 @admin.register(ProgrammeSheet)
-class ProgrammeSheetAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+class ProgrammeSheetAdmin(SimpleHistoryAdmin):
+    """Sheets, with « Importer » and « Exporter » in the exchange format
+    (/work/shared/formats/exchange-format.md) through the same reader and writer as
+    ``import_programmes`` and ``export_programmes`` (tester t9b F3): a file goes back and forth
+    between the admin and the commands unchanged. The export writes the sheets the list shows
+    (its filters and search), each with its ``publication``; the import is all or nothing, every
+    error listed, with « Vérifier » to validate without writing."""
+
     form = ProgrammeSheetForm
-    resource_classes = [ProgrammeSheetResource]
+    change_list_template = "programmes/admin/programmesheet_change_list.html"
     list_display = ["title", "slug", "publication", "verification", "last_reviewed",
                     "to_review"]
     list_filter = ["publication", "verification", ToReviewFilter]
@@ -218,6 +165,65 @@ class ProgrammeSheetAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         programme_sheet_save(sheet=obj, by=request.user)
+
+    def changelist_view(self, request, extra_context=None):
+        can_import = self.has_add_permission(request) and self.has_change_permission(request)
+        return super().changelist_view(request, {**(extra_context or {}),
+                                                 "can_import": can_import})
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("importer/", view(self.import_view), name="programmes_programmesheet_import"),
+            path("exporter/", view(self.export_view), name="programmes_programmesheet_export"),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        form = ProgrammeImportForm(request.POST or None, request.FILES or None)
+        errors: list[str] = []
+        report = None
+        dry_run = "dry_run" in request.POST
+        if request.method == "POST" and form.is_valid():
+            try:
+                sheets, errors = parse_programmes(load_json(form.cleaned_data["file"].read()))
+            except ExchangeFileError as error:
+                errors = [_("fichier : %(reason)s") % {"reason": error.message}]
+            if not errors:
+                try:
+                    report = programmes_import(sheets=sheets, dry_run=dry_run)
+                except ProgrammeImportError as error:
+                    errors = error.errors
+            if report is not None and not dry_run:
+                self.message_user(request, _(
+                    "Import terminé : %(created)d fiche(s) créée(s), %(updated)d mise(s) à "
+                    "jour, %(unchanged)d inchangée(s).") % {
+                        "created": len(report.created), "updated": len(report.updated),
+                        "unchanged": len(report.unchanged)}, messages.SUCCESS)
+                return HttpResponseRedirect(
+                    reverse("admin:programmes_programmesheet_changelist"))
+        return TemplateResponse(request, "programmes/admin/programmesheet_import.html", {
+            **self.admin_site.each_context(request), "opts": self.model._meta, "form": form,
+            "title": _("Importer des fiches (format d'échange JSON)"), "errors": errors,
+            "report": report,
+        })
+
+    def export_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        try:
+            changelist = self.get_changelist_instance(request)
+            sheets = changelist.get_queryset(request).order_by("slug")
+        except IncorrectLookupParameters:
+            return HttpResponseBadRequest(_("Filtres de la liste invalides : exportez depuis "
+                                            "la liste des fiches."))
+        response = HttpResponse(programmes_to_json(sheets),
+                                content_type="application/json; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="fiches-dispositifs-{timezone.localdate():%Y-%m-%d}.json"')
+        return response
 
 
 # --- Advisors' proposals -------------------------------------------------------------------

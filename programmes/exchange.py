@@ -5,7 +5,9 @@ Errors read ``slug: field: reason`` (nested fields dotted, e.g. ``pvt-canada: ag
 an element without a usable slug is named by its position (``#3``).
 """
 
+import json
 import re
+from collections.abc import Iterable
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -297,3 +299,12 @@ def sheet_to_exchange(sheet) -> dict:
                       else {"departements": list(sheet.residence_departements)}),
         "verification": {"status": sheet.verification, "note": sheet.verification_note},
     }
+
+
+def programmes_to_json(sheets: Iterable) -> str:
+    """The exchange-format file of ``sheets`` (ProgrammeSheet objects, written in the order
+    given): a JSON array, UTF-8 text (non-ASCII kept), two-space indent, keys in the format's
+    order, ending with a newline. The one writer of the format: ``export_programmes`` and the
+    admin's « Exporter » both write through it, so the same sheets give the same bytes."""
+    data = [sheet_to_exchange(sheet) for sheet in sheets]
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

@@ -1,11 +1,10 @@
 """Export the published programme sheets to a JSON file of the exchange format."""
 
-import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from programmes.exchange import sheet_to_exchange
+from programmes.exchange import programmes_to_json
 from programmes.selectors import published_sheets
 
 
@@ -17,10 +16,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, **options):
         # Ordered by slug, keys in the format's order: the same database gives the same bytes.
-        data = [sheet_to_exchange(sheet) for sheet in published_sheets().order_by("slug")]
+        sheets = list(published_sheets().order_by("slug"))
         try:
-            Path(file).write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n",
-                                  encoding="utf-8")
+            Path(file).write_text(programmes_to_json(sheets), encoding="utf-8")
         except OSError as error:
             raise CommandError(f"Écriture impossible de {file} : {error}") from error
-        self.stdout.write(f"{len(data)} fiche(s) publiée(s) exportée(s) dans {file}.")
+        self.stdout.write(f"{len(sheets)} fiche(s) publiée(s) exportée(s) dans {file}.")
