@@ -11,7 +11,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from support.downloads import attachment_response
 
@@ -55,7 +55,8 @@ class AnnualReportAdmin(admin.ModelAdmin):
         return format_html(
             '<a href="{}">{}</a> · <a href="{}">{}</a>',
             reverse("admin:reports_annualreport_pdf", args=[obj.pk]),
-            _("PDF (%(pages)s pages)") % {"pages": obj.pages},
+            ngettext("PDF (%(pages)s page)", "PDF (%(pages)s pages)", obj.pages or 0)
+            % {"pages": obj.pages},
             reverse("admin:reports_annualreport_csv", args=[obj.pk]), _("CSV (zip)"))
 
     def get_urls(self):

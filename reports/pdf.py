@@ -27,7 +27,7 @@ from django.template.loader import render_to_string
 
 from bookings.statistics import PARIS, Outcome
 from somobilite.charts import bars_svg, stacked_bars_svg
-from vocabulary.formatting import format_date
+from vocabulary.formatting import format_count, format_date
 
 from .figures import AnnualFigures, StructureYear
 from .tables import (
@@ -47,7 +47,6 @@ STRUCTURES_PER_PART = 12
 RENDER_PROCESSES = 2
 #: Weeks on one line of a structure's weekly grid.
 WEEKS_PER_LINE = 14
-EMPTY = "Aucun entretien sur la période"
 
 Progress = Callable[[str, int], None]
 
@@ -76,16 +75,21 @@ def _outcome_series(counts: Sequence[dict[str, int]]) -> list[tuple[str, list[in
             for outcome, label in zip(Outcome.ORDER, outcome_columns(), strict=True)]
 
 
-def _stacked(categories: list[str], counts: Sequence[dict[str, int]], title: str) -> dict:
+def _stacked(categories: list[str], counts: Sequence[dict[str, int]], title: str, *,
+             empty: str) -> dict:
+    """A chart of interviews stacked by outcome; ``empty`` is drawn when there is nothing to
+    show, in the chart's own terms (tester t9b F4: one generic « Aucun entretien » read as
+    wrong on charts of countries or programmes)."""
     svg = stacked_bars_svg(categories=categories, series=_outcome_series(counts), title=title,
-                           value_label="entretiens", empty_message=EMPTY, image_format="png")
+                           value_label="entretiens", empty_message=empty, image_format="png")
     return {"chart": _image(svg), "alt": title}
 
 
-def _bars(rows: Sequence[Sequence[Any]], title: str, value_label: str) -> dict:
+def _bars(rows: Sequence[Sequence[Any]], title: str, value_label: str, *, empty: str) -> dict:
+    """A chart of one count per row (a « Total » row left out); ``empty`` as in ``_stacked``."""
     rows = [row for row in rows if row[0] != "Total"]
     svg = bars_svg(categories=[str(row[0]) for row in rows], values=[row[1] for row in rows],
-                   title=title, value_label=value_label, empty_message=EMPTY,
+                   title=title, value_label=value_label, empty_message=empty,
                    image_format="png")
     return {"chart": _image(svg), "alt": title}
 
@@ -113,7 +117,8 @@ def _sections(figures: AnnualFigures, tables: dict[str, Table]) -> list[dict]:
     # the structures' pages give).
     structure_charts = [
         _bars([[s.name, s.interviews] for s in structures],
-              f"Entretiens par structure – {code} ({len(structures)} structures)", "entretiens")
+              f"Entretiens par structure – {code} ({format_count(len(structures), 'structure')})",
+              "entretiens", empty=f"Aucun entretien dans ces structures en {year}")
         for code, structures in by_departement.items()]
     return [
         {"anchor": "chiffres-cles", "title": titles["chiffres-cles"],
@@ -125,12 +130,14 @@ def _sections(figures: AnnualFigures, tables: dict[str, Table]) -> list[dict]:
          "blocks": [table("synthese")]},
         {"anchor": "mois", "title": titles["mois"],
          "blocks": [_stacked([month_label(m) for m, _c in figures.by_month],
-                             [c for _m, c in figures.by_month], f"Entretiens par mois en {year}"),
+                             [c for _m, c in figures.by_month], f"Entretiens par mois en {year}",
+                             empty=f"Aucun entretien en {year}"),
                     table("entretiens_par_mois", wide=True)]},
         {"anchor": "departements", "title": titles["departements"],
          "blocks": [_stacked([f"{code} – {name}" for code, name, _c in figures.by_departement],
                              [c for _code, _name, c in figures.by_departement],
-                             f"Entretiens par département de la structure en {year}"),
+                             f"Entretiens par département de la structure en {year}",
+                             empty=f"Aucun entretien en {year}"),
                     table("entretiens_par_departement", wide=True)]},
         {"anchor": "structures-graphiques", "title": titles["structures-graphiques"],
          "intro": ["Une figure par département ; chaque structure a aussi sa page plus loin."],
@@ -147,22 +154,25 @@ def _sections(figures: AnnualFigures, tables: dict[str, Table]) -> list[dict]:
                    "situation et domicile déclarés à la réservation."],
          "blocks": [
              _bars(tables["entretiens_par_modalite"].rows, f"Entretiens par modalité en {year}",
-                   "entretiens"), table("entretiens_par_modalite"),
+                   "entretiens", empty=f"Aucun entretien en {year}"),
+             table("entretiens_par_modalite"),
              _bars(tables["demandes_par_age"].rows, f"Demandes par tranche d'âge en {year}",
-                   "demandes"), table("demandes_par_age"),
+                   "demandes", empty=f"Aucune demande en {year}"), table("demandes_par_age"),
              _bars(tables["demandes_par_situation"].rows, f"Demandes par situation en {year}",
-                   "demandes"), table("demandes_par_situation"),
+                   "demandes", empty=f"Aucune demande en {year}"), table("demandes_par_situation"),
              table("demandes_par_departement_du_jeune"),
              _bars(tables["domaines_demandes"].rows, f"Domaines demandés en {year}",
-                   "demandes"), table("domaines_demandes"),
+                   "demandes", empty="Aucun domaine indiqué"), table("domaines_demandes"),
              _bars([[row.label, row.count] for row in figures.destinations.countries[:15]],
-                   f"Pays les plus souhaités en {year}", "jeunes"),
+                   f"Pays les plus souhaités en {year}", "jeunes",
+                   empty="Aucun pays indiqué dans les profils de mobilité"),
              table("destinations_souhaitees")]},
         {"anchor": "programmes", "title": titles["programmes"],
          "intro": ["Programmes envoyés aux jeunes par les conseiller·ères (sélections de "
                    "fiches), les plus envoyés d'abord."],
          "blocks": [_bars([[row.label, row.count] for row in figures.programmes.by_sheet[:15]],
-                          f"Programmes les plus recommandés en {year}", "envois"),
+                          f"Programmes les plus recommandés en {year}", "envois",
+                          empty=f"Aucun programme envoyé en {year}"),
                     table("programmes_recommandes")]},
         {"anchor": "reseau", "title": titles["reseau"],
          "intro": [f"Conventions selon leurs règles (articles 5 à 10) ; fin d'année : le "
@@ -201,11 +211,10 @@ def _structure_page(structure: StructureYear, first_of_departement: bool,
         "departement_anchor": f"dep-{structure.departement}" if first_of_departement else "",
         "outcomes": pdf_table(outcomes), "attendance": pdf_table(figures),
         "weeks": [weeks[i:i + WEEKS_PER_LINE] for i in range(0, len(weeks), WEEKS_PER_LINE)],
-        "week_count": len(weeks), "hours": pdf_value(Hours(structure.hours_offered)),
-        # French: plural from 2 on ("0 semaine", "1 semaine", "2 semaines").
-        "weeks_below_text": f"{structure.weeks_below} semaine"
-        + ("s" if structure.weeks_below > 1 else ""),
-        "reasons": ", ".join(f"{reason} ({n} semaine{'s' if n > 1 else ''})"
+        "hours": pdf_value(Hours(structure.hours_offered)),
+        "weeks_text": format_count(len(weeks), "semaine"),
+        "weeks_below_text": format_count(structure.weeks_below, "semaine"),
+        "reasons": ", ".join(f"{reason} ({format_count(n, 'semaine')})"
                              for reason, n in reasons.most_common()),
     }
 

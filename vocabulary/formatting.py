@@ -18,6 +18,14 @@ def format_int(value: int) -> str:
     return f"{value:,}".replace(",", " ")
 
 
+def format_count(count: int, singular: str, plural: str | None = None) -> str:
+    """« 1 structure », « 2 structures », « 0 semaine »: the number (``format_int``) and the
+    noun, plural from 2 on (French rule: 0 and 1 take the singular; tester t9b F5 saw
+    « (1 structures) »). ``plural`` defaults to ``singular`` + « s »."""
+    noun = singular if abs(count) < 2 else (plural or singular + "s")
+    return f"{format_int(count)} {noun}"
+
+
 def format_eur(value: int) -> str:
     return f"{format_int(value)} €"
 

@@ -9,7 +9,7 @@ from vocabulary.codes import (
     of_departements,
     transcontinental_countries,
 )
-from vocabulary.formatting import format_duration, format_duration_range
+from vocabulary.formatting import format_count, format_duration, format_duration_range
 
 
 @pytest.mark.parametrize(("weeks", "text"), [
@@ -57,3 +57,11 @@ def test_departements_named_with_their_article(codes, text):
 def test_straddling_countries_are_the_caucasus_cyprus_russia_and_turkey():
     assert transcontinental_countries() == dict.fromkeys(
         ("AM", "AZ", "CY", "GE", "RU", "TR"), ("europe", "asia"))
+
+
+@pytest.mark.parametrize(("count", "expected"), [
+    (0, "0 structure"), (1, "1 structure"), (2, "2 structures"), (1500, "1 500 structures")])
+def test_counts_take_the_plural_from_two_on(count, expected):
+    assert format_count(count, "structure") == expected
+    assert format_count(count, "travail", "travaux").endswith(
+        "travail" if count < 2 else "travaux")
