@@ -9,10 +9,8 @@ too); this module only reads the period and lays the figures out.
 from __future__ import annotations
 
 import datetime as dt
-import io
 from urllib.parse import urlencode
 
-from defusedcsv import csv
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
@@ -35,6 +33,7 @@ from bookings.statistics import (
 from bookings.statistics_charts import mode_outcome_chart
 from bookings.statistics_forms import PeriodForm
 from somobilite.charts import bars_svg
+from vocabulary.spreadsheet import spreadsheet_csv
 
 from .access import advisor_space
 
@@ -160,24 +159,19 @@ def statistics_chart(request: HttpRequest, advisor: Advisor, chart: str) -> Http
 @advisor_space
 @require_GET
 def statistics_csv(request: HttpRequest, advisor: Advisor) -> HttpResponse:
-    """The page's figures as CSV for a spreadsheet: UTF-8 with a byte-order mark and ``;``
-    between columns (what French spreadsheet software opens as is); cells that could be read
-    as formulas are neutralised (defusedcsv)."""
+    """The page's figures as a CSV file « pour tableur » (``vocabulary.spreadsheet``: UTF-8
+    with BOM, ``;``, decimal comma, formulas neutralised)."""
     period = _checked_period(request)
     if isinstance(period, HttpResponse):
         return period
     start, end = period
     figures = _statistics(advisor, start, end, timezone.now())
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([_("structure"), _("du"), _("au"), _("rubrique"), _("élément"),
-                     _("précision"), _("valeur")])
+    header = [_("structure"), _("du"), _("au"), _("rubrique"), _("élément"), _("précision"),
+              _("valeur")]
     structure = advisor.structure.public_name
-    for section, item, detail, value in csv_rows(figures):
-        writer.writerow([structure, start.isoformat(), end.isoformat(), section, item, detail,
-                         value])
+    content = spreadsheet_csv([header, *([structure, start, end, section, item, detail, value]
+                                         for section, item, detail, value in csv_rows(figures))])
     name = f"statistiques-{slugify(structure)}-{start.isoformat()}-{end.isoformat()}.csv"
-    response = HttpResponse(("\ufeff" + buffer.getvalue()).encode(),
-                            content_type="text/csv; charset=utf-8")
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

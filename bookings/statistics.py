@@ -54,6 +54,7 @@ from advisors.models import Advisor, Structure
 from advisors.validators import DEPARTEMENT_CHOICES
 from matching.models import MobilityProfile, ProgrammeRecommendation
 from vocabulary.codes import Domain, Status, Zone
+from vocabulary.spreadsheet import fixed
 
 from .models import Appointment, AppointmentStatus, Mode
 
@@ -415,7 +416,7 @@ def csv_rows(statistics: StructureStatistics) -> Sequence[tuple[str, str, str, o
         ("présence", "annulés au dernier moment", "", figures.late_cancelled),
         ("présence", "présence à renseigner", "", figures.to_record),
         ("présence", "taux d'absence", "absences / (réalisés + absences)",
-         "" if figures.no_show_rate is None else f"{figures.no_show_rate:.4f}"),
+         fixed(figures.no_show_rate, 4)),
     ]
     rows += [("domaines demandés", row.label, row.code, row.count)
              for row in statistics.domains]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cached_property
 
 from django.utils.formats import number_format
@@ -35,6 +36,7 @@ from bookings.statistics_charts import mode_outcome_chart
 from evaluations.models import DeparturePeriod, Intention, Usefulness
 from evaluations.statistics import satisfaction
 from somobilite.charts import bars_svg, stacked_bars_svg
+from vocabulary.spreadsheet import fixed
 
 #: Countries shown on the chart (the table and CSV list them all).
 CHART_TOP = 15
@@ -147,10 +149,8 @@ def _delay_table(figures: NetworkFigures) -> Table:
     delay = figures.delay
     summary: list[list[object]] = [[_("Délai médian (jours)"), days(delay.median_days)],
                [_("Délai moyen (jours)"), days(delay.mean_days)]]
-    csv_summary: list[list[object]] = [[_("Délai médian (jours)"), "" if delay.median_days is None
-                    else f"{delay.median_days:.2f}"],
-                   [_("Délai moyen (jours)"), "" if delay.mean_days is None
-                    else f"{delay.mean_days:.2f}"]]
+    csv_summary: list[list[object]] = [[_("Délai médian (jours)"), fixed(delay.median_days, 2)],
+                                       [_("Délai moyen (jours)"), fixed(delay.mean_days, 2)]]
     footer: list[object] = [_("Total"), delay.count]
     return Table([_("Délai entre réservation et entretien"), _("Entretiens")],
                  rows + summary, [*rows, footer, *csv_summary], footer)
@@ -184,9 +184,9 @@ def _occupancy_table(figures: NetworkFigures) -> Table:
     footer = [_("Total"), offered, used, percent(used / offered if offered else None)]
     csv_rows: list[list[object]] = [
         [row.departement, row.structure_name, row.offered, row.used,
-         "" if row.rate is None else f"{row.rate:.4f}"] for row in figures.occupancy]
+         fixed(row.rate, 4)] for row in figures.occupancy]
     csv_rows.append([_("total"), "", offered, used,
-                     "" if not offered else f"{used / offered:.4f}"])
+                     fixed(used / offered if offered else None, 4)])
     return Table([_("Département"), _("Offerts"), _("Utilisés"), _("Occupation")], rows,
                  csv_rows, footer,
                  csv_headers=[_("Département"), _("Structure"), _("Créneaux offerts"),
@@ -292,8 +292,8 @@ def _satisfaction_table(figures: NetworkFigures) -> Table:
                  rows + csv_summary)
 
 
-def _fraction(value: float | None, *, digits: int = 4) -> str:
-    return "" if value is None else f"{value:.{digits}f}"
+def _fraction(value: float | None, *, digits: int = 4) -> Decimal | None:
+    return fixed(value, digits)
 
 
 def _pairs_block(slug: str, title: str, note: str, header: str, count_header: str,

@@ -10,10 +10,8 @@ Thin: the filters are read here, the figures come from ``bookings.statistics`` a
 from __future__ import annotations
 
 import datetime as dt
-import io
 from urllib.parse import urlencode
 
-from defusedcsv import csv
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
@@ -26,6 +24,7 @@ from django.views.decorators.http import require_GET
 from advisors.validators import DEPARTEMENT_CHOICES
 from bookings.compliance import network_watch
 from bookings.statistics import Filters, Outcome, mode_label
+from vocabulary.spreadsheet import spreadsheet_csv
 
 from .access import coordinators_only
 from .blocks import Block, NetworkFigures, block, blocks, days, percent
@@ -161,9 +160,9 @@ def statistics_chart(request: HttpRequest, slug: str) -> HttpResponse:
 @coordinators_only
 @require_GET
 def statistics_csv(request: HttpRequest, slug: str) -> HttpResponse:
-    """One block's figures as CSV for a spreadsheet: UTF-8 with a byte-order mark and ``;``
-    between columns (what French spreadsheet software opens as is), the filters repeated on
-    each line; cells that could be read as formulas are neutralised (defusedcsv)."""
+    """One block's figures as a CSV file « pour tableur » (``vocabulary.spreadsheet``: UTF-8
+    with BOM, ``;``, decimal comma, formulas neutralised), the filters repeated on each
+    line."""
     checked = _block_and_filters(request, slug)
     if isinstance(checked, HttpResponse):
         return checked
@@ -174,15 +173,11 @@ def statistics_csv(request: HttpRequest, slug: str) -> HttpResponse:
     structure = data.get("structure")
     scope = [filters.start.isoformat(), filters.end.isoformat(), data.get("departement") or "",
              structure.public_name if structure else "", data.get("mode") or ""]
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([_("du"), _("au"), _("département"), _("structure"), _("modalité"),
-                     *(table.csv_headers or table.headers)])
-    for row in table.csv_rows:
-        writer.writerow([*scope, *row])
+    header = [_("du"), _("au"), _("département"), _("structure"), _("modalité"),
+              *(table.csv_headers or table.headers)]
+    content = spreadsheet_csv([header, *([*scope, *row] for row in table.csv_rows)])
     name = f"statistiques-{slug}-{filters.start.isoformat()}-{filters.end.isoformat()}.csv"
-    response = HttpResponse(("\ufeff" + buffer.getvalue()).encode(),
-                            content_type="text/csv; charset=utf-8")
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 

@@ -1,27 +1,24 @@
-"""The annual report's tables as CSV files: one file per table (``<slug>.csv``), UTF-8 with a
-byte order mark (so that spreadsheet programs read the accents) and a header row, cells
-beginning like a formula neutralised (defusedcsv). The same ``Table`` objects as the PDF."""
+"""The annual report's tables as CSV files: one file per table (``<slug>.csv``) with a header
+row, in the convention of every CSV « pour tableur » of the project (``vocabulary.spreadsheet``:
+UTF-8 with BOM, ``;``, decimal comma, formulas neutralised). The same ``Table`` objects as the
+PDF."""
 
 from __future__ import annotations
 
-import io
 import zipfile
 from pathlib import Path
 from typing import BinaryIO
 
-from defusedcsv import csv
+from vocabulary.spreadsheet import spreadsheet_csv
 
 from .tables import Table, csv_value
 
 
 def table_csv(table: Table) -> bytes:
-    """One table as a CSV file (UTF-8 with BOM, comma-separated, header row first)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(table.columns)
-    for row in table.rows:
-        writer.writerow([csv_value(cell) for cell in row])
-    return buffer.getvalue().encode("utf-8-sig")
+    """One table as a CSV file « pour tableur » (``vocabulary.spreadsheet``: UTF-8 with BOM,
+    ``;``, decimal comma), header row first."""
+    return spreadsheet_csv([table.columns, *([csv_value(cell) for cell in row]
+                                             for row in table.rows)])
 
 
 def write_csv_zip(tables: list[Table], output: BinaryIO, *, year: int) -> list[str]:

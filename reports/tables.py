@@ -4,7 +4,7 @@ file per table) and the tables of the PDF, so the two cannot disagree.
 A cell is a raw value: ``int`` (a count), ``Hours`` (hours, a float), ``Rate`` (a fraction
 between 0 and 1, or None when it has no denominator), ``Score`` (an average satisfaction from
 1 to 5, or None without answers), ``dt.date`` or ``str``. ``csv_value`` writes it for a
-spreadsheet (``1234``, ``2.5``, ``0.1250``, ``3.67``, ``2026-03-02``), ``pdf_value`` for a
+French spreadsheet (``1234``, ``2,5``, ``0,1250``, ``3,67``, ``2026-03-02``), ``pdf_value`` for a
 reader in French (``1 234``, ``2,5``, ``12,5 %``, ``3,7``, ``02/03/2026``).
 """
 
@@ -18,6 +18,7 @@ from bookings.statistics import AGE_BANDS, AGE_UNKNOWN, Outcome, Ranked, mode_la
 from evaluations.statistics import Satisfaction
 from vocabulary.codes import Status
 from vocabulary.formatting import format_int
+from vocabulary.spreadsheet import fixed, spreadsheet_cell
 
 from .figures import AnnualFigures, Summary
 
@@ -78,23 +79,21 @@ class Table:
 
 
 def csv_value(value: Cell) -> str:
-    """A cell for the CSV file (see the module docstring); None-valued rates are empty."""
+    """A cell for the CSV file « pour tableur » (``vocabulary.spreadsheet``, see the module
+    docstring); None-valued rates are empty."""
     if isinstance(value, Score):
-        return "" if value.value is None else f"{value.value:.2f}"
+        return spreadsheet_cell(fixed(value.value, 2))
     if isinstance(value, Rate):
-        return "" if value.value is None else f"{value.value:.4f}"
+        return spreadsheet_cell(fixed(value.value, 4))
     if isinstance(value, Gap):
         if value.value is None:
             return ""
         if value.score:
-            return f"{value.value:.2f}"
+            return spreadsheet_cell(fixed(value.value, 2))
         # No sign for a gain: a leading "+" reads as a formula (defusedcsv would quote it).
-        return f"{value.value:.4f}" if value.points else str(int(value.value))
-    if isinstance(value, float):
-        return f"{value:g}"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
+        return (spreadsheet_cell(fixed(value.value, 4)) if value.points
+                else str(int(value.value)))
+    return spreadsheet_cell(value)
 
 
 def _french_number(value: float) -> str:

@@ -100,7 +100,7 @@ def test_csv_export_has_the_same_figures(client, figures):
     lines = text.splitlines()
     structure = figures.structure.public_name
     assert (f"{structure};2026-03-01;2026-03-31;présence;taux d'absence;"
-            "absences / (réalisés + absences);0.5000") in lines
+            "absences / (réalisés + absences);0,5000") in lines
     assert f"{structure};2026-03-01;2026-03-31;domaines demandés;emploi;job;2" in lines
     assert "au_pair" not in text
     assert client.get(CSV + "?du=2026-03-01").status_code == 400

@@ -3,6 +3,7 @@ including the no-show rate's denominator, the period's edges in Paris time and t
 filter."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 
@@ -176,7 +177,8 @@ def test_structure_statistics_queries_and_csv(network, django_assert_num_queries
         figures = structure_statistics(filters_for(x), now=NOW)
     assert figures.requests == 8
     rows = csv_rows(figures)
-    assert ("présence", "taux d'absence", "absences / (réalisés + absences)", "0.2500") in rows
+    assert ("présence", "taux d'absence", "absences / (réalisés + absences)",
+            Decimal("0.2500")) in rows
     assert ("entretiens", "en visio", "réalisé", 1) in rows
     assert ("entretiens", "total", "tous", 10) in rows
     assert ("domaines demandés", "études", "studies", 4) in rows

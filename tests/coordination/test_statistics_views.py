@@ -145,6 +145,7 @@ def test_csv_files_hold_the_tables_numbers(client, figures):
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == (
         'attachment; filename="statistiques-entretiens-2026-03-01-2026-03-31.csv"')
+    assert response.content.startswith(b"\xef\xbb\xbf") and b"\r\n" in response.content
     lines = response.content.decode("utf-8").splitlines()
     assert lines[0] == ("\ufeffdu;au;département;structure;modalité;Issue;Sur place;En visio;"
                         "Total")
@@ -152,11 +153,11 @@ def test_csv_files_hold_the_tables_numbers(client, figures):
     assert "2026-03-01;2026-03-31;33;;;Total;1;2;3" in lines
     slots = client.get(csv_url("creneaux") + MARCH).content.decode().splitlines()
     structure = figures.structure.public_name
-    assert f"2026-03-01;2026-03-31;;;;33;{structure};12;3;0.2500" in slots
+    assert f"2026-03-01;2026-03-31;;;;33;{structure};12;3;0,2500" in slots
     assert "2026-03-01;2026-03-31;;;;64;Info Jeunes Pau;0;1;" in slots
-    assert "2026-03-01;2026-03-31;;;;total;;12;4;0.3333" in slots
+    assert "2026-03-01;2026-03-31;;;;total;;12;4;0,3333" in slots
     delay = client.get(csv_url("delai") + MARCH).content.decode().splitlines()
-    assert "2026-03-01;2026-03-31;;;;Délai médian (jours);6.00" in delay
+    assert "2026-03-01;2026-03-31;;;;Délai médian (jours);6,00" in delay
     assert "2026-03-01;2026-03-31;;;;3 à 7 jours;4" in delay
 
 
@@ -232,5 +233,5 @@ def test_satisfaction_blocks_from_the_questionnaires(client, figures):
     assert sections["depart"].rows[0] == ["Dans les 6 prochains mois", 1]
     lines = client.get(csv_url("satisfaction") + MARCH + "&departement=64").content.decode()
     assert "2026-03-01;2026-03-31;64;;;2 / 5;1" in lines.splitlines()
-    assert "2026-03-01;2026-03-31;64;;;Satisfaction moyenne (sur 5);2.00" in lines.splitlines()
+    assert "2026-03-01;2026-03-31;64;;;Satisfaction moyenne (sur 5);2,00" in lines.splitlines()
     assert client.get(chart("satisfaction") + MARCH)["Content-Type"] == "image/svg+xml"

@@ -52,7 +52,7 @@ def test_tables_carry_the_figures_for_csv_and_pdf():
     assert [csv_value(v) for v in booked] == ["2", "7", "5"]
     assert [pdf_value(v) for v in booked] == ["2", "7", "+5"]
     rate = synthese["Taux d'absence (absences / (réalisés + absences))"]
-    assert [csv_value(v) for v in rate] == ["0.0000", "0.2000", "0.2000"]
+    assert [csv_value(v) for v in rate] == ["0,0000", "0,2000", "0,2000"]
     assert [pdf_value(v) for v in rate] == ["0,0 %", "20,0 %", "+20,0 pt"]
     assert pdf_value(Rate(None)) == "—" and csv_value(Rate(None)) == ""
     assert pdf_value(Gap(-1234)) == "-1 234" and csv_value(Gap(-1234)) == "-1234"

@@ -36,7 +36,7 @@ def pdf_text(report: AnnualReport) -> str:
 def csv_files(report: AnnualReport) -> dict[str, list[list[str]]]:
     with report.csv_zip.open("rb") as handle, zipfile.ZipFile(io.BytesIO(handle.read())) as z:
         return {name.rsplit("/", 1)[1]: list(csv.reader(io.StringIO(
-            z.read(name).decode("utf-8-sig")))) for name in z.namelist()}
+            z.read(name).decode("utf-8-sig")), delimiter=";")) for name in z.namelist()}
 
 
 def test_a_request_is_rendered_by_the_task_and_the_pdf_and_csv_agree(
@@ -74,23 +74,23 @@ def test_a_request_is_rendered_by_the_task_and_the_pdf_and_csv_agree(
     assert synthese["Jeunes reçu·es (personnes distinctes)"] == ["1", "3", "2"]
     assert "Jeunes reçu·es (personnes distinctes) 1 3 +2" in text
     assert synthese["Taux d'absence (absences / (réalisés + absences))"][:2] == [
-        "0.0000", "0.2000"]
+        "0,0000", "0,2000"]
     assert "0,0 % 20,0 % +20,0 pt" in text
     months = {row[0]: row[-1] for row in files["entretiens_par_mois.csv"]}
     assert (months["mars 2025"], months["juin 2025"], months["Total"]) == ("3", "2", "7")
     assert "mars 2025 3 0 0 0 0 0 0 3" in text
     structures = {row[0]: row for row in files["entretiens_par_structure.csv"]}
     bordeaux = structures["Info Jeunes Bordeaux Test"]
-    assert bordeaux[1:] == ["33", "3", "1", "0", "0", "0", "1", "0", "5", "0.2500", "156", "1",
-                            "2", "4.50"]
-    assert structures["Info Jeunes Pau Test"][-2:] == ["1", "2.00"]
+    assert bordeaux[1:] == ["33", "3", "1", "0", "0", "0", "1", "0", "5", "0,2500", "156", "1",
+                            "2", "4,50"]
+    assert structures["Info Jeunes Pau Test"][-2:] == ["1", "2,00"]
     assert structures["Info Jeunes Cognac Test"][-2:] == ["0", ""]
     # Satisfaction of the year against the year before (tests/reports/world.py).
     assert synthese["Questionnaires d'évaluation envoyés"] == ["1", "4", "3"]
     assert synthese["Questionnaires répondus"] == ["1", "3", "2"]
-    assert synthese["Taux de réponse"] == ["1.0000", "0.7500", "-0.2500"]
-    assert synthese["Satisfaction moyenne (de 1 à 5)"] == ["3.00", "3.67", "0.67"]
-    assert synthese["Jeunes satisfait·es (note 4 ou 5)"] == ["0.0000", "0.6667", "0.6667"]
+    assert synthese["Taux de réponse"] == ["1,0000", "0,7500", "-0,2500"]
+    assert synthese["Satisfaction moyenne (de 1 à 5)"] == ["3,00", "3,67", "0,67"]
+    assert synthese["Jeunes satisfait·es (note 4 ou 5)"] == ["0,0000", "0,6667", "0,6667"]
     assert "Questionnaires d'évaluation envoyés 1 4 +3" in text
     assert "aux de réponse 100,0 % 75,0 % -25,0 pt" in text  # "T aux": pypdf's kerning
     assert "Satisfaction moyenne (de 1 à 5) 3,0 3,7 +0,7" in text
