@@ -68,8 +68,15 @@ def test_coordinator_asks_for_a_year_and_follows_its_progress(
 
 @pytest.mark.parametrize(("year", "message"), [
     ("", "Indiquez l'année du bilan."),
-    ("deux mille", "Indiquez une année en chiffres, par exemple 2026."),
+    ("deux mille", "Indiquez une année entière en chiffres, par exemple 2026."),
+    ("2026.5", "Indiquez une année entière en chiffres, par exemple 2026."),
     ("2019", "Choisissez une année entre 2020 et"),
+    # Every integer out of the range gets the range (tester t9b F8), not « en chiffres ».
+    ("1999", "Choisissez une année entre 2020 et"),
+    ("2201", "Choisissez une année entre 2020 et"),
+    ("-1", "Choisissez une année entre 2020 et"),
+    ("0", "Choisissez une année entre 2020 et"),
+    ("9" * 30, "Choisissez une année entre 2020 et"),
 ])
 def test_a_bad_year_gets_a_french_message(client, coordinator, year, message):
     response = client.post(reverse(ADD), {"year": year})
