@@ -157,13 +157,14 @@ def _hold(request: AuthenticatedHttpRequest, public_id) -> Appointment:
 def _hold_state(appointment: Appointment, now: dt.datetime) -> str:
     """What became of a staff booking, for its page: ``waiting`` (for the code), ``ran_out``
     (its deadline passed), ``released`` (another hold for the same young person released it
-    before its deadline: one hold at a time, ``services.appointment_hold``), ``cancelled``, or
+    before its deadline: one hold at a time, ``services.appointment_hold``), ``cancelled``
+    (released by someone before its code was typed, or cancelled once confirmed), or
     ``confirmed`` (confirmed or attended)."""
     if appointment.status in CONFIRMED_STATUSES:
         return "confirmed"
     if appointment.status == AppointmentStatus.PENDING:
         return "ran_out" if appointment.hold_expired(now) else "waiting"
-    if appointment.status == AppointmentStatus.EXPIRED:
+    if appointment.status == AppointmentStatus.EXPIRED and appointment.cancelled_at is None:
         expires_at = appointment.hold_expires_at
         return "released" if expires_at and appointment.updated_at < expires_at else "ran_out"
     return "cancelled"
@@ -181,7 +182,8 @@ def _hold_page(request: AuthenticatedHttpRequest, appointment: Appointment, form
     return render(request, "backoffice/hold.html", {
         "appointment": appointment, "starts_at": appointment.starts_at.astimezone(PARIS),
         "hold_expires_at": expires_at.astimezone(PARIS) if expires_at else None,
-        "state": state, "changed_at": appointment.updated_at.astimezone(PARIS),
+        "state": state,
+        "changed_at": (appointment.cancelled_at or appointment.updated_at).astimezone(PARIS),
         "form": form or HoldCodeForm(),
     })
 
@@ -248,5 +250,6 @@ def hold_cancel(request: AuthenticatedHttpRequest, advisor: Advisor, public_id) 
     except BookingError as error:
         messages.error(request, error.message)
         return redirect("backoffice:hold", public_id=appointment.public_id)
-    messages.success(request, _("Réservation annulée : le créneau est de nouveau libre."))
+    messages.success(request, _("Réservation annulée : le créneau est de nouveau libre. "
+                                "Elle ne compte pas comme un entretien."))
     return redirect("backoffice:agenda")

@@ -49,7 +49,9 @@ REMOTE_MODES = frozenset({Mode.VIDEO, Mode.PHONE})
 class AppointmentStatus(models.TextChoices):
     PENDING = "pending", _("En attente de confirmation")
     CONFIRMED = "confirmed", _("Confirmé")
-    EXPIRED = "expired", _("Non confirmé (délai dépassé)")
+    # Never confirmed, whatever ended it: the hold ran out, another hold of the same person
+    # replaced it, or someone released it (``cancelled_at`` and ``cancel_reason`` then say who).
+    EXPIRED = "expired", _("Non confirmé (réservation libérée)")
     CANCELLED_BY_YOUTH = "cancelled_by_youth", _("Annulé par le ou la jeune")
     CANCELLED_BY_STRUCTURE = "cancelled_by_structure", _("Annulé par la structure")
     DONE = "done", _("Entretien réalisé")
@@ -65,6 +67,13 @@ ATTENDANCE_STATUSES = (AppointmentStatus.DONE, AppointmentStatus.NO_SHOW,
 UNPROVEN_STATUSES = (AppointmentStatus.PENDING, AppointmentStatus.EXPIRED)
 # Only reachable through a confirmation.
 CONFIRMED_STATUSES = (AppointmentStatus.CONFIRMED, *ATTENDANCE_STATUSES)
+#: A confirmed appointment cancelled before its start. A hold released before its code was
+#: typed is never one of these but ``EXPIRED`` (``services._cancel_locked``, tester t9a #1).
+CANCELLED_STATUSES = (AppointmentStatus.CANCELLED_BY_YOUTH,
+                      AppointmentStatus.CANCELLED_BY_STRUCTURE)
+#: Every status but a hold never confirmed: ``confirmed_at`` is set exactly on these (the
+#: database checks it), and they alone are interviews in any figure (``bookings.statistics``).
+PROVEN_STATUSES = (*CONFIRMED_STATUSES, *CANCELLED_STATUSES)
 
 #: The statuses in words addressed to the young person (the pages and emails they read);
 #: ``AppointmentStatus`` labels are the back-office's, about the young person.
@@ -342,10 +351,11 @@ class Appointment(models.Model):
                 condition=~Q(mode=Mode.PHONE) | ~Q(phone="") | Q(first_name="", last_name=""),
                 name="appointment_phone_mode_phone",
             ),
+            # Proven (confirmed at least once) exactly when the status says so: a cancelled
+            # appointment was confirmed, a released hold is expired (migration 0019).
             models.CheckConstraint(
                 condition=(Q(status__in=UNPROVEN_STATUSES, confirmed_at__isnull=True)
-                           | Q(status__in=CONFIRMED_STATUSES, confirmed_at__isnull=False)
-                           | ~Q(status__in=UNPROVEN_STATUSES + CONFIRMED_STATUSES)),
+                           | Q(status__in=PROVEN_STATUSES, confirmed_at__isnull=False)),
                 name="appointment_confirmed_at_matches_status",
             ),
         ]

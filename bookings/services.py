@@ -724,9 +724,17 @@ _BOOKING_SOURCE = {"birth_date": "birth_date", "postal_code": "postal_code",
 
 def _cancel_locked(appointment: Appointment, *, status: str, reason: str, now: dt.datetime,
                    ) -> None:
-    """Cancel an appointment already locked by the caller and queue who must be told."""
+    """Cancel an appointment already locked by the caller and queue who must be told.
+
+    ``status`` (a ``CANCELLED_STATUSES`` value) is given to a confirmed appointment only. A hold
+    whose code was never typed is not an interview, so it is not cancelled but released: it
+    becomes ``EXPIRED`` whoever releases it (the advisor's « Annuler la réservation », an
+    absence or a withdrawn availability, the coordination, an account deletion), with
+    ``cancelled_at`` and ``reason`` saying when and why; nobody is told (nothing was
+    confirmed to them) and no figure counts it (tester t9a #1)."""
     was_confirmed = appointment.status == AppointmentStatus.CONFIRMED
-    appointment.status = status
+    appointment.status = status if appointment.confirmed_at is not None else (
+        AppointmentStatus.EXPIRED)
     appointment.cancelled_at = now
     appointment.hold_client_ip = None
     appointment.cancel_reason = reason[:255]
@@ -744,7 +752,10 @@ def _cancel_locked(appointment: Appointment, *, status: str, reason: str, now: d
 
 def appointment_cancel(*, appointment: Appointment, by_youth: bool, reason: str,
                        now: dt.datetime) -> Appointment:
-    """Cancel any time before the start. The row stays, with its new status."""
+    """Cancel any time before the start. The row stays, with its new status: cancelled by
+    the young person or by the structure (``by_youth``) when it was confirmed, ``EXPIRED`` for
+    a hold still waiting for its code (released, not cancelled: ``_cancel_locked``). Raises
+    ``BookingError`` when it is no longer active or has started."""
     with transaction.atomic():
         appointment = (Appointment.objects.select_for_update(of=("self",))
                        .select_related("advisor__user", "youth", "structure")

@@ -14,11 +14,15 @@ Vocabulary (shapes and units):
 
 - A period is two Paris dates, ``start`` and ``end``, both included; an interview belongs to
   it by its start time, read in Europe/Paris.
-- *Interviews* are appointments that were booked: every status but a hold never confirmed
-  (``pending``, ``expired``). The *outcome* of an interview is its status, except that a
-  confirmed interview is ``upcoming`` before its start and ``to_record`` after it (the advisor
-  has not recorded attendance yet) — hence ``now`` (aware datetime) in the functions that
-  need it.
+- *Interviews* are appointments that were confirmed (``confirmed_at`` set): a hold never
+  confirmed is not one, whoever or whatever released it (its time ran out, another hold of
+  the same person replaced it, an advisor, an absence or the coordination released it:
+  tester t9a #1). The database ties ``confirmed_at`` to the status (``pending`` and
+  ``expired`` exactly are never confirmed), and the services give a released hold the
+  ``expired`` status, never a cancelled one. The *outcome* of an interview is its status,
+  except that a confirmed interview is ``upcoming`` before its start and ``to_record`` after
+  it (the advisor has not recorded attendance yet) — hence ``now`` (aware datetime) in the
+  functions that need it.
 - *Requests* are interviews not cancelled beforehand (held, no-show, late cancellation, or
   confirmed): they are what young people asked for (domains requested).
 """
@@ -89,7 +93,6 @@ class Outcome:
     ORDER = tuple(LABELS)
 
 
-NOT_INTERVIEWS = (AppointmentStatus.PENDING, AppointmentStatus.EXPIRED)
 CANCELLED = (AppointmentStatus.CANCELLED_BY_YOUTH, AppointmentStatus.CANCELLED_BY_STRUCTURE)
 
 
@@ -123,10 +126,11 @@ class Filters:
 
 
 def interviews(filters: Filters) -> QuerySet[Appointment]:
-    """The interviews (booked appointments) ``filters`` covers; see the module docstring."""
+    """The interviews (appointments confirmed at least once) ``filters`` covers; see the
+    module docstring. Every figure about interviews starts from this queryset."""
     first, after = filters.bounds
-    queryset = Appointment.objects.filter(starts_at__gte=first, starts_at__lt=after).exclude(
-        status__in=NOT_INTERVIEWS)
+    queryset = Appointment.objects.filter(starts_at__gte=first, starts_at__lt=after,
+                                          confirmed_at__isnull=False)
     if filters.structure_ids:
         queryset = queryset.filter(structure_id__in=filters.structure_ids)
     if filters.departements:

@@ -191,11 +191,11 @@ class AppointmentFactory(factory.django.DjangoModelFactory):
     mode = "video"
     video_room = factory.Sequence(lambda n: f"salle-test-{n}")
     status = "confirmed"
-    # Set for the statuses only a confirmation reaches (the database checks it); pass it to
-    # make a cancelled appointment one that had been confirmed.
+    # Set for every status but a hold never confirmed (pending, expired): the database checks
+    # it (a cancelled appointment was confirmed; a released hold is expired).
     confirmed_at = factory.LazyAttribute(
-        lambda o: o.starts_at - dt.timedelta(days=7)
-        if o.status in ("confirmed", "done", "no_show", "late_cancelled") else None)
+        lambda o: None if o.status in ("pending", "expired")
+        else o.starts_at - dt.timedelta(days=7))
     reminder_due_at = factory.LazyAttribute(
         lambda o: clock.before(o.starts_at, dt.timedelta(hours=24)))
     first_name = factory.Sequence(lambda n: f"Jeune{n}")

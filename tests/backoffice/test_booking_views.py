@@ -236,14 +236,27 @@ def test_no_access_to_an_existing_account_before_confirmation(client, thursday_s
         assert "Yanis" in text and "Projet secret" not in text and "profil préparé" not in text
 
 
-def test_cancel_a_hold_frees_the_slot(client, thursday_slots):
+def test_cancel_a_hold_frees_the_slot_and_counts_in_no_figure(client, thursday_slots):
+    """Tester t9a #1: released before its code was typed, the booking was stored as cancelled
+    by the structure and counted as a booked interview and a structure cancellation on the
+    statistics page and in its CSV."""
     book(client, thursday_slots)
     hold = Appointment.objects.get(first_name="Yanis")
     client.post(reverse("backoffice:hold_cancel", args=[hold.public_id]))
     hold.refresh_from_db()
-    assert hold.status == AppointmentStatus.CANCELLED_BY_STRUCTURE
+    assert (hold.status, hold.confirmed_at) == (AppointmentStatus.EXPIRED, None)
+    assert hold.cancelled_at == NOW
     page = client.get(reverse("backoffice:book_for_youth")).content.decode()
     assert "11:00 · Bastien Collègue" in page
+    page = client.get(reverse("backoffice:hold", args=[hold.public_id])).content.decode()
+    assert "Motif : Réservation non confirmée, libérée par la structure." in page
+    assert "ne compte pas comme un entretien" in page
+
+    march = "?du=2026-03-01&au=2026-03-31"
+    csv = client.get(reverse("backoffice:statistics_csv") + march).content.decode("utf-8-sig")
+    # The world's only interview of March: Lina's, confirmed, to record.
+    assert "entretiens;total;tous;1" in csv
+    assert "entretiens;total;annulé par la structure;0" in csv
 
 
 def test_another_structure_cannot_book_here_nor_see_the_hold(client, thursday_slots):

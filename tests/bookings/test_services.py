@@ -640,3 +640,96 @@ def test_a_birth_date_correction_re_checks_the_rules_and_recomputes_the_age(advi
         appointment=booked, changes={"birth_date": dt.date(1989, 1, 1)}, by=coordinator,
         now=paris(2026, 3, 28, 9))
     assert past.age_at_interview == 37
+
+
+# --- A released hold is never an interview (tester t9a #1) ------------------------------------
+
+
+def _staff_hold(advisor, starts_at=FRIDAY_9):
+    """A booking made by the advisor herself, waiting for the young person's code."""
+    return services.appointment_hold(advisor=advisor, starts_at=starts_at, mode="video",
+                                     details=details(), email="lea@exemple.fr", now=NOW,
+                                     booked_by=advisor.user)
+
+
+def _release_by_advisor(advisor, held):
+    services.appointment_cancel(appointment=held, by_youth=False, now=NOW,
+                                reason="Réservation non confirmée, libérée par la structure")
+
+
+def _release_by_youth(advisor, held):
+    services.appointment_cancel(appointment=held, by_youth=True, now=NOW, reason="Empêchement")
+
+
+def _release_by_account_deletion(advisor, held):
+    from privacy.services import user_erase
+
+    user_erase(user=held.youth, now=NOW)
+
+
+def _release_by_absence(advisor, held):
+    services.absence_create(advisor=advisor, starts_at=FRIDAY_9, ends_at=FRIDAY_11,
+                            kind="short", reason="Formation", confirm_cancellations=True,
+                            now=NOW)
+
+
+def _release_by_deleted_availability(advisor, held):
+    services.availability_change(availability=advisor.recurring_availabilities.get(),
+                                 changes=None, confirm_cancellations=True, now=NOW)
+
+
+def _release_by_running_out(advisor, held):
+    services.holds_release_expired(now=held.hold_expires_at + dt.timedelta(minutes=1))
+
+
+def _release_by_another_hold(advisor, held):
+    hold(advisor, FRIDAY_11, email="lea@exemple.fr")
+
+
+def _release_by_a_refused_confirmation(advisor, held):
+    with pytest.raises(BookingError):
+        services.appointment_confirm(appointment=held,
+                                     now=held.hold_expires_at + dt.timedelta(minutes=1))
+
+
+RELEASES = [_release_by_advisor, _release_by_youth, _release_by_account_deletion,
+            _release_by_absence, _release_by_deleted_availability, _release_by_running_out,
+            _release_by_another_hold, _release_by_a_refused_confirmation]
+
+
+@pytest.mark.parametrize("staff", [True, False], ids=["advisor_booking", "online_booking"])
+@pytest.mark.parametrize("release", RELEASES, ids=lambda f: f.__name__.removeprefix("_"))
+def test_a_hold_released_by_any_path_is_expired_and_never_an_interview(
+        advisor, release, staff, django_capture_on_commit_callbacks):
+    """The kind of fault: a hold released before its code was typed became « annulé par la
+    structure » (or « par le ou la jeune ») and counted as a booked interview and a
+    cancellation. Whoever or whatever releases it, it is expired, was never confirmed, tells
+    nobody, and no figure counts it."""
+    from bookings.statistics import Filters, interview_counts, interviews
+
+    held = _staff_hold(advisor) if staff else hold(advisor)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        release(advisor, held)
+    held.refresh_from_db()
+    assert (held.status, held.confirmed_at) == (AppointmentStatus.EXPIRED, None)
+    assert not mail.outbox
+    march = Filters(start=dt.date(2026, 3, 1), end=dt.date(2026, 3, 31))
+    assert not interviews(march).exists()
+    assert interview_counts(march, "outcome", now=NOW) == {}
+
+
+def test_a_confirmed_appointment_is_still_cancelled_by_whoever_cancels_it(advisor):
+    """Only the unconfirmed hold is released: a confirmed one keeps its cancelled status."""
+    confirmed = book(advisor)
+    services.appointment_cancel(appointment=confirmed, by_youth=False, now=NOW, reason="")
+    confirmed.refresh_from_db()
+    assert confirmed.status == AppointmentStatus.CANCELLED_BY_STRUCTURE
+    assert confirmed.confirmed_at is not None
+
+
+def test_the_database_refuses_a_cancelled_appointment_never_confirmed(advisor):
+    """``appointment_confirmed_at_matches_status``: cancelled means confirmed first."""
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AppointmentFactory(advisor=advisor, starts_at=FRIDAY_9, confirmed_at=None,
+                           status=AppointmentStatus.CANCELLED_BY_STRUCTURE)
