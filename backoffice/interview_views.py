@@ -28,12 +28,13 @@ from bookings.followup import profile_get_for_staff, profile_update_by_advisor
 from bookings.interviews import (
     appointment_attendance_record,
     appointment_follow_up_date_set,
+    attendance_closed_reason,
     follow_up_add,
     interview_age,
     interview_note_add,
     interview_notes_read,
 )
-from bookings.models import Appointment, AppointmentStatus, Mode
+from bookings.models import Appointment, Mode
 from bookings.services import MAX_AGE, BookingError, profile_prefill_from_latest_booking
 from bookings.slots import PARIS
 from matching.first_look import first_look_views_for_youth
@@ -98,9 +99,7 @@ def _page(request: AuthenticatedHttpRequest, appointment: Appointment, *, profil
         "form": profile_form,
         "formset": language_formset,
         "started": started,
-        "attendance_open": started and appointment.status in (
-            AppointmentStatus.CONFIRMED, AppointmentStatus.DONE, AppointmentStatus.NO_SHOW,
-            AppointmentStatus.LATE_CANCELLED),
+        "attendance_closed": attendance_closed_reason(appointment=appointment, now=now),
         "attendance_form": attendance_form or AttendanceForm(
             initial={"status": appointment.status}),
         "attendance_records": list(appointment.attendance_records.order_by("recorded_at",

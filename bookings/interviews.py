@@ -10,7 +10,8 @@ Public contract (keyword-only arguments, aware datetimes; every function raises
 ``BookingError`` with a French message when a rule refuses the change):
 
 - ``appointment_attendance_record(*, appointment, status, by, now) -> Appointment``
-- ``attendance_refusal(*, appointment, status, now) -> str`` (why not, "" when allowed)
+- ``attendance_refusal(*, appointment, status, now) -> str`` (why not, "" when allowed) and
+  ``attendance_closed_reason(*, appointment, now) -> str`` (the state that forbids any)
 - ``interview_note_add(*, appointment, text, by, now) -> InterviewNote``
 - ``interview_notes_read(*, appointment, request, now) -> list[InterviewNote]`` (logged)
 - ``follow_up_add(*, appointment, happened_on, channel, summary, by, now) -> FollowUpEntry``
@@ -100,20 +101,60 @@ def _lock(appointment: Appointment) -> Appointment:
     return Appointment.objects.select_for_update(of=("self",)).get(pk=appointment.pk)
 
 
-def attendance_refusal(*, appointment: Appointment, status: str, now: dt.datetime) -> str:
-    """Why ``status`` may not be recorded as ``appointment``'s attendance at ``now`` (a French
-    sentence), or "" when it may: see ``appointment_attendance_record``. Forms call it to show
-    the reason next to the field; the service calls it again on the locked row."""
-    if status not in ATTENDANCE_STATUSES:
-        return _("Choisissez : entretien réalisé, absence, ou annulation au dernier moment.")
-    if not _started(appointment, now):
-        return (_("L'entretien n'a pas encore commencé : la présence s'enregistre à partir du "
-                  "%(when)s.") % {"when": appointment.starts_at.astimezone(PARIS)
-                                  .strftime("%d/%m/%Y à %H:%M")})
-    if appointment.status not in (AppointmentStatus.CONFIRMED, *ATTENDANCE_STATUSES):
+def _when(moment: dt.datetime) -> str:
+    return moment.astimezone(PARIS).strftime("%d/%m/%Y à %H:%M")
+
+
+def _cancellation(appointment: Appointment) -> str:
+    """« le 18/03/2026 à 12:00, motif : … »: when and why it ended, as far as known."""
+    parts = []
+    if appointment.cancelled_at is not None:
+        parts.append(_("le %(when)s") % {"when": _when(appointment.cancelled_at)})
+    if appointment.cancel_reason:
+        parts.append(_("motif : %(reason)s") % {"reason": appointment.cancel_reason})
+    return f" ({', '.join(parts)})" if parts else ""
+
+
+def attendance_closed_reason(*, appointment: Appointment, now: dt.datetime) -> str:
+    """Why no attendance can be recorded for ``appointment`` at ``now``, in a French sentence
+    that says the state it is in (and when it will be possible, if ever), or "" when it can.
+
+    Attendance is recorded once the start has passed (Europe/Paris) on a confirmed appointment
+    or one already recorded (SPEC §6, issue 12). A cancelled appointment says by whom, when
+    and why, as far as known; a hold never confirmed (pending or released) says so: neither
+    will ever have an attendance (tester t9a #8: the screen promised one « à partir du … »).
+    The interview screen shows it; ``attendance_refusal`` gives it to a refused form."""
+    status = appointment.status
+    if status == AppointmentStatus.CANCELLED_BY_YOUTH:
+        return (_("Rendez-vous annulé par le ou la jeune%(detail)s : il n'a pas eu lieu, pas "
+                  "de présence à enregistrer.") % {"detail": _cancellation(appointment)})
+    if status == AppointmentStatus.CANCELLED_BY_STRUCTURE:
+        return (_("Rendez-vous annulé par la structure%(detail)s : il n'a pas eu lieu, pas de "
+                  "présence à enregistrer.") % {"detail": _cancellation(appointment)})
+    if status == AppointmentStatus.EXPIRED:
+        return (_("Réservation jamais confirmée, le créneau a été libéré%(detail)s : "
+                  "l'entretien n'a pas eu lieu, pas de présence à enregistrer.")
+                % {"detail": _cancellation(appointment)})
+    if status == AppointmentStatus.PENDING:
+        return _("Réservation en attente de la confirmation du ou de la jeune : la présence "
+                 "s'enregistrera une fois le rendez-vous confirmé et commencé.")
+    if status not in (AppointmentStatus.CONFIRMED, *ATTENDANCE_STATUSES):
         return (_("Ce rendez-vous n'a pas eu lieu (%(status)s) : il n'y a pas de présence à "
                   "enregistrer.") % {"status": appointment.get_status_display()})
+    if not _started(appointment, now):
+        return (_("L'entretien n'a pas encore commencé : la présence s'enregistre à partir du "
+                  "%(when)s.") % {"when": _when(appointment.starts_at)})
     return ""
+
+
+def attendance_refusal(*, appointment: Appointment, status: str, now: dt.datetime) -> str:
+    """Why ``status`` may not be recorded as ``appointment``'s attendance at ``now`` (a French
+    sentence), or "" when it may: see ``appointment_attendance_record`` and
+    ``attendance_closed_reason``. Forms call it to show the reason next to the field; the
+    service calls it again on the locked row."""
+    if status not in ATTENDANCE_STATUSES:
+        return _("Choisissez : entretien réalisé, absence, ou annulation au dernier moment.")
+    return attendance_closed_reason(appointment=appointment, now=now)
 
 
 def appointment_attendance_record(*, appointment: Appointment, status: str, by: User,

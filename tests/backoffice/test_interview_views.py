@@ -124,6 +124,23 @@ def test_attendance_only_after_the_start_then_corrected(client, world):
     assert "(avant : Absence du ou de la jeune)" in page
 
 
+def test_the_screen_of_a_cancelled_interview_says_so_instead_of_promising_attendance(
+        client, world):
+    """Tester t9a #8: « La présence s'enregistre une fois l'entretien commencé, à partir du … »
+    on an interview cancelled by an absence: it never will."""
+    cancelled = AppointmentFactory(
+        advisor=world.advisor, youth=world.youth, starts_at=paris(2026, 3, 20, 10),
+        status="cancelled_by_structure", cancelled_at=paris(2026, 3, 18, 9),
+        cancel_reason="Indisponibilité de la personne qui devait vous recevoir")
+    client.force_login(world.advisor.user)
+    page = html.unescape(client.get(url("interview", cancelled)).content.decode())
+    assert "La présence s'enregistre" not in page
+    assert ("Rendez-vous annulé par la structure (le 18/03/2026 à 09:00, motif : "
+            "Indisponibilité de la personne qui devait vous recevoir) : il n'a pas eu lieu, "
+            "pas de présence à enregistrer.") in page
+    assert url("attendance", cancelled) not in page  # no attendance form
+
+
 def test_notes_are_for_the_structure_and_coordinators_with_mfa(client, world):
     client.force_login(world.advisor.user)
     client.post(url("note", world.appointment), {"text": "A déjà un passeport."})

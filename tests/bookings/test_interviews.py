@@ -8,6 +8,7 @@ from django.test import RequestFactory
 from bookings.interviews import (
     appointment_attendance_record,
     appointment_follow_up_date_set,
+    attendance_closed_reason,
     follow_up_add,
     interview_note_add,
     interview_notes_read,
@@ -211,3 +212,54 @@ def test_the_database_refuses_a_second_link_for_the_same_set(staff_world):
         link.save()
     assert InterviewSelection.objects.get(recommendation=sent).sheets_key == selection_key(
         reversed(sheets))
+
+
+BEFORE = STARTS - dt.timedelta(days=1)
+CANCELLED_AT = paris(2026, 3, 16, 14, 5)
+
+
+@pytest.mark.parametrize(("status", "expected"), [
+    (AppointmentStatus.CANCELLED_BY_STRUCTURE,
+     "Rendez-vous annulé par la structure (le 16/03/2026 à 14:05, motif : Formation) : il "
+     "n'a pas eu lieu, pas de présence à enregistrer."),
+    (AppointmentStatus.CANCELLED_BY_YOUTH,
+     "Rendez-vous annulé par le ou la jeune (le 16/03/2026 à 14:05, motif : Formation) : il "
+     "n'a pas eu lieu, pas de présence à enregistrer."),
+    (AppointmentStatus.EXPIRED,
+     "Réservation jamais confirmée, le créneau a été libéré (le 16/03/2026 à 14:05, motif : "
+     "Formation) : l'entretien n'a pas eu lieu, pas de présence à enregistrer."),
+])
+@pytest.mark.parametrize("now", [BEFORE, STARTS + dt.timedelta(hours=2)], ids=["before", "after"])
+def test_an_appointment_that_will_never_take_place_says_so_before_and_after_its_start(
+        status, expected, now):
+    """Tester t9a #8: a cancelled appointment said « la présence s'enregistre … à partir du »
+    its start: it never will. Its state, by whom, when and why, instead, whatever the time;
+    and the service refuses with the same sentence."""
+    appointment = AppointmentFactory(advisor=BookableAdvisorFactory(), starts_at=STARTS,
+                                     status=status, cancelled_at=CANCELLED_AT,
+                                     cancel_reason="Formation")
+    assert attendance_closed_reason(appointment=appointment, now=now) == expected
+    with pytest.raises(BookingError) as refused:
+        appointment_attendance_record(appointment=appointment, status=AppointmentStatus.DONE,
+                                      by=appointment.advisor.user, now=now)
+    assert refused.value.message == expected
+
+
+def test_a_cancellation_with_nothing_known_and_a_pending_hold_say_their_state():
+    advisor = BookableAdvisorFactory()
+    unknown = AppointmentFactory(advisor=advisor, starts_at=STARTS,
+                                 status=AppointmentStatus.CANCELLED_BY_STRUCTURE)
+    assert attendance_closed_reason(appointment=unknown, now=BEFORE) == (
+        "Rendez-vous annulé par la structure : il n'a pas eu lieu, pas de présence à "
+        "enregistrer.")
+    pending = AppointmentFactory(advisor=advisor, starts_at=STARTS + dt.timedelta(hours=1),
+                                 status=AppointmentStatus.PENDING,
+                                 hold_expires_at=STARTS)
+    assert "en attente de la confirmation du ou de la jeune" in attendance_closed_reason(
+        appointment=pending, now=BEFORE)
+
+
+def test_attendance_is_open_from_the_start_of_a_confirmed_or_recorded_interview(appointment):
+    assert attendance_closed_reason(appointment=appointment, now=STARTS) == ""
+    appointment.status = AppointmentStatus.NO_SHOW
+    assert attendance_closed_reason(appointment=appointment, now=STARTS) == ""
