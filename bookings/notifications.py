@@ -245,16 +245,24 @@ def _youth_name(snapshot: dict[str, Any]) -> str:
 
 
 def _location(snapshot: dict[str, Any], *, for_advisor: bool) -> str:
-    """Where the interview takes place, worded for its reader."""
+    """Where the interview takes place, worded for its reader: the video link, the phone
+    arrangement or the address. What does not exist yet is said, never left blank (tester
+    t9a #7): a video room is created at confirmation, so a booking an advisor made for the
+    young person (``YOUTH_STAFF_HOLD``) has no link yet."""
     if snapshot["mode"] == Mode.VIDEO:
-        return snapshot["video_url"]
+        if snapshot.get("video_url"):
+            return snapshot["video_url"]
+        return (_("le lien de la visio sera créé à la confirmation du rendez-vous")
+                if for_advisor else
+                _("le lien de la visio vous sera envoyé avec la confirmation du rendez-vous"))
     if snapshot["mode"] == Mode.PHONE:
         if for_advisor:
             phone = snapshot.get("phone")
             return (_("Par téléphone : vous appelez la personne au %(phone)s") % {"phone": phone}
                     if phone else _("Par téléphone : vous appelez la personne"))
         return _("Par téléphone (la personne qui vous reçoit vous appelle)")
-    return snapshot["place"]
+    return snapshot["place"] or _("l'adresse de la structure %(structure)s") % {
+        "structure": snapshot["structure"]}
 
 
 def appointment_ics(snapshot: dict[str, Any], *, appointment: Appointment, method: str,
@@ -343,6 +351,7 @@ def _context(notification: Notification) -> dict[str, Any]:
             mode=payload["mode"],
             mode_label=Mode(payload["mode"]).label,
             location=_location(payload, for_advisor=for_advisor),
+            video_url=payload.get("video_url", ""),
             phone=payload.get("phone", ""),
             advisor_name=payload["advisor_name"],
             youth_first_name=payload.get("first_name", ""),

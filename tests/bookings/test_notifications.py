@@ -454,3 +454,48 @@ def test_a_confirmation_email_for_the_first_of_a_month_says_1er(
     youth_mail = next(m for m in mail.outbox if m.to == ["lea@exemple.fr"])
     assert "mercredi 1er avril 2026" in youth_mail.body
     assert "mercredi 1er avril 2026" in youth_mail.alternatives[0][0]
+
+
+APPOINTMENT_KINDS = [kind for kind in notifications.SUBJECTS
+                     if kind in notifications.ICS_METHOD or kind in (
+                         NotificationKind.YOUTH_REMINDER, NotificationKind.YOUTH_STAFF_HOLD)]
+
+
+@pytest.mark.parametrize("kind", APPOINTMENT_KINDS)
+@pytest.mark.parametrize("empty", [
+    {"mode": "video", "video_url": ""},
+    {"mode": "in_person", "place": ""},
+    {"mode": "phone", "phone": ""},
+    {"status": "cancelled_by_structure", "cancel_reason": ""},
+], ids=["video_without_room", "place_unknown", "phone_erased", "reason_unknown"])
+def test_no_appointment_email_shows_a_label_or_a_link_without_its_value(advisor, kind, empty):
+    """Tester t9a #7: the email of a booking an advisor made (visio) read « Lien de la visio : »
+    with nothing after it, HTML ``<a href=""></a>``: the room exists only at confirmation. The
+    kind: any value an email names before it exists (or once erased). Every email about an
+    appointment, with each such value empty, says what stands instead."""
+    staff = services.appointment_hold(advisor=advisor, starts_at=paris(2026, 3, 27, 9),
+                                      mode="video", details=details(), email="lea@exemple.fr",
+                                      now=NOW, booked_by=advisor.user)
+    snapshot = {**notifications.appointment_snapshot(staff), **empty,
+                "old_starts_at": staff.starts_at.isoformat()}
+    row = notifications._row(kind=kind, to="lea@exemple.fr", now=NOW, appointment=staff,
+                             payload=None, snapshot=snapshot)
+    message = notifications.build_message(row, now=NOW)
+    text, page = message.body, message.alternatives[0][0]
+    assert 'href=""' not in page and "<a href=\"\"" not in page
+    assert not [line for line in text.splitlines() if line.rstrip().endswith(":")
+                and line.startswith("- ")], text
+    assert "Motif : ." not in text and "Motif : ." not in page
+    assert "</strong> : </li>" not in page
+
+
+def test_the_email_of_an_advisor_s_video_booking_says_the_link_comes_with_the_confirmation(
+        advisor, django_capture_on_commit_callbacks, frozen_now):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.appointment_hold(advisor=advisor, starts_at=paris(2026, 3, 27, 9),
+                                  mode="video", details=details(), email="lea@exemple.fr",
+                                  now=NOW, booked_by=advisor.user)
+    (sent,) = mail.outbox
+    said = "le lien de la visio vous sera envoyé avec la confirmation du rendez-vous"
+    assert f"- Visio : {said}" in sent.body and "Lien de la visio" not in sent.body
+    assert said in sent.alternatives[0][0] and "<a href=\"\"" not in sent.alternatives[0][0]
