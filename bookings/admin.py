@@ -118,6 +118,13 @@ class OneOffAvailabilityForm(_AvailabilityForm):
             advisor=data["advisor"], date=data["date"], start_time=data["start_time"],
             end_time=data["end_time"], exclude_pk=self.instance.pk)
 
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        refusal = services.one_off_date_refusal(date)
+        if refusal:
+            raise ValidationError(refusal)
+        return date
+
 
 class _AvailabilityAdmin(SimpleHistoryAdmin):
     """Changes and deletions go through ``services.availability_change``: booked interviews
@@ -193,6 +200,11 @@ class AbsenceForm(forms.ModelForm):
     def clean(self):
         super().clean()
         data = self.cleaned_data
+        if self.instance.pk is None and data.get("starts_at") and data.get("ends_at"):
+            refusal = services.absence_period_refusal(
+                starts_at=data["starts_at"], ends_at=data["ends_at"], now=timezone.now())
+            if refusal:
+                raise ValidationError(refusal)
         if self.instance.pk is None and all(data.get(f) for f in ("advisor", "starts_at",
                                                                   "ends_at")):
             concerned = services.absence_preview(advisor=data["advisor"],

@@ -58,7 +58,11 @@ class AbsenceForm(forms.Form):
                                     validators=[validate_plausible_day])
     ends_at = forms.DateTimeField(label=_("Fin"), widget=_DATETIME,
                                   validators=[validate_plausible_day])
-    kind = forms.ChoiceField(label=_("Type d'absence"), choices=AbsenceKind.choices)
+    kind = forms.ChoiceField(
+        label=_("Type d'absence"), choices=AbsenceKind.choices,
+        help_text=_("Courte : quelques heures ou quelques jours (formation, réunion, "
+                    "maladie courte). Longue : des semaines ou des mois (congé, arrêt "
+                    "prolongé). Une absence se déclare avant sa fin."))
     reason = forms.CharField(label=_("Motif"), max_length=255)
     confirm_cancellations = forms.BooleanField(required=False, widget=forms.HiddenInput)
 

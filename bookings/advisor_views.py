@@ -32,6 +32,7 @@ from .advisor_forms import (
     OneOffAvailabilityForm,
     RecurringAvailabilityForm,
 )
+from .availability import publication_notes
 from .models import Absence, OneOffAvailability, RecurringAvailability
 from .slots import PARIS
 
@@ -63,14 +64,18 @@ def _not_offered(advisor: Advisor) -> list[str]:
     return advisor_not_bookable_reasons(advisor=advisor, on=timezone.now().astimezone(PARIS).date())
 
 
-def _published(request: HttpRequest, advisor: Advisor, message: str) -> HttpResponse:
-    """After publishing: say so, and say why young people do not see it yet, if they do not."""
+def _published(request: HttpRequest, advisor: Advisor, message: str,
+               availability: RecurringAvailability | OneOffAvailability) -> HttpResponse:
+    """After publishing: say so, say why young people do not see it yet, if they do not, and
+    what of it they will not see or not yet (``publication_notes``)."""
     reasons = _not_offered(advisor)
     if reasons:
         messages.warning(request, " ".join([
             message, _("Ces créneaux ne sont pas encore proposés aux jeunes :"), *reasons]))
     else:
         messages.success(request, message)
+    for note in publication_notes(availability=availability, now=timezone.now()):
+        messages.info(request, note)
     return redirect("advisor_availability:page")
 
 
@@ -122,12 +127,13 @@ def recurring_create(request: HttpRequest) -> HttpResponse:
     form = RecurringAvailabilityForm(request.POST)
     if form.is_valid():
         try:
-            services.availability_create_recurring(advisor=advisor, **form.cleaned_data)
+            recurring = services.availability_create_recurring(advisor=advisor,
+                                                               **form.cleaned_data)
         except services.BookingError as error:
             form.add_error(None, error.message)
         else:
             return _published(request, advisor,
-                              _("Votre disponibilité hebdomadaire est publiée."))
+                              _("Votre disponibilité hebdomadaire est publiée."), recurring)
     return _page(request, advisor, recurring_form=form)
 
 
@@ -138,13 +144,13 @@ def one_off_create(request: HttpRequest) -> HttpResponse:
     form = OneOffAvailabilityForm(request.POST)
     if form.is_valid():
         try:
-            services.availability_create_one_off(advisor=advisor, now=timezone.now(),
-                                                 **form.cleaned_data)
+            one_off = services.availability_create_one_off(advisor=advisor, now=timezone.now(),
+                                                           **form.cleaned_data)
         except services.BookingError as error:
             form.add_error(None, error.message)
         else:
             return _published(request, advisor,
-                              _("Votre disponibilité ponctuelle est publiée."))
+                              _("Votre disponibilité ponctuelle est publiée."), one_off)
     return _page(request, advisor, one_off_form=form)
 
 

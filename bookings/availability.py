@@ -1,17 +1,21 @@
-"""Overlaps of an advisor's availability periods: the period a new weekly or one-off period
+"""Reads about an advisor's availability periods: the period a new weekly or one-off period
 would overlap (used by the availability services and the admin forms, which show the same
-message).
+message), and what to tell the advisor about a period just published.
 
-Public names: ``recurring_availability_clash(...)``, ``one_off_availability_clash(...)``.
+Public names: ``recurring_availability_clash(...)``, ``one_off_availability_clash(...)``,
+``unused_end(...)``, ``publication_notes(...)``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from advisors.models import Advisor
+from somobilite import clock
 
 from .models import OneOffAvailability, RecurringAvailability
 
@@ -49,3 +53,49 @@ def one_off_availability_clash(
         advisor=advisor, weekday=date.weekday(), valid_from__lte=date,
         start_time__lt=end_time, end_time__gt=start_time,
     ).first()
+
+
+def unused_end(*, start_time: dt.time, end_time: dt.time) -> tuple[dt.time, dt.time] | None:
+    """The end of a period (wall clock, same day) too short for one more interview, as
+    (from, to), or None when the period is a whole number of interviews. The slot calendar
+    cuts a period into ``INTERVIEW_DURATION_MINUTES`` steps from its start
+    (``bookings.slots.calendar._window``): 09:00–10:30 gives 09:00 only, 10:00–10:30 unused."""
+    minutes = settings.INTERVIEW_DURATION_MINUTES
+    first = start_time.hour * 60 + start_time.minute
+    last = end_time.hour * 60 + end_time.minute
+    if last <= first or (last - first) % minutes == 0:
+        return None
+    used = first + (last - first) // minutes * minutes
+    return dt.time(used // 60, used % 60), end_time
+
+
+def publication_notes(*, availability: RecurringAvailability | OneOffAvailability,
+                      now: dt.datetime) -> list[str]:
+    """What to tell the advisor about a period she just published, in French sentences (none
+    is a refusal: the period is saved and right):
+
+    - the end of the period that cannot hold a one-hour interview (``unused_end``; tester
+      t9a #10: a 09:00–10:30 range silently left 30 minutes unused);
+    - for a one-off period beyond the booking horizon (``BOOKING_HORIZON_WEEKS`` after
+      ``now``, SPEC §3), the day young people will start seeing it (tester t9a #5): planning
+      ahead is legitimate.
+    """
+    notes = []
+    unused = unused_end(start_time=availability.start_time, end_time=availability.end_time)
+    if unused is not None:
+        notes.append(_("Les entretiens durent %(minutes)s minutes : la fin de cette plage, "
+                       "de %(start)s à %(end)s, ne peut pas en accueillir un et ne sera pas "
+                       "proposée.") % {"minutes": settings.INTERVIEW_DURATION_MINUTES,
+                                     "start": unused[0].strftime("%H:%M"),
+                                     "end": unused[1].strftime("%H:%M")})
+    if isinstance(availability, OneOffAvailability):
+        first_start = clock.paris_at(availability.date, availability.start_time)
+        opens_at = clock.before(first_start,
+                                dt.timedelta(weeks=settings.BOOKING_HORIZON_WEEKS))
+        if opens_at > now:
+            notes.append(_("Cette date est au-delà de l'horizon de réservation "
+                           "(%(weeks)s semaines) : les jeunes pourront réserver ce créneau à "
+                           "partir du %(day)s.")
+                         % {"weeks": settings.BOOKING_HORIZON_WEEKS,
+                            "day": opens_at.astimezone(clock.PARIS).strftime("%d/%m/%Y")})
+    return notes

@@ -94,6 +94,7 @@ from .slots import (
     free_slots,
     interview_duration,
     next_free_slots_for_structure,
+    public_holiday_name,
     slot_is_free,
 )
 
@@ -983,6 +984,41 @@ def availability_create_recurring(
     return availability
 
 
+def one_off_date_refusal(date: dt.date) -> str:
+    """Why no one-off period may be published on ``date`` (a French sentence), "" when it
+    may: French public holidays are not bookable (SPEC §3) and the slot calendar skips them
+    (``bookings.slots``, same table), so a period on one would be listed and never offered
+    (tester t9a #5). The services and the admin form both ask it."""
+    name = public_holiday_name(date)
+    if name is None:
+        return ""
+    return (_("Le %(day)s est un jour férié (%(name)s) : aucun créneau n'est proposé aux jeunes "
+              "ce jour-là. Choisissez une autre date.")
+            % {"day": date.strftime("%d/%m/%Y"), "name": name})
+
+
+def _check_not_a_holiday(date: dt.date) -> None:
+    refusal = one_off_date_refusal(date)
+    if refusal:
+        raise BookingError(refusal)
+
+
+def absence_period_refusal(*, starts_at: dt.datetime, ends_at: dt.datetime,
+                           now: dt.datetime) -> str:
+    """Why an absence from ``starts_at`` to ``ends_at`` (aware) may not be declared at
+    ``now`` (a French sentence), "" when it may: it ends after it starts, and it is declared
+    before it ends (one already over would only excuse, after the fact, a week below the
+    weekly minimum in the compliance watch: tester t9a #6). An absence under way is fine.
+    The services and the admin form both ask it."""
+    if ends_at <= starts_at:
+        return _("La fin de l'absence doit suivre son début.")
+    if ends_at <= now:
+        return (_("Cette absence est déjà terminée (fin le %(end)s) : une absence se déclare "
+                  "avant ou pendant sa période, pas après.")
+                % {"end": ends_at.astimezone(PARIS).strftime("%d/%m/%Y à %H:%M")})
+    return ""
+
+
 def availability_create_one_off(
     *,
     advisor: Advisor,
@@ -993,10 +1029,15 @@ def availability_create_one_off(
     place: str = "",
     now: dt.datetime,
 ) -> OneOffAvailability:
+    """Publish a one-off period on ``date`` (Paris wall clock). Refused (``BookingError``) with
+    no mode, times that hold no interview, a past date, a French public holiday, or an overlap
+    with another period of the advisor. A date beyond the booking horizon is accepted
+    (planning ahead): ``bookings.availability.publication_notes`` says when it opens."""
     chosen = _validated_modes(modes)
     _check_times(start_time, end_time)
     if date < now.astimezone(PARIS).date():
         raise BookingError(_("La date est passée."))
+    _check_not_a_holiday(date)
     with transaction.atomic():
         advisor = _lock_advisor(advisor)
         clash = one_off_availability_clash(advisor=advisor, date=date, start_time=start_time,
@@ -1115,6 +1156,7 @@ def _check_availability_version(version: Availability) -> None:
                              "téléphone."))
     _check_times(version.start_time, version.end_time)
     if isinstance(version, OneOffAvailability):
+        _check_not_a_holiday(version.date)
         clash = one_off_availability_clash(
             advisor=version.advisor, date=version.date, start_time=version.start_time,
             end_time=version.end_time, exclude_pk=version.pk)
@@ -1157,9 +1199,14 @@ def absence_create(
 ) -> Absence:
     """Record an absence. Appointments it covers are never dropped silently: without
     ``confirm_cancellations`` the absence is refused and they are listed; with it they are
-    cancelled by the structure and each young person is told, with a link to book again."""
-    if ends_at <= starts_at:
-        raise BookingError(_("La fin de l'absence doit suivre son début."))
+    cancelled by the structure and each young person is told, with a link to book again.
+
+    The period must pass ``absence_period_refusal`` (declared before it ends, tester t9a #6).
+    ``kind`` is the advisor's word (SPEC §3: short = hours or days, long = weeks or months; the
+    spec sets no threshold, so none is enforced). Raises ``BookingError``."""
+    refusal = absence_period_refusal(starts_at=starts_at, ends_at=ends_at, now=now)
+    if refusal:
+        raise BookingError(refusal)
     if kind not in AbsenceKind.values:
         raise BookingError(_("Type d'absence inconnu."))
     if not reason.strip():

@@ -31,7 +31,8 @@ Public contract (keyword-only arguments, aware datetimes, Europe/Paris wall cloc
   -> Slot | None``: used by the booking services under a row lock.
 - ``booking_window(now) -> (earliest, latest)``: the 48-hour rule and the horizon;
   ``interview_duration() -> timedelta``.
-- ``is_public_holiday(day) -> bool``, ``slots_by_day(slots) -> list[(date, list[Slot])]``.
+- ``is_public_holiday(day) -> bool``, ``public_holiday_name(day) -> str | None`` (« Noël »),
+  ``slots_by_day(slots) -> list[(date, list[Slot])]``.
 - ``active_appointments(...)`` / ``active_appointment_rows(...)``: the appointments that hold
   a slot (confirmed, or pending with a hold still running) over some days.
 
@@ -72,6 +73,7 @@ from .calendar import (
     booking_window,
     interview_duration,
     is_public_holiday,
+    public_holiday_name,
 )
 from .free import (
     StructureRow,
@@ -105,6 +107,7 @@ __all__ = [
     "next_free_slot_by_structure",
     "next_free_slot_by_structure_and_mode",
     "next_free_slots_for_structure",
+    "public_holiday_name",
     "slot_is_free",
     "slots_by_day",
     "structure_get_active",

@@ -115,6 +115,14 @@ def is_public_holiday(day: dt.date) -> bool:
     return day in _french_holidays(day.year)
 
 
+def public_holiday_name(day: dt.date) -> str | None:
+    """The French name of the public holiday ``day`` is (« Noël »), None on another day: the
+    same table the calendar skips (``holidays``, France, mainland)."""
+    if day not in _french_holidays(day.year):
+        return None
+    return str(holidays.country_holidays("FR", years=day.year, language="fr").get(day))
+
+
 def days_between(first: dt.date, last: dt.date) -> Iterator[dt.date]:
     day = first
     while day <= last:

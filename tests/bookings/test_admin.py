@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from bookings.models import Absence, Appointment, AppointmentStatus
+from bookings.models import Absence, Appointment, AppointmentStatus, OneOffAvailability
 from tests.factories import AppointmentFactory, CoordinatorFactory, StructureFactory
 from tests.mfa_support import login_with_mfa
 
@@ -94,3 +94,20 @@ def test_cancel_action_notifies(coordinator_client, advisor, django_capture_on_c
     appointment.refresh_from_db()
     assert appointment.status == AppointmentStatus.CANCELLED_BY_STRUCTURE
     assert appointment.youth.email in [m.to[0] for m in mail.outbox]
+
+
+def test_the_admin_refuses_a_past_absence_and_a_holiday_with_the_same_messages(
+        coordinator_client_at_now, advisor):
+    absence = coordinator_client_at_now.post(reverse("admin:bookings_absence_add"), {
+        "advisor": advisor.pk, "starts_at_0": "01/03/2026", "starts_at_1": "08:00",
+        "ends_at_0": "02/03/2026", "ends_at_1": "08:00", "kind": "short",
+        "reason": "Formation"})
+    assert absence.status_code == 200
+    assert "Cette absence est déjà terminée" in absence.content.decode()
+    one_off = coordinator_client_at_now.post(reverse("admin:bookings_oneoffavailability_add"), {
+        "advisor": advisor.pk, "date": "25/12/2026", "start_time": "14:00",
+        "end_time": "16:00", "offers_phone": "on", "place": ""})
+    assert one_off.status_code == 200
+    assert "jour férié (Noël)" in one_off.content.decode()
+    assert not Absence.objects.exists()
+    assert not OneOffAvailability.objects.filter(date=dt.date(2026, 12, 25)).exists()

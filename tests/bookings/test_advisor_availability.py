@@ -436,3 +436,104 @@ def test_stopping_a_weekly_availability_in_year_9999_is_refused(advisor_client, 
                                    {"last_day": "9999-12-31"}, follow=True)
     assert "Choisissez une date entre 2000 et 2099." in response.content.decode()
     assert RecurringAvailability.objects.get(pk=recurring.pk).valid_until is None
+
+
+ONE_OFF = reverse("advisor_availability:one_off_create")
+
+
+def _one_off(**overrides):
+    data = {"one_off-date": "2026-04-08", "one_off-start_time": "14:00",
+            "one_off-end_time": "16:00", "one_off-modes": ["phone"], "one_off-place": ""}
+    data.update(overrides)
+    return data
+
+
+@pytest.mark.parametrize(("day", "name"), [("2026-12-25", "Noël"), ("2026-05-14", "Ascension"),
+                                           ("2026-04-06", "Lundi de Pâques")])
+def test_a_one_off_availability_on_a_public_holiday_is_refused_with_its_name(
+        advisor_client, advisor, day, name):
+    """Tester t9a #5: a one-off on 25/12 was published and listed, never offered (the slot
+    calendar skips holidays). Refused, naming the holiday, with the calendar's own table."""
+    response = advisor_client.post(ONE_OFF, _one_off(**{"one_off-date": day}))
+    assert response.status_code == 200
+    shown = dt.date.fromisoformat(day).strftime("%d/%m/%Y")
+    assert (f"Le {shown} est un jour férié ({name}) : aucun créneau n&#x27;est proposé aux "
+            "jeunes ce jour-là.") in response.content.decode()
+    assert not OneOffAvailability.objects.filter(advisor=advisor).exists()
+
+
+def test_moving_a_one_off_availability_onto_a_holiday_is_refused(advisor):
+    from bookings import services
+
+    one_off = OneOffAvailabilityFactory(advisor=advisor, date=dt.date(2026, 4, 8),
+                                        start_time=dt.time(14), end_time=dt.time(16))
+    with pytest.raises(services.BookingError, match="jour férié"):
+        services.availability_change(availability=one_off,
+                                     changes={"date": dt.date(2026, 5, 1)},
+                                     confirm_cancellations=True, now=NOW)
+
+
+def test_a_one_off_availability_beyond_the_horizon_is_published_and_says_when_it_opens(
+        advisor_client, advisor):
+    """Planning ahead is legitimate: accepted, and the advisor learns the day young people will
+    see it (8 weeks before its first slot)."""
+    response = advisor_client.post(ONE_OFF, _one_off(**{"one_off-date": "2026-06-01"}),
+                                   follow=True)
+    page = response.content.decode()
+    assert OneOffAvailability.objects.filter(advisor=advisor).exists()
+    assert ("au-delà de l&#x27;horizon de réservation (8 semaines) : les jeunes pourront "
+            "réserver ce créneau à partir du 06/04/2026.") in page
+    inside = advisor_client.post(ONE_OFF, _one_off(**{"one_off-date": "2026-04-09"}),
+                                 follow=True).content.decode()
+    assert "horizon" not in inside
+
+
+def test_a_range_that_is_not_whole_interviews_says_which_part_is_not_offered(
+        advisor_client, advisor):
+    """Tester t9a #10: Friday 09:00–10:30 offers 09:00 only; the last 30 minutes were silently
+    unused. Published, with a message naming them (weekly and one-off alike; the fixture's
+    advisor already offers Fridays 9:00–12:00, so Thursday here)."""
+    from bookings.slots import free_slots
+
+    page = advisor_client.post(reverse("advisor_availability:recurring_create"), _recurring(
+        **{"recurring-weekday": "3", "recurring-start_time": "09:00",
+           "recurring-end_time": "10:30"}), follow=True).content.decode()
+    assert ("Les entretiens durent 60 minutes : la fin de cette plage, de 10:00 à 10:30, ne "
+            "peut pas en accueillir un et ne sera pas proposée.") in page
+    page = advisor_client.post(ONE_OFF, _one_off(**{"one_off-start_time": "14:15",
+                                                    "one_off-end_time": "16:45"}),
+                               follow=True).content.decode()
+    assert "de 16:15 à 16:45, ne peut pas en accueillir un" in page
+    # What the message says is what the slot calendar does.
+    day = [slot.starts_at for slot in free_slots(
+        advisors=type(advisor).objects.filter(pk=advisor.pk), start=paris(2026, 4, 8),
+        end=paris(2026, 4, 9), now=NOW)]
+    assert day == [paris(2026, 4, 8, 14, 15), paris(2026, 4, 8, 15, 15)]
+    whole = advisor_client.post(reverse("advisor_availability:recurring_create"), _recurring(
+        **{"recurring-weekday": "1"}), follow=True).content.decode()
+    assert "ne peut pas en accueillir un" not in whole
+
+
+@pytest.mark.parametrize(("starts_at", "ends_at"), [
+    ("2026-03-01T08:00", "2026-03-02T08:00"),  # entirely past
+    ("2026-03-18T08:00", "2026-03-18T12:00"),  # ends exactly now
+])
+def test_an_absence_already_over_is_refused(advisor_client, advisor, starts_at, ends_at):
+    """Tester t9a #6: an absence entirely in the past was accepted silently (it could excuse,
+    after the fact, a week below the weekly minimum in the compliance watch)."""
+    response = advisor_client.post(reverse("advisor_availability:absence_create"), _absence(
+        **{"absence-starts_at": starts_at, "absence-ends_at": ends_at}))
+    assert response.status_code == 200
+    assert "Cette absence est déjà terminée" in response.content.decode()
+    assert not Absence.objects.filter(advisor=advisor).exists()
+
+
+def test_an_absence_under_way_may_still_be_declared_and_the_form_says_what_long_means(
+        advisor_client, advisor):
+    page = advisor_client.get(PAGE).content.decode()
+    assert "Longue : des semaines ou des mois" in page
+    response = advisor_client.post(reverse("advisor_availability:absence_create"), _absence(
+        **{"absence-starts_at": "2026-03-18T08:00", "absence-ends_at": "2026-03-18T18:00"}))
+    assert response.status_code == 302
+    assert Absence.objects.filter(advisor=advisor).exists()
+
