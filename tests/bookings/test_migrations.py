@@ -19,7 +19,7 @@ NOW = dt.datetime(2026, 3, 18, 11, 0, tzinfo=dt.UTC)
 
 @contextlib.contextmanager
 def without_the_status_check():
-    """Rows as stored before migration 0019 (a cancelled hold never confirmed) break today's
+    """Rows as stored before migration 0020 (a cancelled hold never confirmed) break today's
     check: lift it for the test's transaction (PostgreSQL rolls the ``ALTER`` back with it;
     SQLite ignores CHECK constraints while the pragma is on)."""
     name = "appointment_confirmed_at_matches_status"
@@ -35,13 +35,13 @@ def without_the_status_check():
                 cursor.execute("PRAGMA ignore_check_constraints = 0")
 
 
-def test_0019_expires_the_cancelled_holds_never_confirmed_and_keeps_real_cancellations():
+def test_0020_expires_the_cancelled_holds_never_confirmed_and_keeps_real_cancellations():
     """Tester t9a #1: holds released before their code was typed were stored as cancelled by
     the structure or the young person and counted as interviews. Confirmed ones (their
     history shows it, ``confirmed_at`` lost) stay cancelled and get their confirmation's
     moment; the others become expired and leave every figure."""
     migration = importlib.import_module(
-        "bookings.migrations.0019_released_holds_are_never_interviews")
+        "bookings.migrations.0020_released_holds_are_never_interviews")
     advisor = BookableAdvisorFactory()
     starts_at = dt.datetime(2026, 3, 27, 9, tzinfo=dt.UTC)
     with without_the_status_check():

@@ -34,7 +34,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('advisors', '0004_alter_historicalstructure_phone_and_more'),
-        ('bookings', '0018_phone_number_erased_with_the_name'),
+        ('bookings', '0019_interview_selection'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
