@@ -6,6 +6,12 @@ when it runs and why. Facts dated after that day are ignored, so the answer is w
 that day (a letter received tomorrow does not change today's state). ``convention_services_open``
 answers the one question the free-slot calendar asks for thousands of days, with the same rules
 and without building the reason.
+
+Every date computed from a stored or typed one (a notice's end, a deadline, the next
+1 January, the day after an end) goes through ``shifted``, which stops at the calendar's ends
+(1 January of year 1, 31 December 9999) instead of raising: forms refuse such dates
+(``vocabulary.dates``, 2000–2099), and these functions never turn one that slipped through
+into a server error (tester t9b F9).
 """
 
 from __future__ import annotations
@@ -60,10 +66,25 @@ def fmt(day: date) -> str:
     return day.strftime("%d/%m/%Y")
 
 
+def shifted(day: date, delta: timedelta | relativedelta) -> date:
+    """``day + delta`` (a ``timedelta`` or a ``relativedelta``, either sign), or the first or
+    last day of the calendar (``date.min``, ``date.max``) when the result falls outside it.
+    Never raises."""
+    try:
+        return day + delta
+    except (OverflowError, ValueError):
+        return date.max if day.year > date.max.year // 2 else date.min
+
+
+def next_new_year(on: date) -> date:
+    """The 1 January after ``on`` (the day of the tacit renewal), or ``date.max`` in year 9999."""
+    return date(on.year + 1, 1, 1) if on.year < date.max.year else date.max
+
+
 def termination_last_day(received_on: date, requested_end_on: date | None = None) -> date:
     """Last day in force after the partner's letter: two months' notice at least (31 Oct → 31 Dec,
     31 Dec → end of February), or the later end the partner asked for."""
-    minimum = received_on + TERMINATION_NOTICE
+    minimum = shifted(received_on, TERMINATION_NOTICE)
     if requested_end_on and requested_end_on > minimum:
         return requested_end_on
     return minimum
@@ -71,7 +92,7 @@ def termination_last_day(received_on: date, requested_end_on: date | None = None
 
 def formal_notice_last_day(received_on: date) -> date:
     """Without an answer, the convention ends automatically 30 days after receipt."""
-    return received_on + FORMAL_NOTICE_DELAY
+    return shifted(received_on, FORMAL_NOTICE_DELAY)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +112,7 @@ def _scheduled_ends(convention: Convention, on: date, programme_end: date | None
 
     letter_on = _known(convention.termination_letter_received_on, on)
     if letter_on:
-        minimum = letter_on + TERMINATION_NOTICE
+        minimum = shifted(letter_on, TERMINATION_NOTICE)
         last_day = termination_last_day(letter_on, convention.termination_requested_end_on)
 
         def termination_reason(letter_on: date = letter_on, last_day: date = last_day,
@@ -243,7 +264,7 @@ def convention_status(
                 "tacite le %(renewal)s"
             ) % {
                 "signed": fmt(signed_on), "start": fmt(period_start), "end": fmt(period_end),
-                "renewal": fmt(date(on.year + 1, 1, 1)),
+                "renewal": fmt(next_new_year(on)),
             }
         else:
             reason = gettext("Signée le %(signed)s ; %(end_reason)s") % {
@@ -326,7 +347,7 @@ def convention_watch(
         return items
     new_year = date(today.year, 1, 1)
     if (0 <= (today - new_year).days < lookback_days and convention.signed_on < new_year):
-        before = convention_status(convention, on=new_year - timedelta(days=1),
+        before = convention_status(convention, on=shifted(new_year, timedelta(days=-1)),
                                    programme_end=programme_end)
         after = convention_status(convention, on=new_year, programme_end=programme_end)
         if before.in_force and after.in_force:
@@ -337,7 +358,7 @@ def convention_watch(
                                        "end": fmt(after.period_end or date(today.year, 12, 31))}))
     status = convention_status(convention, on=today, programme_end=programme_end)
     if status.state == ConventionState.ENDED and status.end_date is not None:
-        first_day_out = status.end_date + timedelta(days=1)
+        first_day_out = shifted(status.end_date, timedelta(days=1))
         if (today - first_day_out).days < lookback_days:
             end = _earliest_end(convention, today, _programme_end(programme_end))
             kind = _ENDED_KIND[end.state_while_running] if end else (

@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from vocabulary.dates import validate_plausible_day
 from vocabulary.names import validate_person_name
 
 from .models import Structure, StructureStatus
@@ -20,7 +21,11 @@ class DateInput(forms.DateInput):
 
 
 def date_field(label, **kwargs) -> forms.DateField:
-    return forms.DateField(label=label, widget=DateInput(), **kwargs)
+    """A typed day (a ``date``), refused outside the project's plausible range (2000–2099,
+    ``vocabulary.dates``) with a French message: the rules then add months and days to it
+    (tester t9b F9)."""
+    return forms.DateField(label=label, widget=DateInput(), validators=[validate_plausible_day],
+                           **kwargs)
 
 
 class ReceiptDateForm(forms.Form):
@@ -67,5 +72,6 @@ class ConventionStateDateForm(forms.Form):
     """The day on which coordinators read every convention's state (a Paris date)."""
 
     date = forms.DateField(label=_("État au"), widget=DateInput(),
+                           validators=[validate_plausible_day],
                            error_messages={"invalid": _("Saisissez une date valide, par "
                                                         "exemple 31/12/2026.")})

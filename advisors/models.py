@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from vocabulary.dates import validate_plausible_day
 from vocabulary.phones import FrenchPhoneNumberField as PhoneNumberField
 
 from .conventions import ConventionEventKind
@@ -90,7 +91,7 @@ class StructureStatusChange(models.Model):
     structure = models.ForeignKey(Structure, on_delete=models.CASCADE,
                                   related_name="status_changes")
     status = models.CharField(_("statut"), max_length=20, choices=StructureStatus)
-    changed_on = models.DateField(_("date"))
+    changed_on = models.DateField(_("date"), validators=[validate_plausible_day])
     note = models.CharField(_("commentaire"), max_length=255, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                     null=True, blank=True, related_name="+")
@@ -120,19 +121,25 @@ class Convention(models.Model):
     partner_signatory_name = models.CharField(_("signataire pour la structure"), max_length=150)
     partner_signatory_title = models.CharField(_("qualité du signataire de la structure"),
                                                max_length=150)
-    signed_on = models.DateField(_("date de signature"), null=True, blank=True)
-    services_start_on = models.DateField(_("début des services"), null=True, blank=True)
+    signed_on = models.DateField(_("date de signature"), null=True, blank=True,
+                                 validators=[validate_plausible_day])
+    services_start_on = models.DateField(_("début des services"), null=True, blank=True,
+                                         validators=[validate_plausible_day])
     termination_letter_received_on = models.DateField(
         _("réception du courrier de résiliation"), null=True, blank=True,
+        validators=[validate_plausible_day],
         help_text=_("Date de réception par le CRIJ du courrier recommandé de la structure."))
     termination_requested_end_on = models.DateField(
         _("date de fin demandée"), null=True, blank=True,
+        validators=[validate_plausible_day],
         help_text=_("Facultatif : une date plus tardive que le préavis minimal de deux mois."))
     formal_notice_received_on = models.DateField(
         _("réception de la mise en demeure"), null=True, blank=True,
+        validators=[validate_plausible_day],
         help_text=_("Date de réception par la structure de la mise en demeure du CRIJ."))
     formal_notice_answered_on = models.DateField(
-        _("réponse à la mise en demeure"), null=True, blank=True)
+        _("réponse à la mise en demeure"), null=True, blank=True,
+        validators=[validate_plausible_day])
     notes = models.TextField(_("notes internes"), blank=True)
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
@@ -203,8 +210,9 @@ class Advisor(models.Model):
                              related_name="advisor_designations", verbose_name=_("compte"))
     structure = models.ForeignKey(Structure, on_delete=models.PROTECT, related_name="advisors",
                                   verbose_name=_("structure"))
-    designated_on = models.DateField(_("désigné·e le"))
-    withdrawn_on = models.DateField(_("retiré·e le"), null=True, blank=True)
+    designated_on = models.DateField(_("désigné·e le"), validators=[validate_plausible_day])
+    withdrawn_on = models.DateField(_("retiré·e le"), null=True, blank=True,
+                                    validators=[validate_plausible_day])
     withdrawal_reason = models.CharField(_("motif du retrait"), max_length=255, blank=True)
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     history = HistoricalRecords()
@@ -236,7 +244,7 @@ class TrainingKind(models.TextChoices):
 class TrainingSession(models.Model):
     kind = models.CharField(_("type"), max_length=20, choices=TrainingKind)
     title = models.CharField(_("intitulé"), max_length=200)
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=[validate_plausible_day])
     place = models.CharField(_("lieu"), max_length=200,
                              help_text=_("Adresse, ou « À distance »."))
     attendees = models.ManyToManyField(settings.AUTH_USER_MODEL, through="TrainingAttendance",

@@ -8,10 +8,18 @@ server build does not grow with what the request says.
   attribute); a larger selection ("select all" across pages) is refused with a message.
 - An inline formset builds at most the parent's existing rows plus ``ADMIN_INLINE_NEW_ROWS``
   new ones, whatever ``TOTAL_FORMS`` says (Django's default allows 2,000 forms).
+
+A change list's date hierarchy (``?signed_on__year=9999``, a link anyone can edit) is read with
+the project's plausible-date rule (``vocabulary.dates``, 2000–2099): Django computes the next
+day, month or year of the date asked and builds an aware datetime from it, which raises for
+year 9999 (and year 1 in Paris) — a server error on every admin with a ``date_hierarchy``
+(tester t9b F9). A date outside the range, or one that does not exist, is dropped from the
+address with a French message; the rest of the filters are kept.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import wraps
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
@@ -25,6 +33,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.permissions import has_coordinator_powers
+from vocabulary.dates import FIRST_DAY, LAST_DAY, is_plausible_day
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise as StrOrPromise
@@ -70,6 +79,14 @@ class BoundedModelAdminMixin:
                 for name, (func, name, description) in super().get_actions(request).items()}
 
     def changelist_view(self, request, extra_context=None):
+        refused = date_hierarchy_refused(request, getattr(self, "date_hierarchy", None))
+        if refused is not None:
+            messages.error(request, _(
+                "La date demandée n'existe pas ou sort de la période %(first)s–%(last)s : le "
+                "filtre par date a été retiré.") % {"first": FIRST_DAY.year,
+                                                     "last": LAST_DAY.year})
+            return redirect(f"{request.path}?{urlencode(refused)}" if refused
+                            else request.path)
         name = MODEL_NAMES.get(self.model._meta.label)
         if name is not None:
             extra_context = {"title": name, **(extra_context or {})}
@@ -78,6 +95,29 @@ class BoundedModelAdminMixin:
     def get_formsets_with_inlines(self, request, obj=None):
         for formset_class, inline in super().get_formsets_with_inlines(request, obj):
             yield _bounded_inline_formset(formset_class, ADMIN_INLINE_NEW_ROWS), inline
+
+
+def date_hierarchy_refused(request: HttpRequest, field: str | None) -> list[tuple[str, str]] | None:
+    """The query string without the date hierarchy's parameters, as ``(name, value)`` pairs,
+    when ``request`` asks the change list for a day, month or year of ``field`` that does not
+    exist or falls outside ``FIRST_DAY``–``LAST_DAY`` (see the module); ``None`` when it asks
+    for a plausible one or for none. Never raises."""
+    if not field:
+        return None
+    names = [f"{field}__{part}" for part in ("year", "month", "day")]
+    values = [request.GET.get(name) for name in names]
+    if values[0] is None and values[1] is None and values[2] is None:
+        return None
+    try:
+        year, month, day = (int(value) if value is not None else 1 for value in values)
+        if values[0] is None:
+            raise ValueError
+        if is_plausible_day(dt.date(year, month, day)):
+            return None
+    except (ValueError, OverflowError):
+        pass
+    return [(name, value) for name, values_of_name in request.GET.lists()
+            if name not in names and name != "e" for value in values_of_name]
 
 
 #: The admin index grouped by what coordinators do (issue 14), in this order; each model by its

@@ -311,3 +311,62 @@ class TestTrainingSessionAdmin:
         assert response.context["cl"].result_list[0].present_count == 1
         url = reverse("admin:advisors_trainingsession_change", args=[session.pk])
         assert admin_client.get(url).status_code == 200
+
+
+class TestTypedDatesAtTheCalendarEdges:
+    """Tester t9b F9: a date typed near year 1 or 9999 reached the convention rules (next
+    1 January, two months' notice, 30 days) and raised; every date typed in the network's
+    admin is now read with the plausible-date rule (2000–2099)."""
+
+    @pytest.mark.parametrize("typed", ["01/01/9999", "9999-12-31", "31/12/9999", "0001-01-01",
+                                       "1999-12-31", "2100-01-01"])
+    def test_state_page_refuses_the_date_and_shows_today(self, admin_client, network, typed):
+        response = admin_client.get(reverse("admin:advisors_convention_state"), {"date": typed})
+        assert response.status_code == 200
+        assert response.context["on"] == TODAY
+        assert "Choisissez une date entre 2000 et 2099." in response.content.decode()
+
+    def test_state_page_reads_a_plausible_date(self, admin_client, network):
+        response = admin_client.get(reverse("admin:advisors_convention_state"),
+                                    {"date": "2099-12-31"})
+        assert response.status_code == 200
+        assert response.context["on"] == date(2099, 12, 31)
+
+    @pytest.mark.parametrize("typed", ["9999-12-31", "0001-01-01"])
+    def test_convention_change_form_refuses_the_date(self, admin_client, network, typed):
+        convention = network["in_force"]
+        url = reverse("admin:advisors_convention_change", args=[convention.pk])
+        response = admin_client.post(url, {
+            "structure": convention.structure.pk, "signed_on": typed,
+            "services_start_on": "2026-01-15", "crij_signatory_name": "A",
+            "crij_signatory_title": "B", "partner_signatory_name": "C",
+            "partner_signatory_title": "D", "notes": "",
+        })
+        assert response.status_code == 200
+        assert response.context["adminform"].form.errors["signed_on"] == [
+            "Choisissez une date entre 2000 et 2099."]
+        convention.refresh_from_db()
+        assert convention.signed_on != date.fromisoformat(typed)
+
+    @pytest.mark.parametrize(("action", "field"), [
+        ("record_termination_letter", "received_on"),
+        ("record_formal_notice", "received_on"),
+    ])
+    def test_letter_actions_refuse_the_date(self, admin_client, network, action, field):
+        convention = network["in_force"]
+        response = run_action(admin_client, "convention", action, [convention], apply="1",
+                              **{field: "9999-12-31"})
+        assert response.status_code == 200
+        assert "Choisissez une date entre 2000 et 2099." in response.content.decode()
+        convention.refresh_from_db()
+        assert convention.termination_letter_received_on is None
+        assert convention.formal_notice_received_on is None
+
+    def test_training_session_form_refuses_the_date(self, admin_client):
+        response = admin_client.post(reverse("admin:advisors_trainingsession_add"), {
+            "kind": "initial", "title": "Formation", "date": "9999-12-31", "place": "Bordeaux",
+            "attendances-TOTAL_FORMS": "0", "attendances-INITIAL_FORMS": "0",
+        })
+        assert response.status_code == 200
+        assert response.context["adminform"].form.errors["date"] == [
+            "Choisissez une date entre 2000 et 2099."]

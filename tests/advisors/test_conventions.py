@@ -8,7 +8,12 @@ from datetime import date
 import pytest
 from django.test import override_settings
 
-from advisors.conventions import ConventionState, convention_services_open, convention_status
+from advisors.conventions import (
+    ConventionState,
+    convention_services_open,
+    convention_status,
+    convention_watch,
+)
 from advisors.models import Convention
 
 
@@ -284,3 +289,34 @@ class TestServicesOpenFastPath:
         with override_settings(PROGRAMME_GENERAL_END_DATE=date(2024, 6, 30)):
             assert convention_services_open(convention, on=date(2024, 6, 30))
             assert not convention_services_open(convention, on=date(2024, 7, 1))
+
+
+class TestCalendarEdges:
+    """Tester t9b F9: ``date(on.year + 1, 1, 1)`` raised in year 9999. Whatever date reaches
+    the rules, they answer (stopping at the calendar's ends) instead of raising."""
+
+    @pytest.mark.parametrize("on", [date(9999, 12, 31), date(9999, 1, 1), date(1, 1, 1)])
+    def test_status_on_any_day(self, on):
+        convention = make(signed_on=date(1, 1, 1), services_start_on=date(1, 1, 1))
+        result = status(convention, on)
+        assert result.state == ConventionState.IN_FORCE
+        assert result.period_end == date(on.year, 12, 31)
+
+    def test_renewal_in_year_9999_is_not_computed_past_the_calendar(self):
+        result = status(make(), date(9999, 6, 1))
+        assert "reconduction tacite le 31/12/9999" in result.reason
+
+    @pytest.mark.parametrize("received", [date(9999, 12, 15), date(9999, 12, 31)])
+    def test_notice_and_formal_notice_ending_after_year_9999(self, received):
+        letter = make(termination_letter_received_on=received)
+        assert status(letter, date(9999, 12, 31)).state == ConventionState.NOTICE_RUNNING
+        assert status(letter, date(9999, 12, 31)).end_date == date.max
+        notice = make(formal_notice_received_on=received)
+        assert status(notice, date(9999, 12, 31)).end_date == date.max
+        assert convention_services_open(notice, on=date(9999, 12, 31), programme_end=None)
+
+    @pytest.mark.parametrize("today", [date(1, 1, 3), date(9999, 12, 31)])
+    def test_watch_on_any_day(self, today):
+        convention = make(signed_on=date(1, 1, 1), services_start_on=date(1, 1, 1),
+                          termination_letter_received_on=date(1, 1, 1))
+        assert convention_watch(convention, today=today, programme_end=None) is not None
