@@ -166,6 +166,7 @@ class AdvisorInline(admin.TabularInline):
 
 @admin.register(Structure)
 class StructureAdmin(SimpleHistoryAdmin):
+    form = forms.StructureAdminForm
     list_display = ["public_name", "commune", "departement", "kind", "status",
                     "convention_state"]
     list_filter = ["departement", "kind", "status", StructureConventionStateFilter]

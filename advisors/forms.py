@@ -68,6 +68,22 @@ class AdvisorInviteForm(forms.Form):
     designated_on = date_field(_("Désigné·e le"), initial=timezone.localdate)
 
 
+class StructureAdminForm(forms.ModelForm):
+    """The structure's admin form. The coordinates are typed as text, not in a number field: a
+    browser silently empties a number field holding « NaN » or « 999,5 » before sending it
+    (tester t9b F10), so the server could not say what was wrong. « 44,8378 » and « 44.8378 »
+    are both read (French decimal comma)."""
+
+    class Meta:
+        model = Structure
+        fields = "__all__"  # noqa: DJ007 - the admin's fieldsets choose the fields shown
+        localized_fields = ("latitude", "longitude")
+        widgets = {
+            "latitude": forms.TextInput(attrs={"inputmode": "decimal", "size": 12}),
+            "longitude": forms.TextInput(attrs={"inputmode": "decimal", "size": 12}),
+        }
+
+
 class ConventionStateDateForm(forms.Form):
     """The day on which coordinators read every convention's state (a Paris date)."""
 

@@ -7,6 +7,7 @@ models hold data and the constraints the database can enforce.
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +20,13 @@ from .conventions import ConventionEventKind
 from .validators import (
     DEPARTEMENT_CHOICES,
     NOUVELLE_AQUITAINE_DEPARTEMENTS,
+    REGION_LATITUDE,
+    REGION_LONGITUDE,
     validate_departement,
+    validate_postal_code_in_region,
+    validate_postal_code_of_departement,
+    validate_region_latitude,
+    validate_region_longitude,
     validate_siret,
 )
 
@@ -46,17 +53,23 @@ class Structure(models.Model):
                             default=StructureKind.INFO_JEUNES)
     siret = models.CharField(_("SIRET"), max_length=14, validators=[validate_siret])
     address = models.CharField(_("adresse"), max_length=255)
-    postal_code = models.CharField(_("code postal"), max_length=5)
+    postal_code = models.CharField(_("code postal"), max_length=5,
+                                   validators=[validate_postal_code_in_region])
     commune = models.CharField(_("commune"), max_length=120)
     departement = models.CharField(_("département"), max_length=2, choices=DEPARTEMENT_CHOICES,
                                    validators=[validate_departement])
     phone = PhoneNumberField(_("téléphone"))
     email = models.EmailField(_("e-mail de contact"))
     description = models.TextField(_("présentation publique"), blank=True)
-    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6,
-                                   null=True, blank=True)
-    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6,
-                                    null=True, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+        validators=[validate_region_latitude],
+        help_text=_("Degrés décimaux, par exemple 44,8378 pour Bordeaux."))
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+        validators=[validate_region_longitude],
+        help_text=_("Degrés décimaux, négative à l'ouest de Greenwich, par exemple -0,5792 "
+                    "pour Bordeaux."))
     status = models.CharField(_("statut"), max_length=20, choices=StructureStatus,
                               default=StructureStatus.CANDIDATE)
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
@@ -71,18 +84,52 @@ class Structure(models.Model):
             models.CheckConstraint(
                 condition=Q(departement__in=list(NOUVELLE_AQUITAINE_DEPARTEMENTS)),
                 name="structure_departement_in_region",
+                violation_error_message=_(
+                    "Choisissez un département de Nouvelle-Aquitaine (16, 17, 19, 23, 24, 33, 40,"
+                    " 47, 64, 79, 86 ou 87).")
             ),
             models.CheckConstraint(
                 condition=Q(status__in=[s.value for s in StructureStatus]),
                 name="structure_status_valid",
+                violation_error_message=_(
+                    "Choisissez un statut de la liste : candidate, acceptée, active ou sortie du "
+                    "réseau.")
             ),
             models.CheckConstraint(
-                condition=Q(postal_code__regex=r"^[0-9]{5}$"), name="structure_postal_code_5_digits"
-            ),
+                condition=Q(postal_code__regex=r"^[0-9]{5}$"),
+                name="structure_postal_code_5_digits",
+                violation_error_message=_("Code postal : tapez 5 chiffres, par exemple 33000.")),
+            # The map's box (validators.REGION_LATITUDE / REGION_LONGITUDE, with their source).
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True)
+                | Q(latitude__gte=REGION_LATITUDE[0], latitude__lte=REGION_LATITUDE[1]),
+                name="structure_latitude_in_region",
+                violation_error_message=_(
+                    "La latitude doit être entre 42,5 et 47,45 : la structure est en "
+                    "Nouvelle-Aquitaine.")),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True)
+                | Q(longitude__gte=REGION_LONGITUDE[0], longitude__lte=REGION_LONGITUDE[1]),
+                name="structure_longitude_in_region",
+                violation_error_message=_(
+                    "La longitude doit être entre -2,05 et 2,85 : la structure est en "
+                    "Nouvelle-Aquitaine.")),
         ]
 
     def __str__(self) -> str:
         return f"{self.public_name} ({self.commune})"
+
+    def clean(self) -> None:
+        """The postal code belongs to a commune of the chosen département
+        (``validate_postal_code_of_departement``), checked once both fields are valid on
+        their own. Raises ``ValidationError`` on ``postal_code``."""
+        super().clean()
+        if (self.departement in NOUVELLE_AQUITAINE_DEPARTEMENTS and self.postal_code
+                and len(self.postal_code) == 5 and self.postal_code.isdigit()):
+            try:
+                validate_postal_code_of_departement(self.postal_code, self.departement)
+            except ValidationError as error:
+                raise ValidationError({"postal_code": error}) from None
 
 
 class StructureStatusChange(models.Model):
@@ -153,16 +200,24 @@ class Convention(models.Model):
             models.CheckConstraint(
                 condition=Q(services_start_on__isnull=True) | Q(signed_on__isnull=False),
                 name="convention_services_start_needs_signature",
+                violation_error_message=_(
+                    "Indiquez la date de signature avant la date de début des services.")
             ),
             models.CheckConstraint(
                 condition=Q(formal_notice_answered_on__isnull=True)
                 | Q(formal_notice_received_on__isnull=False),
                 name="convention_answer_needs_formal_notice",
+                violation_error_message=_(
+                    "Une réponse à la mise en demeure suppose une mise en demeure reçue : "
+                    "enregistrez d'abord sa date de réception.")
             ),
             models.CheckConstraint(
                 condition=Q(termination_letter_received_on__isnull=True)
                 | Q(signed_on__isnull=False),
                 name="convention_termination_needs_signature",
+                violation_error_message=_(
+                    "Un courrier de résiliation ne s'enregistre que sur une convention signée : "
+                    "indiquez d'abord la date de signature.")
             ),
         ]
 
@@ -192,7 +247,10 @@ class ConventionEvent(models.Model):
         ordering = ["-effective_on", "-recorded_at"]
         constraints = [
             models.UniqueConstraint(fields=["convention", "kind", "effective_on"],
-                                    name="convention_event_once"),
+                                    name="convention_event_once",
+                                    violation_error_message=_(
+                                        "Ce fait de la veille est déjà enregistré pour cette "
+                                        "convention à cette date.")),
         ]
 
     def __str__(self) -> str:
@@ -223,11 +281,16 @@ class Advisor(models.Model):
         ordering = ["structure", "user__last_name", "user__first_name"]
         constraints = [
             models.UniqueConstraint(fields=["user"], condition=Q(withdrawn_on__isnull=True),
-                                    name="advisor_one_current_designation"),
+                                    name="advisor_one_current_designation",
+                                    violation_error_message=_(
+                                        "Cette personne est déjà désignée dans une structure : "
+                                        "enregistrez d'abord son retrait.")),
             models.CheckConstraint(
                 condition=Q(withdrawn_on__isnull=True)
                 | Q(withdrawn_on__gte=models.F("designated_on")),
                 name="advisor_withdrawn_after_designated",
+                violation_error_message=_(
+                    "La date de retrait doit être le jour de la désignation ou après.")
             ),
         ]
 
@@ -273,7 +336,10 @@ class TrainingAttendance(models.Model):
         verbose_name = _("participation")
         verbose_name_plural = _("participations")
         constraints = [
-            models.UniqueConstraint(fields=["session", "user"], name="attendance_unique"),
+            models.UniqueConstraint(
+                fields=["session", "user"], name="attendance_unique",
+                violation_error_message=_(
+                    "Cette personne est déjà inscrite à cette session : une ligne par personne.")),
         ]
 
     def __str__(self) -> str:

@@ -1,4 +1,7 @@
-"""Validators for the partner network: SIRET and Nouvelle-Aquitaine départements."""
+"""Validators for the partner network: SIRET, Nouvelle-Aquitaine départements, a structure's
+postal code and its coordinates on the directory's map."""
+
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -78,3 +81,62 @@ def validate_postal_code_in_region(value: str) -> None:
         raise ValidationError(
             _("Le code postal %(value)s ne correspond à aucune commune de Nouvelle-Aquitaine : "
               "vérifiez-le."), params={"value": value}, code="postal_code_unknown")
+
+
+def validate_postal_code_of_departement(postal_code: str, departement: str) -> None:
+    """Accept ``postal_code`` (5 digits, already checked by ``validate_postal_code_in_region``)
+    when a commune of ``departement`` (a code of the region, e.g. « 33 ») uses it, by the
+    official list of communes (``territory``): 33220 belongs to the Gironde and to the Dordogne,
+    87000 only to the Haute-Vienne. Raises ``ValidationError`` (code
+    ``postal_code_other_departement``) naming the départements the code belongs to. Source:
+    SPEC §2 (a structure's address and département, in Nouvelle-Aquitaine), tester t9b F10.
+    """
+    served = postal_code_departements(postal_code)
+    if not served or departement in served:
+        return
+    names = ", ".join(f"{NOUVELLE_AQUITAINE_DEPARTEMENTS[code]} ({code})"
+                      for code in sorted(served))
+    raise ValidationError(
+        _("Le code postal %(code)s ne dessert aucune commune du département choisi "
+          "(%(departement)s) mais : %(names)s. Corrigez le code postal ou le département."),
+        params={"code": postal_code, "names": names, "departement": departement},
+        code="postal_code_other_departement",
+    )
+
+
+#: The box a structure's map point must fall in (WGS 84 degrees): Nouvelle-Aquitaine's
+#: extreme points, rounded outward, plus a margin of 0.25° (about 20–28 km) so a point placed
+#: on the border, the coast or an island (Ré, Oléron) is never refused. The extremes are those of
+#: the region's outline in IGN's ADMIN EXPRESS (also on geo.api.gouv.fr, région 75): south
+#: 42.78 N (Pyrénées-Atlantiques), north 47.18 N (Vienne), west 1.79 W (Hendaye), east
+#: 2.61 E (Creuse). A point outside is not in the region: a typo (999) or the wrong sign.
+REGION_LATITUDE = (Decimal("42.5"), Decimal("47.45"))
+REGION_LONGITUDE = (Decimal("-2.05"), Decimal("2.85"))
+
+
+def _validate_in_range(value: Decimal | None, bounds: tuple[Decimal, Decimal], message,
+                       code: str) -> None:
+    if value is None:
+        return
+    if not Decimal(value).is_finite() or not bounds[0] <= Decimal(value) <= bounds[1]:
+        raise ValidationError(message, code=code,
+                              params={"low": str(bounds[0]).replace(".", ","),
+                                      "high": str(bounds[1]).replace(".", ",")})
+
+
+def validate_region_latitude(value: Decimal | None) -> None:
+    """Model field validator: a latitude (decimal degrees) inside ``REGION_LATITUDE``. Raises
+    ``ValidationError`` (code ``latitude_outside_region``); ``None`` passes."""
+    _validate_in_range(value, REGION_LATITUDE, _(
+        "La latitude doit être entre %(low)s et %(high)s (degrés décimaux, par exemple 44,8378 "
+        "pour Bordeaux) : la structure est en Nouvelle-Aquitaine."), "latitude_outside_region")
+
+
+def validate_region_longitude(value: Decimal | None) -> None:
+    """Model field validator: a longitude (decimal degrees, negative west of Greenwich) inside
+    ``REGION_LONGITUDE``. Raises ``ValidationError`` (code ``longitude_outside_region``);
+    ``None`` passes."""
+    _validate_in_range(value, REGION_LONGITUDE, _(
+        "La longitude doit être entre %(low)s et %(high)s (degrés décimaux, négative à l'ouest "
+        "de Greenwich, par exemple -0,5792 pour Bordeaux) : la structure est en "
+        "Nouvelle-Aquitaine."), "longitude_outside_region")

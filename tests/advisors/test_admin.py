@@ -370,3 +370,93 @@ class TestTypedDatesAtTheCalendarEdges:
         assert response.status_code == 200
         assert response.context["adminform"].form.errors["date"] == [
             "Choisissez une date entre 2000 et 2099."]
+
+
+def _structure_form(**changes) -> dict:
+    return {
+        "public_name": "Info Jeunes Niort", "legal_name": "Association IJ Niort",
+        "slug": "info-jeunes-niort", "kind": "info_jeunes", "siret": "73282932000074",
+        "address": "3 rue Fictive", "postal_code": "79000", "commune": "Niort",
+        "departement": "79", "phone": "05 49 00 00 00", "email": "ij@niort.test",
+        "description": "", "latitude": "46.3237", "longitude": "-0.4588",
+        "status_changes-TOTAL_FORMS": "0", "status_changes-INITIAL_FORMS": "0",
+        "advisors-TOTAL_FORMS": "0", "advisors-INITIAL_FORMS": "0", **changes,
+    }
+
+
+class TestStructureAddressAndMapPoint:
+    """Tester t9b F10 and F11: the coordinates are those of a point of the region, the postal
+    code that of a commune of the chosen département, and each refusal says what to type."""
+
+    def _errors(self, admin_client, **changes):
+        response = admin_client.post(reverse("admin:advisors_structure_add"),
+                                     _structure_form(**changes))
+        assert response.status_code == 200
+        assert not Structure.objects.filter(slug="info-jeunes-niort").exists()
+        return {field: [str(e) for e in errors]
+                for field, errors in response.context["adminform"].form.errors.items()}
+
+    @pytest.mark.parametrize(("latitude", "longitude"), [
+        ("999", "-999"), ("90", "0"), ("-45.6", "0.15"), ("48.85", "2.35"), ("43.6", "3.9"),
+    ])
+    def test_a_point_outside_the_region_is_refused(self, admin_client, latitude, longitude):
+        errors = self._errors(admin_client, latitude=latitude, longitude=longitude)
+        assert "latitude" in errors or "longitude" in errors
+        assert all("Nouvelle-Aquitaine" in m or "chiffres" in m
+                   for messages_ in errors.values() for m in messages_), errors
+
+    def test_latitude_999_gets_the_region_message(self, admin_client):
+        errors = self._errors(admin_client, latitude="999", longitude="-999")
+        assert errors["latitude"] == [
+            "La latitude doit être entre 42,5 et 47,45 (degrés décimaux, par exemple 44,8378 "
+            "pour Bordeaux) : la structure est en Nouvelle-Aquitaine."]
+        assert errors["longitude"][0].startswith("La longitude doit être entre -2,05 et 2,85")
+
+    @pytest.mark.parametrize("typed", ["NaN", "inf", "-Infinity", "sNaN", "1e400"])
+    def test_not_a_number_is_refused_not_emptied(self, admin_client, typed):
+        errors = self._errors(admin_client, latitude=typed)
+        assert errors["latitude"]
+
+    def test_the_coordinates_are_typed_as_text_so_the_browser_sends_them(self, admin_client):
+        page = admin_client.get(reverse("admin:advisors_structure_add")).content.decode()
+        assert 'name="latitude"' in page
+        assert 'type="number"' not in page.split('name="latitude"')[0].rsplit("<input", 1)[1]
+
+    def test_french_decimal_comma_and_region_edges_are_accepted(self, admin_client):
+        response = admin_client.post(reverse("admin:advisors_structure_add"),
+                                     _structure_form(latitude="46,3237", longitude="-0,4588"))
+        assert response.status_code == 302
+        structure = Structure.objects.get(slug="info-jeunes-niort")
+        assert str(structure.latitude) == "46.323700"
+
+    @pytest.mark.parametrize(("postal_code", "departement", "expected"), [
+        ("ABCDE", "79", "Le code postal doit comporter 5 chiffres."),
+        ("7900", "79", "Le code postal doit comporter 5 chiffres."),
+        ("75001", "33", "Le département 75 n'est pas en Nouvelle-Aquitaine"),
+        ("33999", "33", "ne correspond à aucune commune de Nouvelle-Aquitaine"),
+        ("87000", "33", "Le code postal 87000 ne dessert aucune commune du département choisi "
+                        "(33) mais : Haute-Vienne (87)."),
+        ("79000", "86", "ne dessert aucune commune du département choisi (86)"),
+    ])
+    def test_postal_code_of_the_departement(self, admin_client, postal_code, departement,
+                                            expected):
+        errors = self._errors(admin_client, postal_code=postal_code, departement=departement)
+        assert any(expected in message for message in errors["postal_code"]), errors
+        assert not any("contrainte" in m for ms in errors.values() for m in ms), errors
+
+    @pytest.mark.parametrize(("postal_code", "departement"), [("33220", "24"), ("33220", "33")])
+    def test_a_postal_code_shared_by_two_departements_fits_both(self, admin_client, postal_code,
+                                                                departement):
+        response = admin_client.post(reverse("admin:advisors_structure_add"), _structure_form(
+            postal_code=postal_code, departement=departement, commune="Port-Sainte-Foy"))
+        assert response.status_code == 302, response.context["adminform"].form.errors
+
+    def test_change_keeps_what_was_saved_when_refused(self, admin_client, network):
+        structure = network["in_force"].structure
+        url = reverse("admin:advisors_structure_change", args=[structure.pk])
+        data = _structure_form(slug=structure.slug, postal_code="19000", departement="19",
+                               latitude="999", longitude="-999", siret=structure.siret)
+        response = admin_client.post(url, data)
+        assert response.status_code == 200
+        structure.refresh_from_db()
+        assert structure.latitude is None and structure.postal_code == "19000"
