@@ -68,9 +68,15 @@ class User(AbstractUser):
         verbose_name = _("utilisateur·rice")
         verbose_name_plural = _("utilisateur·rices")
         constraints = [
-            models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
+            models.UniqueConstraint(
+                Lower("email"), name="user_email_ci_unique",
+                violation_error_message=_(
+                    "Un compte existe déjà avec cette adresse e-mail (majuscules et minuscules "
+                    "confondues) : indiquez-en une autre.")),
             models.CheckConstraint(
-                condition=models.Q(role__in=[r.value for r in Role]), name="user_role_valid"
+                condition=models.Q(role__in=[r.value for r in Role]), name="user_role_valid",
+                violation_error_message=_(
+                    "Choisissez un rôle de la liste : jeune, conseiller·ère ou coordinateur·rice.")
             ),
         ]
 

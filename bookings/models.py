@@ -157,14 +157,22 @@ class RecurringAvailability(ModesMixin):
         ordering = ["advisor", "weekday", "start_time"]
         constraints = [
             models.CheckConstraint(condition=Q(weekday__gte=0, weekday__lte=6),
-                                   name="recurring_weekday_valid"),
+                                   name="recurring_weekday_valid",
+                                   violation_error_message=_(
+                                       "Choisissez un jour de la semaine, du lundi au dimanche.")),
             models.CheckConstraint(condition=Q(end_time__gt=models.F("start_time")),
-                                   name="recurring_end_after_start"),
+                                   name="recurring_end_after_start",
+                                   violation_error_message=_(
+                                       "L'heure de fin doit être après l'heure de début.")),
             models.CheckConstraint(
                 condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
                 name="recurring_valid_until_after_from",
+                violation_error_message=_(
+                    "La fin de validité doit être le jour du début de validité ou après.")
             ),
-            models.CheckConstraint(condition=MODES_NOT_EMPTY, name="recurring_modes_not_empty"),
+            models.CheckConstraint(condition=MODES_NOT_EMPTY, name="recurring_modes_not_empty",
+                violation_error_message=_(
+                    "Cochez au moins un type d'entretien : sur place, en visio ou par téléphone.")),
         ]
         indexes = [models.Index(fields=["advisor", "weekday"])]
 
@@ -189,8 +197,12 @@ class OneOffAvailability(ModesMixin):
         ordering = ["advisor", "date", "start_time"]
         constraints = [
             models.CheckConstraint(condition=Q(end_time__gt=models.F("start_time")),
-                                   name="one_off_end_after_start"),
-            models.CheckConstraint(condition=MODES_NOT_EMPTY, name="one_off_modes_not_empty"),
+                                   name="one_off_end_after_start",
+                                   violation_error_message=_(
+                                       "L'heure de fin doit être après l'heure de début.")),
+            models.CheckConstraint(condition=MODES_NOT_EMPTY, name="one_off_modes_not_empty",
+                violation_error_message=_(
+                    "Cochez au moins un type d'entretien : sur place, en visio ou par téléphone.")),
         ]
         indexes = [models.Index(fields=["date", "advisor"])]
 
@@ -215,9 +227,14 @@ class Absence(models.Model):
         ordering = ["advisor", "starts_at"]
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")),
-                                   name="absence_end_after_start"),
+                                   name="absence_end_after_start",
+                                   violation_error_message=_(
+                                       "La fin de l'absence doit être après son début.")),
             models.CheckConstraint(condition=Q(kind__in=[k.value for k in AbsenceKind]),
-                                   name="absence_kind_valid"),
+                                   name="absence_kind_valid",
+                                   violation_error_message=_(
+                                       "Choisissez un type d'absence de la liste : courte ou "
+                                       "longue.")),
         ]
         indexes = [models.Index(fields=["advisor", "starts_at"])]
 
@@ -333,16 +350,29 @@ class Appointment(models.Model):
             models.UniqueConstraint(
                 fields=["advisor", "starts_at"], condition=Q(status__in=ACTIVE_STATUSES),
                 name="appointment_one_active_per_advisor_start",
+                violation_error_message=_(
+                    "Ce·tte conseiller·ère a déjà un rendez-vous à cette heure : choisissez un "
+                    "autre créneau.")
             ),
             models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")),
-                                   name="appointment_end_after_start"),
+                                   name="appointment_end_after_start",
+                                   violation_error_message=_(
+                                       "La fin du rendez-vous doit être après son début.")),
             models.CheckConstraint(condition=Q(mode__in=[m.value for m in Mode]),
-                                   name="appointment_mode_valid"),
+                                   name="appointment_mode_valid",
+                                   violation_error_message=_(
+                                       "Choisissez un type d'entretien de la liste : sur place, "
+                                       "en visio ou par téléphone.")),
             models.CheckConstraint(condition=Q(status__in=[s.value for s in AppointmentStatus]),
-                                   name="appointment_status_valid"),
+                                   name="appointment_status_valid",
+                                   violation_error_message=_(
+                                       "Choisissez un statut de rendez-vous de la liste.")),
             models.CheckConstraint(
                 condition=~Q(status=AppointmentStatus.PENDING) | Q(hold_expires_at__isnull=False),
                 name="appointment_pending_has_hold",
+                violation_error_message=_(
+                    "Un rendez-vous en attente de confirmation doit avoir une fin de réservation "
+                    "provisoire.")
             ),
             # A phone interview has a number to call, until its young person is erased
             # (account deletion, retention): the number then goes with the name
@@ -350,6 +380,8 @@ class Appointment(models.Model):
             models.CheckConstraint(
                 condition=~Q(mode=Mode.PHONE) | ~Q(phone="") | Q(first_name="", last_name=""),
                 name="appointment_phone_mode_phone",
+                violation_error_message=_(
+                    "Un entretien par téléphone demande le numéro de téléphone du ou de la jeune.")
             ),
             # Proven (confirmed at least once) exactly when the status says so: a cancelled
             # appointment was confirmed, a released hold is expired (migration 0019).
@@ -357,6 +389,10 @@ class Appointment(models.Model):
                 condition=(Q(status__in=UNPROVEN_STATUSES, confirmed_at__isnull=True)
                            | Q(status__in=PROVEN_STATUSES, confirmed_at__isnull=False)),
                 name="appointment_confirmed_at_matches_status",
+                violation_error_message=_(
+                    "La date de confirmation est renseignée pour un rendez-vous confirmé, "
+                    "réalisé, manqué ou annulé tardivement, et vide pour un rendez-vous en "
+                    "attente ou expiré.")
             ),
         ]
         indexes = [
@@ -430,7 +466,10 @@ class AttendanceRecord(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=[s.value for s in ATTENDANCE_STATUSES]),
-                name="attendance_record_status_valid"),
+                name="attendance_record_status_valid",
+                violation_error_message=_(
+                    "Choisissez une issue de la liste : réalisé, absence du ou de la jeune, ou "
+                    "annulation tardive.")),
         ]
 
     def __str__(self) -> str:
@@ -454,7 +493,8 @@ class InterviewNote(models.Model):
         verbose_name_plural = _("notes d'entretien")
         ordering = ["appointment", "created_at", "id"]
         constraints = [
-            models.CheckConstraint(condition=~Q(text=""), name="interview_note_not_empty"),
+            models.CheckConstraint(condition=~Q(text=""), name="interview_note_not_empty",
+                violation_error_message=_("Écrivez le texte de la note.")),
         ]
 
     def __str__(self) -> str:
@@ -488,7 +528,9 @@ class FollowUpEntry(models.Model):
         ordering = ["appointment", "happened_on", "id"]
         constraints = [
             models.CheckConstraint(condition=Q(channel__in=[c.value for c in FollowUpChannel]),
-                                   name="follow_up_channel_valid"),
+                                   name="follow_up_channel_valid",
+                                   violation_error_message=_(
+                                       "Choisissez un moyen de contact de la liste.")),
         ]
 
     def __str__(self) -> str:
@@ -587,10 +629,15 @@ class Notification(OutboxRow):
         constraints = [
             models.CheckConstraint(
                 condition=Q(sent_at__isnull=True) | Q(obsolete_at__isnull=True),
-                name="notification_sent_or_obsolete"),
+                name="notification_sent_or_obsolete",
+                violation_error_message=_(
+                    "Une notification ne peut pas être à la fois envoyée et abandonnée : videz "
+                    "l'une des deux dates.")),
             models.CheckConstraint(
                 condition=Q(appointment__isnull=True) | Q(sequence__isnull=False),
-                name="notification_appointment_has_sequence"),
+                name="notification_appointment_has_sequence",
+                violation_error_message=_(
+                    "Une notification liée à un rendez-vous doit porter son numéro d'ordre.")),
         ]
 
     def __str__(self) -> str:
@@ -619,9 +666,15 @@ class WaitingListEntry(models.Model):
             models.UniqueConstraint(
                 fields=["email", "departement", "mode"], condition=Q(notified_at__isnull=True),
                 name="waiting_list_one_open_entry",
+                violation_error_message=_(
+                    "Cette adresse est déjà inscrite sur la liste d'attente pour ce département "
+                    "et ce type d'entretien.")
             ),
             models.CheckConstraint(condition=Q(mode__in=[m.value for m in Mode]),
-                                   name="waiting_list_mode_valid"),
+                                   name="waiting_list_mode_valid",
+                                   violation_error_message=_(
+                                       "Choisissez un type d'entretien de la liste : sur place, "
+                                       "en visio ou par téléphone.")),
         ]
         indexes = [models.Index(fields=["mode", "departement", "created_at"])]
 

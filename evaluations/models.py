@@ -79,16 +79,24 @@ class Evaluation(models.Model):
             models.CheckConstraint(
                 condition=Q(satisfaction__isnull=True) | Q(satisfaction__gte=1,
                                                            satisfaction__lte=5),
-                name="evaluation_satisfaction_1_to_5"),
+                name="evaluation_satisfaction_1_to_5",
+                violation_error_message=_("La satisfaction se note de 1 à 5.")),
             models.CheckConstraint(
                 condition=Q(usefulness__isnull=True) | Q(usefulness__gte=1, usefulness__lte=4),
-                name="evaluation_usefulness_1_to_4"),
+                name="evaluation_usefulness_1_to_4",
+                violation_error_message=_("L'utilité se note de 1 à 4.")),
             models.CheckConstraint(
                 condition=Q(answered_at__isnull=True, satisfaction__isnull=True)
                 | Q(answered_at__isnull=False, satisfaction__isnull=False),
-                name="evaluation_answered_has_satisfaction"),
+                name="evaluation_answered_has_satisfaction",
+                violation_error_message=_(
+                    "Une évaluation répondue a une note de satisfaction ; une évaluation sans "
+                    "réponse n'en a pas.")),
             models.CheckConstraint(condition=Q(expires_at__gt=models.F("invited_at")),
-                                   name="evaluation_expires_after_invitation"),
+                                   name="evaluation_expires_after_invitation",
+                                   violation_error_message=_(
+                                       "La date d'expiration doit être après la date "
+                                       "d'invitation.")),
         ]
         indexes = [models.Index(fields=["answered_at"], name="evaluation_answered")]
 

@@ -61,7 +61,10 @@ class MobilityProfile(models.Model):
                 condition=Q(wish_duration_min_weeks__isnull=True)
                 | Q(wish_duration_max_weeks__isnull=True)
                 | Q(wish_duration_min_weeks__lte=models.F("wish_duration_max_weeks")),
-                name="mobility_profile_duration_ordered"),
+                name="mobility_profile_duration_ordered",
+                violation_error_message=_(
+                    "La durée minimum souhaitée doit être inférieure ou égale à la durée "
+                    "maximum.")),
         ]
 
     def __str__(self) -> str:
@@ -134,7 +137,10 @@ class FirstLookView(models.Model):
         verbose_name_plural = _("programmes vus avant l'entretien")
         ordering = ["youth", "rank"]
         constraints = [
-            models.UniqueConstraint(fields=["youth", "sheet"], name="first_look_one_per_sheet"),
+            models.UniqueConstraint(
+                fields=["youth", "sheet"], name="first_look_one_per_sheet",
+                violation_error_message=_(
+                    "Cette fiche est déjà notée comme vue par ce ou cette jeune.")),
         ]
 
     def __str__(self) -> str:

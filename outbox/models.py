@@ -84,7 +84,10 @@ class Email(OutboxRow):
         ]
         constraints = [
             models.CheckConstraint(condition=Q(sent_at__isnull=True) | Q(obsolete_at__isnull=True),
-                                   name="outbox_email_sent_or_obsolete"),
+                                   name="outbox_email_sent_or_obsolete",
+                                   violation_error_message=_(
+                                       "Un e-mail ne peut pas être à la fois envoyé et abandonné "
+                                       ": videz l'une des deux dates.")),
         ]
 
     def __str__(self) -> str:

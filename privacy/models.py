@@ -44,6 +44,9 @@ class StaffAccessLog(models.Model):
             models.CheckConstraint(
                 condition=models.Q(action__in=[a.value for a in AccessAction]),
                 name="staff_access_action_valid",
+                violation_error_message=_(
+                    "Choisissez une action de la liste : consultation, modification, export ou "
+                    "suppression.")
             ),
         ]
 

@@ -119,29 +119,46 @@ class ProgrammeSheet(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(publication__in=Publication.values),
-                name="programme_publication_valid"),
+                name="programme_publication_valid",
+                violation_error_message=_(
+                    "Choisissez un état de publication de la liste : brouillon, publiée ou "
+                    "archivée.")),
             models.CheckConstraint(
                 condition=Q(age_reference__in=AgeReference.values),
-                name="programme_age_reference_valid"),
+                name="programme_age_reference_valid",
+                violation_error_message=_(
+                    "Choisissez la date à laquelle l'âge se compte : candidature ou départ.")),
             models.CheckConstraint(
                 condition=Q(education_min__isnull=True)
                 | Q(education_min__in=EducationLevel.values),
-                name="programme_education_min_valid"),
+                name="programme_education_min_valid",
+                violation_error_message=_(
+                    "Choisissez un niveau d'études de la liste, ou laissez le champ vide.")),
             models.CheckConstraint(
                 condition=Q(age_min__isnull=True) | Q(age_max__isnull=True)
                 | Q(age_min__lte=F("age_max")),
-                name="programme_age_range_ordered"),
+                name="programme_age_range_ordered",
+                violation_error_message=_(
+                    "L'âge minimum doit être inférieur ou égal à l'âge maximum.")),
             models.CheckConstraint(
                 condition=Q(age_max__isnull=True) | Q(disability_age_max__isnull=True)
                 | Q(disability_age_max__gte=F("age_max")),
-                name="programme_disability_age_extends"),
+                name="programme_disability_age_extends",
+                violation_error_message=_(
+                    "L'âge maximum en situation de handicap doit être supérieur ou égal à l'âge "
+                    "maximum.")),
             models.CheckConstraint(
                 condition=Q(duration_min_weeks__isnull=True) | Q(duration_max_weeks__isnull=True)
                 | Q(duration_min_weeks__lte=F("duration_max_weeks")),
-                name="programme_duration_range_ordered"),
+                name="programme_duration_range_ordered",
+                violation_error_message=_(
+                    "La durée minimum (en semaines) doit être inférieure ou égale à la durée "
+                    "maximum.")),
             models.CheckConstraint(
                 condition=Q(duration_min_weeks__isnull=True) | Q(duration_min_weeks__gt=0),
-                name="programme_duration_min_positive"),
+                name="programme_duration_min_positive",
+                violation_error_message=_(
+                    "La durée minimum est d'au moins une semaine, ou laissez le champ vide.")),
             models.CheckConstraint(
                 condition=Q(verification=Verification.VERIFIED, verification_note="")
                 | (Q(verification=Verification.TO_VERIFY) & ~Q(verification_note="")),
@@ -242,19 +259,31 @@ class ProgrammeProposal(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=ProposalKind.values),
-                                   name="proposal_kind_valid"),
+                                   name="proposal_kind_valid",
+                                   violation_error_message=_(
+                                       "Choisissez un type de proposition : nouvelle fiche ou "
+                                       "modification d'une fiche.")),
             models.CheckConstraint(condition=Q(status__in=ProposalStatus.values),
-                                   name="proposal_status_valid"),
+                                   name="proposal_status_valid",
+                                   violation_error_message=_(
+                                       "Choisissez un statut de la liste : en attente d'examen, "
+                                       "acceptée ou refusée.")),
             models.CheckConstraint(
                 condition=~Q(kind=ProposalKind.UPDATE) | Q(sheet__isnull=False),
-                name="proposal_update_has_sheet"),
+                name="proposal_update_has_sheet",
+                violation_error_message=_(
+                    "Une proposition de modification doit désigner la fiche à modifier.")),
             models.CheckConstraint(
                 condition=Q(status=ProposalStatus.SUBMITTED, reviewed_at__isnull=True)
                 | (~Q(status=ProposalStatus.SUBMITTED) & Q(reviewed_at__isnull=False)),
-                name="proposal_reviewed_at_iff_reviewed"),
+                name="proposal_reviewed_at_iff_reviewed",
+                violation_error_message=_(
+                    "La date d'examen est renseignée pour une proposition acceptée ou refusée, et"
+                    " vide pour une proposition en attente.")),
             models.CheckConstraint(
                 condition=~Q(status=ProposalStatus.REJECTED) | ~Q(rejection_reason=""),
-                name="proposal_rejection_has_reason"),
+                name="proposal_rejection_has_reason",
+                violation_error_message=_("Un refus se motive : écrivez le motif du refus.")),
         ]
 
     def __str__(self) -> str:

@@ -51,13 +51,22 @@ class AnnualReport(models.Model):
         constraints = [
             # A second request for a year already being made joins the first one.
             models.UniqueConstraint(fields=["year"], condition=Q(status__in=IN_PROGRESS),
-                                    name="annual_report_one_in_progress_per_year"),
+                                    name="annual_report_one_in_progress_per_year",
+                                    violation_error_message=_(
+                                        "Un bilan de cette année est déjà en préparation : "
+                                        "attendez qu'il soit prêt.")),
             models.CheckConstraint(condition=Q(status__in=AnnualReportStatus.values),
-                                   name="annual_report_status_valid"),
+                                   name="annual_report_status_valid",
+                                   violation_error_message=_(
+                                       "Choisissez un statut de bilan de la liste.")),
             models.CheckConstraint(condition=Q(progress_percent__lte=100),
-                                   name="annual_report_progress_percent"),
+                                   name="annual_report_progress_percent",
+                                   violation_error_message=_(
+                                       "L'avancement se compte de 0 à 100 %%.")),
             models.CheckConstraint(condition=Q(year__gte=2000, year__lte=2200),
-                                   name="annual_report_year_plausible"),
+                                   name="annual_report_year_plausible",
+                                   violation_error_message=_(
+                                       "Choisissez une année entre 2000 et 2200.")),
         ]
 
     def __str__(self) -> str:

@@ -73,23 +73,34 @@ class HelpRequest(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=HelpRequestKind.values),
-                                   name="help_request_kind_valid"),
+                                   name="help_request_kind_valid",
+                                   violation_error_message=_(
+                                       "Choisissez un type de demande : une question ou un "
+                                       "problème technique.")),
             models.CheckConstraint(condition=Q(status__in=HelpRequestStatus.values),
-                                   name="help_request_status_valid"),
+                                   name="help_request_status_valid",
+                                   violation_error_message=_(
+                                       "Choisissez un statut de la liste : en attente de réponse,"
+                                       " répondue ou close.")),
             models.CheckConstraint(condition=~Q(subject="") & ~Q(message=""),
-                                   name="help_request_not_empty"),
+                                   name="help_request_not_empty",
+                                   violation_error_message=_("Écrivez un objet et un message.")),
             models.CheckConstraint(
                 condition=~Q(status=HelpRequestStatus.ANSWERED)
                 | (~Q(answer="") & Q(answered_at__isnull=False)),
-                name="help_request_answered_has_answer"),
+                name="help_request_answered_has_answer",
+                violation_error_message=_("Une demande répondue a une réponse écrite et sa date.")),
             models.CheckConstraint(
                 condition=Q(status=HelpRequestStatus.CLOSED, closed_at__isnull=False)
                 | (~Q(status=HelpRequestStatus.CLOSED) & Q(closed_at__isnull=True)),
-                name="help_request_closed_at_iff_closed"),
+                name="help_request_closed_at_iff_closed",
+                violation_error_message=_(
+                    "La date de clôture est renseignée pour une demande close, et vide sinon.")),
             models.CheckConstraint(
                 condition=Q(screenshot="", screenshot_type="")
                 | (~Q(screenshot="") & Q(screenshot_type__in=["image/png", "image/jpeg"])),
-                name="help_request_screenshot_png_or_jpeg"),
+                name="help_request_screenshot_png_or_jpeg",
+                violation_error_message=_("La capture d'écran doit être une image PNG ou JPEG.")),
         ]
         indexes = [models.Index(fields=["status", "created_at"])]
 
@@ -138,10 +149,18 @@ class MediaItem(models.Model):
         ordering = ["category", "-date", "title"]
         constraints = [
             models.CheckConstraint(condition=Q(category__in=MediaCategory.values),
-                                   name="media_item_category_valid"),
-            models.CheckConstraint(condition=Q(size__gt=0), name="media_item_not_empty"),
+                                   name="media_item_category_valid",
+                                   violation_error_message=_(
+                                       "Choisissez une catégorie de la liste.")),
+            models.CheckConstraint(condition=Q(size__gt=0), name="media_item_not_empty",
+                violation_error_message=_(
+                    "Le fichier est vide : choisissez un fichier qui a un contenu.")),
             models.CheckConstraint(condition=~Q(content_type__startswith="text/"),
-                                   name="media_item_never_text"),
+                                   name="media_item_never_text",
+                                   violation_error_message=_(
+                                       "Les fichiers texte (HTML, SVG, scripts…) ne sont pas "
+                                       "acceptés : déposez une image, un PDF ou un document "
+                                       "bureautique.")),
         ]
 
     def __str__(self) -> str:
