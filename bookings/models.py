@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from advisors.models import Advisor, Structure
-from advisors.validators import DEPARTEMENT_CHOICES
+from advisors.validators import DEPARTEMENT_CHOICES, departement_of_postal_code
 from outbox.models import OutboxRow
 from vocabulary.codes import Status
 from vocabulary.dates import validate_birth_date_today
@@ -394,6 +394,14 @@ class Appointment(models.Model):
                     "réalisé, manqué ou annulé tardivement, et vide pour un rendez-vous en "
                     "attente ou expiré.")
             ),
+            # The home département is what the statistics count; it is kept when the postal
+            # code is erased with the name (bookings.personal_data), never missing beside one.
+            models.CheckConstraint(
+                condition=Q(postal_code="") | ~Q(departement=""),
+                name="appointment_departement_with_postal_code",
+                violation_error_message=_(
+                    "Le département du domicile se déduit du code postal : indiquez-le avec le "
+                    "code postal.")),
         ]
         indexes = [
             models.Index(fields=["advisor", "starts_at"]),
@@ -412,6 +420,21 @@ class Appointment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}, {localtime(self.starts_at):%d/%m/%Y %H:%M}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Fills the home département from the postal code when it is missing, by the rule
+        real bookings use (``advisors.validators.departement_of_postal_code``), so that no
+        creation path (a service, the demo, a factory, a management command) can leave it out
+        (tester t9b F6: every demo appointment was « non renseigné »). A département already
+        set is kept: the services set it themselves, and erasing the postal code keeps it.
+        The database refuses a postal code without a département
+        (``appointment_departement_with_postal_code``)."""
+        if self.postal_code and not self.departement:
+            self.departement = departement_of_postal_code(self.postal_code)
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None and "departement" not in update_fields:
+                kwargs["update_fields"] = [*update_fields, "departement"]
+        super().save(*args, **kwargs)
 
     def hold_expired(self, now: dt.datetime) -> bool:
         """Whether the hold of a pending appointment is over at ``now`` (aware); one without

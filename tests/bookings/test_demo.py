@@ -57,3 +57,18 @@ def test_the_demo_advisor_has_a_day_to_play_relative_to_now():
     count = mine.count()
     demo.seed(io.StringIO())
     assert mine.count() == count  # the same day: nothing added
+
+
+@time_machine.travel("2026-03-18 11:00 +0100", tick=False)
+def test_every_demo_appointment_has_the_home_departement_of_its_postal_code():
+    """Tester t9b F6: the demo's appointments had a postal code and no département, so the
+    « département du domicile » tables were all « non renseigné »."""
+    from advisors.validators import departement_of_postal_code
+
+    advisors_demo.seed(io.StringIO())
+    demo.seed(io.StringIO())
+    appointments = list(Appointment.objects.all())
+    assert appointments
+    assert all(a.postal_code and a.departement == departement_of_postal_code(a.postal_code)
+               for a in appointments)
+    assert len({a.departement for a in appointments}) > 1

@@ -733,3 +733,35 @@ def test_the_database_refuses_a_cancelled_appointment_never_confirmed(advisor):
     with pytest.raises(IntegrityError), transaction.atomic():
         AppointmentFactory(advisor=advisor, starts_at=FRIDAY_9, confirmed_at=None,
                            status=AppointmentStatus.CANCELLED_BY_STRUCTURE)
+
+
+class TestHomeDepartementIsNeverMissing:
+    """Tester t9b F6: whatever path creates an appointment with a postal code, its home
+    département follows, by the booking's rule (``departement_of_postal_code``)."""
+
+    @pytest.mark.parametrize(("postal_code", "expected"), [
+        ("86000", "86"), ("37160", "86"), ("33220", "33"), ("64100", "64")])
+    def test_filled_from_the_postal_code_on_save(self, postal_code, expected):
+        appointment = AppointmentFactory(postal_code=postal_code, departement="")
+        appointment.refresh_from_db()
+        assert appointment.departement == expected
+
+    def test_an_explicit_departement_and_an_erased_postal_code_are_kept(self):
+        appointment = AppointmentFactory(postal_code="33000", departement="24")
+        assert appointment.departement == "24"
+        appointment.postal_code = ""
+        appointment.save(update_fields=["postal_code"])
+        appointment.refresh_from_db()
+        assert appointment.departement == "24"
+
+    def test_save_with_update_fields_writes_the_departement_too(self):
+        appointment = AppointmentFactory(postal_code="", departement="")
+        appointment.postal_code = "87000"
+        appointment.save(update_fields=["postal_code"])
+        appointment.refresh_from_db()
+        assert appointment.departement == "87"
+
+    def test_the_database_refuses_a_postal_code_without_departement(self):
+        appointment = AppointmentFactory(postal_code="", departement="")
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Appointment.objects.filter(pk=appointment.pk).update(postal_code="33000")

@@ -60,7 +60,7 @@ def network():
     add(x, paris(2026, 3, 6, 9), S.CANCELLED_BY_YOUTH, waited_days=100)
     # Y: one held by a young person since anonymised (no age, no département), one upcoming.
     add(y, paris(2026, 3, 9, 9), S.DONE, waited_days=6, age_at_interview=None,
-        youth_status="student", departement="", mode="phone")
+        youth_status="student", departement="", postal_code="", mode="phone")
     add(y, paris(2026, 3, 25, 9), S.CONFIRMED, waited_days=1, age_at_interview=27)
     # Out of the period (Paris time).
     add(x, paris(2026, 2, 28, 23, 30), S.DONE, waited_days=50, age_at_interview=40)

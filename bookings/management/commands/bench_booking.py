@@ -193,7 +193,8 @@ class Command(BaseCommand):
                     ends_at=clock.after(starts_at, dt.timedelta(hours=1)), mode="video",
                     status=status, confirmed_at=clock.before(starts_at, dt.timedelta(days=3)),
                     first_name="Jeune", last_name="Banc", birth_date=dt.date(2004, 1, 1),
-                    postal_code="33000", youth_status="student", consent_at=now,
+                    postal_code="33000", departement="33", youth_status="student",
+                    consent_at=now,
                     consent_text_version="bench",
                     reminder_due_at=clock.before(starts_at, dt.timedelta(hours=24))))
                 made += 1
