@@ -13,8 +13,10 @@ A change list's date hierarchy (``?signed_on__year=9999``, a link anyone can edi
 the project's plausible-date rule (``vocabulary.dates``, 2000–2099): Django computes the next
 day, month or year of the date asked and builds an aware datetime from it, which raises for
 year 9999 (and year 1 in Paris) — a server error on every admin with a ``date_hierarchy``
-(tester t9b F9). A date outside the range, or one that does not exist, is dropped from the
-address with a French message; the rest of the filters are kept.
+(tester t9b F9); so does a date filter typed in the address (``?created_at__gte=0001-01-01``).
+A date outside the range, or one that does not exist, is dropped from the address with a
+French message; the rest of the filters are kept. A date typed in an admin form follows the
+same rule (``formfield_for_dbfield``), birth dates excepted (they have their own).
 """
 
 from __future__ import annotations
@@ -25,15 +27,17 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.db.models import DateField, Model
 from django.http import HttpRequest
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.permissions import has_coordinator_powers
-from vocabulary.dates import FIRST_DAY, LAST_DAY, is_plausible_day
+from vocabulary.dates import FIRST_DAY, LAST_DAY, is_plausible_day, validate_plausible_day
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise as StrOrPromise
@@ -79,7 +83,8 @@ class BoundedModelAdminMixin:
                 for name, (func, name, description) in super().get_actions(request).items()}
 
     def changelist_view(self, request, extra_context=None):
-        refused = date_hierarchy_refused(request, getattr(self, "date_hierarchy", None))
+        refused = date_filters_refused(request, self.model,
+                                       getattr(self, "date_hierarchy", None))
         if refused is not None:
             messages.error(request, _(
                 "La date demandée n'existe pas ou sort de la période %(first)s–%(last)s : le "
@@ -92,32 +97,92 @@ class BoundedModelAdminMixin:
             extra_context = {"title": name, **(extra_context or {})}
         return super().changelist_view(request, extra_context)
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        """A date or date-time typed in any admin form follows the plausible-date rule
+        (``vocabulary.dates``, 2000–2099), unless its model field has a date rule of its own
+        (a birth date): a year 9999 saved by mistake made later pages raise (tester t9b F9)."""
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if (formfield is not None and isinstance(db_field, DateField)
+                and not any(getattr(v, "__module__", "") == "vocabulary.dates"
+                            for v in db_field.validators)):
+            formfield.validators.append(validate_plausible_day)
+        return formfield
+
     def get_formsets_with_inlines(self, request, obj=None):
         for formset_class, inline in super().get_formsets_with_inlines(request, obj):
             yield _bounded_inline_formset(formset_class, ADMIN_INLINE_NEW_ROWS), inline
 
 
-def date_hierarchy_refused(request: HttpRequest, field: str | None) -> list[tuple[str, str]] | None:
-    """The query string without the date hierarchy's parameters, as ``(name, value)`` pairs,
-    when ``request`` asks the change list for a day, month or year of ``field`` that does not
-    exist or falls outside ``FIRST_DAY``–``LAST_DAY`` (see the module); ``None`` when it asks
-    for a plausible one or for none. Never raises."""
+def _hierarchy_refused(request: HttpRequest, field: str | None) -> set[str]:
+    """The date hierarchy's parameters when they ask for a day, month or year of ``field``
+    that does not exist or falls outside ``FIRST_DAY``–``LAST_DAY``; else an empty set."""
     if not field:
-        return None
+        return set()
     names = [f"{field}__{part}" for part in ("year", "month", "day")]
     values = [request.GET.get(name) for name in names]
     if values[0] is None and values[1] is None and values[2] is None:
-        return None
+        return set()
     try:
         year, month, day = (int(value) if value is not None else 1 for value in values)
-        if values[0] is None:
-            raise ValueError
-        if is_plausible_day(dt.date(year, month, day)):
-            return None
+        if values[0] is not None and is_plausible_day(dt.date(year, month, day)):
+            return set()
     except (ValueError, OverflowError):
         pass
-    return [(name, value) for name, values_of_name in request.GET.lists()
-            if name not in names and name != "e" for value in values_of_name]
+    return set(names)
+
+
+#: Lookups of a date or date-time field whose value is one moment (``?at__gte=2026-05-12``,
+#: what the admin's date list filters write in the address).
+_ONE_DAY_LOOKUPS = frozenset({"exact", "gt", "gte", "lt", "lte", "date"})
+
+
+def _day_field_lookup(model: type[Model], name: str) -> bool:
+    """Whether the change-list parameter ``name`` compares a date or date-time field of
+    ``model`` (through relations) with one value."""
+    opts, parts = model._meta, name.split("__")
+    for index, part in enumerate(parts):
+        try:
+            field = opts.get_field(part)
+        except FieldDoesNotExist:
+            return False
+        if field.is_relation and field.related_model is not None:
+            opts = field.related_model._meta
+            continue
+        lookups = parts[index + 1:]
+        return (isinstance(field, DateField)
+                and all(lookup in _ONE_DAY_LOOKUPS for lookup in lookups))
+    return False
+
+
+def _read_day(value: str) -> dt.date | None:
+    """The calendar day a date filter's value names (« 2026-05-12 », « 2026-05-12 00:00:00+02:00 »),
+    or ``None`` when it is not a date (Django then refuses the filter itself)."""
+    try:
+        moment = parse_datetime(value.strip())
+        return moment.date() if moment else parse_date(value.strip())
+    except (ValueError, OverflowError):
+        return None
+
+
+def date_filters_refused(request: HttpRequest, model: type[Model],
+                         date_hierarchy: str | None) -> list[tuple[str, str]] | None:
+    """The query string of a change list without its implausible date parameters, as
+    ``(name, value)`` pairs, or ``None`` when there are none (see the module).
+
+    Two kinds: the date hierarchy's day, month or year (``?signed_on__year=9999``), and a date
+    or date-time filter with one value (``?created_at__gte=0001-01-01``: Django turns it into
+    an aware datetime, which overflows in Paris). Never raises."""
+    refused = _hierarchy_refused(request, date_hierarchy)
+    for name, values in request.GET.lists():
+        if name in refused or not _day_field_lookup(model, name):
+            continue
+        days = [_read_day(value) for value in values]
+        if any(day is not None and not is_plausible_day(day) for day in days):
+            refused.add(name)
+    if not refused:
+        return None
+    return [(name, value) for name, values in request.GET.lists()
+            if name not in refused and name != "e" for value in values]
 
 
 #: The admin index grouped by what coordinators do (issue 14), in this order; each model by its

@@ -1,10 +1,11 @@
-"""Every admin change list with a date hierarchy reads the date asked in its address with the
-plausible-date rule (tester t9b F9: ``?signed_on__year=9999`` and, for date-times, year 1 were
-server errors on all twelve of them)."""
+"""Every admin change list reads the dates asked in its address with the plausible-date rule
+(tester t9b F9): ``?signed_on__year=9999`` and, for date-times, year 1 were server errors on
+all twelve date hierarchies, and so was a date filter such as ``?at__gte=0001-01-01``."""
 
 import pytest
 from django.contrib import admin
 from django.contrib.messages import get_messages
+from django.db import models
 from django.urls import reverse
 
 from tests.factories import CoordinatorFactory
@@ -16,6 +17,21 @@ WITH_HIERARCHY = sorted(
     ((model._meta.label, model_admin.date_hierarchy)
      for model, model_admin in admin.site._registry.items() if model_admin.date_hierarchy),
 )
+
+
+def _date_filters() -> list[tuple[str, str]]:
+    found = []
+    for model, model_admin in admin.site._registry.items():
+        for entry in model_admin.list_filter:
+            name = entry if isinstance(entry, str) else (
+                entry[0] if isinstance(entry, tuple) else None)
+            if name and isinstance(model._meta.get_field(name.split("__")[0]),
+                                   models.DateField):
+                found.append((model._meta.label, name))
+    return sorted(found)
+
+
+WITH_DATE_FILTER = _date_filters()
 
 
 def _url(label: str) -> str:
@@ -56,3 +72,59 @@ def test_a_plausible_date_is_shown(admin_client, label, field):
     response = admin_client.get(_url(label), {f"{field}__year": "2099", f"{field}__month": "12",
                                               f"{field}__day": "31"})
     assert response.status_code == 200
+
+
+def test_the_project_has_date_filters():
+    assert ("privacy.StaffAccessLog", "at") in WITH_DATE_FILTER
+
+
+@pytest.mark.parametrize(("label", "field"), WITH_DATE_FILTER)
+@pytest.mark.parametrize("asked", [
+    {"gte": "0001-01-01"}, {"gte": "0001-01-01", "lt": "0001-01-02"}, {"lt": "9999-12-31"},
+    {"gte": "9999-12-31 23:59:59+02:00"}, {"gte": "1999-12-31"},
+])
+def test_an_implausible_date_filter_is_dropped_with_a_message(admin_client, label, field,
+                                                             asked):
+    query = {f"{field}__{lookup}": value for lookup, value in asked.items()}
+    response = admin_client.get(_url(label), {**query, "q": "x"})
+    assert response.status_code == 302
+    assert response["Location"] == f"{_url(label)}?q=x"
+    assert admin_client.get(response["Location"]).status_code == 200
+
+
+@pytest.mark.parametrize(("label", "field"), WITH_DATE_FILTER)
+def test_the_admin_date_filter_links_still_work(admin_client, label, field):
+    response = admin_client.get(_url(label), {f"{field}__gte": "2026-01-01 00:00:00+01:00",
+                                              f"{field}__lt": "2027-01-01 00:00:00+01:00"})
+    assert response.status_code == 200
+
+
+def _admin_date_fields():
+    found = []
+    for model in admin.site._registry:
+        for db_field in model._meta.fields:
+            if isinstance(db_field, models.DateField):
+                found.append((model._meta.label, db_field.name))
+    return sorted(found)
+
+
+@pytest.mark.parametrize(("label", "name"), _admin_date_fields())
+def test_every_admin_form_date_follows_the_plausible_rule(rf, label, name):
+    """Tester t9b F9, the kind: a year 9999 typed in an admin form is refused in French."""
+    from django import forms
+    from django.apps import apps
+    from django.core.exceptions import ValidationError
+
+    model = apps.get_model(label)
+    db_field = model._meta.get_field(name)
+    request = rf.get("/")
+    request.user = CoordinatorFactory.build()
+    field = admin.site._registry[model].formfield_for_dbfield(db_field, request)
+    if field is None or "birth" in name:
+        return
+    typed = (["9999-12-31", "10:00"] if isinstance(field, forms.SplitDateTimeField)
+             else "9999-12-31")
+    with pytest.raises(ValidationError) as raised:
+        # The form field's own validators, then the model field's (the admin's full_clean).
+        db_field.run_validators(field.clean(typed))
+    assert "Choisissez une date entre 2000 et 2099." in raised.value.messages
