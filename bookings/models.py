@@ -384,15 +384,15 @@ class Appointment(models.Model):
                     "Un entretien par téléphone demande le numéro de téléphone du ou de la jeune.")
             ),
             # Proven (confirmed at least once) exactly when the status says so: a cancelled
-            # appointment was confirmed, a released hold is expired (migration 0019).
+            # appointment was confirmed, a released hold is expired (migration 0020).
             models.CheckConstraint(
                 condition=(Q(status__in=UNPROVEN_STATUSES, confirmed_at__isnull=True)
                            | Q(status__in=PROVEN_STATUSES, confirmed_at__isnull=False)),
                 name="appointment_confirmed_at_matches_status",
                 violation_error_message=_(
                     "La date de confirmation est renseignée pour un rendez-vous confirmé, "
-                    "réalisé, manqué ou annulé tardivement, et vide pour un rendez-vous en "
-                    "attente ou expiré.")
+                    "réalisé, manqué ou annulé, et vide pour une réservation en attente ou "
+                    "non confirmée.")
             ),
             # The home département is what the statistics count; it is kept when the postal
             # code is erased with the name (bookings.personal_data), never missing beside one.

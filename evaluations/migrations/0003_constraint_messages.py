@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('bookings', '0019_constraint_messages'),
+        ('bookings', '0021_constraint_messages'),
         ('evaluations', '0002_invitation_schedule'),
         ('programmes', '0007_constraint_messages'),
     ]

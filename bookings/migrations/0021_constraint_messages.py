@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('advisors', '0006_structure_checks_and_constraint_messages'),
-        ('bookings', '0018_phone_number_erased_with_the_name'),
+        ('bookings', '0020_released_holds_are_never_interviews'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -47,11 +47,6 @@ class Migration(migrations.Migration):
             model_name='appointment',
             name='appointment_status_valid',
             constraint=models.CheckConstraint(condition=models.Q(('status__in', ['pending', 'confirmed', 'expired', 'cancelled_by_youth', 'cancelled_by_structure', 'done', 'no_show', 'late_cancelled'])), name='appointment_status_valid', violation_error_message='Choisissez un statut de rendez-vous de la liste.'),
-        ),
-        migrations.AlterConstraint(
-            model_name='appointment',
-            name='appointment_confirmed_at_matches_status',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('confirmed_at__isnull', True), ('status__in', ('pending', 'expired'))), models.Q(('confirmed_at__isnull', False), ('status__in', ('confirmed', 'done', 'no_show', 'late_cancelled'))), models.Q(('status__in', ('pending', 'expired', 'confirmed', 'done', 'no_show', 'late_cancelled')), _negated=True), _connector='OR'), name='appointment_confirmed_at_matches_status', violation_error_message='La date de confirmation est renseignée pour un rendez-vous confirmé, réalisé, manqué ou annulé tardivement, et vide pour un rendez-vous en attente ou expiré.'),
         ),
         migrations.AlterConstraint(
             model_name='appointment',

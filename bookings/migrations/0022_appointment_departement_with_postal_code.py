@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('advisors', '0006_structure_checks_and_constraint_messages'),
-        ('bookings', '0019_constraint_messages'),
+        ('bookings', '0021_constraint_messages'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

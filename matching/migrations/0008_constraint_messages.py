@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('matching', '0006_alter_historicalmobilityprofile_birth_date_and_more'),
+        ('matching', '0007_advisor_inclusive_labels'),
         ('programmes', '0007_constraint_messages'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
