@@ -635,6 +635,12 @@ class Calendar:
             return []
         return self._slots(advisor, day, candidates)
 
+    def published_count(self, advisor_id: int, day: dt.date) -> int:
+        """How many interviews the advisor's periods of ``day`` hold, before public holidays,
+        absences and bookability are taken off (what ``offered_count`` starts from)."""
+        windows = self.windows(advisor_id, day)
+        return len(self._plan(tuple(windows))) if windows else 0
+
     def offered_count(self, advisor: CalendarAdvisor, day: dt.date) -> int:
         """``len(self.offered(advisor, day))`` without building the slots (counting only)."""
         candidates = self._candidates(advisor.id, day)

@@ -7,7 +7,12 @@ from django.core import mail
 from django.urls import reverse
 
 from bookings.models import Absence, Appointment, AppointmentStatus, OneOffAvailability
-from tests.factories import AppointmentFactory, CoordinatorFactory, StructureFactory
+from tests.factories import (
+    AppointmentFactory,
+    ConventionFactory,
+    CoordinatorFactory,
+    StructureFactory,
+)
 from tests.mfa_support import login_with_mfa
 
 from .conftest import paris
@@ -32,12 +37,14 @@ def coordinator_client_at_now(frozen_now, client):
 def test_compliance_page_shows_each_structure_and_why_it_is_below(coordinator_client_at_now,
                                                                    advisor):
     coordinator_client = coordinator_client_at_now
-    StructureFactory(public_name="Info Jeunes Sans Créneau")
+    ConventionFactory(structure=StructureFactory(public_name="Info Jeunes Sans Créneau"))
+    StructureFactory(public_name="Info Jeunes Sans Convention")
     response = coordinator_client.get(reverse("admin:bookings_compliance"))
     page = response.content.decode()
     assert response.status_code == 200
     assert advisor.structure.public_name in page
     assert "Info Jeunes Sans Créneau" in page and "Aucun·e conseiller·ère" in page
+    assert "Info Jeunes Sans Convention" in page and "Convention pas en vigueur" in page
     below = coordinator_client.get(reverse("admin:bookings_compliance") + "?sous_minimum=1")
     assert advisor.structure.public_name in below.content.decode()  # holiday weeks in May
     changelist = coordinator_client.get(reverse("admin:bookings_appointment_changelist"))

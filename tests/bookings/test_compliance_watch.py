@@ -61,7 +61,7 @@ def network():
 
 
 def test_weeks_under_the_minimum_with_their_reasons(network, django_assert_max_num_queries):
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(9):
         watch = network_watch(today=TODAY, weeks=2, now=NOW)
     assert watch.week_starts == [dt.date(2026, 3, 16), dt.date(2026, 3, 23)]
     assert watch.minimum_hours == 3

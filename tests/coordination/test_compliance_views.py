@@ -67,7 +67,7 @@ def test_compliance_page_rows_and_reasons(client, network, django_assert_max_num
 def test_compliance_page_queries_do_not_grow(client, network, django_assert_num_queries):
     login_with_mfa(client, network.coordinator)
     client.get(PAGE)
-    with django_assert_num_queries(12) as first:
+    with django_assert_num_queries(11) as first:
         client.get(PAGE)
     for departement in ("16", "17", "23", "40"):
         structure = StructureFactory(departement=departement)
@@ -94,3 +94,31 @@ def test_weekly_table_by_departement_and_under_the_minimum(client, network):
     wrong = client.get(PAGE + "?departement=75")
     assert "Sélectionnez un choix valide" in wrong.content.decode()
     assert len(wrong.context["structures"]) == 4
+
+
+def test_weeks_outside_the_convention_say_so_not_a_holiday(client, network):
+    """Tester t9b F17 on the page (frozen on 19 March 2026): a convention ending on Thursday
+    9 April (formal notice of 10 March unanswered). The week of Easter Monday owes its
+    share and gives the convention first, then the holiday; the weeks after owe nothing,
+    are not counted under the minimum and say « Convention pas en vigueur »."""
+    ending = StructureFactory(public_name="Info Jeunes Guéret", departement="23")
+    ConventionFactory(structure=ending, formal_notice_received_on=dt.date(2026, 3, 10))
+    advisor = BookableAdvisorFactory(structure=ending)
+    RecurringAvailabilityFactory(advisor=advisor, weekday=0)
+    RecurringAvailabilityFactory(advisor=advisor, weekday=4, end_time=dt.time(10))
+    login_with_mfa(client, network.coordinator)
+    response = client.get(PAGE + "?departement=23")
+    weeks = response.context["structures"][0].weeks
+    assert [(w.hours_offered, w.minimum_hours, w.reason) for w in weeks[2:5]] == [
+        (4, 3, ""),
+        (0, 3, "convention en vigueur jusqu'au 09/04 : minimum dû 3 h ; "
+               "jour férié dans la semaine"),
+        (0, 0, "convention pas en vigueur"),
+    ]
+    page = response.content.decode()
+    assert ('<span class="visually-hidden"> : sous le minimum</span><br>Convention en vigueur '
+            "jusqu&#x27;au 09/04 : minimum dû 3 h<br>Jour férié dans la semaine") in page
+    assert page.count('<td class="small table-secondary">\n          0 h<br>Convention pas en '
+                      "vigueur") == 4
+    coverage = next(row for row in response.context["watch"].coverage if row.code == "23")
+    assert coverage.structures_below == 1  # the week of 6 April, not the four after

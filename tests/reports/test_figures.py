@@ -39,7 +39,11 @@ def test_figures_of_the_year_and_the_year_before():
     assert (below.week_start, below.hours, below.reason) == (
         dt.date(2025, 8, 11), 0, "jour férié dans la semaine")
     assert (b.hours_offered, b.weeks_below) == (100, 53)
-    assert (c.hours_offered, c.weeks_below, c.interviews) == (0, 53, 0)
+    # C owes the minimum only while its convention is in force (tester t9b F17).
+    assert (c.hours_offered, c.weeks_below, c.interviews) == (0, 24, 0)
+    assert {w.reason for w in c.weeks if not w.below_minimum} == {
+        "convention pas en vigueur",
+        "convention en vigueur à partir du 15/02 : pas de minimum cette semaine"}
     assert (a.interviews, a.attendance.no_show_rate, b.interviews) == (5, 0.25, 2)
     assert [s.departement for s in figures.structures] == ["16", "33", "64"]
 

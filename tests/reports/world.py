@@ -8,7 +8,9 @@ Availability: A's advisor publishes Fridays 9:00–12:00 (3 h); the ISO weeks fr
 30 December 2024 to Monday 29 December 2025 are 53, and one Friday is a public holiday
 (15 August): 52 weeks × 3 h = 156 h, 1 week below the minimum. B's advisor publishes Mondays
 14:00–16:00 (2 h), below the minimum every week; Mondays off: Easter Monday 21 April, Whit
-Monday 9 June, 14 July: 50 × 2 h = 100 h, 53 weeks below. C: 0 h, 53 weeks below.
+Monday 9 June, 14 July: 50 × 2 h = 100 h, 53 weeks below. C: 0 h, below the minimum only
+in the 24 weeks its convention binds it (services from Saturday 15 February: from the week of
+17 February to that of 28 July; bookings.compliance.week_minimum).
 
 Interviews of 2025: A: 7 March and 14 March done (the same young person Y1), 6 June done (Y2),
 13 June no-show, 5 September cancelled by the young person; B: 10 March done (Y5),
