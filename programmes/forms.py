@@ -35,6 +35,19 @@ class CatalogueFilterForm(forms.Form):
                 "zone": data.get("zone") or "", "country": data.get("country") or "",
                 "age": data.get("age")}
 
+    #: Query parameters of the catalogue that are not filters (the page of results).
+    OTHER_PARAMETERS = frozenset({"page"})
+
+    def ignored_parameters(self, *, most: int = 5) -> list[str]:
+        """Names of the query parameters that are no filter of the catalogue (a misspelt
+        ``domaine=``), ignored like an invalid value and told to the visitor the same way:
+        at most ``most`` of them, each cut to 40 characters."""
+        if not self.is_bound:
+            return []
+        unknown = [name for name in self.data
+                   if name not in self.fields and name not in self.OTHER_PARAMETERS]
+        return [name if len(name) <= 40 else name[:39] + "…" for name in unknown[:most]]
+
 
 # --- Advisors' proposals -------------------------------------------------------------------
 

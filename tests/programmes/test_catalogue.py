@@ -156,3 +156,32 @@ def test_the_search_carried_by_a_sheet_keeps_only_catalogue_filters(client, shee
     back = re.search(r'<nav[^>]*><a href="([^"]*)"', detail).group(1)
     assert back.startswith("/programmes/")
     assert "ailleurs" not in back and "javascript" not in back and "<script" not in back
+
+
+def test_every_ignored_filter_is_told_an_unknown_one_as_an_invalid_one(client, sheets):
+    """Tester t9b F16: ``zone=mars`` was reported but ``domaine=xyz`` (no such filter) was
+    ignored silently. Both are now listed as ignored; the results apply neither."""
+    url = reverse("programmes:catalogue")
+    response = client.get(url, {"zone": "mars", "domaine": "xyz", "page": "1"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Ces filtres ont été ignorés, la liste ci-dessous ne les applique pas" in page
+    assert "<li>Zone : Sélectionnez un choix valide. mars n’en fait pas partie.</li>" in page
+    assert "<li>« domaine » : ce filtre n'existe pas.</li>" in page
+    assert "Filtres possibles : Rechercher, Domaine, Zone, Pays, Votre âge." in page
+    assert len(response.context["page"].object_list) == 6
+    # An unknown filter alone, with a valid one: told, and the valid one applied.
+    response = client.get(url, {"domaine": "stage", "zone": "eu"})
+    assert response.context["ignored_parameters"] == ["domaine"]
+    assert slugs(response.context["page"].object_list) == slugs(catalogue_sheets(zone="eu"))
+    assert len(response.context["page"].object_list) < 6
+    # The page of results is no filter; nothing ignored, nothing told.
+    response = client.get(url, {"page": "1", "zone": "eu"})
+    assert response.context["ignored_parameters"] == []
+    assert "ont été ignorés" not in response.content.decode()
+    # Names are escaped, cut to 40 characters, at most five of them.
+    names = {f"<b>{'x' * 60}{n}": "1" for n in range(8)}
+    response = client.get(url, names)
+    ignored = response.context["ignored_parameters"]
+    assert len(ignored) == 5 and all(len(name) == 40 for name in ignored)
+    assert "<b>" not in response.content.decode().split("<main", 1)[1]
