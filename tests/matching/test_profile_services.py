@@ -149,9 +149,7 @@ def test_coordinator_updates_any_profile_from_a_session_that_passed_mfa(rf, netw
 
 @pytest.mark.parametrize(("status", "confirmed", "follows"), [
     ("pending", False, False),
-    ("expired", False, False),
-    ("cancelled_by_youth", False, False),  # a hold cancelled before its code
-    ("cancelled_by_structure", False, False),
+    ("expired", False, False),  # also a hold released before its code (never "cancelled")
     ("confirmed", True, True),
     ("done", True, True),
     ("no_show", True, True),
