@@ -108,8 +108,9 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
-            # Django's `date` filter, with the 1st of the month written « 1er » in French.
-            "builtins": ["vocabulary.day_formats"],
+            # Django's `date` filter, with the 1st of the month written « 1er » in French;
+            # the emails' greeting, with or without a name.
+            "builtins": ["vocabulary.day_formats", "vocabulary.letters"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
