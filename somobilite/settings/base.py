@@ -39,7 +39,6 @@ INSTALLED_APPS = [
     "simple_history",
     "phonenumber_field",
     "django_countries",
-    "import_export",
     "django_structlog",
     "csp",
     "outbox",
