@@ -16,6 +16,7 @@ from advisors.models import (
     TrainingKind,
     TrainingSession,
 )
+from advisors.validators import departement_of_postal_code
 from somobilite import clock
 
 # Valid SIRET numbers (Luhn-checked), fictional structures.
@@ -203,6 +204,10 @@ class AppointmentFactory(factory.django.DjangoModelFactory):
     phone = "+33600000000"
     birth_date = dt.date(2004, 5, 17)
     postal_code = "33000"
+    # As Appointment.save derives it: set here too for bulk_create, which skips save (the
+    # database refuses a postal code without its département).
+    departement = factory.LazyAttribute(
+        lambda o: departement_of_postal_code(o.postal_code) if o.postal_code else "")
     youth_status = "student"
     domains = factory.LazyFunction(lambda: ["studies"])
     project = "Partir étudier un semestre à l'étranger."
