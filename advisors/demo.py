@@ -30,6 +30,7 @@ from .models import (
     TrainingKind,
     TrainingSession,
 )
+from .validators import validate_designated_account, validate_designation_date
 
 COORDINATOR_EMAIL = "coordination@somobilite.test"
 COORDINATOR_PASSWORD = "demo-coordination-2026"  # development only
@@ -288,6 +289,11 @@ def _seed_structure(demo: DemoStructure, number: int, today: date) -> Structure:
 
 
 def _designate(user: User, structure: Structure, designated_on: date) -> Advisor:
+    """Designate ``user`` in ``structure`` (idempotent), under the rules every designation
+    follows (``validators``: an advisor account, dated at most a year ahead); raises
+    ``ValidationError`` otherwise."""
+    validate_designated_account(user)
+    validate_designation_date(designated_on, today=timezone.localdate())
     advisor, _ = Advisor.objects.update_or_create(
         user=user, structure=structure, defaults={"designated_on": designated_on}
     )

@@ -3,6 +3,8 @@
 They check shape only; the rules are in ``advisors.services``.
 """
 
+from datetime import date
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +13,7 @@ from vocabulary.dates import validate_plausible_day
 from vocabulary.names import validate_person_name
 
 from .models import Structure, StructureStatus
+from .validators import validate_designation_date
 
 
 class DateInput(forms.DateInput):
@@ -65,7 +68,14 @@ class AdvisorInviteForm(forms.Form):
         label=_("Structure"),
         queryset=Structure.objects.exclude(status=StructureStatus.ENDED).order_by("public_name"),
     )
-    designated_on = date_field(_("Désigné·e le"), initial=timezone.localdate)
+    designated_on = date_field(_("Désigné·e le"), initial=timezone.localdate,
+                               help_text=_("Au plus un an à l'avance."))
+
+    def clean_designated_on(self) -> date:
+        """At most a year ahead of today (``validators.validate_designation_date``)."""
+        day: date = self.cleaned_data["designated_on"]
+        validate_designation_date(day, today=timezone.localdate())
+        return day
 
 
 class StructureAdminForm(forms.ModelForm):

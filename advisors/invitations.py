@@ -7,10 +7,12 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -18,6 +20,7 @@ from accounts.models import Role, User
 from outbox.delivery import email_queue
 
 from .models import Advisor, Structure
+from .validators import designation_refusal, validate_designation_date
 
 
 class InvitationError(Exception):
@@ -43,19 +46,26 @@ def advisor_invite(
 ) -> Advisor:
     """Create (or reuse) the advisor's account, designate them in the structure and email them a
     link to choose their password. The email leaves only once the transaction has committed.
-    Raises ``InvitationError`` (French message) when a rule forbids it."""
+
+    Raises ``InvitationError`` (French message, nothing written) when a rule forbids it: the
+    designation dated more than a year after ``now``'s Paris date
+    (``validators.validate_designation_date``); an existing account that is not an advisor's
+    (a young person's, a coordinator's: ``validators.designation_refusal``), which could
+    never reach the advisors' pages (tester t9b F14); a designation already current."""
     email = email.strip().lower()
+    try:
+        validate_designation_date(designated_on, today=timezone.localdate(now))
+    except ValidationError as error:
+        raise InvitationError(" ".join(error.messages)) from None
     with transaction.atomic():
         user = User.objects.select_for_update().filter(email__iexact=email).first()
         if user is None:
             user = User.objects.create_user(
                 email=email, first_name=first_name, last_name=last_name, role=Role.ADVISOR
             )
-        elif user.role == Role.YOUTH:
-            raise InvitationError(
-                "Cette adresse appartient au compte d'un·e jeune : utilisez une adresse "
-                "professionnelle."
-            )
+        refusal = designation_refusal(user.role)
+        if refusal is not None:
+            raise InvitationError(refusal)
         if Advisor.objects.filter(user=user, withdrawn_on__isnull=True).exists():
             raise InvitationError(
                 "Cette personne est déjà désignée dans une structure : enregistrez d'abord son "

@@ -7,9 +7,10 @@ models hold data and the constraints the database can enforce.
 import uuid
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -23,6 +24,8 @@ from .validators import (
     REGION_LATITUDE,
     REGION_LONGITUDE,
     validate_departement,
+    validate_designated_account,
+    validate_designation_date,
     validate_postal_code_in_region,
     validate_postal_code_of_departement,
     validate_region_latitude,
@@ -296,6 +299,26 @@ class Advisor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.structure.public_name}"
+
+    def clean(self) -> None:
+        """Only an advisor account is designated (``validate_designated_account``), on a day at
+        most a year ahead (``validate_designation_date``, today's Paris date). Raises
+        ``ValidationError`` in French: the account's error is not tied to a field (the
+        admin's change form shows the account read-only), the date's is (tester t9b F14)."""
+        super().clean()
+        errors: dict[str, ValidationError] = {}
+        if self.user_id is not None:
+            try:
+                validate_designated_account(self.user)
+            except ValidationError as error:
+                errors[NON_FIELD_ERRORS] = error
+        if self.designated_on is not None:
+            try:
+                validate_designation_date(self.designated_on, today=timezone.localdate())
+            except ValidationError as error:
+                errors["designated_on"] = error
+        if errors:
+            raise ValidationError(errors)
 
 
 class TrainingKind(models.TextChoices):

@@ -1,13 +1,16 @@
 """Validators for the partner network: SIRET, Nouvelle-Aquitaine départements, a structure's
 postal code and its coordinates on the directory's map."""
 
+from datetime import date
 from decimal import Decimal
 
+from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from stdnum.exceptions import ValidationError as StdnumValidationError
 from stdnum.fr import siret
 
+from accounts.models import Role, User
 from territory.places import postal_code_departements
 
 NOUVELLE_AQUITAINE_DEPARTEMENTS = {
@@ -140,3 +143,52 @@ def validate_region_longitude(value: Decimal | None) -> None:
         "La longitude doit être entre %(low)s et %(high)s (degrés décimaux, négative à l'ouest "
         "de Greenwich, par exemple -0,5792 pour Bordeaux) : la structure est en "
         "Nouvelle-Aquitaine."), "longitude_outside_region")
+
+
+#: How far ahead a designation may be dated: a structure designates the advisor it is about to
+#: train, not one for years to come; a later day is a typing mistake (tester t9b F14; neither
+#: SPEC §2 nor the convention's article 3 dates a designation).
+DESIGNATION_MAX_AHEAD = relativedelta(years=1)
+
+
+def validate_designation_date(value: date | None, *, today: date) -> None:
+    """A designation (``Advisor.designated_on``) is dated at most ``DESIGNATION_MAX_AHEAD``
+    after ``today`` (a Paris date); the plausible-date rule (2000–2099) bounds the rest.
+    Raises ``ValidationError`` (code ``designation_too_far``). ``None`` passes."""
+    if value is None:
+        return
+    latest = today + DESIGNATION_MAX_AHEAD
+    if value > latest:
+        raise ValidationError(
+            _("Une désignation se date au plus un an à l'avance (au plus tard le %(latest)s) : "
+              "vérifiez l'année tapée."),
+            code="designation_too_far", params={"latest": latest.strftime("%d/%m/%Y")})
+
+
+def designation_refusal(role: str) -> str | None:
+    """Why an account of ``role`` (``accounts.models.Role``) cannot be designated as an advisor,
+    in French, or ``None`` for an advisor account. Only an advisor account reaches the
+    advisors' pages (``selectors.user_is_current_advisor``): a designated coordinator or young
+    person would count among the structure's advisors and never offer a slot (tester t9b F14)."""
+    if role == Role.ADVISOR:
+        return None
+    if role == Role.YOUTH:
+        return str(_(
+            "Cette adresse appartient au compte d'un ou d'une jeune : un compte jeune ne peut pas "
+            "devenir conseiller·ère. Invitez la personne avec son adresse professionnelle."))
+    if role == Role.COORDINATOR:
+        return str(_(
+            "Cette adresse appartient à un compte de coordination (CRIJ) : ce compte ne peut pas "
+            "proposer d'entretiens depuis l'espace conseil. Invitez la personne avec une autre "
+            "adresse professionnelle, réservée à son rôle de conseiller·ère."))
+    return str(_(
+        "Ce compte n'est pas un compte de conseiller·ère : invitez la personne avec une autre "
+        "adresse professionnelle."))
+
+
+def validate_designated_account(user: User) -> None:
+    """Model validator of ``designation_refusal`` for ``user``. Raises ``ValidationError``
+    (code ``not_an_advisor_account``)."""
+    refusal = designation_refusal(user.role)
+    if refusal is not None:
+        raise ValidationError(refusal, code="not_an_advisor_account")

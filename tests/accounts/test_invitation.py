@@ -91,8 +91,12 @@ def test_a_person_designated_elsewhere_must_be_withdrawn_first(django_capture_on
 def test_an_account_with_a_password_gets_no_invitation_link(client,
                                                              django_capture_on_commit_callbacks):
     """Issue 9 §1: inviting the address of an account that already has a password and TOTP
-    (here a coordinator) must not hand a password-setting login to whoever reads the mailbox."""
-    target = CoordinatorFactory(with_totp=True, email="coordination.bis@exemple.fr")
+    (here an advisor withdrawn from another structure) must not hand a password-setting login
+    to whoever reads the mailbox."""
+    target = AdvisorFactory(user__email="conseil.bis@exemple.fr",
+                            withdrawn_on=dt.date(2026, 6, 30)).user
+    Authenticator.objects.create(user=target, type=Authenticator.Type.TOTP,
+                                 data={"secret": "JBSWY3DPEHPK3PXP"})
     _invite(django_capture_on_commit_callbacks, email=target.email)
     assert "/compte/invitation/" not in mail.outbox[0].body
     assert "déjà un compte" in mail.outbox[0].body

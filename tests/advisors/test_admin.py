@@ -287,7 +287,7 @@ class TestAdvisorAdmin:
             "structure": network["in_force"].structure.pk, "designated_on": "2026-05-12",
         })
         assert response.status_code == 200
-        assert "compte d&#x27;un·e jeune" in response.content.decode()
+        assert "compte d&#x27;un ou d&#x27;une jeune" in response.content.decode()
         assert not mail.outbox
 
     def test_withdraw_action(self, admin_client, network):
@@ -460,3 +460,67 @@ class TestStructureAddressAndMapPoint:
         assert response.status_code == 200
         structure.refresh_from_db()
         assert structure.latitude is None and structure.postal_code == "19000"
+
+
+class TestInviteOnlyAdvisorAccounts:
+    """Tester t9b F14: only an advisor account is designated, on a day at most a year ahead;
+    a refusal says why and what to do, and writes or sends nothing."""
+
+    def _invite(self, admin_client, structure, **overrides):
+        return admin_client.post(reverse("admin:advisors_advisor_invite"), {
+            "email": "nouvelle@structure.test", "first_name": "Sacha", "last_name": "Nouvelle",
+            "structure": structure.pk, "designated_on": "2026-05-12", **overrides})
+
+    @pytest.mark.parametrize(("role", "message"), [
+        ("coordinator", "compte de coordination (CRIJ) : ce compte ne peut pas proposer"),
+        ("youth", "compte d&#x27;un ou d&#x27;une jeune"),
+    ])
+    def test_an_account_that_is_not_an_advisors_is_refused(self, admin_client, network, role,
+                                                          message):
+        account = UserFactory(email="Compte@Exemple.fr", role=role)
+        response = self._invite(admin_client, network["in_force"].structure,
+                                email="compte@exemple.FR")
+        assert response.status_code == 200
+        assert message in response.content.decode()
+        assert "Invitez la personne avec" in response.content.decode()
+        assert not Advisor.objects.filter(user=account).exists()
+        assert not mail.outbox
+
+    def test_the_coordinators_own_address_is_refused(self, admin_client, network, coordinator):
+        response = self._invite(admin_client, network["in_force"].structure,
+                                email=coordinator.email)
+        assert "compte de coordination" in response.content.decode()
+        assert not Advisor.objects.filter(user=coordinator).exists()
+
+    @pytest.mark.parametrize(("typed", "message"), [
+        ("9999-12-31", "Choisissez une date entre 2000 et 2099."),
+        ("2099-12-31", "au plus tard le 12/05/2027"),
+        ("2027-05-13", "au plus tard le 12/05/2027"),
+    ])
+    def test_a_designation_too_far_ahead_is_refused(self, admin_client, network, typed, message):
+        response = self._invite(admin_client, network["in_force"].structure,
+                                designated_on=typed)
+        assert response.status_code == 200
+        [error] = response.context["form"].errors["designated_on"]
+        assert message in error
+        assert not Advisor.objects.filter(user__email="nouvelle@structure.test").exists()
+        assert not mail.outbox
+
+    def test_a_designation_a_year_ahead_is_accepted(self, admin_client, network,
+                                                   django_capture_on_commit_callbacks):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = self._invite(admin_client, network["in_force"].structure,
+                                    designated_on="2027-05-12")
+        assert response.status_code == 302
+        assert Advisor.objects.get(user__email="nouvelle@structure.test").designated_on == (
+            date(2027, 5, 12))
+
+    def test_the_change_form_refuses_a_date_too_far_ahead(self, admin_client, network):
+        advisor = Advisor.objects.get(user__last_name="Formée")
+        url = reverse("admin:advisors_advisor_change", args=[advisor.pk])
+        response = admin_client.post(url, {"structure": advisor.structure.pk,
+                                           "designated_on": "2030-01-01"})
+        assert response.status_code == 200
+        assert "au plus tard le 12/05/2027" in response.content.decode()
+        advisor.refresh_from_db()
+        assert advisor.designated_on == date(2024, 3, 1)

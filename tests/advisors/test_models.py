@@ -1,15 +1,18 @@
 """What the database itself refuses for a structure (tester t9b F10): a map point outside the
 region's box, whatever path writes it (admin, shell, a bulk update)."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
+import time_machine
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 
+from accounts.models import Role
 from advisors.models import Structure
 from advisors.validators import REGION_LATITUDE, REGION_LONGITUDE
-from tests.factories import StructureFactory
+from tests.factories import AdvisorFactory, AdvisorUserFactory, StructureFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -49,3 +52,27 @@ def test_model_validation_names_the_field_and_the_rule():
     assert errors["postal_code"] == [
         "Le code postal 87000 ne dessert aucune commune du département choisi (33) mais : "
         "Haute-Vienne (87). Corrigez le code postal ou le département."]
+
+
+@time_machine.travel("2026-12-01 10:00 +01:00", tick=False)
+@pytest.mark.parametrize("role", [Role.COORDINATOR, Role.YOUTH])
+def test_only_an_advisor_account_is_designated(role):
+    """Tester t9b F14: the model's validation (admin forms, any ``full_clean``)."""
+    advisor = AdvisorFactory.build(user=UserFactory(role=role), structure=StructureFactory())
+    with pytest.raises(ValidationError) as raised:
+        advisor.full_clean()
+    assert "Invitez la personne avec" in raised.value.message_dict[NON_FIELD_ERRORS][0]
+
+
+@time_machine.travel("2026-12-01 10:00 +01:00", tick=False)
+@pytest.mark.parametrize(("designated_on", "valid"), [
+    (date(2027, 12, 1), True), (date(2027, 12, 2), False), (date(2099, 1, 1), False),
+])
+def test_a_designation_is_dated_at_most_a_year_ahead(designated_on, valid):
+    advisor = AdvisorFactory.build(structure=StructureFactory(), designated_on=designated_on,
+                                   user=AdvisorUserFactory())
+    if valid:
+        advisor.full_clean()
+        return
+    with pytest.raises(ValidationError, match="au plus tard le 01/12/2027"):
+        advisor.full_clean()
