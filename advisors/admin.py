@@ -188,7 +188,7 @@ class StructureAdmin(SimpleHistoryAdmin):
     @admin.display(description=_("convention aujourd'hui"))
     def convention_state(self, obj: Structure) -> str:
         status = structure_convention_status(obj, timezone.localdate())
-        return str(status.state.label) if status else str(_("Aucune convention"))
+        return status.label if status else str(_("Aucune convention"))
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -275,6 +275,20 @@ class ConventionAdmin(SimpleHistoryAdmin):
                          "state_url": reverse("admin:advisors_convention_state")}
         return super().changelist_view(request, extra_context)
 
+    def save_model(self, request, obj, form, change):
+        # The form already ran the same rules (Convention.clean); the service runs them again
+        # under the structure's lock, for a coordinator who saved another one meanwhile.
+        services.convention_save(convention=obj, today=timezone.localdate(), by=request.user)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except services.NetworkError as exc:
+            # Raised by save_model after the form was valid (a concurrent save): nothing was
+            # written (the admin's transaction rolled back); say why and show the form again.
+            self.message_user(request, exc.message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
     def _status(self, obj: Convention) -> ConventionStatus:
         # Computed once per row and request: the three columns share it.
         cached: ConventionStatus | None = obj.__dict__.get("_status_today")
@@ -285,7 +299,7 @@ class ConventionAdmin(SimpleHistoryAdmin):
 
     @admin.display(description=_("état aujourd'hui"))
     def state(self, obj: Convention) -> str:
-        return str(self._status(obj).state.label) if obj.pk else ""
+        return self._status(obj).label if obj.pk else ""
 
     @admin.display(description=_("dernier jour en vigueur"))
     def end_date(self, obj: Convention) -> str:

@@ -16,7 +16,7 @@ into a server error (tester t9b F9).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Final
@@ -26,6 +26,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from vocabulary.dates import is_plausible_day
 
 if TYPE_CHECKING:
     from .models import Convention
@@ -53,6 +55,21 @@ class ConventionStatus:
     end_date: date | None
     """Last day in force, when an end is known or scheduled."""
     reason: str
+    services_start: date | None = None
+    """The day services start, when fixed (read by ``label``)."""
+
+    @property
+    def label(self) -> str:
+        """The state as shown beside one convention: the state's name, except for a signed
+        convention whose services have not started yet, which says from when they do
+        (« Signée, services à partir du 04/01/2027 ») or that the day is not fixed (tester
+        t9b F13). Lists that count or filter states use ``state.label``."""
+        if self.state == ConventionState.SIGNED_NOT_STARTED:
+            if self.services_start is None:
+                return gettext("Signée, début des services non fixé")
+            return gettext("Signée, services à partir du %(start)s") % {
+                "start": fmt(self.services_start)}
+        return str(self.state.label)
 
 
 class _Setting:
@@ -220,8 +237,9 @@ def convention_status(
         if signed_on is None:
             reason = gettext("Convention pas encore signée")
         else:
+            # Facts dated after ``on`` are unknown on ``on``: the convention was not signed yet.
             reason = gettext(
-                "Convention signée le %(signed)s, donc pas encore en vigueur le %(on)s"
+                "Pas encore signée le %(on)s (signature le %(signed)s)"
             ) % {
                 "signed": fmt(signed_on), "on": fmt(on)
             }
@@ -281,7 +299,103 @@ def convention_status(
         period_end=period_end,
         end_date=end.last_day if end else None,
         reason=reason,
+        services_start=services_start,
     )
+
+
+# --- One convention in force per structure (tester t9b F13) ------------------------------------
+
+
+def convention_last_day_by_facts(convention: Convention) -> date | None:
+    """The last day ``convention`` can be in force given every fact recorded on it, whatever
+    the day asked: the end of the partner's notice (``termination_last_day``) or the deadline
+    of a formal notice left unanswered or answered late (``formal_notice_last_day``), the
+    earlier of the two; ``None`` while neither applies (renewed every 1 January without end).
+
+    The general end of the programme is left out: it ends every convention on the same day, so
+    it never separates two of them. The same rule, in SQL, is the PostgreSQL function
+    ``advisors_convention_last_day`` behind the exclusion constraint
+    ``convention_one_in_force_per_structure`` (migration 0007); keep the two together.
+    """
+    end = _earliest_end(convention, date.max, None)
+    if end is None:
+        return None
+    signed_on = convention.signed_on
+    return max(end.last_day, signed_on) if signed_on else end.last_day
+
+
+def convention_span(convention: Convention) -> tuple[date, date | None] | None:
+    """``(first day, last day or None when open-ended)`` during which a signed convention may be
+    in force (from its signature, SPEC §2 and article 5); ``None`` for one not signed."""
+    if convention.signed_on is None:
+        return None
+    return convention.signed_on, convention_last_day_by_facts(convention)
+
+
+def convention_overlapping(convention: Convention,
+                           others: Iterable[Convention]) -> Convention | None:
+    """The first of ``others`` (other conventions of the same structure) whose span
+    (``convention_span``) shares a day with the span of ``convention``, or ``None``. A
+    structure holds one convention at a time (SPEC §2: « a convention binds a structure »;
+    a new one may follow once the previous one has ended)."""
+    span = convention_span(convention)
+    if span is None:
+        return None
+    start, last = span
+    for other in others:
+        other_span = convention_span(other)
+        if other_span is None or (other.pk is not None and other.pk == convention.pk):
+            continue
+        other_start, other_last = other_span
+        if (other_last is None or start <= other_last) and (last is None or other_start <= last):
+            return other
+    return None
+
+
+def convention_overlap_message(other: Convention) -> str:
+    """The French sentence naming ``other``, the convention a new span would overlap."""
+    last = convention_last_day_by_facts(other)
+    signed = fmt(other.signed_on) if other.signed_on else "–"
+    if last is None:
+        return gettext(
+            "La structure a déjà une convention signée le %(signed)s, toujours en vigueur (sans "
+            "fin enregistrée) : une structure n'a qu'une convention à la fois. Enregistrez "
+            "d'abord la fin de celle-ci (courrier de résiliation ou mise en demeure), ou "
+            "modifiez-la au lieu d'en créer une nouvelle."
+        ) % {"signed": signed}
+    return gettext(
+        "La structure a déjà une convention signée le %(signed)s, en vigueur jusqu'au "
+        "%(end)s : une structure n'a qu'une convention à la fois. La nouvelle convention doit "
+        "être signée après le %(end)s."
+    ) % {"signed": signed, "end": fmt(last)}
+
+
+def convention_date_errors(convention: Convention, *, today: date) -> dict[str, str]:
+    """The date rules of one convention, by field name, in French (empty: none broken):
+    the signature is not in the future (``today``, a Paris date: a convention is recorded once
+    signed, its signature date left empty until then), and the services start on or after the
+    signature (article 6: the structure starts the services from a date of the convention,
+    which binds it only once signed). A date outside the plausible range is left to its own
+    message (``vocabulary.dates``), so a year 9999 gets one error, not two.
+    Source: SPEC §2, seeds articles 5 and 6; tester t9b F13.
+    """
+    errors: dict[str, str] = {}
+    signed_on, start = convention.signed_on, convention.services_start_on
+    if signed_on is not None and not is_plausible_day(signed_on):
+        signed_on = None
+    if start is not None and not is_plausible_day(start):
+        start = None
+    if signed_on is not None and signed_on > today:
+        errors["signed_on"] = gettext(
+            "La date de signature (%(signed)s) est dans le futur : enregistrez la convention "
+            "une fois signée, ou laissez la date de signature vide d'ici là."
+        ) % {"signed": fmt(signed_on)}
+    if signed_on is not None and start is not None and start < signed_on:
+        errors["services_start_on"] = gettext(
+            "Les services ne peuvent pas commencer (%(start)s) avant la signature de la "
+            "convention (%(signed)s) : indiquez le jour de la signature ou un jour suivant."
+        ) % {"start": fmt(start), "signed": fmt(signed_on)}
+    return errors
 
 
 # --- The daily watch (issue 14): what changed on a day, and what is coming ---------------------

@@ -14,10 +14,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from vocabulary.dates import validate_plausible_day
+from vocabulary.dates import is_plausible_day, validate_plausible_day
 from vocabulary.phones import FrenchPhoneNumberField as PhoneNumberField
 
-from .conventions import ConventionEventKind
+from .conventions import (
+    ConventionEventKind,
+    convention_date_errors,
+    convention_overlap_message,
+    convention_overlapping,
+)
 from .validators import (
     DEPARTEMENT_CHOICES,
     NOUVELLE_AQUITAINE_DEPARTEMENTS,
@@ -207,6 +212,14 @@ class Convention(models.Model):
                     "Indiquez la date de signature avant la date de début des services.")
             ),
             models.CheckConstraint(
+                condition=Q(services_start_on__isnull=True) | Q(signed_on__isnull=True)
+                | Q(services_start_on__gte=models.F("signed_on")),
+                name="convention_services_start_after_signature",
+                violation_error_message=_(
+                    "Les services ne peuvent pas commencer avant la signature de la convention : "
+                    "indiquez le jour de la signature ou un jour suivant.")
+            ),
+            models.CheckConstraint(
                 condition=Q(formal_notice_answered_on__isnull=True)
                 | Q(formal_notice_received_on__isnull=False),
                 name="convention_answer_needs_formal_notice",
@@ -227,6 +240,25 @@ class Convention(models.Model):
     def __str__(self) -> str:
         signed = f"{self.signed_on:%d/%m/%Y}" if self.signed_on else "non signée"
         return f"Convention {self.structure.public_name} ({signed})"
+
+    def clean(self) -> None:
+        """The date rules (``conventions.convention_date_errors``, today's Paris date) and one
+        convention at a time per structure (``conventions.convention_overlapping``): the
+        check every database runs before the PostgreSQL exclusion constraint
+        ``convention_one_in_force_per_structure`` has the last word. Raises
+        ``ValidationError`` by field, in French (tester t9b F13)."""
+        super().clean()
+        errors = convention_date_errors(self, today=timezone.localdate())
+        if errors:
+            raise ValidationError(errors)
+        if (self.structure_id is not None and self.signed_on is not None
+                and is_plausible_day(self.signed_on)):
+            others = (Convention.objects.filter(structure_id=self.structure_id,
+                                                signed_on__isnull=False)
+                      .exclude(pk=self.pk).order_by("-signed_on", "pk"))
+            other = convention_overlapping(self, others)
+            if other is not None:
+                raise ValidationError({"signed_on": convention_overlap_message(other)})
 
 
 class ConventionEvent(models.Model):

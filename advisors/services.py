@@ -11,7 +11,15 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from somobilite.history import history_stamp
 
-from .conventions import convention_status, convention_watch, fmt, termination_last_day
+from .conventions import (
+    convention_date_errors,
+    convention_overlap_message,
+    convention_overlapping,
+    convention_status,
+    convention_watch,
+    fmt,
+    termination_last_day,
+)
 from .models import (
     Advisor,
     Convention,
@@ -93,6 +101,57 @@ def structure_change_status(
     return change
 
 
+#: The PostgreSQL exclusion constraint of migration 0007 (one convention at a time).
+ONE_CONVENTION_CONSTRAINT = "convention_one_in_force_per_structure"
+
+
+def _refuse_overlap(convention: Convention) -> None:
+    """Raise ``NetworkError`` naming the structure's other convention whose span overlaps the
+    one ``convention`` would have with its current (unsaved) facts. The caller holds the
+    structure's row lock, so two writers for one structure take turns."""
+    others = (Convention.objects.filter(structure_id=convention.structure_id,
+                                        signed_on__isnull=False)
+              .exclude(pk=convention.pk).order_by("-signed_on", "pk"))
+    other = convention_overlapping(convention, others)
+    if other is not None:
+        raise NetworkError(convention_overlap_message(other))
+
+
+def _save_one_at_a_time(convention: Convention, *, update_fields: list[str] | None = None
+                        ) -> None:
+    """Save, turning the PostgreSQL exclusion constraint's refusal (a concurrent write that
+    passed ``_refuse_overlap``) into the same French ``NetworkError``."""
+    try:
+        with transaction.atomic():
+            convention.save(update_fields=update_fields)
+    except IntegrityError as error:
+        if ONE_CONVENTION_CONSTRAINT not in str(error):
+            raise
+        raise NetworkError(_(
+            "Une autre convention de cette structure vient d'être enregistrée pour la même "
+            "période : une structure n'a qu'une convention à la fois. Rechargez la page pour "
+            "la voir.")) from error
+
+
+def convention_save(*, convention: Convention, today: date, by: User | None) -> Convention:
+    """Save a convention typed by a coordinator (new or changed), under the rules of its dates
+    (``conventions.convention_date_errors``, ``today`` a Paris date) and of one convention at
+    a time per structure (``conventions.convention_overlapping``; on PostgreSQL also the
+    exclusion constraint ``convention_one_in_force_per_structure``). The structure's row is
+    locked, so two coordinators cannot both add one. Raises ``NetworkError`` (French, naming
+    the other convention) and saves nothing then. Source: SPEC §2, tester t9b F13."""
+    with transaction.atomic():
+        Structure.objects.select_for_update().get(pk=convention.structure_id)
+        errors = convention_date_errors(convention, today=today)
+        if errors:
+            raise NetworkError(" ".join(errors.values()))
+        _refuse_overlap(convention)
+        _audit(convention, by=by,
+               reason="Convention ajoutée" if convention.pk is None else "Convention modifiée")
+        _save_one_at_a_time(convention)
+    return convention
+
+
 def _lock_signed_convention(convention: Convention, received_on: date, what: str) -> Convention:
     convention = Convention.objects.select_for_update().get(pk=convention.pk)
     if convention.signed_on is None:
@@ -170,8 +229,12 @@ def convention_record_formal_notice_answer(
     *, convention: Convention, answered_on: date, by: User | None
 ) -> Convention:
     """Record the structure's answer. A late answer is recorded too; it does not save the
-    convention (the state says so)."""
+    convention (the state says so). An answer in time lifts the automatic end, so it is
+    refused (``NetworkError`` naming it) when the structure signed another convention for the
+    days the first one would now run (one at a time, tester t9b F13)."""
     with transaction.atomic():
+        # The structure first (as ``convention_save``): the answer may lengthen the span.
+        Structure.objects.select_for_update().get(pk=convention.structure_id)
         convention = Convention.objects.select_for_update().get(pk=convention.pk)
         received_on = convention.formal_notice_received_on
         if received_on is None:
@@ -188,8 +251,12 @@ def convention_record_formal_notice_answer(
                 % {"answered": fmt(answered_on), "received": fmt(received_on)}
             )
         convention.formal_notice_answered_on = answered_on
+        # An answer in time lifts the automatic end: the convention runs on, which must not
+        # overlap a convention the structure signed since.
+        _refuse_overlap(convention)
         _audit(convention, by=by, reason=f"Réponse à la mise en demeure le {fmt(answered_on)}")
-        convention.save(update_fields=["formal_notice_answered_on", "updated_at"])
+        _save_one_at_a_time(convention,
+                            update_fields=["formal_notice_answered_on", "updated_at"])
     return convention
 
 

@@ -428,7 +428,7 @@ def network_watch(*, today: dt.date, weeks: int, now: dt.datetime) -> NetworkWat
         if status is not None and status.state in watched_states:
             conventions.append(ConventionUnderWatch(
                 structure.public_name, structure.departement, status.state,
-                str(status.state.label), status.end_date, status.reason))
+                status.label, status.end_date, status.reason))
 
     slots_per_hour = 60 / settings.INTERVIEW_DURATION_MINUTES
     coverage = []

@@ -8,6 +8,7 @@ from django.contrib.admin import helpers
 from django.core import mail
 from django.urls import reverse
 
+from advisors import services
 from advisors.models import Advisor, Convention, Structure, StructureStatus
 from tests.factories import (
     AdvisorFactory,
@@ -460,6 +461,99 @@ class TestStructureAddressAndMapPoint:
         assert response.status_code == 200
         structure.refresh_from_db()
         assert structure.latitude is None and structure.postal_code == "19000"
+
+
+def _convention_form(structure, **overrides):
+    return {"structure": structure.pk, "signed_on": "", "services_start_on": "",
+            "crij_signatory_name": "A", "crij_signatory_title": "B",
+            "partner_signatory_name": "C", "partner_signatory_title": "D", "notes": "",
+            **overrides}
+
+
+class TestConventionDates:
+    """Tester t9b F13: admin → Conventions → Ajouter keeps to the convention's date rules and
+    to one convention at a time per structure (today is 12/05/2026)."""
+
+    def _add(self, admin_client, structure, **dates):
+        return admin_client.post(reverse("admin:advisors_convention_add"),
+                                 _convention_form(structure, **dates))
+
+    def test_a_first_convention_is_added(self, admin_client):
+        structure = StructureFactory()
+        response = self._add(admin_client, structure, signed_on="2026-05-12",
+                             services_start_on="2026-06-01")
+        assert response.status_code == 302
+        convention = Convention.objects.get(structure=structure)
+        assert convention.history.first().history_change_reason == "Convention ajoutée"
+
+    def test_services_before_the_signature_are_refused(self, admin_client):
+        structure = StructureFactory()
+        response = self._add(admin_client, structure, signed_on="2026-05-01",
+                             services_start_on="2026-01-01")
+        assert response.status_code == 200
+        assert response.context["adminform"].form.errors["services_start_on"] == [
+            "Les services ne peuvent pas commencer (01/01/2026) avant la signature de la "
+            "convention (01/05/2026) : indiquez le jour de la signature ou un jour suivant."]
+        assert not Convention.objects.exists()
+
+    @pytest.mark.parametrize("signed_on", ["2026-05-13", "2027-01-01", "2099-12-31"])
+    def test_a_signature_in_the_future_is_refused(self, admin_client, signed_on):
+        response = self._add(admin_client, StructureFactory(), signed_on=signed_on)
+        assert response.status_code == 200
+        [error] = response.context["adminform"].form.errors["signed_on"]
+        assert "est dans le futur" in error
+        assert not Convention.objects.exists()
+
+    def test_a_second_convention_in_force_is_refused_naming_the_first(self, admin_client,
+                                                                      network):
+        structure = network["in_force"].structure
+        response = self._add(admin_client, structure, signed_on="2026-05-01")
+        assert response.status_code == 200
+        [error] = response.context["adminform"].form.errors["signed_on"]
+        assert "déjà une convention signée le 01/03/2024, toujours en vigueur" in error
+        assert structure.conventions.count() == 1
+
+    def test_after_the_notice_a_new_convention_may_follow(self, admin_client):
+        ended = ConventionFactory(termination_letter_received_on=date(2026, 1, 10))
+        structure = ended.structure  # last day in force: 10/03/2026
+        refused = self._add(admin_client, structure, signed_on="2026-03-10")
+        assert "en vigueur jusqu&#x27;au 10/03/2026" in refused.content.decode()
+        response = self._add(admin_client, structure, signed_on="2026-03-11",
+                             services_start_on="2026-06-15")
+        assert response.status_code == 302
+        assert structure.conventions.count() == 2
+
+    def test_a_change_keeps_what_was_saved_when_refused(self, admin_client, network):
+        convention = network["in_force"]
+        url = reverse("admin:advisors_convention_change", args=[convention.pk])
+        response = admin_client.post(url, _convention_form(
+            convention.structure, signed_on="2024-03-01", services_start_on="2024-02-01"))
+        assert response.status_code == 200
+        convention.refresh_from_db()
+        assert convention.services_start_on == date(2024, 3, 21)
+
+    def test_a_concurrent_save_is_a_message_not_a_500(self, admin_client, monkeypatch):
+        structure = StructureFactory()
+
+        def refuse(**kwargs):
+            raise services.NetworkError("Une autre convention vient d'être enregistrée.")
+
+        monkeypatch.setattr(services, "convention_save", refuse)
+        response = self._add(admin_client, structure, signed_on="2026-05-12")
+        assert response.status_code == 302
+        assert response.url == reverse("admin:advisors_convention_add")
+        assert not Convention.objects.exists()
+        page = admin_client.get(response.url)
+        assert "Une autre convention vient d" in page.content.decode()
+
+    def test_a_signed_convention_not_started_says_from_when(self, admin_client):
+        ConventionFactory(structure__public_name="Info Jeunes Agen",
+                          signed_on=date(2026, 5, 4), services_start_on=date(2026, 6, 1))
+        for url in (changelist("convention"), reverse("admin:advisors_convention_state"),
+                    changelist("structure")):
+            page = admin_client.get(url).content.decode()
+            assert "Signée, services à partir du 01/06/2026" in page, url
+            assert ">Non signée</td>" not in page, url
 
 
 class TestInviteOnlyAdvisorAccounts:

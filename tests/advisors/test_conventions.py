@@ -10,7 +10,12 @@ from django.test import override_settings
 
 from advisors.conventions import (
     ConventionState,
+    convention_date_errors,
+    convention_last_day_by_facts,
+    convention_overlap_message,
+    convention_overlapping,
     convention_services_open,
+    convention_span,
     convention_status,
     convention_watch,
 )
@@ -320,3 +325,118 @@ class TestCalendarEdges:
         convention = make(signed_on=date(1, 1, 1), services_start_on=date(1, 1, 1),
                           termination_letter_received_on=date(1, 1, 1))
         assert convention_watch(convention, today=today, programme_end=None) is not None
+
+
+class TestLabelsAroundTheSignature:
+    """Tester t9b F13: a convention is labelled for what it is on the day asked."""
+
+    def test_signed_not_started_says_from_when(self):
+        result = status(make(), date(2024, 3, 5))
+        assert result.label == "Signée, services à partir du 21/03/2024"
+
+    def test_signed_without_a_services_day_says_it_is_not_fixed(self):
+        assert status(make(services_start_on=None), date(2024, 6, 1)).label == (
+            "Signée, début des services non fixé")
+
+    @pytest.mark.parametrize(("on", "label"), [
+        (date(2024, 3, 21), "En vigueur"),
+        (date(2024, 2, 29), "Non signée"),
+    ])
+    def test_other_states_keep_their_name(self, on, label):
+        assert status(make(), on).label == label
+
+    def test_before_the_signature_it_was_not_signed_yet_and_says_when_it_is(self):
+        result = status(make(), date(2024, 2, 29))
+        assert result.reason == "Pas encore signée le 29/02/2024 (signature le 01/03/2024)"
+
+
+class TestDateRules:
+    """Tester t9b F13: SPEC §2, articles 5 and 6."""
+
+    TODAY = date(2026, 12, 1)
+
+    def test_consistent_dates_pass(self):
+        assert convention_date_errors(make(), today=self.TODAY) == {}
+        assert convention_date_errors(
+            make(signed_on=self.TODAY, services_start_on=self.TODAY), today=self.TODAY) == {}
+        assert convention_date_errors(make(signed_on=None, services_start_on=None),
+                                      today=self.TODAY) == {}
+
+    @pytest.mark.parametrize("signed_on", [date(2026, 12, 2), date(2027, 6, 1),
+                                           date(2099, 12, 31)])
+    def test_a_signature_in_the_future_is_refused(self, signed_on):
+        errors = convention_date_errors(make(signed_on=signed_on, services_start_on=None),
+                                        today=self.TODAY)
+        assert list(errors) == ["signed_on"]
+        assert "dans le futur" in errors["signed_on"]
+
+    @pytest.mark.parametrize(("signed_on", "start"), [
+        (date(2026, 12, 1), date(2026, 1, 1)),
+        (date(2026, 12, 1), date(2026, 11, 30)),
+        (date(2024, 3, 1), date(2000, 1, 1)),
+    ])
+    def test_services_before_the_signature_are_refused(self, signed_on, start):
+        errors = convention_date_errors(make(signed_on=signed_on, services_start_on=start),
+                                        today=self.TODAY)
+        assert list(errors) == ["services_start_on"]
+        assert f"({start:%d/%m/%Y}) avant la signature" in errors["services_start_on"]
+
+    def test_an_implausible_year_is_left_to_its_own_message(self):
+        errors = convention_date_errors(make(signed_on=date(9999, 1, 1)), today=self.TODAY)
+        assert errors == {}
+
+
+class TestOneConventionAtATime:
+    """Tester t9b F13: the span of each convention, from its signature to the last day its
+    recorded facts allow, and whether two of one structure share a day."""
+
+    def test_without_an_end_the_span_is_open(self):
+        assert convention_span(make()) == (date(2024, 3, 1), None)
+        assert convention_span(make(signed_on=None, services_start_on=None)) is None
+
+    @pytest.mark.parametrize(("facts", "last_day"), [
+        ({"termination_letter_received_on": date(2025, 10, 31)}, date(2025, 12, 31)),
+        ({"termination_letter_received_on": date(2025, 12, 31)}, date(2026, 2, 28)),
+        ({"termination_letter_received_on": date(2025, 10, 31),
+          "termination_requested_end_on": date(2026, 6, 30)}, date(2026, 6, 30)),
+        ({"formal_notice_received_on": date(2025, 5, 2)}, date(2025, 6, 1)),
+        ({"formal_notice_received_on": date(2025, 5, 2),
+          "formal_notice_answered_on": date(2025, 6, 15)}, date(2025, 6, 1)),
+        ({"formal_notice_received_on": date(2025, 5, 2),
+          "formal_notice_answered_on": date(2025, 5, 20)}, None),
+        ({"termination_letter_received_on": date(2025, 10, 31),
+          "formal_notice_received_on": date(2025, 9, 1)}, date(2025, 10, 1)),
+    ])
+    def test_the_last_day_follows_the_recorded_facts(self, facts, last_day):
+        assert convention_last_day_by_facts(make(**facts)) == last_day
+
+    @pytest.mark.parametrize(("other", "overlaps"), [
+        (make(signed_on=date(2025, 1, 10), services_start_on=None), True),
+        (make(signed_on=date(2020, 1, 10), services_start_on=None), True),
+        (make(signed_on=date(2020, 1, 10), services_start_on=None,
+              termination_letter_received_on=date(2023, 12, 1)), False),
+        (make(signed_on=date(2020, 1, 10), services_start_on=None,
+              termination_letter_received_on=date(2024, 1, 1)), True),
+        (make(signed_on=date(2020, 1, 10), services_start_on=None,
+              termination_letter_received_on=date(2023, 12, 31)), False),
+        (make(signed_on=None, services_start_on=None), False),
+    ])
+    def test_spans_that_share_a_day_overlap(self, other, overlaps):
+        convention = make()
+        convention.pk, other.pk = 1, 2
+        assert (convention_overlapping(convention, [other]) is other) is overlaps
+        assert (convention_overlapping(other, [convention]) is convention) is overlaps
+
+    def test_a_convention_does_not_overlap_itself(self):
+        convention = make()
+        convention.pk = 1
+        assert convention_overlapping(convention, [convention]) is None
+
+    def test_the_message_names_the_other_convention(self):
+        open_ended = make()
+        assert "signée le 01/03/2024, toujours en vigueur" in convention_overlap_message(
+            open_ended)
+        ended = make(termination_letter_received_on=date(2025, 10, 31))
+        message = convention_overlap_message(ended)
+        assert "signée le 01/03/2024, en vigueur jusqu'au 31/12/2025" in message
+        assert "signée après le 31/12/2025" in message

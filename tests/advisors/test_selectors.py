@@ -41,7 +41,8 @@ class TestCurrentConvention:
     def test_latest_signed_on_the_day_wins(self):
         structure = StructureFactory()
         old = ConventionFactory(structure=structure, signed_on=date(2022, 1, 10),
-                                services_start_on=date(2022, 2, 1))
+                                services_start_on=date(2022, 2, 1),
+                                termination_letter_received_on=date(2024, 8, 1))
         new = ConventionFactory(structure=structure, signed_on=date(2025, 1, 10),
                                 services_start_on=date(2025, 2, 1))
         assert convention_current_for_structure(structure, date(2024, 6, 1)) == old

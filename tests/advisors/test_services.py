@@ -1,15 +1,19 @@
 from datetime import date
 
 import pytest
+from django.db import IntegrityError, transaction
 
+from advisors import services
 from advisors.conventions import ConventionState, convention_status
-from advisors.models import Structure, StructureStatus
+from advisors.models import Convention, Structure, StructureStatus
 from advisors.services import (
+    ONE_CONVENTION_CONSTRAINT,
     NetworkError,
     advisor_withdraw,
     convention_record_formal_notice,
     convention_record_formal_notice_answer,
     convention_record_termination_letter,
+    convention_save,
     structure_change_status,
     structure_register,
 )
@@ -211,3 +215,129 @@ def test_structure_register_starts_as_candidate(coordinator):
     change = structure.status_changes.get()
     assert (change.status, change.changed_on, change.recorded_by) == (
         StructureStatus.CANDIDATE, date(2024, 1, 3), coordinator)
+
+
+class TestConventionSave:
+    """Tester t9b F13: every convention a coordinator saves keeps to its date rules and to one
+    convention at a time per structure; a refusal names the other one and writes nothing."""
+
+    TODAY = date(2026, 12, 1)
+
+    def _new(self, structure, **dates):
+        return Convention(structure=structure, crij_signatory_name="A", crij_signatory_title="B",
+                          partner_signatory_name="C", partner_signatory_title="D", **dates)
+
+    def test_a_first_convention_is_saved_with_its_history(self, coordinator):
+        structure = StructureFactory()
+        convention = convention_save(
+            convention=self._new(structure, signed_on=date(2026, 11, 2),
+                                 services_start_on=date(2026, 12, 14)),
+            today=self.TODAY, by=coordinator)
+        assert convention.pk
+        assert convention.history.first().history_user == coordinator
+
+    @pytest.mark.parametrize(("dates", "message"), [
+        ({"signed_on": date(2026, 12, 1), "services_start_on": date(2026, 1, 1)},
+         "avant la signature"),
+        ({"signed_on": date(2026, 12, 2), "services_start_on": None}, "dans le futur"),
+    ])
+    def test_dates_out_of_order_are_refused(self, coordinator, dates, message):
+        with pytest.raises(NetworkError, match=message):
+            convention_save(convention=self._new(StructureFactory(), **dates),
+                            today=self.TODAY, by=coordinator)
+        assert not Convention.objects.exists()
+
+    def test_a_second_convention_in_force_is_refused_naming_the_first(self, coordinator):
+        first = ConventionFactory()
+        with pytest.raises(NetworkError, match="signée le 01/03/2024, toujours en vigueur"):
+            convention_save(convention=self._new(first.structure, signed_on=date(2026, 12, 1)),
+                            today=self.TODAY, by=coordinator)
+        assert Convention.objects.count() == 1
+
+    def test_an_older_signature_overlapping_is_refused_too(self, coordinator):
+        first = ConventionFactory(signed_on=date(2026, 6, 1), services_start_on=None)
+        with pytest.raises(NetworkError, match="01/06/2026"):
+            convention_save(convention=self._new(first.structure, signed_on=date(2025, 1, 1)),
+                            today=self.TODAY, by=coordinator)
+
+    def test_a_new_convention_after_the_end_of_the_previous_one_is_saved(self, coordinator):
+        first = ConventionFactory(termination_letter_received_on=date(2026, 2, 10))
+        with pytest.raises(NetworkError, match="signée après le 10/04/2026"):
+            convention_save(convention=self._new(first.structure, signed_on=date(2026, 4, 10)),
+                            today=self.TODAY, by=coordinator)
+        convention_save(convention=self._new(first.structure, signed_on=date(2026, 4, 11)),
+                        today=self.TODAY, by=coordinator)
+        assert Convention.objects.filter(structure=first.structure).count() == 2
+
+    def test_drafts_are_not_in_force_and_do_not_count(self, coordinator):
+        first = ConventionFactory()
+        convention_save(convention=self._new(first.structure), today=self.TODAY, by=coordinator)
+        convention_save(convention=self._new(first.structure), today=self.TODAY, by=coordinator)
+        assert Convention.objects.filter(structure=first.structure).count() == 3
+
+    def test_other_structures_do_not_count(self, coordinator):
+        ConventionFactory()
+        convention_save(convention=self._new(StructureFactory(), signed_on=date(2026, 1, 5)),
+                        today=self.TODAY, by=coordinator)
+        assert Convention.objects.count() == 2
+
+    def test_changing_the_convention_itself_is_not_an_overlap(self, coordinator):
+        convention = ConventionFactory()
+        convention.services_start_on = date(2024, 4, 1)
+        convention_save(convention=convention, today=self.TODAY, by=coordinator)
+        convention.refresh_from_db()
+        assert convention.services_start_on == date(2024, 4, 1)
+
+    def test_an_answer_in_time_that_would_overlap_the_next_convention_is_refused(
+            self, coordinator):
+        old = ConventionFactory(formal_notice_received_on=date(2025, 5, 2))
+        ConventionFactory(structure=old.structure, signed_on=date(2025, 9, 1),
+                          services_start_on=date(2025, 9, 1))
+        with pytest.raises(NetworkError, match="signée le 01/09/2025"):
+            convention_record_formal_notice_answer(convention=old, answered_on=date(2025, 5, 20),
+                                                   by=coordinator)
+        old.refresh_from_db()
+        assert old.formal_notice_answered_on is None
+        # A late answer does not lengthen the span: recorded.
+        convention_record_formal_notice_answer(convention=old, answered_on=date(2025, 6, 15),
+                                               by=coordinator)
+
+
+@pytest.mark.postgres_only
+class TestOneConventionAtATimeInTheDatabase:
+    """Tester t9b F13: on PostgreSQL the exclusion constraint has the last word, whatever path
+    writes (a shell, a concurrent save that passed the check)."""
+
+    def test_the_database_refuses_two_conventions_in_force(self):
+        first = ConventionFactory()
+        with pytest.raises(IntegrityError, match=ONE_CONVENTION_CONSTRAINT), \
+                transaction.atomic():
+            ConventionFactory(structure=first.structure, signed_on=date(2030, 1, 1),
+                              services_start_on=None)
+
+    def test_the_database_follows_the_same_spans(self):
+        first = ConventionFactory(termination_letter_received_on=date(2025, 12, 31),
+                                  termination_requested_end_on=date(2026, 3, 15))
+        with pytest.raises(IntegrityError), transaction.atomic():
+            ConventionFactory(structure=first.structure, signed_on=date(2026, 3, 15),
+                              services_start_on=None)
+        ConventionFactory(structure=first.structure, signed_on=date(2026, 3, 16),
+                          services_start_on=None)
+        notice = ConventionFactory(formal_notice_received_on=date(2025, 5, 2))
+        with pytest.raises(IntegrityError), transaction.atomic():
+            ConventionFactory(structure=notice.structure, signed_on=date(2025, 6, 1),
+                              services_start_on=None)
+        ConventionFactory(structure=notice.structure, signed_on=date(2025, 6, 2),
+                          services_start_on=None)
+        ConventionFactory(structure=notice.structure, signed_on=None, services_start_on=None)
+
+    def test_a_write_that_passed_the_check_gets_the_french_message(self, coordinator,
+                                                                   monkeypatch):
+        first = ConventionFactory()
+        monkeypatch.setattr(services, "_refuse_overlap", lambda convention: None)
+        second = Convention(structure=first.structure, signed_on=date(2026, 11, 1),
+                            crij_signatory_name="A", crij_signatory_title="B",
+                            partner_signatory_name="C", partner_signatory_title="D")
+        with pytest.raises(NetworkError, match="qu'une convention à la fois"):
+            convention_save(convention=second, today=date(2026, 12, 1), by=coordinator)
+        assert Convention.objects.count() == 1

@@ -92,7 +92,10 @@ def world():
     ConventionFactory(structure=late_services.structure, services_start_on=dt.date(2026, 4, 13))
     TrainingAttendanceFactory(user=late_services.user)
     _periods(late_services)
-    two_conventions = BookableAdvisorFactory()  # a new convention signed on 1 April
+    # A new convention signed on 1 April, the day after the first one ended (one at a time).
+    two_conventions = BookableAdvisorFactory()
+    two_conventions.structure.conventions.update(
+        termination_letter_received_on=dt.date(2026, 1, 31))
     ConventionFactory(structure=two_conventions.structure, signed_on=dt.date(2026, 4, 1),
                       services_start_on=dt.date(2026, 4, 15))
     _periods(two_conventions)
