@@ -17,6 +17,13 @@ year 9999 (and year 1 in Paris) — a server error on every admin with a ``date_
 A date outside the range, or one that does not exist, is dropped from the address with a
 French message; the rest of the filters are kept. A date typed in an admin form follows the
 same rule (``formfield_for_dbfield``), birth dates excepted (they have their own).
+
+Those two kinds are read before the list is built. Any other filter of the address that the
+database or Django cannot evaluate (``?signed_on__year__gte=0``, ``?at__iso_year=0``,
+``?at__in=0001-01-01``, ``?day__day=99999999999``: lookups and transforms without end, tester
+t9c #1) is caught when the list is built (its count runs every filter), inside a savepoint: the
+date filters are dropped with the same message, or, when no date filter was asked, every filter
+with a general one. Each redirect drops filters, so it ends.
 """
 
 from __future__ import annotations
@@ -27,9 +34,11 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.db import DatabaseError, transaction
 from django.db.models import DateField, Model
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.dateparse import parse_date, parse_datetime
@@ -86,16 +95,30 @@ class BoundedModelAdminMixin:
         refused = date_filters_refused(request, self.model,
                                        getattr(self, "date_hierarchy", None))
         if refused is not None:
-            messages.error(request, _(
-                "La date demandée n'existe pas ou sort de la période %(first)s–%(last)s : le "
-                "filtre par date a été retiré.") % {"first": FIRST_DAY.year,
-                                                     "last": LAST_DAY.year})
-            return redirect(f"{request.path}?{urlencode(refused)}" if refused
-                            else request.path)
+            return _without_filters(request, refused, _DATE_DROPPED)
         name = MODEL_NAMES.get(self.model._meta.label)
         if name is not None:
             extra_context = {"title": name, **(extra_context or {})}
-        return super().changelist_view(request, extra_context)
+        try:
+            return super().changelist_view(request, extra_context)
+        except UnreadableFilter:
+            kept = [(name, value) for name, values in request.GET.lists()
+                    if name != "e" and not _names_a_date_field(self.model, name)
+                    for value in values]
+            if len(kept) < sum(len(values) for key, values in request.GET.lists() if key != "e"):
+                return _without_filters(request, kept, _DATE_DROPPED)
+            return _without_filters(request, [], _("Un filtre de l'adresse n'est pas valable : "
+                                                   "les filtres ont été retirés."))
+
+    def get_changelist_instance(self, request):
+        """The change list, built (its count run) inside a savepoint; a filter the database or
+        Django cannot evaluate raises ``UnreadableFilter`` (see the module)."""
+        try:
+            with transaction.atomic():
+                return super().get_changelist_instance(request)
+        except (IncorrectLookupParameters, ValueError, OverflowError, ArithmeticError,
+                DatabaseError) as exc:
+            raise UnreadableFilter(str(exc)) from exc
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         """A date or date-time typed in any admin form follows the plausible-date rule
@@ -111,6 +134,44 @@ class BoundedModelAdminMixin:
     def get_formsets_with_inlines(self, request, obj=None):
         for formset_class, inline in super().get_formsets_with_inlines(request, obj):
             yield _bounded_inline_formset(formset_class, ADMIN_INLINE_NEW_ROWS), inline
+
+
+class UnreadableFilter(Exception):
+    """A change-list filter of the address that could not be evaluated (see the module)."""
+
+
+_DATE_DROPPED = gettext_lazy("La date demandée n'existe pas ou sort de la période "
+                             "%(first)s–%(last)s : le filtre par date a été retiré.")
+
+
+def _without_filters(request: HttpRequest, kept: list[tuple[str, str]], message) -> HttpResponse:
+    """Back to the change list with only ``kept`` of its parameters, ``message`` shown."""
+    text = str(message)
+    if message is _DATE_DROPPED:
+        text = text % {"first": FIRST_DAY.year, "last": LAST_DAY.year}
+    messages.error(request, text)
+    return redirect(f"{request.path}?{urlencode(kept)}" if kept else request.path)
+
+
+def _date_field_lookups(model: type[Model], name: str) -> list[str] | None:
+    """The lookups and transforms that follow a date or date-time field of ``model`` in the
+    change-list parameter ``name`` (through relations: ``advisor__designated_on__year__gte``
+    gives ``["year", "gte"]``), or ``None`` when ``name`` reads no such field."""
+    opts, parts = model._meta, name.split("__")
+    for index, part in enumerate(parts):
+        try:
+            field = opts.get_field(part)
+        except FieldDoesNotExist:
+            return None
+        if field.is_relation and field.related_model is not None:
+            opts = field.related_model._meta
+            continue
+        return parts[index + 1:] if isinstance(field, DateField) else None
+    return None
+
+
+def _names_a_date_field(model: type[Model], name: str) -> bool:
+    return _date_field_lookups(model, name) is not None
 
 
 def _hierarchy_refused(request: HttpRequest, field: str | None) -> set[str]:
@@ -139,19 +200,8 @@ _ONE_DAY_LOOKUPS = frozenset({"exact", "gt", "gte", "lt", "lte", "date"})
 def _day_field_lookup(model: type[Model], name: str) -> bool:
     """Whether the change-list parameter ``name`` compares a date or date-time field of
     ``model`` (through relations) with one value."""
-    opts, parts = model._meta, name.split("__")
-    for index, part in enumerate(parts):
-        try:
-            field = opts.get_field(part)
-        except FieldDoesNotExist:
-            return False
-        if field.is_relation and field.related_model is not None:
-            opts = field.related_model._meta
-            continue
-        lookups = parts[index + 1:]
-        return (isinstance(field, DateField)
-                and all(lookup in _ONE_DAY_LOOKUPS for lookup in lookups))
-    return False
+    lookups = _date_field_lookups(model, name)
+    return lookups is not None and all(lookup in _ONE_DAY_LOOKUPS for lookup in lookups)
 
 
 def _read_day(value: str) -> dt.date | None:
