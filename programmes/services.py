@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -85,6 +85,15 @@ def programme_sheet_save(*, sheet: ProgrammeSheet, by: User | None = None, reaso
     return sheet
 
 
+def _field_name(name: str) -> str:
+    """The French name of the sheet's field ``name`` (its verbose name, « coût pour le
+    participant (€) »), for a model validation error; the name itself for ``__all__``."""
+    try:
+        return str(ProgrammeSheet._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name
+
+
 @dataclass
 class ImportReport:
     created: list[str] = field(default_factory=list)
@@ -117,7 +126,7 @@ def programmes_import(*, sheets: list[dict[str, Any]], dry_run: bool = False) ->
             try:
                 programme_sheet_save(sheet=sheet)
             except ValidationError as error:
-                errors.extend(f"{slug}: {name}: {' '.join(messages)}"
+                errors.extend(f"{slug}: {_field_name(name)}: {' '.join(messages)}"
                               for name, messages in error.message_dict.items())
                 continue
             target.append(slug)
@@ -288,7 +297,7 @@ def proposal_accept(*, proposal: ProgrammeProposal, reviewer: User, now: datetim
         except ValidationError as error:
             raise ProposalError(
                 _("La fiche obtenue n'est pas valide : %(errors)s") % {"errors": "; ".join(
-                    f"{name} : {' '.join(messages)}"
+                    f"{_field_name(name)} : {' '.join(messages)}"
                     for name, messages in error.message_dict.items())}) from error
         proposal.sheet = sheet
         proposal.status = ProposalStatus.ACCEPTED

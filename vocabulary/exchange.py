@@ -7,6 +7,7 @@ and return None (or an empty value), so every error of a document is listed at o
 """
 
 import json
+import sys
 from collections.abc import Container
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -96,31 +97,76 @@ class ExchangeFileError(ValueError):
         self.message = message
 
 
+#: French for the messages of Python's JSON decoder (``json.JSONDecodeError.msg``, the C and
+#: the Python scanner of 3.11 to 3.13), matched on their start; line and column are added.
+_JSON_MESSAGES = (
+    ("Expecting value", "valeur attendue (texte entre guillemets, nombre, true, false, null, "
+                        "liste ou objet)"),
+    ("Expecting property name enclosed in double quotes",
+     "nom de clé entre guillemets droits attendu (pas de virgule avant « } »)"),
+    ("Expecting ':' delimiter", "« : » attendu après le nom de la clé"),
+    ("Expecting ',' delimiter", "« , » attendue entre deux éléments"),
+    ("Unterminated string", "texte sans guillemet fermant"),
+    ("Invalid control character", "caractère de contrôle dans un texte (un retour à la ligne "
+                                  "s'écrit \\n)"),
+    ("Invalid \\uXXXX escape", "séquence \\u invalide (quatre chiffres hexadécimaux attendus)"),
+    ("Invalid \\escape", "séquence d'échappement invalide après « \\ »"),
+    ("Extra data", "du contenu suit la fin du document JSON"),
+    ("Illegal trailing comma", "virgule en trop avant la fin de la liste ou de l'objet"),
+    ("Unexpected UTF-8 BOM", "marque d'ordre des octets (BOM) en trop"),
+)
+
+#: French for the reasons of Python's UTF-8 decoder (``UnicodeDecodeError.reason``).
+_UTF8_REASONS = {
+    "invalid start byte": "octet de début invalide",
+    "invalid continuation byte": "octet de suite invalide",
+    "unexpected end of data": "fin de fichier au milieu d'un caractère",
+}
+
+
+def json_error_french(message: str) -> str:
+    """The French reason for ``message``, the English ``msg`` of a ``json.JSONDecodeError``
+    (« Expecting value » → « valeur attendue … »); a message of a later Python that is not
+    known yet gives « syntaxe JSON invalide », never English."""
+    for start, french in _JSON_MESSAGES:
+        if message.startswith(start):
+            return french
+    return "syntaxe JSON invalide"
+
+
 def load_json(content: bytes) -> Any:
     """The JSON document in ``content`` (UTF-8 bytes, as read from a file or an upload).
 
-    Raises ExchangeFileError with one French sentence for everything a hostile or broken file
-    can make the decoder raise: not UTF-8 (a BOM is refused too, the format says UTF-8), bad
-    JSON (with line and column), an integer of more than 4,300 digits (ValueError), nesting
+    A leading UTF-8 byte order mark (BOM, written by some Windows editors) is dropped: it holds
+    no data, and the file is UTF-8 all the same (tester t9c #8). Raises ExchangeFileError with
+    one French sentence for everything a hostile or broken file can make the decoder raise: not
+    UTF-8 (with the byte's position), bad JSON (the decoder's reason in French, with line and
+    column: ``json_error_french``), an integer of more than 4,300 digits (ValueError), nesting
     deeper than the interpreter's recursion limit (RecursionError, tester t9b F2), or a file
-    too big for memory (MemoryError)."""
+    too big for memory (MemoryError). No English text of Python's reaches the message."""
     try:
-        text = content.decode("utf-8")
+        text = content.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise ExchangeFileError(f"le fichier n'est pas en UTF-8 ({error.reason}, "
-                                f"octet {error.start + 1})") from error
+        reason = _UTF8_REASONS.get(error.reason, "octet invalide")
+        raise ExchangeFileError(f"le fichier n'est pas en UTF-8 ({reason}, "
+                                f"octet {error.start + 1}) : enregistrez-le en UTF-8"
+                                ) from error
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
         raise ExchangeFileError(f"JSON invalide, ligne {error.lineno}, colonne {error.colno} : "
-                                f"{error.msg}") from error
+                                f"{json_error_french(error.msg)}") from error
     except RecursionError as error:
         raise ExchangeFileError("JSON trop imbriqué (listes ou objets les uns dans les "
                                 "autres) : ce n'est pas un fichier du format") from error
     except MemoryError as error:
         raise ExchangeFileError("fichier trop gros pour être lu") from error
-    except ValueError as error:  # e.g. an integer longer than sys.get_int_max_str_digits()
-        raise ExchangeFileError(f"JSON illisible : {error}") from error
+    except ValueError as error:  # an integer longer than sys.get_int_max_str_digits()
+        if "digits" in str(error):
+            raise ExchangeFileError(
+                f"JSON illisible : un nombre a plus de {sys.get_int_max_str_digits()} "
+                "chiffres") from error
+        raise ExchangeFileError("JSON illisible : valeur impossible à lire") from error
 
 
 def forbidden_characters(data: Any) -> list[tuple[str, str]]:

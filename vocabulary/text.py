@@ -6,9 +6,10 @@ Django's form fields refuse U+0000 (``ProhibitNullCharactersValidator``) and the
 request carrying it (``RefuseNulCharacterMiddleware``); a file read by a command or an upload
 is not a form, so its texts pass through here. Refused: U+0000 (PostgreSQL text cannot hold
 it: the write would fail with a database error), the other C0 control characters and DEL
-except tab, line feed and carriage return (invisible, they break the pages, e-mails and PDFs
-that show the text), and lone surrogates (JSON can write ``"\\ud800"``; they cannot be encoded
-in UTF-8, so PostgreSQL refuses them too).
+except tab, line feed and carriage return, and the C1 control characters U+0080–U+009F
+(invisible, they break the pages, e-mails and PDFs that show the text; U+0085 is a line break
+to some readers and not to others; tester t9c #8), and lone surrogates (JSON can write
+``"\\ud800"``; they cannot be encoded in UTF-8, so PostgreSQL refuses them too).
 
 - ``forbidden_character_reason(value) -> str | None``: the French reason naming the first
   forbidden character (« caractère nul interdit », « caractère de contrôle U+0007 interdit »,
@@ -19,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def forbidden_character_reason(value: str) -> str | None:

@@ -1,6 +1,7 @@
 """import_programmes / export_programmes / match on files written by hand."""
 
 import json
+import re
 from decimal import Decimal
 from io import StringIO
 
@@ -258,9 +259,21 @@ def test_tab_and_line_breaks_are_kept(tmp_path):
     pytest.param(b"[" * 100_000 + b"]" * 100_000, "JSON trop imbriqué", id="deep-list"),
     pytest.param(b'{"a":' * 100_000 + b"1" + b"}" * 100_000, "JSON trop imbriqué",
                  id="deep-object"),
-    pytest.param(b"[" + b"9" * 5000 + b"]", "JSON illisible", id="huge-integer"),
-    pytest.param("[]".encode("utf-16"), "pas en UTF-8", id="utf-16"),
-    pytest.param(b"\xef\xbb\xbf[]", "JSON invalide", id="bom"),
+    pytest.param(b"[" + b"9" * 5000 + b"]", "JSON illisible : un nombre a plus de 4300 chiffres",
+                 id="huge-integer"),
+    pytest.param("[]".encode("utf-16"), "pas en UTF-8 (octet de début invalide, octet 1)",
+                 id="utf-16"),
+    pytest.param("[\"é\"]".encode("latin-1"), "pas en UTF-8 (octet de suite invalide, octet 3)",
+                 id="latin-1"),
+    pytest.param(b"", "JSON invalide, ligne 1, colonne 1 : valeur attendue", id="empty"),
+    pytest.param(b"[1,\n2,]", "JSON invalide, ligne 2, colonne 3 : valeur attendue",
+                 id="trailing-comma"),
+    pytest.param(b'[{"a": 1,}]', "nom de clé entre guillemets droits attendu", id="object-comma"),
+    pytest.param(b'["a\x01"]', "caractère de contrôle dans un texte", id="raw-control"),
+    pytest.param(b'["a\\q"]', "séquence d'échappement invalide", id="bad-escape"),
+    pytest.param(b'["\\u12"]', "séquence \\u invalide", id="bad-u-escape"),
+    pytest.param(b"[] []", "du contenu suit la fin du document JSON", id="extra-data"),
+    pytest.param(b'["a', "texte sans guillemet fermant", id="unterminated"),
 ])
 def test_hostile_files_give_one_french_line(tmp_path, content, message):
     path = tmp_path / "f.json"
@@ -270,6 +283,43 @@ def test_hostile_files_give_one_french_line(tmp_path, content, message):
             call_command(command, str(path), stdout=StringIO(), stderr=StringIO())
         assert message in str(raised.value)
         assert "\n" not in str(raised.value)
+        assert not re.search(r"Expect|Invalid|Unexpected|Exceeds|byte|sys\.", str(raised.value))
+
+
+def test_a_utf8_bom_is_harmless(tmp_path):
+    """Some Windows editors write a byte order mark first: it holds no data (tester t9c #8)."""
+    path = tmp_path / "bom.json"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps([PVT_JAPON]).encode())
+    call_command("import_programmes", str(path), stdout=StringIO())
+    assert ProgrammeSheet.objects.get().slug == "pvt-japon"
+
+
+@pytest.mark.parametrize("character", ["\u0080", "\u0085", "\u009f"])
+def test_c1_control_characters_are_refused(tmp_path, character):
+    path = tmp_path / "c1.json"
+    path.write_text(json.dumps([{**PVT_CANADA, "title": f"a{character}b"}]), encoding="utf-8")
+    err = StringIO()
+    with pytest.raises(CommandError, match="rien n'a été écrit"):
+        call_command("import_programmes", str(path), stderr=err)
+    assert err.getvalue().splitlines() == [
+        f"pvt-canada: title: caractère de contrôle U+{ord(character):04X} interdit"]
+
+
+@pytest.mark.parametrize("where", ["budget_min_eur", "cost.participant_eur"])
+@pytest.mark.parametrize("amount", [10**20, 2**31, 9223372036854775807, 1_000_001])
+def test_amounts_have_the_formats_bound(tmp_path, where, amount):
+    sheet = ({**PVT_CANADA, "budget_min_eur": amount} if where == "budget_min_eur"
+             else {**PVT_CANADA, "cost": {"participant_eur": amount}})
+    err = StringIO()
+    with pytest.raises(CommandError, match="rien n'a été écrit"):
+        call_command("import_programmes", write(tmp_path, "big.json", [sheet]), stderr=err)
+    assert err.getvalue().splitlines() == [f"pvt-canada: {where}: 1 000 000 au plus"]
+
+
+def test_the_largest_amount_is_kept(tmp_path):
+    sheet = {**PVT_CANADA, "budget_min_eur": 1_000_000, "cost": {"participant_eur": 1_000_000}}
+    call_command("import_programmes", write(tmp_path, "ok.json", [sheet]), stdout=StringIO())
+    assert ProgrammeSheet.objects.get().cost_participant_eur == 1_000_000
 
 
 def test_match_refuses_forbidden_characters(tmp_path):
