@@ -17,12 +17,16 @@ from django.utils.translation import gettext_lazy as _
 from advisors.models import Structure
 from advisors.selectors import public_structures
 from advisors.validators import DEPARTEMENT_CHOICES, NOUVELLE_AQUITAINE_DEPARTEMENTS
+from somobilite.query_filters import QueryFilterForm
 
 from .models import Mode
 from .slots import next_free_slot_by_structure_and_mode
 
 
-class DirectoryFilterForm(forms.Form):
+class DirectoryFilterForm(QueryFilterForm):
+    """The directory's filter; other parameters of the address are ignored and told
+    (QueryFilterForm, tester t9c #7)."""
+
     departement = forms.ChoiceField(
         label=_("Département"),
         choices=[("", _("Tous les départements")), *DEPARTEMENT_CHOICES],

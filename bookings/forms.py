@@ -13,6 +13,7 @@ from advisors.validators import (
     DEPARTEMENT_CHOICES,
 )
 from matching.residence import validate_youth_postal_code
+from somobilite.query_filters import QueryFilterForm
 from territory.places import Place, PlaceError, place_find
 from vocabulary.ages import age_on
 from vocabulary.codes import Domain, Status
@@ -33,10 +34,11 @@ def capitalised(choices):
     return [(value, capfirst(label)) for value, label in choices]
 
 
-class SearchForm(forms.Form):
+class SearchForm(QueryFilterForm):
     """Where the young person lives and the interview mode. ``lieu`` cleans to a
     ``territory.places.Place`` (or None when left empty); when it names several places or
-    none, ``suggestions`` holds the places to offer."""
+    none, ``suggestions`` holds the places to offer. Other parameters of the address
+    (``?departement=33``) are ignored and told (QueryFilterForm, tester t9c #7)."""
 
     lieu = forms.CharField(
         label=_("Votre commune, code postal ou département"), required=False, max_length=80,

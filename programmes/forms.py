@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from somobilite.query_filters import QueryFilterForm
 from vocabulary.codes import (
     ANY_STATUS,
     LANGUAGE_NAMES,
@@ -14,11 +15,19 @@ from vocabulary.codes import (
     language_name,
 )
 
+#: Shorter labels for the catalogue's domain select, whose text cannot wrap: at 390 px a
+#: full-width select shows about 32 characters (tester t9c #12). The codes are unchanged.
+SHORT_DOMAIN_LABELS = {Domain.TRAINING: _("formation pro. ou apprentissage")}
 
-class CatalogueFilterForm(forms.Form):
+
+class CatalogueFilterForm(QueryFilterForm):
+    """The catalogue's filters; the parameters it ignores are told (QueryFilterForm)."""
+
     q = forms.CharField(label=_("Rechercher"), required=False, max_length=100)
     domain = forms.ChoiceField(label=_("Domaine"), required=False,
-                               choices=[("", _("Tous les domaines")), *Domain.choices])
+                               choices=[("", _("Tous les domaines")),
+                                        *((code, SHORT_DOMAIN_LABELS.get(code, label))
+                                          for code, label in Domain.choices)])
     zone = forms.ChoiceField(label=_("Zone"), required=False,
                              choices=[("", _("Toutes les zones")), *Zone.choices])
     country = forms.ChoiceField(label=_("Pays"), required=False,
@@ -37,16 +46,6 @@ class CatalogueFilterForm(forms.Form):
 
     #: Query parameters of the catalogue that are not filters (the page of results).
     OTHER_PARAMETERS = frozenset({"page"})
-
-    def ignored_parameters(self, *, most: int = 5) -> list[str]:
-        """Names of the query parameters that are no filter of the catalogue (a misspelt
-        ``domaine=``), ignored like an invalid value and told to the visitor the same way:
-        at most ``most`` of them, each cut to 40 characters."""
-        if not self.is_bound:
-            return []
-        unknown = [name for name in self.data
-                   if name not in self.fields and name not in self.OTHER_PARAMETERS]
-        return [name if len(name) <= 40 else name[:39] + "…" for name in unknown[:most]]
 
 
 # --- Advisors' proposals -------------------------------------------------------------------

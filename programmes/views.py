@@ -28,8 +28,6 @@ def catalogue(request):
     query.pop("page", None)
     return render(request, "programmes/catalogue.html", {
         "form": form, "page": page, "query_string": query.urlencode(),
-        "ignored_parameters": form.ignored_parameters(),
-        "filter_labels": [str(field.label) for field in form],
         "sheet_suffix": f"?{urlencode({SEARCH_PARAM: query.urlencode()})}"
         if query.urlencode() else "",
     })

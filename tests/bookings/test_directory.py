@@ -137,3 +137,20 @@ def test_structure_detail_hidden_when_not_active(client, structures, index):
 def test_structure_detail_unknown(client):
     url = reverse("directory:structure_detail", kwargs={"slug": "inconnue"})
     assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("params", [{"foo": "bar"}, {"dep": "33"}, {"departement": "33",
+                                                                     "lieu": "Pessac"}])
+def test_an_unknown_filter_is_told_and_ignored(client, structures, params):
+    """Tester t9c #7: ``?foo=bar`` was ignored without a word, unlike ``/programmes/``."""
+    response = client.get(DIRECTORY, params)
+    assert response.status_code == 200
+    content = response.content.decode()
+    unknown = next(name for name in params if name != "departement")
+    assert f"<li>« {unknown} » : ce filtre n'existe pas.</li>" in content
+    assert "Filtres possibles dans l'adresse : departement (Département)." in content
+
+
+def test_known_filters_alone_tell_nothing(client, structures):
+    for params in ({}, {"departement": "64"}, {"departement": ""}):
+        assert "ce filtre n'existe pas" not in client.get(DIRECTORY, params).content.decode()

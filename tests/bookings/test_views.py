@@ -1136,3 +1136,27 @@ def test_booking_query_is_what_urlencode_writes(starts_at, mode):
         expected["mode"] = mode
     assert booking_query(slot, mode) == urlencode(expected)
 
+
+
+@pytest.mark.parametrize("params", [
+    {"departement": "99"}, {"foo": "bar"}, {"q": "zz", "lieu": "33"},
+    {"departement": "33", "lieu": "Bordeaux", "mode": "video"},
+])
+def test_search_tells_the_filters_it_ignores(client, advisor, params):
+    """Tester t9c #7: ``/rendez-vous/?departement=99`` searched everywhere without a word; the
+    unknown filter is now told, with the filters the address takes, and the known ones apply."""
+    response = client.get(reverse("bookings:search"), params)
+    content = response.content.decode()
+    assert response.status_code == 200
+    for name in set(params) - {"lieu", "mode"}:
+        assert f"<li>« {name} » : ce filtre n'existe pas.</li>" in content
+    assert ("Filtres possibles dans l'adresse : lieu (Votre commune, code postal ou "
+            "département), mode (Type d&#x27;entretien).") in content
+    if "lieu" in params:
+        assert response.context["place"] is not None
+
+
+def test_search_with_its_own_filters_tells_nothing(client, advisor):
+    for params in ({}, {"lieu": "33"}, {"lieu": "", "mode": "video"}):
+        content = client.get(reverse("bookings:search"), params).content.decode()
+        assert "ce filtre n'existe pas" not in content

@@ -168,20 +168,36 @@ def test_every_ignored_filter_is_told_an_unknown_one_as_an_invalid_one(client, s
     assert "Ces filtres ont été ignorés, la liste ci-dessous ne les applique pas" in page
     assert "<li>Zone : Sélectionnez un choix valide. mars n’en fait pas partie.</li>" in page
     assert "<li>« domaine » : ce filtre n'existe pas.</li>" in page
-    assert "Filtres possibles : Rechercher, Domaine, Zone, Pays, Votre âge." in page
+    # The filters by the names the address takes (tester t9c #12: « Pays » while « pays » was
+    # refused), each with its label.
+    assert ("Filtres possibles dans l'adresse : q (Rechercher), domain (Domaine), zone (Zone), "
+            "country (Pays), age (Votre âge).") in page
     assert len(response.context["page"].object_list) == 6
     # An unknown filter alone, with a valid one: told, and the valid one applied.
     response = client.get(url, {"domaine": "stage", "zone": "eu"})
-    assert response.context["ignored_parameters"] == ["domaine"]
+    assert response.context["form"].ignored_parameters() == ["domaine"]
     assert slugs(response.context["page"].object_list) == slugs(catalogue_sheets(zone="eu"))
     assert len(response.context["page"].object_list) < 6
     # The page of results is no filter; nothing ignored, nothing told.
     response = client.get(url, {"page": "1", "zone": "eu"})
-    assert response.context["ignored_parameters"] == []
+    assert response.context["form"].ignored_parameters() == []
     assert "ont été ignorés" not in response.content.decode()
     # Names are escaped, cut to 40 characters, at most five of them.
     names = {f"<b>{'x' * 60}{n}": "1" for n in range(8)}
     response = client.get(url, names)
-    ignored = response.context["ignored_parameters"]
+    ignored = response.context["form"].ignored_parameters()
     assert len(ignored) == 5 and all(len(name) == 40 for name in ignored)
     assert "<b>" not in response.content.decode().split("<main", 1)[1]
+
+
+def test_the_longest_domain_fits_a_phones_select(client, sheets):
+    """Tester t9c #12: « formation professionnelle ou apprentissage » was clipped at 390 px (a
+    select's text cannot wrap); the catalogue shows a short label, the code is unchanged."""
+    response = client.get(reverse("programmes:catalogue"), {"domain": "training"})
+    choices = dict(response.context["form"].fields["domain"].choices)
+    assert max(len(str(label)) for label in choices.values()) <= 32
+    assert choices["training"] == "formation pro. ou apprentissage"
+    assert '<option value="training" selected>formation pro. ou apprentissage</option>' in (
+        response.content.decode())
+    assert slugs(response.context["page"].object_list) == slugs(
+        catalogue_sheets(domain="training"))
