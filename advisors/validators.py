@@ -12,6 +12,7 @@ from stdnum.fr import siret
 
 from accounts.models import Role, User
 from territory.places import postal_code_departements
+from vocabulary.codes import validate_postal_code_format
 
 NOUVELLE_AQUITAINE_DEPARTEMENTS = {
     "16": "Charente",
@@ -77,8 +78,7 @@ def validate_postal_code_in_region(value: str) -> None:
     code whose département is outside the region, or that no commune of the region uses
     (« 33999 »), is refused with a French message. Raises ``ValidationError``.
     """
-    if not (len(value) == 5 and value.isdigit()):
-        raise ValidationError(_("Le code postal doit comporter 5 chiffres."), code="postal_code")
+    validate_postal_code_format(value)  # five ASCII digits (« ３３０００ » too: tester t9c #9)
     validate_departement(departement_of_postal_code(value))
     if not postal_code_departements(value):
         raise ValidationError(

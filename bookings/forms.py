@@ -20,6 +20,7 @@ from vocabulary.codes import Domain, Status
 from vocabulary.dates import validate_birth_date
 from vocabulary.names import validate_person_name
 from vocabulary.phones import FrenchPhoneNumberFormField as PhoneNumberField
+from vocabulary.postal_codes import PostalCodeField
 
 from .models import Mode
 from .services import CONSENT_TEXT, BookingDetails
@@ -72,18 +73,6 @@ class WaitingListForm(forms.Form):
     mode = forms.ChoiceField(label=_("Type d'entretien"), choices=Mode.choices)
 
 
-class PostalCodeField(forms.CharField):
-    """A French postal code as people type it: spaces (« 87 200 ») are dropped before the
-    five digits are checked."""
-
-    def to_python(self, value):
-        return "".join(str(super().to_python(value)).split())
-
-    def widget_attrs(self, widget):
-        attrs = super().widget_attrs(widget)
-        attrs["maxlength"] = "6"  # room for the space people type after the département
-        return attrs
-
 class BookingForm(forms.Form):
     """What the young person tells us; ``interview_day`` and ``modes`` come from the slot,
     ``today`` decides whether a parent's consent is needed (the age when consenting)."""
@@ -111,7 +100,7 @@ class BookingForm(forms.Form):
                                format="%Y-%m-%d"),
     )
     postal_code = PostalCodeField(
-        label=_("Code postal de votre domicile"), max_length=5, min_length=5,
+        label=_("Code postal de votre domicile"),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"}),
     )
     youth_status = forms.ChoiceField(label=_("Votre situation"),

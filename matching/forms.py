@@ -25,6 +25,7 @@ from vocabulary.codes import (
     zone_countries,
 )
 from vocabulary.dates import validate_birth_date, validate_plausible_day
+from vocabulary.postal_codes import PostalCodeField
 
 from .models import MobilityProfile
 from .residence import validate_profile_postal_code
@@ -331,8 +332,8 @@ class AdvisorProfileForm(ProfileForm):
     birth_date = forms.DateField(label=_("Date de naissance"), required=False,
                                  widget=forms.DateInput(attrs={"type": "date"},
                                                         format="%Y-%m-%d"))
-    postal_code = forms.CharField(
-        label=_("Code postal"), required=False, max_length=6,
+    postal_code = PostalCodeField(
+        label=_("Code postal"), required=False,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
         help_text=_("Celui de son domicile. Hors Nouvelle-Aquitaine, le profil le garde avec "
                     "un avertissement."))
@@ -363,9 +364,11 @@ class AdvisorProfileForm(ProfileForm):
         return birth_date
 
     def clean_postal_code(self) -> str:
-        """« 87 200 » as « 87200 »; the profile's rule (``matching.residence``): any French
+        """« 87 200 » and « ３３０００ » as « 87200 », « 33000 », anything but 5 digits refused
+        with « Le code postal a 5 chiffres » (``PostalCodeField``, tester t9c #9); then the
+        profile's rule (``matching.residence``): any French
         postal code, one outside the region with a warning on the page."""
-        value = "".join((self.cleaned_data.get("postal_code") or "").split())
+        value = self.cleaned_data.get("postal_code") or ""  # normalised, 5 digits or empty
         validate_profile_postal_code(value)
         return value
 

@@ -5,9 +5,12 @@ Codes are the format's; labels are the French words shown to people. Ordered voc
 (education levels, CEFR levels) expose a rank so comparisons are plain integer comparisons.
 """
 
+import re
+import unicodedata
 from collections.abc import Iterable
 from functools import cache
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
@@ -341,6 +344,42 @@ def of_departements(codes: Iterable[str]) -> str:
     return ", ".join(names[:-1]) + " et " + names[-1]
 
 
+#: The one message for a postal code that is not five digits (tester t9c #9), whatever form,
+#: model or file it comes through.
+POSTAL_CODE_FORMAT_MESSAGE = _("Le code postal a 5 chiffres (par exemple 33000).")
+
+#: Overseas collectivities (not départements) with French postal codes, by their first three
+#: digits (La Poste): So Mobilité serves Nouvelle-Aquitaine, their young people are told so.
+#: 980xx is Monaco, not France. Saint-Barthélemy and Saint-Martin use Guadeloupe's 971xx.
+OVERSEAS_COLLECTIVITIES = {
+    "975": "Saint-Pierre-et-Miquelon",
+    "984": "Terres australes et antarctiques françaises",
+    "986": "Wallis-et-Futuna",
+    "987": "Polynésie française",
+    "988": "Nouvelle-Calédonie",
+}
+
+_POSTAL_CODE = re.compile(r"[0-9]{5}")
+
+
+def postal_code_normalized(value: object) -> str:
+    """A postal code as people type it, ready to check: Unicode compatibility forms folded
+    (full-width « ３３０００ » from a Japanese or Chinese keyboard becomes « 33000 »), every space
+    dropped (« 87 200 », a no-break space). Anything else is kept, for
+    ``validate_postal_code_format`` to refuse."""
+    text = unicodedata.normalize("NFKC", "" if value is None else str(value))
+    return "".join(text.split())
+
+
+def validate_postal_code_format(value: str) -> None:
+    """Accept five ASCII digits (« 33000 »); raise ``ValidationError`` (code ``postal_code``,
+    ``POSTAL_CODE_FORMAT_MESSAGE``) for anything else: another length, letters, or digits of
+    another script (``str.isdigit`` accepts « ３ », « ³ », « ٣ »). Callers normalise first
+    (``postal_code_normalized``)."""
+    if not _POSTAL_CODE.fullmatch(value or ""):
+        raise ValidationError(POSTAL_CODE_FORMAT_MESSAGE, code="postal_code")
+
+
 def departement_of_postal_code(postal_code: str) -> str | None:
     """The département code of a French postal code, or None when it is not one.
 
@@ -350,7 +389,7 @@ def departement_of_postal_code(postal_code: str) -> str | None:
     Dordogne, has 33220): the postal code alone cannot tell them apart, the commune would.
     """
     code = (postal_code or "").strip()
-    if len(code) != 5 or not code.isdigit():
+    if not _POSTAL_CODE.fullmatch(code):
         return None
     if code.startswith("97"):
         departement = code[:3]

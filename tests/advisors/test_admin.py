@@ -431,8 +431,8 @@ class TestStructureAddressAndMapPoint:
         assert str(structure.latitude) == "46.323700"
 
     @pytest.mark.parametrize(("postal_code", "departement", "expected"), [
-        ("ABCDE", "79", "Le code postal doit comporter 5 chiffres."),
-        ("7900", "79", "Le code postal doit comporter 5 chiffres."),
+        ("ABCDE", "79", "Le code postal a 5 chiffres (par exemple 33000)."),
+        ("7900", "79", "Le code postal a 5 chiffres (par exemple 33000)."),
         ("75001", "33", "Le département 75 n'est pas en Nouvelle-Aquitaine"),
         ("33999", "33", "ne correspond à aucune commune de Nouvelle-Aquitaine"),
         ("87000", "33", "Le code postal 87000 ne dessert aucune commune du département choisi "

@@ -62,7 +62,7 @@ def test_a_bad_profile_is_shown_again_in_french(client, world):
                            {**PROFILE_POST, "postal_code": "33", "budget_eur": "-4"})
     page = response.content.decode()
     assert response.status_code == 200
-    assert "Le code postal doit comporter 5 chiffres." in page
+    assert "Le code postal a 5 chiffres (par exemple 33000)." in page
     # Nothing of the refused form is saved; the page shows what the booking gathered.
     profile = MobilityProfile.objects.get(user=world.youth)
     assert (profile.postal_code, profile.budget_eur) == (world.appointment.postal_code, None)

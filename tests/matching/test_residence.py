@@ -39,7 +39,10 @@ OUTSIDE = ("So Mobilité accueille les jeunes qui habitent en Nouvelle-Aquitaine
            "16, 17, 19, 23, 24, 33, 40, 47, 64, 79, 86, 87) : ce code postal n'en fait pas "
            "partie.")
 UNKNOWN = "Le code postal 33999 ne correspond à aucune commune de Nouvelle-Aquitaine"
-SHAPE = "Le code postal doit comporter 5 chiffres."
+SHAPE = "Le code postal a 5 chiffres (par exemple 33000)."
+NOUMEA = ("Le code postal 98800 est celui de Nouvelle-Calédonie : So Mobilité accompagne les "
+          "jeunes qui habitent en Nouvelle-Aquitaine (départements 16, 17, 19, 23, 24, 33, 40, "
+          "47, 64, 79, 86, 87).")
 
 
 def _messages(validator, value) -> str:
@@ -59,6 +62,13 @@ def _messages(validator, value) -> str:
     ("99999", OUTSIDE, "Le code postal 99999 n'existe pas en France : vérifiez-le."),
     ("3300", SHAPE, SHAPE),
     ("ABCDE", SHAPE, SHAPE),
+    ("330000", SHAPE, SHAPE),
+    ("３３０００", SHAPE, SHAPE),  # full-width: the form fields fold it, a file is refused
+    ("³³⁰⁰⁰", SHAPE, SHAPE),  # str.isdigit says yes
+    ("٣٣٠٠٠", SHAPE, SHAPE),
+    ("98800", NOUMEA, NOUMEA),  # an overseas collectivity: French, not « n'existe pas »
+    ("98714", "Le code postal 98714 est celui de Polynésie française : So Mobilité",
+     "Le code postal 98714 est celui de Polynésie française : So Mobilité"),
     ("", SHAPE, ""),  # a booking needs one, a profile may not know it yet
 ])
 def test_the_booking_refuses_outside_the_region_the_profile_keeps_a_french_code(
@@ -71,6 +81,36 @@ def test_the_booking_refuses_outside_the_region_the_profile_keeps_a_french_code(
 FORM_DATA = {"mode": "video", "first_name": "Lou", "last_name": "Exemple",
              "email": "lou@exemple.fr", "birth_date": "2004-05-17", "youth_status": "student",
              "consent": "on"}
+
+
+@pytest.mark.parametrize("form_class", [BookingForm, StaffBookingForm])
+@pytest.mark.parametrize(("typed", "message"), [
+    ("3300", SHAPE), ("330001", SHAPE), ("33 0001", SHAPE), ("33-000", SHAPE), ("ABCDE", SHAPE),
+    ("٣٣٠٠٠", SHAPE), ("98800", NOUMEA), ("75001", OUTSIDE), ("３３０００", None), ("³³⁰⁰⁰", None),
+    ("３３ ０００", None), ("33\u00a0000", None),
+])
+def test_every_booking_form_gives_the_one_message_of_the_kind(form_class, typed, message):
+    """Tester t9c #9: « 3300 » got Django's length message, « ３３０００ » the region's, « 98800 »
+    « n'existe pas en France »."""
+    form = form_class({**FORM_DATA, "postal_code": typed}, modes=("video",),
+                      interview_day=dt.date(2026, 3, 27), today=dt.date(2026, 3, 18))
+    if message is None:
+        assert form.is_valid(), form.errors
+        assert form.cleaned_data["postal_code"] == "33000"
+    else:
+        assert form.errors["postal_code"] == [message]
+
+
+@pytest.mark.parametrize(("typed", "message"), [
+    ("3300", SHAPE), ("7500012", SHAPE), ("98800", NOUMEA), ("３３０００", None), ("", None),
+])
+def test_the_profile_form_gives_the_same_messages(typed, message):
+    form = AdvisorProfileForm({"postal_code": typed})
+    if message is None:
+        assert "postal_code" not in form.errors
+        assert form.cleaned_data["postal_code"] == ("33000" if typed else "")
+    else:
+        assert form.errors["postal_code"] == [message]
 
 
 @pytest.mark.parametrize("form_class", [BookingForm, StaffBookingForm])
