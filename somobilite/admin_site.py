@@ -24,6 +24,13 @@ database or Django cannot evaluate (``?signed_on__year__gte=0``, ``?at__iso_year
 t9c #1) is caught when the list is built (its count runs every filter), inside a savepoint: the
 date filters are dropped with the same message, or, when no date filter was asked, every filter
 with a general one. Each redirect drops filters, so it ends.
+
+Every project constraint has its own French ``violation_error_message``; a third-party model
+registered here (allauth's ``Authenticator``, ``EmailAddress``) keeps Django's default, which
+names the constraint (« La contrainte « unique_authenticator_type » n'est pas respectée »,
+tester t9c #13). Its messages are given in ``THIRD_PARTY_CONSTRAINT_MESSAGES`` and put in
+place of the default by the admin's forms (``ConstraintMessagesFormMixin``), without touching
+the third-party model (a changed constraint would be a migration of its app).
 """
 
 from __future__ import annotations
@@ -35,7 +42,7 @@ from urllib.parse import urlencode
 
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
 from django.db.models import DateField, Model
 from django.http import HttpRequest, HttpResponse
@@ -84,8 +91,72 @@ def _bounded_inline_formset(formset_class, new_rows: int):
     return BoundedInlineFormSet
 
 
+#: French messages of the constraints of third-party models registered in the admin, by
+#: ``app_label.Model.constraint_name``; tests/somobilite/test_constraint_messages.py checks that
+#: every constraint of every registered model has a French message, here or its own.
+THIRD_PARTY_CONSTRAINT_MESSAGES: dict[str, StrOrPromise] = {
+    "mfa.Authenticator.unique_authenticator_type": gettext_lazy(
+        "Ce compte a déjà un authentificateur de ce type (une application TOTP ou des codes de "
+        "secours) : supprimez l'ancien avant d'en ajouter un."),
+    "account.EmailAddress.unique_primary_email": gettext_lazy(
+        "Ce compte a déjà une adresse e-mail principale : décochez « Principale » ici ou sur "
+        "l'autre adresse."),
+    "account.EmailAddress.unique_verified_email": gettext_lazy(
+        "Cette adresse e-mail est déjà vérifiée sur un autre compte : une adresse vérifiée "
+        "n'appartient qu'à un compte."),
+}
+
+
+def constraint_messages(model: type[Model]) -> dict[str, StrOrPromise]:
+    """The French messages ``THIRD_PARTY_CONSTRAINT_MESSAGES`` gives for ``model``'s
+    constraints, by constraint name; {} for a project model (its constraints carry theirs)."""
+    prefix = f"{model._meta.label}."
+    return {label.removeprefix(prefix): message
+            for label, message in THIRD_PARTY_CONSTRAINT_MESSAGES.items()
+            if label.startswith(prefix)}
+
+
+class ConstraintMessagesFormMixin:
+    """A model form whose constraint violations read ``constraint_messages`` (by constraint
+    name) instead of Django's default message, which names the constraint."""
+
+    constraint_messages: dict[str, StrOrPromise] = {}
+
+    def _update_errors(self, errors):
+        defaults = {str(constraint.get_violation_error_message()):
+                    self.constraint_messages[constraint.name]
+                    for constraint in self._meta.model._meta.constraints  # type: ignore[attr-defined]
+                    if constraint.name in self.constraint_messages}
+
+        def french(error: ValidationError) -> ValidationError:
+            text = str(error.message % error.params if error.params else error.message)
+            if text in defaults:
+                return ValidationError(defaults[text], code=error.code)
+            return error
+
+        if hasattr(errors, "error_dict"):
+            errors = ValidationError({field: [french(error) for error in field_errors]
+                                      for field, field_errors in errors.error_dict.items()})
+        else:
+            errors = ValidationError([french(error) for error in errors.error_list])
+        super()._update_errors(errors)  # type: ignore[misc]
+
+
+def _with_constraint_messages(form_class, model: type[Model]):
+    chosen = constraint_messages(model)
+    if not chosen:
+        return form_class
+    return type(form_class.__name__, (ConstraintMessagesFormMixin, form_class),
+                {"constraint_messages": chosen, "__module__": form_class.__module__})
+
+
 class BoundedModelAdminMixin:
     """Mixed into every ModelAdmin registered on the coordinators' site (see ``register``)."""
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        """The admin's form, with French messages for a third-party model's constraints."""
+        return _with_constraint_messages(super().get_form(request, obj, change, **kwargs),
+                                         self.model)
 
     def get_actions(self, request):
         return {name: (_bounded_action(func), name, description)
