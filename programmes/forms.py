@@ -1,4 +1,5 @@
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -15,9 +16,13 @@ from vocabulary.codes import (
     language_name,
 )
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
+
 #: Shorter labels for the catalogue's domain select, whose text cannot wrap: at 390 px a
 #: full-width select shows about 32 characters (tester t9c #12). The codes are unchanged.
-SHORT_DOMAIN_LABELS = {Domain.TRAINING: _("formation pro. ou apprentissage")}
+SHORT_DOMAIN_LABELS: "dict[str, StrOrPromise]" = {
+    Domain.TRAINING.value: _("formation pro. ou apprentissage")}
 
 
 class CatalogueFilterForm(QueryFilterForm):

@@ -89,9 +89,10 @@ def _field_name(name: str) -> str:
     """The French name of the sheet's field ``name`` (its verbose name, « coût pour le
     participant (€) »), for a model validation error; the name itself for ``__all__``."""
     try:
-        return str(ProgrammeSheet._meta.get_field(name).verbose_name)
+        field = ProgrammeSheet._meta.get_field(name)
     except FieldDoesNotExist:
         return name
+    return str(getattr(field, "verbose_name", name))
 
 
 @dataclass

@@ -125,7 +125,7 @@ class ConstraintMessagesFormMixin:
     def _update_errors(self, errors):
         defaults = {str(constraint.get_violation_error_message()):
                     self.constraint_messages[constraint.name]
-                    for constraint in self._meta.model._meta.constraints  # type: ignore[attr-defined]
+                    for constraint in self._meta.model._meta.constraints
                     if constraint.name in self.constraint_messages}
 
         def french(error: ValidationError) -> ValidationError:
@@ -139,7 +139,7 @@ class ConstraintMessagesFormMixin:
                                       for field, field_errors in errors.error_dict.items()})
         else:
             errors = ValidationError([french(error) for error in errors.error_list])
-        super()._update_errors(errors)  # type: ignore[misc]
+        super()._update_errors(errors)
 
 
 def _with_constraint_messages(form_class, model: type[Model]):

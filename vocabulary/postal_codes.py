@@ -4,6 +4,8 @@ digits, the département) are in ``vocabulary.codes``; where a young person may 
 ``matching.residence``.
 """
 
+from typing import Any
+
 from django import forms
 
 from .codes import postal_code_normalized, validate_postal_code_format
@@ -15,18 +17,18 @@ class PostalCodeField(forms.CharField):
     message « Le code postal a 5 chiffres » (``validate_postal_code_format``), never Django's
     length message (tester t9c #9)."""
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> str:
         return postal_code_normalized(super().to_python(value))
 
-    def validate(self, value):
+    def validate(self, value: Any) -> None:
         super().validate(value)
         if value not in self.empty_values:
             validate_postal_code_format(value)
 
-    def run_validators(self, value):
+    def run_validators(self, value: Any) -> None:
         """No length validators: the format check above says it in one sentence."""
 
-    def widget_attrs(self, widget):
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
         attrs = super().widget_attrs(widget)
         attrs["maxlength"] = "6"  # room for the space people type after the département
         attrs.pop("minlength", None)
