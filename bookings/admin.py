@@ -84,9 +84,10 @@ class _AvailabilityForm(forms.ModelForm):
                 availability=self.instance, changes=self.changes(), now=timezone.now())
             if concerned:
                 raise ValidationError(
-                    _("Ce changement retire %(count)s rendez-vous réservé(s) : %(list)s. Cochez "
-                      "la case pour les annuler et prévenir les jeunes.")
-                    % {"count": len(concerned), "list": _listed(concerned)})
+                    _("Ce changement retire %(count)s rendez-vous réservé(s) : %(list)s. "
+                      "%(summary)s Cochez la case pour confirmer.")
+                    % {"count": len(concerned), "list": _listed(concerned),
+                       "summary": services.cancellation_summary(concerned, done=False)})
         return data
 
 
@@ -163,8 +164,9 @@ class _AvailabilityAdmin(SimpleHistoryAdmin):
         concerned = (services.availability_change_preview(availability=obj, changes=None,
                                                           now=timezone.now())
                      if obj is not None else [])
-        return super().delete_view(request, object_id,
-                                   {**(extra_context or {}), "concerned": concerned})
+        return super().delete_view(request, object_id, {
+            **(extra_context or {}), "concerned": concerned,
+            "concerned_summary": services.cancellation_summary(concerned, done=False)})
 
     @admin.display(description=_("modalités"))
     def modes_display(self, obj):
@@ -209,12 +211,13 @@ class AbsenceForm(forms.ModelForm):
                                                                   "ends_at")):
             concerned = services.absence_preview(advisor=data["advisor"],
                                                  starts_at=data["starts_at"],
-                                                 ends_at=data["ends_at"])
+                                                 ends_at=data["ends_at"], now=timezone.now())
             if concerned and not data.get("confirm_cancellations"):
                 raise ValidationError(
-                    _("Cette absence couvre %(count)s rendez-vous réservé(s) : %(list)s. Cochez "
-                      "la case pour les annuler et prévenir les jeunes.")
-                    % {"count": len(concerned), "list": _listed(concerned)})
+                    _("Cette absence couvre %(count)s rendez-vous réservé(s) : %(list)s. "
+                      "%(summary)s Cochez la case pour confirmer.")
+                    % {"count": len(concerned), "list": _listed(concerned),
+                       "summary": services.cancellation_summary(concerned, done=False)})
         return data
 
 

@@ -34,6 +34,7 @@ from .advisor_forms import (
 )
 from .availability import publication_notes
 from .models import Absence, OneOffAvailability, RecurringAvailability
+from .selectors import appointments_released_by
 from .slots import PARIS
 
 TEMPLATE = "bookings/advisor/availability.html"
@@ -161,8 +162,9 @@ def absence_create(request: HttpRequest) -> HttpResponse:
     form = AbsenceForm(request.POST)
     confirm = None
     if form.is_valid():
+        now = timezone.now()
         try:
-            services.absence_create(advisor=advisor, now=timezone.now(), **form.cleaned_data)
+            services.absence_create(advisor=advisor, now=now, **form.cleaned_data)
         except services.ChangeCancelsAppointments as change:
             confirm = _confirmation(
                 title=_("Confirmer l'absence"), change=change,
@@ -174,11 +176,9 @@ def absence_create(request: HttpRequest) -> HttpResponse:
         except services.BookingError as error:
             form.add_error(None, error.message)
         else:
-            if form.cleaned_data["confirm_cancellations"]:
-                messages.success(request, _("Votre absence est enregistrée ; les rendez-vous "
-                                            "concernés sont annulés et les jeunes prévenu·es."))
-            else:
-                messages.success(request, _("Votre absence est enregistrée."))
+            messages.success(request, " ".join(filter(None, [
+                _("Votre absence est enregistrée."), services.cancellation_summary(
+                    appointments_released_by(advisor_id=advisor.pk, now=now), done=True)])))
             return redirect("advisor_availability:page")
     return _page(request, advisor, absence_form=form, confirm=confirm)
 
@@ -187,9 +187,10 @@ def _change(request: HttpRequest, advisor: Advisor, availability, *, changes: di
             title: str, button: str, hidden: list[tuple[str, str]], done: str) -> HttpResponse:
     """Delete or change an availability through ``services.availability_change``; booked
     appointments it would cancel are listed for confirmation first."""
+    now = timezone.now()
     try:
         services.availability_change(
-            availability=availability, changes=changes, now=timezone.now(),
+            availability=availability, changes=changes, now=now,
             confirm_cancellations=request.POST.get("confirm_cancellations") == "1")
     except services.ChangeCancelsAppointments as change:
         return _page(request, advisor, confirm=_confirmation(
@@ -197,7 +198,8 @@ def _change(request: HttpRequest, advisor: Advisor, availability, *, changes: di
     except services.BookingError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, done)
+        messages.success(request, " ".join(filter(None, [done, services.cancellation_summary(
+            appointments_released_by(advisor_id=advisor.pk, now=now), done=True)])))
     return redirect("advisor_availability:page")
 
 

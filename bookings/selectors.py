@@ -6,7 +6,8 @@ availability periods in ``bookings.availability``, the public directory in
 ``bookings.directory`` and the young people an advisor follows in ``bookings.followup``.
 
 Public names: ``appointments_upcoming_for_youth(*, youth, now)``,
-``appointment_get_for_youth(*, youth, public_id)``.
+``appointment_get_for_youth(*, youth, public_id)``,
+``appointments_released_by(*, advisor_id, now)``.
 """
 
 from __future__ import annotations
@@ -50,3 +51,10 @@ def appointment_get_for_youth(*, youth: User, public_id: uuid.UUID | str) -> App
         return None
     appointment.youth = youth
     return appointment
+
+
+def appointments_released_by(*, advisor_id: int, now: dt.datetime) -> list[Appointment]:
+    """The advisor's appointments a change stamped at ``now`` (the exact aware datetime the
+    service was given) cancelled or released: what an absence or a changed availability just
+    did, for a message that counts it exactly (``services.cancellation_summary``)."""
+    return list(Appointment.objects.filter(advisor_id=advisor_id, cancelled_at=now))

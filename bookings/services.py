@@ -21,9 +21,12 @@ Public contract (keyword-only arguments, aware datetimes):
 - ``availability_change(*, availability, changes, confirm_cancellations, now)`` (delete with
   ``changes=None``; raises ``ChangeCancelsAppointments`` listing the booked appointments it
   would cancel when not confirmed) and ``availability_change_preview(...)``.
-- ``absence_preview(*, advisor, starts_at, ends_at) -> list[Appointment]`` and
+- ``absence_preview(*, advisor, starts_at, ends_at, now) -> list[Appointment]`` and
   ``absence_create(*, advisor, starts_at, ends_at, kind, reason, confirm_cancellations, now)
   -> Absence`` (raises ``AbsenceOverlapsAppointments`` listing them when not confirmed).
+  No path cancels an appointment that has started (``_cancel_locked``).
+- ``cancellation_summary(appointments, *, done) -> str``: what such a cancellation does, the
+  confirmed appointments (told) counted apart from the holds (released without message).
 - ``holds_release_expired(*, now) -> int``.
 - ``waiting_list_join(*, email, departement, mode, now) -> WaitingListEntry`` (double opt-in:
   emails a link), ``waiting_list_confirm(*, entry, now)`` and
@@ -55,6 +58,7 @@ from django.db.models import Model, Q, QuerySet, Value
 from django.db.models.functions import Lower
 from django.db.models.lookups import Exact
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import Role, User
 from advisors.models import Advisor
@@ -723,6 +727,43 @@ _BOOKING_SOURCE = {"birth_date": "birth_date", "postal_code": "postal_code",
                    "project_text": "project"}
 
 
+def cancellation_summary(appointments: Iterable[Appointment], *, done: bool) -> str:
+    """What cancelling ``appointments`` (active ones) does, in French, counted exactly
+    (tester t9c #4): confirmed appointments are cancelled and each young person is told, with
+    a link to book again; holds still waiting for their code are released without any message
+    (``_cancel_locked``: nothing was confirmed to them). ``done`` words it in the past (after
+    the change) rather than the future (the confirmation asked first). "" when empty."""
+    appointments = list(appointments)
+    confirmed = sum(1 for a in appointments if a.confirmed_at is not None)
+    holds = len(appointments) - confirmed
+    parts = []
+    if confirmed:
+        parts.append((ngettext(
+            "%(count)s rendez-vous confirmé est annulé : le ou la jeune est prévenu·e par "
+            "e-mail, avec un lien pour reprendre rendez-vous.",
+            "%(count)s rendez-vous confirmés sont annulés : les jeunes concerné·es sont "
+            "prévenu·es par e-mail, avec un lien pour reprendre rendez-vous.", confirmed)
+            if done else ngettext(
+            "%(count)s rendez-vous confirmé sera annulé : le ou la jeune sera prévenu·e par "
+            "e-mail, avec un lien pour reprendre rendez-vous.",
+            "%(count)s rendez-vous confirmés seront annulés : les jeunes concerné·es seront "
+            "prévenu·es par e-mail, avec un lien pour reprendre rendez-vous.", confirmed))
+            % {"count": confirmed})
+    if holds:
+        parts.append((ngettext(
+            "%(count)s réservation en attente de son code est libérée, sans message (elle "
+            "n'avait pas été confirmée).",
+            "%(count)s réservations en attente de leur code sont libérées, sans message (elles "
+            "n'avaient pas été confirmées).", holds)
+            if done else ngettext(
+            "%(count)s réservation en attente de son code sera libérée, sans message (elle "
+            "n'a pas été confirmée).",
+            "%(count)s réservations en attente de leur code seront libérées, sans message "
+            "(elles n'ont pas été confirmées).", holds))
+            % {"count": holds})
+    return " ".join(parts)
+
+
 def _cancel_locked(appointment: Appointment, *, status: str, reason: str, now: dt.datetime,
                    ) -> None:
     """Cancel an appointment already locked by the caller and queue who must be told.
@@ -732,7 +773,12 @@ def _cancel_locked(appointment: Appointment, *, status: str, reason: str, now: d
     becomes ``EXPIRED`` whoever releases it (the advisor's « Annuler la réservation », an
     absence or a withdrawn availability, the coordination, an account deletion), with
     ``cancelled_at`` and ``reason`` saying when and why; nobody is told (nothing was
-    confirmed to them) and no figure counts it (tester t9a #1)."""
+    confirmed to them) and no figure counts it (tester t9a #1). An appointment that has
+    started at ``now`` is never touched: ``BookingError`` (tester t9c #2)."""
+    if appointment.starts_at <= now:
+        # Last guard for every path (absence, changed availability, coordination): what has
+        # started may have taken place; it waits for its attendance (tester t9c #2).
+        raise BookingError(_("Ce rendez-vous a déjà commencé : il ne peut plus être annulé."))
     was_confirmed = appointment.status == AppointmentStatus.CONFIRMED
     appointment.status = status if appointment.confirmed_at is not None else (
         AppointmentStatus.EXPIRED)
@@ -1006,9 +1052,12 @@ def _check_not_a_holiday(date: dt.date) -> None:
 def absence_period_refusal(*, starts_at: dt.datetime, ends_at: dt.datetime,
                            now: dt.datetime) -> str:
     """Why an absence from ``starts_at`` to ``ends_at`` (aware) may not be declared at
-    ``now`` (a French sentence), "" when it may: it ends after it starts, and it is declared
+    ``now`` (a French sentence), "" when it may: it ends after it starts, it is declared
     before it ends (one already over would only excuse, after the fact, a week below the
-    weekly minimum in the compliance watch: tester t9a #6). An absence under way is fine.
+    weekly minimum in the compliance watch: tester t9a #6), and it starts no earlier than the
+    start of today in Paris: an advisor declares an absence ahead or on the day, never for
+    the days before (tester t9c #2: an absence begun a month ago excused November and
+    cancelled an interview already held). One begun earlier today is fine.
     The services and the admin form both ask it."""
     if ends_at <= starts_at:
         return _("La fin de l'absence doit suivre son début.")
@@ -1016,6 +1065,11 @@ def absence_period_refusal(*, starts_at: dt.datetime, ends_at: dt.datetime,
         return (_("Cette absence est déjà terminée (fin le %(end)s) : une absence se déclare "
                   "avant ou pendant sa période, pas après.")
                 % {"end": ends_at.astimezone(PARIS).strftime("%d/%m/%Y à %H:%M")})
+    today = now.astimezone(PARIS).date()
+    if starts_at < clock.paris_at(today, dt.time(0, 0)):
+        return (_("Une absence se déclare à l'avance ou le jour même : elle ne peut pas "
+                  "commencer avant aujourd'hui (%(today)s). Indiquez un début à partir du "
+                  "%(today)s à 00:00.") % {"today": today.strftime("%d/%m/%Y")})
     return ""
 
 
@@ -1130,9 +1184,8 @@ def availability_change(*, availability: Availability, changes: dict[str, Any] |
         concerned = _availability_losses(current, new, now)
         if concerned and not confirm_cancellations:
             raise ChangeCancelsAppointments(
-                _("Ce changement retire %(count)s rendez-vous réservé(s) : confirmez leur "
-                  "annulation, les jeunes concerné·es seront prévenu·es et invité·es à "
-                  "reprendre rendez-vous.") % {"count": len(concerned)},
+                (_("Ce changement retire %(count)s rendez-vous réservé(s).")
+                 % {"count": len(concerned)}) + " " + cancellation_summary(concerned, done=False),
                 appointments=concerned)
         _stamp(current, now)
         if new is None:
@@ -1175,16 +1228,22 @@ def _check_availability_version(version: Availability) -> None:
 
 
 def _overlapping_appointments(advisor: Advisor, starts_at: dt.datetime, ends_at: dt.datetime,
-                              ) -> QuerySet[Appointment]:
+                              *, now: dt.datetime) -> QuerySet[Appointment]:
+    """The advisor's active appointments within the period that have not started at ``now``:
+    an appointment under way or past is never cancelled by a change of availability (it may
+    have taken place and wait for its attendance; tester t9c #2)."""
     return Appointment.objects.filter(
         advisor=advisor, status__in=ACTIVE_STATUSES, starts_at__lt=ends_at, ends_at__gt=starts_at,
+        starts_at__gt=now,
     ).order_by("starts_at")
 
 
 def absence_preview(*, advisor: Advisor, starts_at: dt.datetime, ends_at: dt.datetime,
-                    ) -> list[Appointment]:
-    """The booked appointments an absence over this period would cancel."""
-    return list(_overlapping_appointments(advisor, starts_at, ends_at).select_related("youth"))
+                    now: dt.datetime) -> list[Appointment]:
+    """The booked appointments (confirmed or holds) an absence over this period declared at
+    ``now`` would cancel or release: those not started yet."""
+    return list(_overlapping_appointments(advisor, starts_at, ends_at, now=now)
+                .select_related("youth"))
 
 
 def absence_create(
@@ -1213,14 +1272,13 @@ def absence_create(
         raise BookingError(_("Indiquez le motif de l'absence."))
     with transaction.atomic():
         advisor = _lock_advisor(advisor)
-        concerned = list(_overlapping_appointments(advisor, starts_at, ends_at)
+        concerned = list(_overlapping_appointments(advisor, starts_at, ends_at, now=now)
                          .select_for_update(of=("self",))
                          .select_related("youth", "advisor__user", "structure"))
         if concerned and not confirm_cancellations:
             raise AbsenceOverlapsAppointments(
-                _("Cette absence couvre %(count)s rendez-vous réservé(s) : confirmez leur "
-                  "annulation, les jeunes concerné·es seront prévenu·es et invité·es à "
-                  "reprendre rendez-vous.") % {"count": len(concerned)},
+                (_("Cette absence couvre %(count)s rendez-vous réservé(s).")
+                 % {"count": len(concerned)}) + " " + cancellation_summary(concerned, done=False),
                 appointments=concerned,
             )
         absence = _stamp(Absence(advisor=advisor, starts_at=starts_at, ends_at=ends_at,

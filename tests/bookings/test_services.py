@@ -444,7 +444,7 @@ def test_absence_over_bookings_lists_then_cancels_and_tells(
     untouched = book(advisor, paris(2026, 4, 3, 9), email="zoe@exemple.fr")
     mail.outbox.clear()
     start, end = paris(2026, 3, 27, 8), paris(2026, 3, 27, 18)
-    assert services.absence_preview(advisor=advisor, starts_at=start, ends_at=end) == [
+    assert services.absence_preview(advisor=advisor, starts_at=start, ends_at=end, now=NOW) == [
         appointment, other]
     with pytest.raises(services.AbsenceOverlapsAppointments) as exc:
         services.absence_create(advisor=advisor, starts_at=start, ends_at=end, kind="short",
