@@ -3,7 +3,7 @@ would overlap (used by the availability services and the admin forms, which show
 message), and what to tell the advisor about a period just published.
 
 Public names: ``recurring_availability_clash(...)``, ``one_off_availability_clash(...)``,
-``unused_end(...)``, ``publication_notes(...)``.
+``unused_end(...)``, ``publication_notes(...)``, ``first_bookable_day(...)``.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from advisors.models import Advisor
 from somobilite import clock
 
 from .models import OneOffAvailability, RecurringAvailability
+from .slots import is_public_holiday
 
 
 def recurring_availability_clash(
@@ -76,9 +77,11 @@ def publication_notes(*, availability: RecurringAvailability | OneOffAvailabilit
 
     - the end of the period that cannot hold a one-hour interview (``unused_end``; tester
       t9a #10: a 09:00–10:30 range silently left 30 minutes unused);
-    - for a one-off period beyond the booking horizon (``BOOKING_HORIZON_WEEKS`` after
-      ``now``, SPEC §3), the day young people will start seeing it (tester t9a #5): planning
-      ahead is legitimate.
+    - for a period whose first day (``first_bookable_day``: the one-off's date, a weekly
+      period's first weekday in its validity) is beyond the booking horizon
+      (``BOOKING_HORIZON_WEEKS`` after ``now``, SPEC §3), the day young people will start
+      seeing it (testers t9a #5, t9c #6): planning ahead is legitimate;
+    - a weekly period whose validity holds no day to offer (nothing will ever be bookable).
     """
     notes = []
     unused = unused_end(start_time=availability.start_time, end_time=availability.end_time)
@@ -88,14 +91,45 @@ def publication_notes(*, availability: RecurringAvailability | OneOffAvailabilit
                        "proposée.") % {"minutes": settings.INTERVIEW_DURATION_MINUTES,
                                      "start": unused[0].strftime("%H:%M"),
                                      "end": unused[1].strftime("%H:%M")})
-    if isinstance(availability, OneOffAvailability):
-        first_start = clock.paris_at(availability.date, availability.start_time)
-        opens_at = clock.before(first_start,
-                                dt.timedelta(weeks=settings.BOOKING_HORIZON_WEEKS))
-        if opens_at > now:
+    first_day = first_bookable_day(availability=availability, now=now)
+    if first_day is None:
+        notes.append(_("Cette plage ne tombe sur aucun jour ouvré à venir entre ses dates de "
+                       "validité : elle ne proposera aucun créneau aux jeunes."))
+        return notes
+    first_start = clock.paris_at(first_day, availability.start_time)
+    opens_at = clock.before(first_start, dt.timedelta(weeks=settings.BOOKING_HORIZON_WEEKS))
+    if opens_at > now:
+        day = opens_at.astimezone(clock.PARIS).strftime("%d/%m/%Y")
+        if isinstance(availability, OneOffAvailability):
             notes.append(_("Cette date est au-delà de l'horizon de réservation "
                            "(%(weeks)s semaines) : les jeunes pourront réserver ce créneau à "
                            "partir du %(day)s.")
-                         % {"weeks": settings.BOOKING_HORIZON_WEEKS,
-                            "day": opens_at.astimezone(clock.PARIS).strftime("%d/%m/%Y")})
+                         % {"weeks": settings.BOOKING_HORIZON_WEEKS, "day": day})
+        else:
+            notes.append(_("Cette plage commence au-delà de l'horizon de réservation "
+                           "(%(weeks)s semaines) : les jeunes pourront réserver son premier "
+                           "créneau, le %(first)s, à partir du %(day)s.")
+                         % {"weeks": settings.BOOKING_HORIZON_WEEKS, "day": day,
+                            "first": first_day.strftime("%d/%m/%Y")})
     return notes
+
+
+def first_bookable_day(*, availability: RecurringAvailability | OneOffAvailability,
+                       now: dt.datetime) -> dt.date | None:
+    """The first Paris day, from ``now`` on, on which ``availability`` offers its period: the
+    one-off's date, or the weekly period's first weekday within its validity that is not a
+    French public holiday (the slot calendar skips them, ``bookings.slots``). None when there
+    is none (a validity holding no such day, or ended)."""
+    today = now.astimezone(clock.PARIS).date()
+    if isinstance(availability, OneOffAvailability):
+        return availability.date if availability.date >= today else None
+    day = max(availability.valid_from, today)
+    day += dt.timedelta(days=(availability.weekday - day.weekday()) % 7)
+    # A few weeks at most: two holidays never fall on the same weekday in a row for long.
+    for _week in range(10):
+        if availability.valid_until is not None and day > availability.valid_until:
+            return None
+        if not is_public_holiday(day):
+            return day
+        day += dt.timedelta(weeks=1)
+    return None

@@ -537,3 +537,40 @@ def test_an_absence_under_way_may_still_be_declared_and_the_form_says_what_long_
     assert response.status_code == 302
     assert Absence.objects.filter(advisor=advisor).exists()
 
+
+
+RECURRING = reverse("advisor_availability:recurring_create")
+
+
+@pytest.mark.parametrize(("weekday", "valid_from", "first", "opens"), [
+    ("1", "2099-03-03", "03/03/2099", "06/01/2099"),   # the report: a Tuesday in 2099
+    ("0", "2026-05-25", "01/06/2026", "06/04/2026"),   # Lundi de Pentecôte skipped
+    ("2", "2026-05-26", "27/05/2026", "01/04/2026"),   # first Wednesday after the start
+])
+def test_a_weekly_range_beyond_the_horizon_says_when_it_opens(
+        advisor_client, advisor, weekday, valid_from, first, opens):
+    """Tester t9c #6: as a one-off, a weekly range whose first day is beyond the booking horizon
+    is published and says its first day and when young people can book it."""
+    page = advisor_client.post(RECURRING, _recurring(**{
+        "recurring-weekday": weekday, "recurring-valid_from": valid_from}),
+        follow=True).content.decode()
+    assert RecurringAvailability.objects.filter(advisor=advisor, weekday=weekday).exists()
+    assert ("au-delà de l&#x27;horizon de réservation (8 semaines) : les jeunes pourront "
+            f"réserver son premier créneau, le {first}, à partir du {opens}.") in page
+
+
+def test_a_weekly_range_within_the_horizon_says_nothing_of_it(advisor_client, advisor):
+    page = advisor_client.post(RECURRING, _recurring(), follow=True).content.decode()
+    assert "publiée" in page and "horizon" not in page and "aucun créneau" not in page
+
+
+@pytest.mark.parametrize(("weekday", "valid_from", "valid_until"), [
+    ("0", "2026-03-24", "2026-03-28"),   # no Monday between a Tuesday and a Saturday
+    ("0", "2026-04-06", "2026-04-12"),   # its only Monday is Lundi de Pâques
+])
+def test_a_weekly_range_with_no_day_to_offer_says_so(advisor_client, advisor, weekday,
+                                                      valid_from, valid_until):
+    page = advisor_client.post(RECURRING, _recurring(**{
+        "recurring-weekday": weekday, "recurring-valid_from": valid_from,
+        "recurring-valid_until": valid_until}), follow=True).content.decode()
+    assert "elle ne proposera aucun créneau aux jeunes" in page
