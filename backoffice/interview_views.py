@@ -27,6 +27,7 @@ from bookings.agenda import appointment_get_for_staff
 from bookings.followup import profile_get_for_staff, profile_update_by_advisor
 from bookings.interviews import (
     appointment_attendance_record,
+    appointment_can_take_place,
     appointment_follow_up_date_set,
     attendance_closed_reason,
     follow_up_add,
@@ -99,6 +100,7 @@ def _page(request: AuthenticatedHttpRequest, appointment: Appointment, *, profil
         "form": profile_form,
         "formset": language_formset,
         "started": started,
+        "can_take_place": appointment_can_take_place(appointment=appointment, now=now),
         "attendance_closed": attendance_closed_reason(appointment=appointment, now=now),
         "attendance_form": attendance_form or AttendanceForm(
             initial={"status": appointment.status}),

@@ -17,6 +17,7 @@ Public contract (keyword-only arguments, aware datetimes; every function raises
 - ``follow_up_add(*, appointment, happened_on, channel, summary, by, now) -> FollowUpEntry``
 - ``appointment_follow_up_date_set(*, appointment, on, by, now) -> Appointment``
 - ``interview_age(*, appointment, birth_date) -> InterviewAge | None`` (read)
+- ``appointment_can_take_place(*, appointment, now) -> bool`` (read)
 - ``interview_programmes_send(*, appointment, advisor_user, sheets, message, now)
   -> ProgrammeRecommendation``: raises ``SelectionAlreadySent`` for a set already sent after
   this appointment (and ``matching.services.MatchingError`` as ``programmes_send`` does)
@@ -91,6 +92,14 @@ def interview_age(*, appointment: Appointment, birth_date: dt.date | None) -> In
 
 def _name(user: User) -> str:
     return user.get_full_name() or user.email
+
+
+def appointment_can_take_place(*, appointment: Appointment, now: dt.datetime) -> bool:
+    """Whether ``appointment`` may still take place at ``now`` (aware): booked (confirmed, or a
+    hold that may still be confirmed) and not over. Only then does the interview screen offer
+    what serves to hold it, the video room or the call (tester t9c #10: a cancelled video
+    interview still offered « Ouvrir la salle de visio »)."""
+    return appointment.is_active and appointment.ends_at > now
 
 
 def _started(appointment: Appointment, now: dt.datetime) -> bool:

@@ -244,3 +244,27 @@ def test_the_first_breadcrumb_leads_where_each_person_may_go(client, world, name
     assert home == reverse("admin:bookings_appointment_changelist")
     assert "Rendez-vous (administration)" in page
     assert client.get(home).status_code == 200
+
+
+@pytest.mark.parametrize(("status", "starts", "offered"), [
+    ("confirmed", dt.timedelta(days=1), True),
+    ("confirmed", -dt.timedelta(minutes=30), True),      # under way
+    ("confirmed", -dt.timedelta(hours=3), False),        # over, attendance to record
+    ("done", -dt.timedelta(hours=3), False),
+    ("cancelled_by_structure", dt.timedelta(days=1), False),
+    ("cancelled_by_youth", dt.timedelta(days=1), False),
+])
+@pytest.mark.parametrize("mode", ["video", "phone"])
+def test_the_room_and_the_call_only_for_an_interview_that_can_still_take_place(
+        client, world, status, starts, offered, mode):
+    """Tester t9c #10: a cancelled video interview still offered « Ouvrir la salle de visio »."""
+    extra = {"cancelled_at": NOW - dt.timedelta(hours=1)} if "cancelled" in status else {}
+    appointment = AppointmentFactory(advisor=world.advisor, youth=world.youth, mode=mode,
+                                     starts_at=NOW + starts, status=status, **extra)
+    client.force_login(world.advisor.user)
+    page = client.get(url("interview", appointment)).content.decode()
+    header = page.split('id="presence"')[0]
+    action = ("Ouvrir la salle de visio" if mode == "video" else "Appeler le")
+    assert (action in header) is offered
+    if mode == "video":
+        assert (appointment.video_url in header) is offered
