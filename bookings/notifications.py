@@ -129,7 +129,9 @@ def appointment_snapshot(appointment: Appointment) -> dict[str, Any]:
 
     Keys: ``sequence`` (int), ``status``, ``starts_at``/``ends_at`` (UTC ISO 8601), ``mode``,
     ``place``, ``video_url``, ``phone`` (as shown, or ""), ``structure`` (public name),
-    ``advisor_name``, ``first_name``, ``last_name``, ``youth_email``, ``project``,
+    ``advisor_name``, ``booked_by_name`` (who made the booking for the young person, an
+    advisor possibly not the one who receives: tester t9c #11; "" when the young person booked
+    or the account is gone), ``first_name``, ``last_name``, ``youth_email``, ``project``,
     ``cancel_reason``, ``hold_expires_at`` (UTC ISO 8601 while pending, else None). Needs
     ``structure``, ``advisor.user`` and ``youth`` (one query each unless selected with the
     appointment).
@@ -145,6 +147,9 @@ def appointment_snapshot(appointment: Appointment) -> dict[str, Any]:
         "phone": str(appointment.phone or ""),
         "structure": appointment.structure.public_name,
         "advisor_name": appointment.advisor.user.get_full_name(),
+        "booked_by_name": (appointment.booked_by.get_full_name()
+                           if appointment.booked_by_id is not None
+                           and appointment.booked_by is not None else ""),
         "first_name": appointment.first_name,
         "last_name": appointment.last_name,
         "youth_email": appointment.youth.email,
@@ -354,6 +359,9 @@ def _context(notification: Notification) -> dict[str, Any]:
             video_url=payload.get("video_url", ""),
             phone=payload.get("phone", ""),
             advisor_name=payload["advisor_name"],
+            # The person who booked, as the confirmation page names her (the advisor who
+            # receives when unknown, on both).
+            booked_by_name=payload.get("booked_by_name") or payload["advisor_name"],
             youth_first_name=payload.get("first_name", ""),
             youth_name=_youth_name(payload),
             project=payload.get("project", ""),

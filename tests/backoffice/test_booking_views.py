@@ -313,3 +313,23 @@ def test_a_hand_made_link_says_why_it_books_nothing(client, thursday_slots, cons
     assert response.redirect_chain == [(reverse("backoffice:book_for_youth"), 302)]
     assert said in response.content.decode()
     assert Appointment.objects.count() == before
+
+
+def test_the_code_email_and_the_page_name_who_booked_not_the_colleague_who_receives(
+        client, thursday_slots, django_capture_on_commit_callbacks):
+    """Tester t9c #11: booked by one advisor on a colleague's slot, the email said the
+    colleague booked it and the confirmation page said the advisor did."""
+    world = thursday_slots
+    with django_capture_on_commit_callbacks(execute=True):
+        book(client, world)
+    (message,) = mail.outbox
+    booker = world.advisor.user.get_full_name()
+    receiver = world.colleague.user.get_full_name()
+    said = f"{booker} ({world.advisor.structure.public_name}) a réservé pour vous"
+    html_body = message.alternatives[0][0]
+    assert said in message.body and said in html_body
+    assert f"{receiver} (" not in message.body.split("a réservé pour vous")[0]
+    confirm_url = re.search(r"https?://\S+(/rendez-vous/confirmer/\S+/)", message.body).group(1)
+    client.logout()
+    page = client.get(confirm_url).content.decode()
+    assert said.replace("'", "&#x27;") in page
