@@ -42,7 +42,10 @@ from matching.first_look import first_look_views_for_youth
 from matching.forms import AdvisorProfileForm, profile_cleaned_data, profile_forms
 from matching.models import MobilityProfile
 from matching.residence import youth_postal_code_warning
-from matching.selectors import profile_fields_set_by_youth, recommendations_for_youth
+from matching.selectors import (
+    profile_field_origins,
+    recommendations_for_youth,
+)
 from matching.services import MatchingError
 from somobilite.form_targets import form_target
 
@@ -86,6 +89,7 @@ def _page(request: AuthenticatedHttpRequest, appointment: Appointment, *, profil
                                                        form_class=AdvisorProfileForm)
     started = appointment.starts_at <= now
     today = now.astimezone(PARIS).date()
+    origins = profile_field_origins(profile=profile)
     context = {
         "appointment": appointment,
         "starts_at": appointment.starts_at.astimezone(PARIS),
@@ -93,9 +97,11 @@ def _page(request: AuthenticatedHttpRequest, appointment: Appointment, *, profil
         "mode_label": Mode(appointment.mode).label,
         "youth": appointment.youth,
         "profile": profile,
-        "age": interview_age(appointment=appointment, birth_date=profile.birth_date),
+        "age": interview_age(
+            appointment=appointment, birth_date=profile.birth_date,
+            from_booking="birth_date" in origins.from_booking),
         "max_age": MAX_AGE,
-        "prepared": profile_fields_set_by_youth(profile=profile),
+        "prepared": origins.set_by_youth,
         "postal_code_warning": youth_postal_code_warning(profile.postal_code),
         "form": profile_form,
         "formset": language_formset,

@@ -16,7 +16,8 @@ Public contract (keyword-only arguments, aware datetimes; every function raises
 - ``interview_notes_read(*, appointment, request, now) -> list[InterviewNote]`` (logged)
 - ``follow_up_add(*, appointment, happened_on, channel, summary, by, now) -> FollowUpEntry``
 - ``appointment_follow_up_date_set(*, appointment, on, by, now) -> Appointment``
-- ``interview_age(*, appointment, birth_date) -> InterviewAge | None`` (read)
+- ``interview_age(*, appointment, birth_date, from_booking=False) -> InterviewAge | None``
+  (read)
 - ``appointment_can_take_place(*, appointment, now) -> bool`` (read)
 - ``interview_programmes_send(*, appointment, advisor_user, sheets, message, now)
   -> ProgrammeRecommendation``: raises ``SelectionAlreadySent`` for a set already sent after
@@ -67,18 +68,29 @@ class InterviewAge(NamedTuple):
     """A young person's age in whole years on the interview's Paris day."""
 
     years: int
-    #: The birth date it comes from is not the one given at booking (corrected since).
+    #: The birth date it comes from was typed since this booking, by the young person or an
+    #: advisor, and differs from the one given at booking: corrected.
     corrected: bool
     #: Above ``MAX_AGE``: outside the network's public (SPEC §4, « 35 ans au plus le jour de
     #: l'entretien »).
     over_limit: bool
+    #: The birth date given at this booking when the profile's differs without anyone having
+    #: corrected it (it came from another booking of the young person), else None: shown as
+    #: a mismatch to check, not as a correction (tester t9c #3).
+    booked_differs: dt.date | None = None
 
 
-def interview_age(*, appointment: Appointment, birth_date: dt.date | None) -> InterviewAge | None:
+def interview_age(*, appointment: Appointment, birth_date: dt.date | None,
+                  from_booking: bool = False) -> InterviewAge | None:
     """The age to show on the interview screen: from ``birth_date``, the profile's birth date as
     it stands now (an advisor may have corrected it with the young person), on the interview's
     day in Paris time; without one, the age stored at booking (``age_at_interview``, which the
-    statistics keep as given). ``None`` when neither is known (erased data). Raises nothing."""
+    statistics keep as given). ``None`` when neither is known (erased data). Raises nothing.
+
+    ``from_booking``: the profile's birth date was written by a booking's prefill
+    (``matching.selectors.profile_field_origins``), not typed by anyone. A birth date
+    that differs from this booking's is « corrected » only when someone typed it; one that
+    came from another booking is reported as ``booked_differs``."""
     booked = appointment.birth_date
     if birth_date is None:
         if appointment.age_at_interview is None:
@@ -86,8 +98,10 @@ def interview_age(*, appointment: Appointment, birth_date: dt.date | None) -> In
         years = appointment.age_at_interview
         return InterviewAge(years, corrected=False, over_limit=years > MAX_AGE)
     years = age_on(birth_date, appointment.starts_at.astimezone(PARIS).date())
-    return InterviewAge(years, corrected=booked is not None and booked != birth_date,
-                        over_limit=years > MAX_AGE)
+    differs = booked is not None and booked != birth_date
+    return InterviewAge(years, corrected=differs and not from_booking,
+                        over_limit=years > MAX_AGE,
+                        booked_differs=booked if differs and from_booking else None)
 
 
 def _name(user: User) -> str:

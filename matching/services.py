@@ -19,6 +19,7 @@ from . import exchange
 from .engine import MatchResult, Profile, Wishes, assess, match
 from .models import MobilityProfile, ProgrammeRecommendation
 from .residence import validate_profile_postal_code
+from .selectors import BOOKING_PREFILL_REASON
 
 
 class MatchingError(Exception):
@@ -253,7 +254,7 @@ def profile_prefill_from_booking(*, youth: User, birth_date: date | None, postal
         raise MatchingError(_("Seul un ou une jeune a un profil de mobilité."))
     given = {"birth_date": birth_date, "postal_code": postal_code, "status": status,
              "wish_domains": list(domains), "project_text": project}
-    reason = "Informations données lors de la réservation"
+    reason = BOOKING_PREFILL_REASON
     # Within the caller's transaction (the confirmation), no savepoint of its own.
     with transaction.atomic(savepoint=False):
         try:  # by the one-to-one key: no ORDER BY

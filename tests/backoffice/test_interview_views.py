@@ -268,3 +268,23 @@ def test_the_room_and_the_call_only_for_an_interview_that_can_still_take_place(
     assert (action in header) is offered
     if mode == "video":
         assert (appointment.video_url in header) is offered
+
+
+def test_a_birth_date_from_an_older_booking_is_a_mismatch_not_a_correction(client, world):
+    """Tester t9c #3: the profile kept the birth date of an older booking and the header said
+    « date de naissance corrigée » although nobody corrected it."""
+    world.appointment.birth_date = dt.date(2001, 12, 5)
+    world.appointment.save(update_fields=["birth_date"])
+    profile_prefill_from_booking(youth=world.youth, birth_date=dt.date(1997, 5, 7),
+                                 postal_code="33000", status="student", domains=[],
+                                 project="", now=NOW - dt.timedelta(days=14))
+    client.force_login(world.advisor.user)
+    page = html.unescape(client.get(url("interview", world.appointment)).content.decode())
+    assert "corrigée" not in page
+    assert ("(date de naissance d'une réservation précédente ; à celle-ci : 05/12/2001, à "
+            "vérifier avec le ou la jeune)") in page
+    # Typed by the advisor (or the young person): now it is a correction.
+    client.post(url("profile", world.appointment), {**PROFILE_POST, "birth_date": "1997-05-08"})
+    page = html.unescape(client.get(url("interview", world.appointment)).content.decode())
+    assert "(date de naissance corrigée depuis la réservation)" in page
+    assert "réservation précédente" not in page

@@ -72,3 +72,20 @@ def test_every_demo_appointment_has_the_home_departement_of_its_postal_code():
     assert all(a.postal_code and a.departement == departement_of_postal_code(a.postal_code)
                for a in appointments)
     assert len({a.departement for a in appointments}) > 1
+
+
+@time_machine.travel("2026-03-18 11:00 +0100", tick=False)
+def test_a_demo_young_person_has_one_birth_date_in_every_booking_and_profile():
+    """Tester t9c #3: Rayan's bookings said 1997 and 2001; the profile kept the older one and
+    the interview screen called it « corrigée »."""
+    from matching.models import MobilityProfile
+
+    advisors_demo.seed(io.StringIO())
+    demo.seed(io.StringIO())
+    by_youth: dict[int, set] = {}
+    for youth_id, birth_date in Appointment.objects.values_list("youth_id", "birth_date"):
+        by_youth.setdefault(youth_id, set()).add(birth_date)
+    assert any(Appointment.objects.filter(youth_id=y).count() > 1 for y in by_youth)
+    assert all(len(dates) == 1 for dates in by_youth.values())
+    for profile in MobilityProfile.objects.filter(user_id__in=by_youth):
+        assert {profile.birth_date} == by_youth[profile.user_id]
