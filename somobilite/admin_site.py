@@ -153,10 +153,11 @@ def _with_constraint_messages(form_class, model: type[Model]):
 class BoundedModelAdminMixin:
     """Mixed into every ModelAdmin registered on the coordinators' site (see ``register``)."""
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        """The admin's form, with French messages for a third-party model's constraints."""
-        return _with_constraint_messages(super().get_form(request, obj, change, **kwargs),
-                                         self.model)
+    def get_form(self, request, obj=None, **kwargs):
+        """The admin's form, with French messages for a third-party model's constraints.
+        ``change`` and the rest pass by keyword, as Django's own calls do: some admins (Django's
+        ``UserAdmin``) take no ``change`` argument of their own."""
+        return _with_constraint_messages(super().get_form(request, obj, **kwargs), self.model)
 
     def get_actions(self, request):
         return {name: (_bounded_action(func), name, description)
