@@ -236,6 +236,12 @@ def test_bad_files_give_a_clear_error(tmp_path, content, message):
                  id="nul-in-the-slug"),
     pytest.param({**PVT_CANADA, "ti\u0000tle": "x"},
                  "pvt-canada: (racine): nom de clé : caractère nul interdit", id="nul-in-a-key"),
+    # Invisible characters (tester t9d #3): zero-width space, byte-order mark, line separator,
+    # a direction override, a noncharacter.
+    *(pytest.param({**PVT_CANADA, "title": f"PVT{character}Canada"},
+                   f"pvt-canada: title: caractère invisible U+{ord(character):04X} interdit",
+                   id=f"invisible-{ord(character):04X}")
+      for character in "\u200b\ufeff\u2028\u202e\uffff"),
 ])
 def test_forbidden_characters_are_refused_per_field(tmp_path, sheet, message):
     path = tmp_path / "bad.json"
@@ -252,6 +258,13 @@ def test_tab_and_line_breaks_are_kept(tmp_path):
     sheet = {**PVT_CANADA, "description": "Ligne 1\r\n\tLigne 2\nFin"}
     call_command("import_programmes", write(tmp_path, "ok.json", [sheet]), stdout=StringIO())
     assert ProgrammeSheet.objects.get().description == "Ligne 1\r\n\tLigne 2\nFin"
+
+
+def test_the_joiners_and_the_soft_hyphen_that_scripts_and_emoji_need_are_kept(tmp_path):
+    description = "co\u00adopération · می\u200cخواهم · 👩\u200d💻 · 🫨"
+    sheet = {**PVT_CANADA, "description": description}
+    call_command("import_programmes", write(tmp_path, "ok.json", [sheet]), stdout=StringIO())
+    assert ProgrammeSheet.objects.get().description == description
 
 
 # Hostile files (tester t9b F2): every decoder failure is one French line, no traceback.
