@@ -1160,3 +1160,24 @@ def test_search_with_its_own_filters_tells_nothing(client, advisor):
     for params in ({}, {"lieu": "33"}, {"lieu": "", "mode": "video"}):
         content = client.get(reverse("bookings:search"), params).content.decode()
         assert "ce filtre n'existe pas" not in content
+
+
+@pytest.mark.parametrize(("status", "phone", "said", "not_said"), [
+    (AppointmentStatus.CONFIRMED, "+33612345678", "Vous serez appelé·e au", None),
+    (AppointmentStatus.CONFIRMED, "", "La personne qui vous reçoit vous appelle.",
+     "Vous serez appelé·e au"),
+    (AppointmentStatus.CANCELLED_BY_YOUTH, "+33612345678", None, "Vous serez appelé·e"),
+])
+def test_a_phone_interview_s_page_says_who_calls_only_while_it_can_take_place(
+        client, confirmed, status, phone, said, not_said):
+    """Tester t9d: « Vous serez appelé·e au … » on a cancelled phone interview, and « au . »
+    once the number is erased."""
+    erased = {} if phone else {"first_name": "", "last_name": ""}  # the number goes with them
+    Appointment.objects.filter(pk=confirmed.pk).update(mode="phone", phone=phone, status=status,
+                                                       **erased)
+    shown = text(client.get(reverse("bookings:appointment_manage",
+                                    args=[appointment_manage_token(confirmed)])))
+    if said:
+        assert said in shown
+    if not_said:
+        assert not_said not in shown
