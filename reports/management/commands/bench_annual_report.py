@@ -246,7 +246,8 @@ class Command(BaseCommand):
                     youth=youths[made % len(youths)], starts_at=starts_at,
                     ends_at=clock.after(starts_at, dt.timedelta(hours=1)), mode=mode,
                     status=status, phone="+33600000000",
-                    confirmed_at=starts_at - dt.timedelta(days=5) if status in CONFIRMED else None,
+                    # Cancelled ones were confirmed first (the database checks it).
+                    confirmed_at=starts_at - dt.timedelta(days=5),
                     cancelled_at=starts_at - dt.timedelta(days=2)
                     if status not in CONFIRMED else None,
                     first_name="Jeune", last_name="Banc", birth_date=dt.date(2004, 1, 1),
