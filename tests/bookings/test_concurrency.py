@@ -7,15 +7,15 @@ others "ce créneau vient d'être réservé" with the next free slots.
 """
 
 import datetime as dt
-import threading
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
 from bookings import services
 from bookings.models import Appointment, AppointmentStatus
 from bookings.slots import slot_is_free
 from tests.factories import AppointmentFactory, BookableAdvisorFactory, RecurringAvailabilityFactory
+from tests.threads import run_at_once
 
 from .conftest import NOW, details, paris
 
@@ -33,27 +33,6 @@ def advisor():
     return advisor
 
 
-def run_at_once(target) -> list:
-    """Run ``target(i)`` in THREADS threads released together; each has its own connection."""
-    barrier = threading.Barrier(THREADS)
-    results: list = [None] * THREADS
-
-    def worker(i: int) -> None:
-        try:
-            results[i] = target(i, barrier)
-        except Exception as exc:  # the test inspects what each thread got
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
-
-
 def test_without_the_lock_every_thread_sees_the_slot_free_and_only_the_db_stops_them(advisor):
     def check_then_insert(i, barrier):
         seen_free = slot_is_free(advisor=advisor, starts_at=FRIDAY_9, mode="video", now=NOW)
@@ -66,7 +45,7 @@ def test_without_the_lock_every_thread_sees_the_slot_free_and_only_the_db_stops_
             return (seen_free is not None, "refused by the database")
         return (seen_free is not None, "inserted")
 
-    results = run_at_once(check_then_insert)
+    results = run_at_once(check_then_insert, THREADS)
     assert all(saw_free for saw_free, _ in results)  # the check alone would double book
     assert sorted(outcome for _, outcome in results) == (
         ["inserted"] + ["refused by the database"] * (THREADS - 1))
@@ -89,7 +68,7 @@ def test_many_concurrent_bookings_of_one_slot_exactly_one_wins(advisor):
             advisor=advisor, starts_at=FRIDAY_9, mode="video", details=details(),
             email=f"jeune{i}@exemple.fr", now=NOW)
 
-    results = run_at_once(book)
+    results = run_at_once(book, THREADS)
     winners = [r for r in results if isinstance(r, Appointment)]
     losers = [r for r in results if isinstance(r, services.BookingError)]
     assert len(winners) == 1, results
@@ -116,7 +95,7 @@ def test_concurrent_holds_of_one_new_address_make_one_account_and_keep_one_hold(
             advisor=advisors[i], starts_at=FRIDAY_9, mode="video",
             details=details(), email="meme.personne@exemple.fr", now=NOW)
 
-    results = run_at_once(book)
+    results = run_at_once(book, THREADS)
     assert all(isinstance(r, Appointment) for r in results), results
     (youth,) = {r.youth for r in results}
     assert youth.email == "meme.personne@exemple.fr"

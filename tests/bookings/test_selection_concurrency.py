@@ -7,17 +7,16 @@ the same set, write) lets exactly one through; the others are told « déjà env
 """
 
 import datetime as dt
-import threading
 
 import pytest
 from django.core import mail
-from django.db import connection
 
 from bookings.interviews import SelectionAlreadySent, interview_programmes_send
 from bookings.models import InterviewSelection
 from matching.models import ProgrammeRecommendation
 from matching.services import profile_prefill_from_booking, programmes_send
 from tests.factories import AppointmentFactory, BookableAdvisorFactory, ProgrammeSheetFactory
+from tests.threads import run_at_once
 
 from .conftest import NOW, paris
 
@@ -38,38 +37,17 @@ def sending():
     return advisor, appointment, sheets
 
 
-def run_at_once(target) -> list:
-    """``target(barrier)`` in THREADS threads released together, each on its own connection."""
-    barrier = threading.Barrier(THREADS)
-    results: list = [None] * THREADS
-
-    def worker(i: int) -> None:
-        try:
-            results[i] = target(barrier)
-        except Exception as exc:  # the test inspects what each thread got
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
-
-
 def test_without_the_lock_every_tab_finds_nothing_sent_and_sends_again(sending):
     advisor, appointment, sheets = sending
 
-    def check_then_send(barrier):
+    def check_then_send(_i, barrier):
         already = InterviewSelection.objects.filter(appointment=appointment).exists()
         barrier.wait()  # every tab has looked before any writes: the race
         return already, programmes_send(advisor_user=advisor.user,
                                         youth_user=appointment.youth, sheets=sheets,
                                         message="", now=NOW)
 
-    results = run_at_once(check_then_send)
+    results = run_at_once(check_then_send, THREADS)
     assert not any(already for already, _ in results)
     assert ProgrammeRecommendation.objects.count() == THREADS  # what the tester saw
 
@@ -78,12 +56,12 @@ def test_with_the_lock_one_selection_one_email_and_the_others_are_told(sending):
     advisor, appointment, sheets = sending
     mail.outbox.clear()
 
-    def send(barrier):
+    def send(_i, barrier):
         barrier.wait()
         return interview_programmes_send(appointment=appointment, advisor_user=advisor.user,
                                          sheets=list(reversed(sheets)), message="", now=NOW)
 
-    results = run_at_once(send)
+    results = run_at_once(send, THREADS)
     sent = [r for r in results if isinstance(r, ProgrammeRecommendation)]
     told = [r for r in results if isinstance(r, SelectionAlreadySent)]
     assert (len(sent), len(told)) == (1, THREADS - 1), results
