@@ -58,9 +58,3 @@ def profile_field_origins(*, profile: MobilityProfile) -> ProfileOrigins:
                                if last_write[name][0] == profile.user_id),
         from_booking=frozenset(name for name in filled
                                if last_write[name][1] == BOOKING_PREFILL_REASON))
-
-
-def profile_fields_set_by_youth(*, profile: MobilityProfile) -> frozenset[str]:
-    """Names of the profile's editable fields whose current, non-empty value was written by
-    the young person themselves (``ProfileOrigins.set_by_youth``). One query."""
-    return profile_field_origins(profile=profile).set_by_youth

@@ -169,7 +169,7 @@ class BoundedModelAdminMixin:
         refused = date_filters_refused(request, self.model,
                                        getattr(self, "date_hierarchy", None))
         if refused is not None:
-            return _without_filters(request, refused, _DATE_DROPPED)
+            return _without_filters(request, refused, _date_dropped())
         name = MODEL_NAMES.get(self.model._meta.label)
         if name is not None:
             extra_context = {"title": name, **(extra_context or {})}
@@ -180,7 +180,7 @@ class BoundedModelAdminMixin:
                     if name != "e" and not _names_a_date_field(self.model, name)
                     for value in values]
             if len(kept) < sum(len(values) for key, values in request.GET.lists() if key != "e"):
-                return _without_filters(request, kept, _DATE_DROPPED)
+                return _without_filters(request, kept, _date_dropped())
             return _without_filters(request, [], _("Un filtre de l'adresse n'est pas valable : "
                                                    "les filtres ont été retirés."))
 
@@ -227,16 +227,16 @@ class UnreadableFilter(Exception):
     """A change-list filter of the address that could not be evaluated (see the module)."""
 
 
-_DATE_DROPPED = gettext_lazy("La date demandée n'existe pas ou sort de la période "
-                             "%(first)s–%(last)s : le filtre par date a été retiré.")
+def _date_dropped() -> str:
+    """The message of a date filter dropped from the address (the plausible-date rule)."""
+    return _("La date demandée n'existe pas ou sort de la période %(first)s–%(last)s : le "
+             "filtre par date a été retiré.") % {"first": FIRST_DAY.year, "last": LAST_DAY.year}
 
 
-def _without_filters(request: HttpRequest, kept: list[tuple[str, str]], message) -> HttpResponse:
+def _without_filters(request: HttpRequest, kept: list[tuple[str, str]],
+                     message: str) -> HttpResponse:
     """Back to the change list with only ``kept`` of its parameters, ``message`` shown."""
-    text = str(message)
-    if message is _DATE_DROPPED:
-        text = text % {"first": FIRST_DAY.year, "last": LAST_DAY.year}
-    messages.error(request, text)
+    messages.error(request, message)
     return redirect(f"{request.path}?{urlencode(kept)}" if kept else request.path)
 
 
